@@ -1,0 +1,91 @@
+// Builds the Express application from its dependencies. No I/O happens on import: the
+// database, mailer and jobs are created by the composition root (container.ts).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Services } from './container.ts';
+import { csrfMiddleware } from './web/middleware/csrf.ts';
+import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
+import { localeMiddleware } from './web/middleware/locale.ts';
+import { perAddressLimit } from './web/middleware/rate-limit.ts';
+import { requestLog } from './web/middleware/request-log.ts';
+import { visitorMiddleware } from './web/middleware/visitor.ts';
+import { installRenderPage } from './web/render.ts';
+import { apiRouter } from './web/routes/api.ts';
+import { bookingRouter } from './web/routes/booking.ts';
+import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
+import { manageRouter } from './web/routes/manage.ts';
+import { publicRouter } from './web/routes/public.ts';
+import { viewHelpers } from './web/view-helpers.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  services: Services;
+  /** Secret for CSRF tokens and signed cookies. */
+  secret: string;
+  readiness: ReadinessCheck;
+  /** Routers mounted by features that live beside the booking journey (staff console, ceremonies). */
+  extraRouters?: { path: string; router: Router }[];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, services, secret } = deps;
+  const app = express();
+  app.set('views', path.join(root, 'views'));
+  app.set('view engine', 'ejs');
+  app.set(
+    'trust proxy',
+    config.trustProxy === 'false' ? false : config.trustProxy === 'true' ? true : config.trustProxy,
+  );
+  app.disable('x-powered-by');
+  if (config.env === 'production') app.set('view cache', true);
+
+  app.use(healthRouter(deps.readiness));
+  app.use(requestLog(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.cookieSecure ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
+  app.use(
+    '/public',
+    express.static(path.join(root, 'public'), { maxAge: config.env === 'production' ? '7d' : 0 }),
+  );
+  app.use(perAddressLimit(config.rateLimitPerMinute));
+  app.use(cookieParser(secret));
+  app.use(express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use((_req, res, next) => installRenderPage(res, next));
+  app.use(localeMiddleware({ secureCookies: config.cookieSecure }));
+  app.use(viewHelpers(config));
+  app.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
+  app.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
+
+  app.use('/api/v1', apiRouter(services, config));
+  app.use(publicRouter(services));
+  app.use(bookingRouter(services, config));
+  app.use(manageRouter(services, config));
+  for (const extra of deps.extraRouters ?? []) app.use(extra.path, extra.router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { AppSettingModel } from './models/app-setting.model.ts';
+
+/**
+ * Connects Mongoose. Commands are not buffered while the database is away: a request fails
+ * fast with a 503 page instead of hanging, and the driver reconnects on its own.
+ */
+export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
+  mongoose.set('bufferCommands', false);
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000, autoIndex: false, maxPoolSize: 50 });
+  return mongoose;
+}
+
+/** Builds every model's indexes (unique indexes carry invariants, so they must exist before traffic). */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) {
+    await model.createCollection().catch((err: { code?: number }) => {
+      if (err.code !== 48) throw err;
+    });
+    await model.createIndexes();
+  }
+}
+
+export async function databaseReachable(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1) return false;
+  try {
+    await db.command({ ping: 1 }, { timeoutMS: 2_000 } as never);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The application secret: APP_SECRET when set (production), otherwise one generated on the
+ * first start and kept in the database so that every process and restart shares it.
+ */
+export async function applicationSecret(configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  const candidate = randomBytes(32).toString('base64url');
+  const doc = await AppSettingModel.findOneAndUpdate(
+    { _id: 'app_secret' },
+    { $setOnInsert: { value: candidate, createdAt: new Date() } },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
+  return doc!.value;
+}

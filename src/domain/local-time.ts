@@ -1,0 +1,98 @@
+// Calendar and wall-clock helpers shared by the rules. Calendar arithmetic on a
+// LocalDate is zone-free (a date is a label), so it runs in UTC; only turning a
+// date and a time into an instant needs the office's zone.
+import { DateTime } from 'luxon';
+import type { LocalDate, LocalTime } from './schedule-types.ts';
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function calendarDate(date: string): DateTime | null {
+  const match = LOCAL_DATE.exec(date);
+  if (!match) return null;
+  const parsed = DateTime.utc(Number(match[1]), Number(match[2]), Number(match[3]));
+  // Luxon rejects 2023-02-29 and 2024-13-01 as invalid rather than rolling them over.
+  return parsed.isValid ? parsed : null;
+}
+
+export function isLocalDate(value: string): boolean {
+  return calendarDate(value) !== null;
+}
+
+export function isLocalTime(value: string): boolean {
+  return LOCAL_TIME.test(value);
+}
+
+function requireDate(date: LocalDate): DateTime {
+  const parsed = calendarDate(date);
+  if (!parsed) throw new RangeError(`not a calendar date (yyyy-MM-dd): ${JSON.stringify(date)}`);
+  return parsed;
+}
+
+/** Minutes since local midnight of an 'HH:mm' label. */
+export function minutesOfDay(time: LocalTime): number {
+  const match = LOCAL_TIME.exec(time);
+  if (!match) throw new RangeError(`not a time of day (HH:mm): ${JSON.stringify(time)}`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+export function formatMinutes(minutes: number): LocalTime {
+  const hours = Math.floor(minutes / 60);
+  return `${String(hours).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return requireDate(date).plus({ days }).toISODate()!;
+}
+
+export function addMonths(date: LocalDate, months: number): LocalDate {
+  return requireDate(date).plus({ months }).toISODate()!;
+}
+
+/** ISO weekday of a calendar date: 1 = Monday .. 7 = Sunday. */
+export function isoWeekday(date: LocalDate): number {
+  return requireDate(date).weekday;
+}
+
+export function assertZone(zone: string): void {
+  // Any fixed instant will do: only the zone's validity is asked.
+  if (!DateTime.fromMillis(0, { zone }).isValid)
+    throw new RangeError(`unknown time zone: ${JSON.stringify(zone)}`);
+}
+
+function zoned(date: LocalDate, time: LocalTime, zone: string): DateTime {
+  const day = requireDate(date);
+  const minutes = minutesOfDay(time);
+  const result = DateTime.fromObject(
+    { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+    { zone },
+  );
+  if (!result.isValid) throw new RangeError(`unknown time zone: ${JSON.stringify(zone)}`);
+  return result;
+}
+
+/**
+ * The instant a wall-clock time happens on a date in a zone. A time skipped by a
+ * daylight-saving jump is read with the offset in force before the jump (Luxon's rule);
+ * a repeated time takes the offset Luxon picks. Use `wallTimeExists` to tell.
+ */
+export function zonedInstant(date: LocalDate, time: LocalTime, zone: string): Date {
+  return zoned(date, time, zone).toJSDate();
+}
+
+/** False for wall times that a daylight-saving jump skips (e.g. 02:30 on a spring-forward day). */
+export function wallTimeExists(date: LocalDate, time: LocalTime, zone: string): boolean {
+  const result = zoned(date, time, zone);
+  return result.toFormat('HH:mm') === time && result.toISODate() === date;
+}
+
+/** The office-local calendar date of an instant ("today" when given the clock's now). */
+export function localDateOf(instant: Date, zone: string): LocalDate {
+  const result = DateTime.fromJSDate(instant, { zone });
+  if (!result.isValid) throw new RangeError(`unknown time zone: ${JSON.stringify(zone)}`);
+  return result.toISODate()!;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}

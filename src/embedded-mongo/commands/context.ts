@@ -1,0 +1,45 @@
+// What a command handler receives: the engine's state and the calling connection.
+import type { CursorRegistry } from '../cursors.ts';
+import type { Store } from '../storage.ts';
+import type { Doc } from '../values.ts';
+
+export interface Counters {
+  insert: number;
+  query: number;
+  update: number;
+  delete: number;
+  getmore: number;
+  command: number;
+}
+
+export interface ServerParameters {
+  ttlMonitorSleepSecs: number;
+  cursorTimeoutMillis: number;
+}
+
+export interface EngineState {
+  store: Store;
+  cursors: CursorRegistry;
+  counters: Counters;
+  params: ServerParameters;
+  startedAt: number;
+  connections: { current: number; totalCreated: number };
+  persistent: boolean;
+  dbPath: string | undefined;
+  port: number;
+  bind: string;
+  ttlDeleted: number;
+  /** Waits until every change so far is durable (no-op in memory). */
+  flush(): Promise<void>;
+}
+
+export interface CommandContext {
+  engine: EngineState;
+  db: string;
+  connectionId: number;
+  remote: string;
+  /** Size of the request message, for the 16 MiB document checks. */
+  messageSize: number;
+}
+
+export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;

@@ -1,0 +1,98 @@
+// Command dispatch: names matched case-insensitively, transactions refused as a standalone
+// mongod refuses them, every failure turned into `{ ok: 0, errmsg, code, codeName }`.
+import { asCommandError, ErrorCodes, MongoCommandError } from '../errors.ts';
+import { validateDbName } from '../storage.ts';
+import type { Doc } from '../values.ts';
+import * as admin from './admin.ts';
+import type { CommandContext, CommandHandler } from './context.ts';
+import * as crud from './crud.ts';
+import * as query from './query.ts';
+import * as server from './server.ts';
+
+const HANDLERS: Record<string, CommandHandler> = {
+  hello: server.hello,
+  ismaster: server.hello,
+  ping: server.ping,
+  buildinfo: server.buildInfo,
+  serverstatus: server.serverStatus,
+  hostinfo: server.hostInfo,
+  whatsmyuri: server.whatsmyuri,
+  getcmdlineopts: server.getCmdLineOpts,
+  getparameter: server.getParameter,
+  setparameter: server.setParameter,
+  connectionstatus: server.connectionStatus,
+  endsessions: server.endSessions,
+  killsessions: server.endSessions,
+  killallsessions: server.endSessions,
+  refreshsessions: server.endSessions,
+  committransaction: server.refusedTransaction,
+  aborttransaction: server.refusedTransaction,
+  currentop: server.currentOp,
+  killop: server.ping,
+  fsync: server.fsync,
+  getlog: server.getLog,
+  insert: crud.insert,
+  update: crud.update,
+  delete: crud.remove,
+  findandmodify: crud.findAndModify,
+  find: query.find,
+  getmore: query.getMore,
+  killcursors: query.killCursors,
+  count: query.count,
+  distinct: query.distinct,
+  aggregate: query.aggregate,
+  create: admin.create,
+  drop: admin.drop,
+  dropdatabase: admin.dropDatabase,
+  listcollections: admin.listCollections,
+  listdatabases: admin.listDatabases,
+  renamecollection: admin.renameCollection,
+  createindexes: admin.createIndexes,
+  listindexes: admin.listIndexes,
+  dropindexes: admin.dropIndexes,
+  deleteindexes: admin.dropIndexes,
+  collmod: admin.collMod,
+  dbstats: admin.dbStats,
+  collstats: admin.collStats,
+};
+
+const COMMAND_NAMES = Object.keys(HANDLERS);
+
+export const listCommands: CommandHandler = () => ({
+  commands: Object.fromEntries(COMMAND_NAMES.map((n) => [n, { help: '' }])),
+  ok: 1,
+});
+HANDLERS.listcommands = listCommands;
+
+/** Counted as opcounters.command rather than as query/insert/update/delete/getmore. */
+const COUNTED_ELSEWHERE = new Set(['insert', 'update', 'delete', 'find', 'getmore', 'count', 'distinct', 'aggregate', 'findandmodify']);
+
+export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
+  const name = Object.keys(cmd)[0];
+  try {
+    if (!name) throw new MongoCommandError(ErrorCodes.FailedToParse, 'Empty command');
+    const key = name.toLowerCase();
+    const handler = HANDLERS[key];
+    if (!handler) {
+      throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
+    }
+    if (!COUNTED_ELSEWHERE.has(key)) ctx.engine.counters.command++;
+    if (cmd.startTransaction === true || cmd.autocommit === false) {
+      throw new MongoCommandError(
+        ErrorCodes.IllegalOperation,
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
+    }
+    validateDbName(ctx.db);
+    const before = ctx.engine.store.changes;
+    const reply = await handler(cmd, ctx);
+    // A write is acknowledged only once it is durable.
+    if (ctx.engine.store.changes !== before) await ctx.engine.flush();
+    return reply;
+  } catch (err) {
+    const e = asCommandError(err);
+    // Even a failed command may have written (an ordered insert stops midway).
+    await ctx.engine.flush().catch(() => undefined);
+    return e.toReply();
+  }
+}

@@ -1,0 +1,331 @@
+// The catalog and the documents: databases -> collections -> documents keyed by their encoded
+// `_id`, with their indexes. Every method is synchronous, so a command that reads and then
+// writes can never interleave with another command. Each change is handed to a change log
+// (the journal, in on-disk mode) in the order it is applied.
+import { type Document, ObjectId, UUID } from 'bson';
+import { ErrorCodes, MongoCommandError } from './errors.ts';
+import { type IndexSpec, Index } from './indexes.ts';
+import { type Doc, encodeKey, isPlainObject } from './values.ts';
+
+export type ChangeRecord =
+  | { op: 'create'; db: string; coll: string; options: Doc }
+  | { op: 'drop'; db: string; coll: string }
+  | { op: 'dropDb'; db: string }
+  | { op: 'rename'; db: string; coll: string; toDb: string; toColl: string }
+  | { op: 'createIndex'; db: string; coll: string; spec: IndexSpec }
+  | { op: 'dropIndex'; db: string; coll: string; name: string }
+  | { op: 'i'; db: string; coll: string; doc: Doc }
+  | { op: 'u'; db: string; coll: string; doc: Doc }
+  | { op: 'd'; db: string; coll: string; id: unknown };
+
+export type ChangeLog = (record: ChangeRecord) => void;
+
+export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+export function idKeyOf(doc: Doc): string {
+  return encodeKey(doc._id);
+}
+
+export class Collection {
+  readonly db: string;
+  name: string;
+  readonly options: Doc;
+  readonly uuid = new UUID();
+  readonly docs = new Map<string, Doc>();
+  readonly indexes: Index[] = [new Index({ ...ID_INDEX_SPEC })];
+  private readonly store: Store;
+
+  constructor(store: Store, db: string, name: string, options: Doc) {
+    this.store = store;
+    this.db = db;
+    this.name = name;
+    this.options = options;
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get idIndex(): Index {
+    return this.indexes[0]!;
+  }
+
+  getById(id: unknown): Doc | undefined {
+    return this.docs.get(encodeKey(id));
+  }
+
+  /** Inserts a document that already has its `_id`; throws E11000 on a unique conflict. */
+  insert(doc: Doc): void {
+    const id = idKeyOf(doc);
+    if (this.docs.has(id)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
+    for (const ix of this.indexes) {
+      const err = ix.isId ? null : ix.conflict(doc, id, this.ns);
+      if (err) throw err;
+    }
+    this.docs.set(id, doc);
+    for (const ix of this.indexes) ix.add(doc, id);
+    this.store.log({ op: 'i', db: this.db, coll: this.name, doc });
+  }
+
+  /** Replaces a stored document by a new version with the same `_id`. */
+  replace(old: Doc, next: Doc): void {
+    const id = idKeyOf(old);
+    for (const ix of this.indexes) {
+      const err = ix.isId ? null : ix.conflict(next, id, this.ns);
+      if (err) throw err;
+    }
+    for (const ix of this.indexes) {
+      if (ix.isId) continue;
+      ix.remove(old, id);
+      ix.add(next, id);
+    }
+    this.docs.set(id, next);
+    this.store.log({ op: 'u', db: this.db, coll: this.name, doc: next });
+  }
+
+  delete(doc: Doc): void {
+    const id = idKeyOf(doc);
+    if (!this.docs.delete(id)) return;
+    for (const ix of this.indexes) ix.remove(doc, id);
+    this.store.log({ op: 'd', db: this.db, coll: this.name, id: doc._id });
+  }
+
+  findIndex(nameOrKey: unknown): Index | undefined {
+    if (typeof nameOrKey === 'string') return this.indexes.find((ix) => ix.name === nameOrKey);
+    if (isPlainObject(nameOrKey)) {
+      const wanted = JSON.stringify(nameOrKey);
+      return this.indexes.find((ix) => JSON.stringify(ix.spec.key) === wanted);
+    }
+    return undefined;
+  }
+
+  /** Builds an index over the existing documents; false when an identical one exists. */
+  createIndex(spec: IndexSpec): boolean {
+    const sameName = this.indexes.find((ix) => ix.name === spec.name);
+    const sameKey = this.indexes.filter((ix) => JSON.stringify(ix.spec.key) === JSON.stringify(spec.key));
+    const comparable = (s: IndexSpec) =>
+      JSON.stringify({
+        unique: s.unique === true,
+        sparse: s.sparse === true,
+        partial: s.partialFilterExpression ?? null,
+        ttl: s.expireAfterSeconds ?? null,
+        collation: s.collation ?? null,
+      });
+    if (sameName) {
+      if (JSON.stringify(sameName.spec.key) !== JSON.stringify(spec.key)) {
+        throw new MongoCommandError(
+          ErrorCodes.IndexKeySpecsConflict,
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+        );
+      }
+      if (comparable(sameName.spec) !== comparable(spec)) {
+        throw new MongoCommandError(
+          ErrorCodes.IndexOptionsConflict,
+          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+        );
+      }
+      return false;
+    }
+    for (const other of sameKey) {
+      if (comparable(other.spec) === comparable(spec)) {
+        throw new MongoCommandError(
+          ErrorCodes.IndexOptionsConflict,
+          `Index already exists with a different name: ${other.name}`,
+        );
+      }
+      const sameCollation = JSON.stringify(other.spec.collation ?? null) === JSON.stringify(spec.collation ?? null);
+      const samePartial =
+        JSON.stringify(other.spec.partialFilterExpression ?? null) ===
+        JSON.stringify(spec.partialFilterExpression ?? null);
+      if (sameCollation && samePartial) {
+        throw new MongoCommandError(
+          ErrorCodes.IndexOptionsConflict,
+          `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(other.spec)}`,
+        );
+      }
+    }
+    const ix = new Index(spec);
+    for (const [id, doc] of this.docs) {
+      const err = ix.conflict(doc, id, this.ns);
+      if (err) {
+        throw new MongoCommandError(ErrorCodes.DuplicateKey, `Index build failed: ${err.message}`, err.extra);
+      }
+      ix.add(doc, id);
+    }
+    this.indexes.push(ix);
+    this.store.log({ op: 'createIndex', db: this.db, coll: this.name, spec });
+    return true;
+  }
+
+  dropIndex(ix: Index): void {
+    if (ix.isId) throw new MongoCommandError(ErrorCodes.InvalidOptions, 'cannot drop _id index');
+    const at = this.indexes.indexOf(ix);
+    if (at > 0) this.indexes.splice(at, 1);
+    this.store.log({ op: 'dropIndex', db: this.db, coll: this.name, name: ix.name });
+  }
+}
+
+const INVALID_DB_CHARS = /[/\\. "$\0]/;
+
+export function validateDbName(db: unknown): string {
+  if (typeof db !== 'string' || db.length === 0 || db.length > 63 || INVALID_DB_CHARS.test(db)) {
+    throw new MongoCommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${String(db)}'`);
+  }
+  return db;
+}
+
+export function validateCollName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new MongoCommandError(ErrorCodes.InvalidNamespace, `Invalid collection name: ${String(name)}`);
+  }
+  if (name.includes('$') || name.includes('\0') || name.startsWith('.')) {
+    throw new MongoCommandError(ErrorCodes.InvalidNamespace, `Invalid collection name: ${name}`);
+  }
+  return name;
+}
+
+export class Store {
+  readonly dbs = new Map<string, Map<string, Collection>>();
+  /** Receives every change once it is applied; replaced by the journal in on-disk mode. */
+  changeLog: ChangeLog | null = null;
+  /** Incremented by every change, so callers can tell whether a command wrote anything. */
+  changes = 0;
+  readonly processId = new ObjectId();
+
+  log(record: ChangeRecord): void {
+    this.changes++;
+    this.changeLog?.(record);
+  }
+
+  getCollection(db: string, name: string): Collection | undefined {
+    return this.dbs.get(db)?.get(name);
+  }
+
+  /** The collection, created implicitly as writes and createIndexes do. */
+  ensureCollection(db: string, name: string): { coll: Collection; created: boolean } {
+    const existing = this.getCollection(db, name);
+    if (existing) return { coll: existing, created: false };
+    return { coll: this.createCollection(db, name, {}), created: true };
+  }
+
+  createCollection(db: string, name: string, options: Document): Collection {
+    validateDbName(db);
+    validateCollName(name);
+    if (this.getCollection(db, name)) {
+      throw new MongoCommandError(ErrorCodes.NamespaceExists, `Collection ${db}.${name} already exists.`);
+    }
+    let colls = this.dbs.get(db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(db, colls);
+    }
+    const coll = new Collection(this, db, name, options);
+    colls.set(name, coll);
+    this.log({ op: 'create', db, coll: name, options });
+    return coll;
+  }
+
+  dropCollection(db: string, name: string): boolean {
+    const colls = this.dbs.get(db);
+    if (!colls?.delete(name)) return false;
+    if (colls.size === 0) this.dbs.delete(db);
+    this.log({ op: 'drop', db, coll: name });
+    return true;
+  }
+
+  dropDatabase(db: string): void {
+    if (!this.dbs.delete(db)) return;
+    this.log({ op: 'dropDb', db });
+  }
+
+  renameCollection(db: string, name: string, toDb: string, toName: string, dropTarget: boolean): void {
+    validateDbName(toDb);
+    validateCollName(toName);
+    const source = this.getCollection(db, name);
+    if (!source) throw new MongoCommandError(ErrorCodes.NamespaceNotFound, 'Source namespace does not exist');
+    if (db === toDb && name === toName) {
+      throw new MongoCommandError(ErrorCodes.IllegalOperation, "Can't rename a collection to itself");
+    }
+    if (this.getCollection(toDb, toName)) {
+      if (!dropTarget) throw new MongoCommandError(ErrorCodes.NamespaceExists, 'target namespace exists');
+      this.dropCollection(toDb, toName);
+    }
+    const colls = this.dbs.get(db)!;
+    colls.delete(name);
+    if (colls.size === 0) this.dbs.delete(db);
+    let target = this.dbs.get(toDb);
+    if (!target) {
+      target = new Map();
+      this.dbs.set(toDb, target);
+    }
+    // Re-home the documents under the new namespace; indexes move with them.
+    const moved = new Collection(this, toDb, toName, source.options);
+    for (const [k, v] of source.docs) moved.docs.set(k, v);
+    moved.indexes.length = 0;
+    moved.indexes.push(...source.indexes);
+    target.set(toName, moved);
+    this.log({ op: 'rename', db, coll: name, toDb, toColl: toName });
+  }
+
+  /** Applies a journal record without logging it again (start-up replay). */
+  apply(r: ChangeRecord): void {
+    const saved = this.changeLog;
+    this.changeLog = null;
+    try {
+      switch (r.op) {
+        case 'create':
+          if (!this.getCollection(r.db, r.coll)) this.createCollection(r.db, r.coll, r.options);
+          break;
+        case 'drop':
+          this.dropCollection(r.db, r.coll);
+          break;
+        case 'dropDb':
+          this.dropDatabase(r.db);
+          break;
+        case 'rename':
+          this.renameCollection(r.db, r.coll, r.toDb, r.toColl, true);
+          break;
+        case 'createIndex': {
+          const coll = this.ensureCollection(r.db, r.coll).coll;
+          if (!coll.findIndex(r.spec.name)) coll.createIndex(r.spec);
+          break;
+        }
+        case 'dropIndex': {
+          const coll = this.getCollection(r.db, r.coll);
+          const ix = coll?.findIndex(r.name);
+          if (coll && ix) coll.dropIndex(ix);
+          break;
+        }
+        case 'i':
+        case 'u': {
+          const coll = this.ensureCollection(r.db, r.coll).coll;
+          const old = coll.getById(r.doc._id);
+          if (old) coll.replace(old, r.doc);
+          else coll.insert(r.doc);
+          break;
+        }
+        case 'd': {
+          const coll = this.getCollection(r.db, r.coll);
+          const old = coll?.getById(r.id);
+          if (coll && old) coll.delete(old);
+          break;
+        }
+      }
+    } finally {
+      this.changeLog = saved;
+    }
+  }
+
+  /** The records that rebuild the whole state (the snapshot written by compaction). */
+  *snapshotRecords(): Iterable<ChangeRecord> {
+    for (const [db, colls] of this.dbs) {
+      for (const [name, coll] of colls) {
+        yield { op: 'create', db, coll: name, options: coll.options };
+        for (const ix of coll.indexes) {
+          if (!ix.isId) yield { op: 'createIndex', db, coll: name, spec: ix.spec };
+        }
+        for (const doc of coll.docs.values()) yield { op: 'i', db, coll: name, doc };
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { type HydratedDocument, type Model, model, models, Schema, type Types } from 'mongoose';
+import type { IdType } from '../domain/resident-id.ts';
+import type { Locale } from '../i18n/locales.ts';
+
+export type AppointmentStatus = 'booked' | 'arrived' | 'served' | 'no_show' | 'cancelled';
+export const ACTIVE_STATUSES: AppointmentStatus[] = ['booked', 'arrived'];
+
+/**
+ * A partner as stored: the ID number itself is never kept in clear. `idFingerprint` (a keyed
+ * hash) is what the one-booking-per-person and no-show checks need; `idMasked` is what pages show.
+ */
+export interface Partner {
+  name: string;
+  idType: IdType;
+  idMasked: string;
+  idFingerprint: string;
+  birthDate?: string;
+  sex?: 'male' | 'female';
+  phone: string;
+  phoneLast4: string;
+}
+
+export interface AppointmentEvent {
+  at: Date;
+  type: string;
+  by?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface Appointment {
+  reference: string;
+  office: Types.ObjectId;
+  slot: Types.ObjectId;
+  date: string;
+  start: string;
+  end: string;
+  startsAt: Date;
+  endsAt: Date;
+  partners: Partner[];
+  email: string;
+  language: Locale;
+  status: AppointmentStatus;
+  channel: 'online' | 'api' | 'staff' | 'lottery';
+  manageTokenHash: string;
+  idempotencyKey?: string;
+  overbooked: boolean;
+  arrivedAt?: Date;
+  servedAt?: Date;
+  noShowAt?: Date;
+  cancelledAt?: Date;
+  cancelledBy?: 'couple' | 'staff' | 'system';
+  cancelReason?: string;
+  /** Set once reminders and messages are scheduled; the catch-up sweep looks for those without. */
+  jobsScheduledAt?: Date;
+  history: AppointmentEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const partnerSchema = new Schema<Partner>(
+  {
+    name: { type: String, required: true },
+    idType: { type: String, required: true },
+    idMasked: { type: String, required: true },
+    idFingerprint: { type: String, required: true },
+    birthDate: String,
+    sex: { type: String, enum: ['male', 'female'] },
+    phone: { type: String, required: true },
+    phoneLast4: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const appointmentSchema = new Schema<Appointment>(
+  {
+    reference: { type: String, required: true, unique: true },
+    office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+    slot: { type: Schema.Types.ObjectId, ref: 'Slot', required: true },
+    date: { type: String, required: true },
+    start: { type: String, required: true },
+    end: { type: String, required: true },
+    startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
+    partners: { type: [partnerSchema], required: true },
+    email: { type: String, default: '' },
+    language: { type: String, enum: ['zh-CN', 'en'], default: 'zh-CN' },
+    status: {
+      type: String,
+      enum: ['booked', 'arrived', 'served', 'no_show', 'cancelled'],
+      default: 'booked',
+    },
+    channel: { type: String, enum: ['online', 'api', 'staff', 'lottery'], default: 'online' },
+    manageTokenHash: { type: String, required: true, unique: true },
+    idempotencyKey: { type: String },
+    overbooked: { type: Boolean, default: false },
+    arrivedAt: Date,
+    servedAt: Date,
+    noShowAt: Date,
+    cancelledAt: Date,
+    cancelledBy: { type: String, enum: ['couple', 'staff', 'system'] },
+    cancelReason: String,
+    jobsScheduledAt: Date,
+    history: {
+      type: [new Schema({ at: Date, type: String, by: String, detail: Schema.Types.Mixed }, { _id: false })],
+      default: [],
+    },
+  },
+  { timestamps: true },
+);
+appointmentSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
+appointmentSchema.index({ office: 1, date: 1, start: 1 });
+appointmentSchema.index({ 'partners.idFingerprint': 1 });
+appointmentSchema.index({ slot: 1, status: 1 });
+
+export type AppointmentDoc = HydratedDocument<Appointment>;
+export const AppointmentModel: Model<Appointment> =
+  (models.Appointment as Model<Appointment>) ?? model<Appointment>('Appointment', appointmentSchema);

@@ -1,0 +1,43 @@
+import { type HydratedDocument, type Model, model, models, Schema, type Types } from 'mongoose';
+
+/**
+ * The capacity counter of one time slot. `remaining` is what booking takes from, by a
+ * conditional single-document update ({ remaining: { $gt: 0 } } with $inc -1), so a slot
+ * can never be oversold however many requests race. When staff lower the capacity below
+ * what is booked, `remaining` goes negative and the slot is flagged: nothing is cancelled.
+ */
+export interface Slot {
+  office: Types.ObjectId;
+  date: string;
+  start: string;
+  end: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  booked: number;
+  remaining: number;
+  flagged: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const slotSchema = new Schema<Slot>(
+  {
+    office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+    date: { type: String, required: true },
+    start: { type: String, required: true },
+    end: { type: String, required: true },
+    startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
+    capacity: { type: Number, required: true, min: 0 },
+    booked: { type: Number, required: true, default: 0 },
+    remaining: { type: Number, required: true },
+    flagged: { type: Boolean, default: false },
+  },
+  { timestamps: true },
+);
+slotSchema.index({ office: 1, date: 1, start: 1 }, { unique: true });
+slotSchema.index({ flagged: 1 }, { partialFilterExpression: { flagged: true } });
+
+export type SlotDoc = HydratedDocument<Slot>;
+export const SlotModel: Model<Slot> = (models.Slot as Model<Slot>) ?? model<Slot>('Slot', slotSchema);

@@ -1,0 +1,100 @@
+// Boot: config -> database (embedded engine or MONGODB_URI) -> container -> app -> listen,
+// and a graceful, bounded shutdown on SIGTERM/SIGINT.
+import type { Server } from 'node:http';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createContainer } from './container.ts';
+import { applicationSecret, connectDatabase, databaseReachable, ensureIndexes } from './db.ts';
+import { type EmbeddedMongo, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
+import { createLogger } from './logger.ts';
+import { seedDemo } from './seed/demo-seed.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let engine: EmbeddedMongo | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    const dbPath = path.join(config.dataDir, 'db');
+    engine = await spawnEmbeddedMongo({ port: 0, dbPath });
+    uri = engine.uri;
+    logger.info(
+      { dbPath },
+      'embedded MongoDB-compatible engine started (set MONGODB_URI to use a real MongoDB)',
+    );
+  }
+  await connectDatabase(uri!, config.mongodbDb);
+  await ensureIndexes();
+  const secret = await applicationSecret(config.appSecret);
+
+  const container = createContainer({ config, logger, secret });
+  if (config.seedDemo) {
+    const { extraSeeders } = await import('./seed/seeders.ts');
+    await seedDemo({ now: new Date(), log: (line) => logger.info(line) }, extraSeeders(container));
+  }
+  const jobs = await startJobs(container);
+
+  const app = createApp({
+    config,
+    logger,
+    services: container.services,
+    secret,
+    readiness: async () => {
+      const db = await databaseReachable();
+      const jobsOk = jobs ? jobs.healthy() : true;
+      return { ok: db && jobsOk, checks: { database: db, jobs: jobsOk } };
+    },
+    extraRouters: (await import('./web/extra-routers.ts')).extraRouters(container),
+  });
+
+  const server: Server = app.listen(config.port, config.host, () => {
+    logger.info(`listening on ${config.baseUrl}`);
+    console.log(`\n  Registry scheduler is running: ${config.baseUrl}\n`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await jobs?.stop().catch((err: unknown) => logger.error({ err }, 'stopping jobs failed'));
+    await mongoose.disconnect().catch(() => undefined);
+    await engine?.stop().catch(() => undefined);
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Background jobs, in this process unless JOBS=worker or JOBS=off. */
+async function startJobs(container: ReturnType<typeof createContainer>) {
+  const { startJobRunner } = await import('../jobs/runner.ts');
+  return startJobRunner(container);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,401 @@
+// The couple's use cases: book, find, cancel and move an appointment. The same code serves
+// the web form, the JSON API and staff walk-ins.
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { checkMarriageAge } from '../../domain/eligibility.ts';
+import { noShowBlock } from '../../domain/no-show-policy.ts';
+import { newReferenceCode, normalizeReference } from '../../domain/reference-code.ts';
+import type { Locale } from '../../i18n/locales.ts';
+import {
+  ACTIVE_STATUSES,
+  type Appointment,
+  type AppointmentDoc,
+  AppointmentModel,
+  type AppointmentStatus,
+  type Partner,
+} from '../../models/appointment.model.ts';
+import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import type { Clock, RandomBytes } from '../clock.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
+import { checkPartners, type PartnerInput } from './check-partners.ts';
+import { hashManageToken, looksLikeManageToken, newManageToken } from './manage-token.ts';
+import { forcePlace, releasePlace, takePlace } from './slot-counter.ts';
+
+export type Channel = 'online' | 'api' | 'staff' | 'lottery';
+
+export interface BookingRequest {
+  officeId: string;
+  date: string;
+  start: string;
+  partners: PartnerInput[];
+  email: string;
+  language: Locale;
+  idempotencyKey?: string;
+  channel: Channel;
+  /** Staff only: book past a full slot, after an explicit confirmation. */
+  allowOverbook?: boolean;
+  actor?: string;
+}
+
+export type AppointmentRecord = Appointment & { _id: Types.ObjectId };
+
+export interface BookingResult {
+  appointment: AppointmentRecord;
+  manageToken: string;
+  /** false when an identical earlier request (same idempotency key) is answered again. */
+  created: boolean;
+}
+
+export interface BookingServiceDeps {
+  clock: Clock;
+  random: RandomBytes;
+  secret: string;
+  events: EventBus;
+  schedule: ScheduleService;
+}
+
+const DUPLICATE_KEY = 11000;
+const isDuplicate = (err: unknown, index?: string): boolean => {
+  const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
+  if (e?.code !== DUPLICATE_KEY) return false;
+  if (!index) return true;
+  return Boolean(e.keyPattern && index in e.keyPattern) || Boolean(e.message?.includes(index));
+};
+
+export function createBookingService(deps: BookingServiceDeps) {
+  const { clock, random, secret, events, schedule } = deps;
+
+  function assertWindow(
+    office: OfficeRecord,
+    req: BookingRequest,
+    scheduleWindow: ReturnType<ScheduleService['windowFor']>,
+  ) {
+    if (req.channel === 'staff') return;
+    const zone = office.timezone;
+    const fmt = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm');
+    if (scheduleWindow.state === 'not_yet_open') {
+      throw new AppError('booking_not_open', 'booking.not_yet_open', {
+        opensAt: fmt(scheduleWindow.opensAt),
+      });
+    }
+    if (scheduleWindow.state === 'closed') {
+      throw new AppError('booking_closed', 'booking.window_closed', {
+        closedAt: fmt(scheduleWindow.closedAt),
+      });
+    }
+  }
+
+  async function assertNoShowPolicy(office: OfficeRecord, partners: Partner[]) {
+    const now = clock();
+    const since = new Date(now.getTime() - office.noShowPolicy.withinDays * 86_400_000);
+    for (const [i, p] of partners.entries()) {
+      const noShows = await AppointmentModel.find(
+        { 'partners.idFingerprint': p.idFingerprint, status: 'no_show', noShowAt: { $gte: since } },
+        { noShowAt: 1 },
+      ).lean();
+      const block = noShowBlock(noShows.map((n) => n.noShowAt!).filter(Boolean), office.noShowPolicy, now);
+      if (block.blocked) {
+        const until = DateTime.fromJSDate(block.until, { zone: office.timezone }).toFormat('yyyy-MM-dd');
+        throw new AppError(
+          'no_show_blocked',
+          'booking.no_show_blocked',
+          { until },
+          {
+            [`partners.${i}.idNumber`]: { key: 'booking.no_show_blocked', params: { until } },
+          },
+        );
+      }
+    }
+  }
+
+  /** Records both partners as holding an active booking; undoes itself if either already holds one. */
+  async function holdPersons(appointmentId: Types.ObjectId, partners: Partner[]): Promise<void> {
+    const taken: string[] = [];
+    try {
+      for (const p of partners) {
+        await insertHold(p.idFingerprint, appointmentId);
+        taken.push(p.idFingerprint);
+      }
+    } catch (err) {
+      if (taken.length) await PersonHoldModel.deleteMany({ _id: { $in: taken }, appointment: appointmentId });
+      throw err;
+    }
+  }
+
+  async function insertHold(fingerprint: string, appointmentId: Types.ObjectId): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await PersonHoldModel.create({ _id: fingerprint, appointment: appointmentId });
+        return;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        // A hold whose appointment is no longer active was left by an interrupted request: clear it once.
+        const hold = await PersonHoldModel.findById(fingerprint).lean();
+        const holder = hold && (await AppointmentModel.findById(hold.appointment, { status: 1 }).lean());
+        if (hold && (!holder || !ACTIVE_STATUSES.includes(holder.status))) {
+          await PersonHoldModel.deleteOne({ _id: fingerprint, appointment: hold.appointment });
+          continue;
+        }
+        throw new AppError('already_booked', 'booking.already_booked');
+      }
+    }
+    throw new AppError('already_booked', 'booking.already_booked');
+  }
+
+  async function existingForKey(key: string | undefined): Promise<BookingResult | null> {
+    if (!key) return null;
+    const found = await AppointmentModel.findOne({ idempotencyKey: key }).lean<AppointmentRecord>();
+    if (!found) return null;
+    return { appointment: found, manageToken: newManageToken(random, secret, key), created: false };
+  }
+
+  async function book(req: BookingRequest): Promise<BookingResult> {
+    const again = await existingForKey(req.idempotencyKey);
+    if (again) return again;
+
+    const office = await schedule.getOffice(req.officeId);
+    const checked = checkPartners(req.partners, req.date, office.eligibility, secret);
+    const email = req.email.trim();
+    if (!checked.ok) throw invalid(checked.fields);
+
+    const day = await schedule.daySchedule(office, req.date);
+    const planned = day.slots.find((s) => s.start === req.start);
+    if (!day.open || !planned)
+      throw invalid({ start: { key: 'booking.slot_not_offered' } }, 'booking.slot_not_offered');
+    if (planned.startsAt <= clock())
+      throw invalid({ start: { key: 'booking.slot_past' } }, 'booking.slot_past');
+    assertWindow(office, req, schedule.windowFor(office, day, clock()));
+    await assertNoShowPolicy(office, checked.partners);
+
+    const slot: SlotRecord = await schedule.slotCounter(office, req.date, req.start);
+    let overbooked = false;
+    if (!(await takePlace(slot._id))) {
+      if (!(req.channel === 'staff' && req.allowOverbook))
+        throw new AppError('slot_full', 'booking.slot_full');
+      await forcePlace(slot._id);
+      overbooked = true;
+    }
+
+    // From here on the place is ours: every failure gives it back.
+    const manageToken = newManageToken(random, secret, req.idempotencyKey);
+    const _id = new Types.ObjectId();
+    let appointment: AppointmentDoc | undefined;
+    try {
+      appointment = await insertAppointment({
+        _id,
+        office: office._id,
+        slot: slot._id,
+        date: req.date,
+        start: slot.start,
+        end: slot.end,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        partners: checked.partners,
+        email,
+        language: req.language,
+        status: 'booked',
+        channel: req.channel,
+        manageTokenHash: hashManageToken(manageToken),
+        ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+        overbooked,
+        history: [
+          {
+            at: clock(),
+            type: 'booked',
+            by: req.actor ?? req.channel,
+            ...(overbooked ? { detail: { overbooked } } : {}),
+          },
+        ],
+      });
+      await holdPersons(_id, checked.partners);
+    } catch (err) {
+      await releasePlace(slot._id);
+      if (appointment) await AppointmentModel.deleteOne({ _id });
+      if (isDuplicate(err, 'idempotencyKey')) {
+        const winner = await existingForKey(req.idempotencyKey);
+        if (winner) return winner;
+      }
+      throw err;
+    }
+    events.emit({ type: 'appointment.booked', appointmentId: _id.toString() });
+    return { appointment: appointment.toObject() as AppointmentRecord, manageToken, created: true };
+  }
+
+  async function insertAppointment(
+    doc: Partial<Appointment> & { _id: Types.ObjectId },
+  ): Promise<AppointmentDoc> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await AppointmentModel.create({ ...doc, reference: newReferenceCode(random) });
+      } catch (err) {
+        if (attempt < 5 && isDuplicate(err, 'reference')) continue;
+        throw err;
+      }
+    }
+  }
+
+  async function findByToken(token: string): Promise<AppointmentRecord> {
+    if (!looksLikeManageToken(token)) throw notFound('booking.not_found');
+    const found = await AppointmentModel.findOne({
+      manageTokenHash: hashManageToken(token),
+    }).lean<AppointmentRecord>();
+    if (!found) throw notFound('booking.not_found');
+    return found;
+  }
+
+  /** Reference code plus the last four digits of either partner's phone. */
+  async function findByReference(reference: string, phoneLast4: string): Promise<AppointmentRecord> {
+    const ref = normalizeReference(reference);
+    if (!ref || !/^\d{4}$/.test(phoneLast4)) throw notFound('booking.lookup_failed');
+    const found = await AppointmentModel.findOne({
+      reference: ref,
+      'partners.phoneLast4': phoneLast4,
+    }).lean<AppointmentRecord>();
+    if (!found) throw notFound('booking.lookup_failed');
+    return found;
+  }
+
+  async function findByReferenceAndToken(reference: string, token: string): Promise<AppointmentRecord> {
+    const found = await findByToken(token);
+    if (found.reference !== normalizeReference(reference)) throw notFound('booking.not_found');
+    return found;
+  }
+
+  async function cancel(
+    appointmentId: Types.ObjectId,
+    by: 'couple' | 'staff' | 'system',
+    opts: { reason?: string; actor?: string } = {},
+  ): Promise<AppointmentRecord> {
+    const now = clock();
+    const allowed: AppointmentStatus[] = by === 'couple' ? ['booked'] : ['booked', 'arrived'];
+    const updated = await AppointmentModel.findOneAndUpdate(
+      { _id: appointmentId, status: { $in: allowed } },
+      {
+        $set: {
+          status: 'cancelled',
+          cancelledAt: now,
+          cancelledBy: by,
+          ...(opts.reason ? { cancelReason: opts.reason } : {}),
+        },
+        $push: {
+          history: {
+            at: now,
+            type: 'cancelled',
+            by: opts.actor ?? by,
+            ...(opts.reason ? { detail: { reason: opts.reason } } : {}),
+          },
+        },
+      },
+      { returnDocument: 'after' },
+    ).lean<AppointmentRecord>();
+    if (!updated) {
+      const exists = await AppointmentModel.exists({ _id: appointmentId });
+      throw exists ? new AppError('conflict', 'booking.cannot_cancel') : notFound('booking.not_found');
+    }
+    await releasePlace(updated.slot);
+    await PersonHoldModel.deleteMany({ appointment: updated._id });
+    events.emit({
+      type: 'appointment.cancelled',
+      appointmentId: updated._id.toString(),
+      by,
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
+    return updated;
+  }
+
+  /**
+   * Moves a booking to another slot: the new place is taken before the old one is given
+   * back, so a full target changes nothing and a crash never leaves the couple without a place.
+   */
+  async function move(
+    appointmentId: Types.ObjectId,
+    target: { date: string; start: string },
+    opts: { channel?: Channel; actor?: string } = {},
+  ): Promise<AppointmentRecord> {
+    const current = await AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
+    if (!current) throw notFound('booking.not_found');
+    if (current.status !== 'booked') throw new AppError('conflict', 'booking.cannot_move');
+    if (current.date === target.date && current.start === target.start) {
+      throw invalid({ start: { key: 'booking.same_slot' } }, 'booking.same_slot');
+    }
+    const office = await schedule.getOffice(current.office.toString());
+    const age = checkAgeOnly(current, target.date, office);
+    if (age) throw age;
+    const day = await schedule.daySchedule(office, target.date);
+    const planned = day.slots.find((s) => s.start === target.start);
+    if (!day.open || !planned)
+      throw invalid({ start: { key: 'booking.slot_not_offered' } }, 'booking.slot_not_offered');
+    if (planned.startsAt <= clock())
+      throw invalid({ start: { key: 'booking.slot_past' } }, 'booking.slot_past');
+    if ((opts.channel ?? 'online') !== 'staff') {
+      assertWindow(
+        office,
+        { channel: opts.channel ?? 'online' } as BookingRequest,
+        schedule.windowFor(office, day, clock()),
+      );
+    }
+    const slot = await schedule.slotCounter(office, target.date, target.start);
+    if (!(await takePlace(slot._id))) throw new AppError('slot_full', 'booking.slot_full');
+    const now = clock();
+    const moved = await AppointmentModel.findOneAndUpdate(
+      { _id: current._id, status: 'booked', slot: current.slot },
+      {
+        $set: {
+          slot: slot._id,
+          date: slot.date,
+          start: slot.start,
+          end: slot.end,
+          startsAt: slot.startsAt,
+          endsAt: slot.endsAt,
+          jobsScheduledAt: null,
+        },
+        $push: {
+          history: {
+            at: now,
+            type: 'moved',
+            by: opts.actor ?? 'couple',
+            detail: { from: { date: current.date, start: current.start }, to: target },
+          },
+        },
+      },
+      { returnDocument: 'after' },
+    ).lean<AppointmentRecord>();
+    if (!moved) {
+      await releasePlace(slot._id);
+      throw new AppError('conflict', 'booking.cannot_move');
+    }
+    await releasePlace(current.slot);
+    events.emit({
+      type: 'appointment.moved',
+      appointmentId: moved._id.toString(),
+      from: { date: current.date, start: current.start },
+    });
+    return moved;
+  }
+
+  /** Age is reckoned on the appointment date, so moving to an earlier day can make a partner too young. */
+  function checkAgeOnly(current: AppointmentRecord, date: string, office: OfficeRecord): AppError | null {
+    const [a, b] = current.partners as [Partner, Partner];
+    const problems = checkMarriageAge(date, [a, b], office.eligibility);
+    if (problems.length === 0) return null;
+    const fields = Object.fromEntries(
+      problems.map((p) => [
+        `partners.${p.partner}`,
+        { key: 'booking.under_age', params: { minAge: p.minAge, date } },
+      ]),
+    );
+    return invalid(fields, 'booking.under_age_on_date');
+  }
+
+  async function get(appointmentId: Types.ObjectId | string): Promise<AppointmentRecord> {
+    const found = await AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
+    if (!found) throw notFound('booking.not_found');
+    return found;
+  }
+
+  return { book, findByToken, findByReference, findByReferenceAndToken, cancel, move, get };
+}
+
+export type BookingService = ReturnType<typeof createBookingService>;

@@ -1,0 +1,21 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { RandomBytes } from '../clock.ts';
+
+/**
+ * The private manage link's token: 256 bits, shown once, stored only as a SHA-256 hash.
+ * With an idempotency key (a retried form or API call) the token is derived from it with
+ * the application's secret, so the retry can show the same link without storing it.
+ */
+export function newManageToken(random: RandomBytes, secret: string, idempotencyKey?: string): string {
+  if (idempotencyKey)
+    return createHmac('sha256', secret).update(`manage:${idempotencyKey}`).digest('base64url');
+  return Buffer.from(random(32)).toString('base64url');
+}
+
+export function hashManageToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function looksLikeManageToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}

@@ -1,0 +1,186 @@
+// Reads an office's schedule for a day (template + day plan, computed by the pure domain)
+// and keeps the slot counters that booking takes places from.
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { type BookingWindowState, bookingWindow } from '../domain/booking-rules.ts';
+import { planDay } from '../domain/day-schedule.ts';
+import { type DayStatus, dayStatus } from '../domain/day-status.ts';
+import type { DaySchedule, PlannedSlot } from '../domain/schedule-types.ts';
+import { DayPlanModel, type DayPlanRecord } from '../models/day-plan.model.ts';
+import { type Office, OfficeModel } from '../models/office.model.ts';
+import { type Slot, SlotModel } from '../models/slot.model.ts';
+import type { Clock } from './clock.ts';
+import { AppError, notFound } from './errors.ts';
+
+export type OfficeRecord = Office & { _id: Types.ObjectId };
+export type SlotRecord = Slot & { _id: Types.ObjectId };
+
+export interface SlotAvailability {
+  start: string;
+  end: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  remaining: number;
+}
+
+export interface DayAvailability {
+  date: string;
+  weekday: number;
+  status: DayStatus;
+  schedule: DaySchedule;
+  window: BookingWindowState;
+  capacity: number;
+  remaining: number;
+  slots: SlotAvailability[];
+}
+
+const MAX_RANGE_DAYS = 62;
+
+export function createScheduleService(deps: { clock: Clock }) {
+  const { clock } = deps;
+
+  async function listOffices(): Promise<OfficeRecord[]> {
+    return OfficeModel.find({ active: true }).sort({ slug: 1 }).lean<OfficeRecord[]>();
+  }
+
+  async function getOffice(idOrSlug: string): Promise<OfficeRecord> {
+    const filter =
+      Types.ObjectId.isValid(idOrSlug) && /^[a-f0-9]{24}$/i.test(idOrSlug)
+        ? { _id: idOrSlug }
+        : { slug: idOrSlug };
+    const office = await OfficeModel.findOne({ ...filter, active: true }).lean<OfficeRecord>();
+    if (!office) throw notFound('booking.office_not_found');
+    return office;
+  }
+
+  function today(office: OfficeRecord): string {
+    return DateTime.fromJSDate(clock(), { zone: office.timezone }).toISODate()!;
+  }
+
+  async function plansFor(
+    office: OfficeRecord,
+    from: string,
+    to: string,
+  ): Promise<Map<string, DayPlanRecord>> {
+    const plans = await DayPlanModel.find({ office: office._id, date: { $gte: from, $lte: to } }).lean<
+      DayPlanRecord[]
+    >();
+    return new Map(plans.map((p) => [p.date, p]));
+  }
+
+  async function daySchedule(office: OfficeRecord, date: string): Promise<DaySchedule> {
+    const plan = await DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>();
+    return planDay(date, office.timezone, office.weeklyTemplate, plan ?? undefined);
+  }
+
+  /**
+   * Creates the counters of a day's slots that do not exist yet. Two requests may race to
+   * create the same counter: the unique index lets one win and the other simply reads it.
+   */
+  async function ensureSlots(office: OfficeRecord, slots: PlannedSlot[]): Promise<void> {
+    if (slots.length === 0) return;
+    const date = slots[0]!.date;
+    const existing = await SlotModel.find({ office: office._id, date }, { start: 1 }).lean();
+    const have = new Set(existing.map((s) => s.start));
+    const missing = slots.filter((s) => !have.has(s.start));
+    if (missing.length === 0) return;
+    await SlotModel.bulkWrite(
+      missing.map((s) => ({
+        updateOne: {
+          filter: { office: office._id, date: s.date, start: s.start },
+          update: {
+            $setOnInsert: {
+              end: s.end,
+              startsAt: s.startsAt,
+              endsAt: s.endsAt,
+              capacity: s.capacity,
+              booked: 0,
+              remaining: s.capacity,
+              flagged: false,
+            },
+          },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    ).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err;
+    });
+  }
+
+  async function slotCounter(office: OfficeRecord, date: string, start: string): Promise<SlotRecord> {
+    const schedule = await daySchedule(office, date);
+    const planned = schedule.slots.find((s) => s.start === start);
+    if (!schedule.open || !planned) throw new AppError('invalid', 'booking.slot_not_offered');
+    await ensureSlots(office, schedule.slots);
+    const slot = await SlotModel.findOne({ office: office._id, date, start }).lean<SlotRecord>();
+    if (!slot) throw new AppError('unavailable');
+    return slot;
+  }
+
+  function windowFor(office: OfficeRecord, schedule: DaySchedule, now: Date): BookingWindowState {
+    return bookingWindow(
+      schedule.date,
+      office.timezone,
+      office.bookingRules,
+      now,
+      schedule.plan?.bookingOpensAt,
+    );
+  }
+
+  async function availability(office: OfficeRecord, from: string, to: string): Promise<DayAvailability[]> {
+    const start = DateTime.fromISO(from, { zone: office.timezone });
+    const end = DateTime.fromISO(to, { zone: office.timezone });
+    if (!start.isValid || !end.isValid || end < start) throw new AppError('invalid', 'booking.bad_range');
+    if (end.diff(start, 'days').days > MAX_RANGE_DAYS)
+      throw new AppError('invalid', 'booking.range_too_long');
+    const [plans, counters] = await Promise.all([
+      plansFor(office, from, to),
+      SlotModel.find({ office: office._id, date: { $gte: from, $lte: to } }).lean<SlotRecord[]>(),
+    ]);
+    const byDay = new Map<string, Map<string, SlotRecord>>();
+    for (const c of counters) {
+      const m = byDay.get(c.date) ?? new Map<string, SlotRecord>();
+      m.set(c.start, c);
+      byDay.set(c.date, m);
+    }
+    const now = clock();
+    const todayDate = today(office);
+    const days: DayAvailability[] = [];
+    for (let d = start; d <= end; d = d.plus({ days: 1 })) {
+      const date = d.toISODate()!;
+      const schedule = planDay(date, office.timezone, office.weeklyTemplate, plans.get(date));
+      const window = windowFor(office, schedule, now);
+      const stored = byDay.get(date);
+      const slots = schedule.slots.map((p) => {
+        const c = stored?.get(p.start);
+        return {
+          start: p.start,
+          end: p.end,
+          startsAt: p.startsAt,
+          endsAt: p.endsAt,
+          capacity: c ? c.capacity : p.capacity,
+          remaining: c ? Math.max(0, c.remaining) : p.capacity,
+        };
+      });
+      const capacity = slots.reduce((n, s) => n + s.capacity, 0);
+      const remaining = slots.reduce((n, s) => n + s.remaining, 0);
+      days.push({
+        date,
+        weekday: d.weekday,
+        status: dayStatus({ schedule, window, remaining, capacity, today: todayDate }),
+        schedule,
+        window,
+        capacity,
+        remaining,
+        slots,
+      });
+    }
+    return days;
+  }
+
+  return { listOffices, getOffice, today, daySchedule, ensureSlots, slotCounter, windowFor, availability };
+}
+
+export type ScheduleService = ReturnType<typeof createScheduleService>;

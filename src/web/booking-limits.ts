@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import type { Config } from '../config.ts';
+import { keyedLimit } from './middleware/rate-limit.ts';
+
+const idsOf = (req: Request): string | undefined => {
+  const partners = (req.body as { partners?: { idNumber?: unknown }[] } | undefined)?.partners;
+  if (!Array.isArray(partners)) return undefined;
+  const ids = partners
+    .map((p) => (typeof p?.idNumber === 'string' ? p.idNumber.trim().toUpperCase() : ''))
+    .filter(Boolean);
+  return ids.length ? createHash('sha256').update(ids.sort().join('|')).digest('hex') : undefined;
+};
+
+/**
+ * Limits keyed on the person or the booking rather than the address: booking attempts per
+ * pair of ID numbers, and look-ups per reference (guessing the last four phone digits).
+ */
+export function bookingLimits(_config: Readonly<Config>) {
+  return {
+    byPerson: keyedLimit({
+      name: 'book',
+      windowMs: 10 * 60_000,
+      limit: 20,
+      key: idsOf,
+      messageKey: 'booking.rate_limited',
+    }),
+    byReference: keyedLimit({
+      name: 'lookup',
+      windowMs: 15 * 60_000,
+      limit: 10,
+      key: (req) => {
+        const ref = (req.body as { reference?: unknown } | undefined)?.reference ?? req.params.reference;
+        return typeof ref === 'string' && ref.trim()
+          ? ref
+              .trim()
+              .toUpperCase()
+              .replace(/[^A-Z0-9]/g, '')
+          : undefined;
+      },
+      messageKey: 'booking.rate_limited',
+    }),
+  };
+}

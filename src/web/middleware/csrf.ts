@@ -1,0 +1,24 @@
+import { doubleCsrf } from 'csrf-csrf';
+import type { NextFunction, Request, Response } from 'express';
+import { VISITOR_COOKIE } from './visitor.ts';
+
+/**
+ * CSRF tokens on every form: a signed double-submit cookie bound to the visitor id. The JSON
+ * API is exempt because it authenticates with a bearer token, never with cookies.
+ */
+export function csrfMiddleware(opts: { secret: string; secureCookies: boolean }) {
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    getSecret: () => opts.secret,
+    getSessionIdentifier: (req) => String(req.cookies?.[VISITOR_COOKIE] ?? ''),
+    cookieName: opts.secureCookies ? '__Host-csrf' : 'csrf',
+    cookieOptions: { sameSite: 'lax', secure: opts.secureCookies, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) =>
+      ((req.body as Record<string, unknown> | undefined)?._csrf as string) ?? req.get('x-csrf-token'),
+    skipCsrfProtection: (req) => req.path.startsWith('/api/'),
+    errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.csrfToken = () => generateCsrfToken(req, res);
+    doubleCsrfProtection(req, res, next);
+  };
+}

@@ -1,0 +1,102 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
+import { translate } from '../../i18n/translate.ts';
+import { AppError, type ErrorCode } from '../../services/errors.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid: 422,
+  not_found: 404,
+  slot_full: 409,
+  already_booked: 409,
+  conflict: 409,
+  forbidden: 403,
+  unauthorized: 401,
+  rate_limited: 429,
+  booking_not_open: 422,
+  booking_closed: 422,
+  no_show_blocked: 422,
+  not_eligible: 422,
+  unavailable: 503,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const name = (err as { name?: string })?.name ?? '';
+  return (
+    /^Mongo(Network|ServerSelection|Topology|NotConnected)|^MongooseServerSelectionError|MongoPoolClearedError/.test(
+      name,
+    ) ||
+    /buffering timed out|Client must be connected|connection .* closed|not connected/i.test(
+      String((err as Error)?.message ?? ''),
+    )
+  );
+}
+
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'));
+}
+
+/** The one place that turns an error into a status, a message in the user's language, and a page or JSON body. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const locale = req.locale ?? DEFAULT_LOCALE;
+    let status: number;
+    let code: string;
+    let message: string;
+    let fields: Record<string, string> | undefined;
+    if (err instanceof AppError) {
+      status = statusOf(err.code);
+      code = err.code;
+      message = translate(locale, err.messageKey, err.params);
+      if (Object.keys(err.fields).length) {
+        fields = Object.fromEntries(
+          Object.entries(err.fields).map(([k, f]) => [k, translate(locale, f.key, f.params)]),
+        );
+      }
+    } else if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
+      status = 403;
+      code = 'csrf';
+      message = translate(locale, 'error.csrf');
+    } else if (isDatabaseDown(err)) {
+      status = 503;
+      code = 'unavailable';
+      message = translate(locale, 'error.503');
+      logger.warn(
+        { err: { name: (err as Error).name, message: (err as Error).message } },
+        'database unavailable',
+      );
+    } else if (
+      typeof (err as { status?: number })?.status === 'number' &&
+      (err as { status: number }).status < 500
+    ) {
+      status = (err as { status: number }).status;
+      code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : 'bad_request';
+      message = translate(locale, `error.${status}`);
+      if (message === `error.${status}`) message = translate(locale, 'error.400');
+    } else {
+      status = 500;
+      code = 'internal';
+      message = translate(locale, 'error.500');
+      logger.error({ err }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    if (status === 503) res.set('Retry-After', '5');
+    if (wantsJson(req)) {
+      res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
+      return;
+    }
+    res.renderPage(
+      'errors/error',
+      { title: translate(locale, 'error.title'), status, code, message, fields },
+      status,
+    );
+  };
+}
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {
+  next(new AppError('not_found', 'error.404'));
+}

@@ -1,0 +1,44 @@
+import type { NextFunction, Request, Response } from 'express';
+import { DEFAULT_LOCALE, type Locale, parseLocale } from '../../i18n/locales.ts';
+import { pick, translator } from '../../i18n/translate.ts';
+
+const COOKIE = 'lang';
+const ONE_YEAR_MS = 365 * 86_400_000;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    locale: Locale;
+  }
+}
+
+/**
+ * Chinese unless the visitor switched: `?lang=en` (the visible switch) sets a cookie that
+ * is remembered. The API may also say `Accept-Language`, since kiosks cannot click a switch.
+ */
+export function localeMiddleware(opts: { secureCookies: boolean }) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const fromQuery = parseLocale(req.query.lang);
+    if (fromQuery) {
+      res.cookie(COOKIE, fromQuery, {
+        maxAge: ONE_YEAR_MS,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secureCookies,
+      });
+    }
+    const fromHeader = req.path.startsWith('/api/')
+      ? parseLocale(req.get('accept-language')?.split(',')[0])
+      : undefined;
+    const locale = fromQuery ?? parseLocale(req.cookies?.[COOKIE]) ?? fromHeader ?? DEFAULT_LOCALE;
+    req.locale = locale;
+    const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
+    const url = new URL(req.originalUrl, 'http://x');
+    url.searchParams.set('lang', other === 'en' ? 'en' : 'zh');
+    res.locals.locale = locale;
+    res.locals.t = translator(locale);
+    res.locals.pick = (v: { zh: string; en?: string } | undefined) => pick(v, locale);
+    res.locals.switchLocaleUrl = url.pathname + url.search;
+    res.locals.currentPath = req.path;
+    next();
+  };
+}

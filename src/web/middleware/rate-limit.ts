@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { AppError } from '../../services/errors.ts';
+
+const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
+
+function limited(messageKey: string) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const reset = res.getHeader('RateLimit-Reset') ?? res.getHeader('Retry-After');
+    next(new AppError('rate_limited', messageKey, { seconds: Number(reset ?? 60) || 60 }));
+  };
+}
+
+/**
+ * A generous ceiling per address: many couples share one carrier-grade NAT address, so the
+ * real limits are keyed on what identifies a person or a booking (see keyedLimit).
+ * 0 turns it off (behind a trusted proxy that limits, and for the benchmark).
+ */
+export function perAddressLimit(perMinute: number) {
+  if (perMinute <= 0) return (_req: Request, _res: Response, next: NextFunction) => next();
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    skip: (req) => req.path === '/healthz' || req.path === '/readyz' || req.path.startsWith('/public/'),
+    handler: (req, res, next) => limited('error.rate_limited')(req, res, next),
+  });
+}
+
+/**
+ * A limit keyed on something that identifies a person or a booking (an ID number, a
+ * reference), hashed so the key never holds personal data in clear. Requests without the
+ * key pass through to the per-address ceiling.
+ */
+export function keyedLimit(opts: {
+  name: string;
+  windowMs: number;
+  limit: number;
+  key: (req: Request) => string | undefined;
+  messageKey?: string;
+}) {
+  return rateLimit({
+    windowMs: opts.windowMs,
+    limit: opts.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${opts.name}:${hash(opts.key(req) ?? '')}`,
+    skip: (req) => !opts.key(req),
+    handler: (req, res, next) => limited(opts.messageKey ?? 'error.rate_limited')(req, res, next),
+  });
+}

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export const VISITOR_COOKIE = 'vid';
+
+/**
+ * An anonymous, random visitor id: what CSRF tokens are bound to for couples, who have no
+ * login session. It identifies a browser, never a person.
+ */
+export function visitorMiddleware(opts: { secureCookies: boolean }) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    let id = req.cookies?.[VISITOR_COOKIE];
+    if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(id)) {
+      id = randomBytes(16).toString('base64url');
+      res.cookie(VISITOR_COOKIE, id, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secureCookies,
+        maxAge: 30 * 86_400_000,
+      });
+      req.cookies = { ...(req.cookies ?? {}), [VISITOR_COOKIE]: id };
+    }
+    next();
+  };
+}

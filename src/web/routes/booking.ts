@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
+import type { Config } from '../../config.ts';
+import type { Services } from '../../container.ts';
+import { translate } from '../../i18n/translate.ts';
+import { AppError } from '../../services/errors.ts';
+import { bookingLimits } from '../booking-limits.ts';
+import { fieldMessages } from '../middleware/validate.ts';
+import { bookingFormSchema, localDate, localTime } from '../schemas/booking.schema.ts';
+
+/** The booking form and its submission (post/redirect/get to the confirmation). */
+export function bookingRouter(services: Services, config: Readonly<Config>): Router {
+  const router = Router();
+  const { schedule, booking } = services;
+  const limits = bookingLimits(config);
+
+  async function loadSlot(req: Request) {
+    const office = await schedule.getOffice(String(req.params.slug));
+    const date = localDate.safeParse(req.params.date);
+    const start = localTime.safeParse(req.query.start ?? req.body?.start);
+    if (!date.success || !start.success) throw new AppError('not_found', 'booking.slot_not_offered');
+    const [day] = await schedule.availability(office, date.data, date.data);
+    const slot = day?.slots.find((s) => s.start === start.data);
+    if (!day || !slot) throw new AppError('not_found', 'booking.slot_not_offered');
+    return { office, day, slot };
+  }
+
+  function renderForm(
+    req: Request,
+    res: Response,
+    ctx: Awaited<ReturnType<typeof loadSlot>>,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    res.renderPage(
+      'public/book',
+      {
+        ...ctx,
+        idempotencyKey: randomBytes(18).toString('base64url'),
+        values: { language: req.locale, partners: [{ idType: 'resident_id' }, { idType: 'resident_id' }] },
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/offices/:slug/days/:date/book', async (req, res) => {
+    renderForm(req, res, await loadSlot(req));
+  });
+
+  router.post('/offices/:slug/days/:date/book', limits.byPerson, async (req, res) => {
+    const ctx = await loadSlot(req);
+    const parsed = bookingFormSchema.safeParse(req.body);
+    const values = req.body as Record<string, unknown>;
+    const keep = {
+      values,
+      idempotencyKey: (values.idempotencyKey as string) || randomBytes(18).toString('base64url'),
+    };
+    const t = (key: string, params?: Record<string, string | number>) => translate(req.locale, key, params);
+    if (!parsed.success) {
+      const fields = Object.fromEntries(
+        Object.entries(fieldMessages(parsed.error)).map(([k, f]) => [k, t(f.key, f.params)]),
+      );
+      return renderForm(req, res, ctx, { ...keep, fields, formError: t('error.invalid') }, 422);
+    }
+    try {
+      const result = await booking.book({
+        officeId: ctx.office._id.toString(),
+        date: ctx.day.date,
+        start: parsed.data.start,
+        partners: parsed.data.partners,
+        email: parsed.data.email,
+        language: parsed.data.language,
+        ...(parsed.data.idempotencyKey ? { idempotencyKey: parsed.data.idempotencyKey } : {}),
+        channel: 'online',
+      });
+      res.redirect(303, `/booking/${result.manageToken}/confirmation`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'unavailable') throw err;
+      const fields = Object.fromEntries(Object.entries(err.fields).map(([k, f]) => [k, t(f.key, f.params)]));
+      const status = err.code === 'slot_full' || err.code === 'already_booked' ? 409 : 422;
+      return renderForm(req, res, ctx, { ...keep, fields, formError: t(err.messageKey, err.params) }, status);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,142 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { DateTime } from 'luxon';
+import type { Config } from '../../config.ts';
+import type { Services } from '../../container.ts';
+import type { AppointmentRecord } from '../../services/booking/booking-service.ts';
+import { appointmentIcs } from '../../services/calendar-file.ts';
+import { AppError } from '../../services/errors.ts';
+import { bookingLimits } from '../booking-limits.ts';
+import { validate } from '../middleware/validate.ts';
+import { localDate, lookupSchema, moveSchema } from '../schemas/booking.schema.ts';
+
+const ACCESS_COOKIE = 'appt';
+const BY_LOOKUP = 'r';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    appointment: AppointmentRecord;
+    manageBase: string;
+  }
+}
+
+/**
+ * The couple's booking after it is made: confirmation, manage page, calendar file, cancel
+ * and move. Reached by the private link (/booking/<token>) or, after a look-up by reference
+ * and phone digits, by a short-lived signed cookie (/booking/r).
+ */
+export function manageRouter(services: Services, config: Readonly<Config>): Router {
+  const router = Router();
+  const { booking, schedule } = services;
+  const limits = bookingLimits(config);
+
+  async function resolve(req: Request, res: Response, next: NextFunction) {
+    const token = String(req.params.token);
+    let appointment: AppointmentRecord;
+    if (token === BY_LOOKUP) {
+      const id = req.signedCookies?.[ACCESS_COOKIE];
+      if (typeof id !== 'string') throw new AppError('not_found', 'booking.not_found');
+      appointment = await booking.get(id);
+    } else {
+      appointment = await booking.findByToken(token);
+    }
+    res.locals.appointment = appointment;
+    res.locals.manageBase = `/booking/${token}`;
+    res.set('Cache-Control', 'no-store');
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  }
+
+  async function page(res: Response, view: string, extra: Record<string, unknown> = {}, status = 200) {
+    const appointment = res.locals.appointment;
+    const office = await schedule.getOffice(appointment.office.toString());
+    const day = await schedule.daySchedule(office, appointment.date);
+    const ceremony = (await services.ceremonyForAppointment?.(appointment)) ?? null;
+    res.renderPage(view, { office, appointment, dayMessage: day.plan?.message, ceremony, ...extra }, status);
+  }
+
+  router.get('/lookup', (_req, res) => {
+    res.renderPage('public/lookup', {});
+  });
+
+  router.post('/lookup', limits.byReference, async (req, res) => {
+    const parsed = lookupSchema.safeParse(req.body);
+    try {
+      if (!parsed.success) throw new AppError('not_found', 'booking.lookup_failed');
+      const found = await booking.findByReference(parsed.data.reference, parsed.data.phoneLast4);
+      res.cookie(ACCESS_COOKIE, found._id.toString(), {
+        signed: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.cookieSecure,
+        maxAge: 30 * 60_000,
+        path: '/booking',
+      });
+      res.redirect(303, `/booking/${BY_LOOKUP}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
+      res.renderPage('public/lookup', { values: req.body, formError: res.locals.t(err.messageKey) }, 404);
+    }
+  });
+
+  router.get('/booking/:token/confirmation', resolve, async (_req, res) => {
+    await page(res, 'public/confirmation', { manageUrl: `${config.baseUrl}${res.locals.manageBase}` });
+  });
+
+  router.get('/booking/:token', resolve, async (_req, res) => {
+    await page(res, 'public/manage');
+  });
+
+  router.get('/booking/:token/calendar.ics', resolve, async (req, res) => {
+    const appointment = res.locals.appointment;
+    const office = await schedule.getOffice(appointment.office.toString());
+    const ics = appointmentIcs({
+      appointment,
+      office,
+      locale: req.locale,
+      uidDomain: new URL(config.baseUrl).hostname,
+      manageUrl: `${config.baseUrl}${res.locals.manageBase}`,
+    });
+    res.type('text/calendar; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="${appointment.reference}.ics"`);
+    res.send(ics);
+  });
+
+  router.post('/booking/:token/cancel', resolve, async (_req, res) => {
+    await booking.cancel(res.locals.appointment._id, 'couple');
+    res.flash('success', 'manage.cancelled');
+    res.redirect(303, res.locals.manageBase);
+  });
+
+  router.get('/booking/:token/move', resolve, async (req, res) => {
+    const appointment = res.locals.appointment;
+    const office = await schedule.getOffice(appointment.office.toString());
+    const today = schedule.today(office);
+    const chosen = localDate.safeParse(req.query.date);
+    const date = chosen.success ? chosen.data : appointment.date;
+    const horizon = DateTime.fromISO(today)
+      .plus({ days: Math.max(office.bookingRules.daysAhead, 1) })
+      .toISODate()!;
+    const days = (await schedule.availability(office, today, horizon)).filter(
+      (d) => d.status === 'open' || d.status === 'few_left' || d.date === date,
+    );
+    const [day] = await schedule.availability(office, date, date);
+    await page(res, 'public/move', { days, day, date });
+  });
+
+  router.post('/booking/:token/move', resolve, validate(moveSchema), async (req, res) => {
+    const target = req.valid as { date: string; start: string };
+    let moved: AppointmentRecord;
+    try {
+      moved = await booking.move(res.locals.appointment._id, target);
+    } catch (err) {
+      // A full or invalid target changes nothing: say why on the move page.
+      if (!(err instanceof AppError) || err.code === 'unavailable') throw err;
+      res.flash('error', err.messageKey, err.params);
+      return res.redirect(303, `${res.locals.manageBase}/move?date=${target.date}`);
+    }
+    res.flash('success', 'manage.moved', { date: moved.date, start: moved.start });
+    res.redirect(303, res.locals.manageBase);
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' });
+export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_time' });
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+export const idTypeSchema = z.enum(['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit']);
+export const languageSchema = z.enum(['zh-CN', 'en']);
+
+export const partnerSchema = z.object({
+  name: text(50),
+  idType: idTypeSchema,
+  idNumber: text(30),
+  phone: text(24),
+  birthDate: optionalText(localDate),
+  sex: optionalText(z.enum(['male', 'female'])),
+});
+
+export const partnersSchema = z.array(partnerSchema).length(2, { error: 'booking.two_partners' });
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ error: 'booking.email_invalid' }));
+
+/** The web booking form (urlencoded: partners[0][name]...). */
+export const bookingFormSchema = z.object({
+  start: localTime,
+  partners: partnersSchema,
+  email,
+  language: languageSchema,
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/)
+    .optional(),
+});
+export type BookingForm = z.infer<typeof bookingFormSchema>;
+
+/** POST /api/v1/appointments. */
+export const bookingApiSchema = z.object({
+  officeId: text(64),
+  date: localDate,
+  start: localTime,
+  partners: partnersSchema,
+  email,
+  language: languageSchema.default('zh-CN'),
+});
+export type BookingApiBody = z.infer<typeof bookingApiSchema>;
+
+export const moveSchema = z.object({ date: localDate, start: localTime });
+export const lookupSchema = z.object({
+  reference: text(20),
+  phoneLast4: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, { error: 'field.invalid' }),
+});
+export const rangeQuerySchema = z.object({ from: localDate, to: localDate });
+export const monthQuerySchema = z.object({
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
+});

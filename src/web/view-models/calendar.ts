@@ -1,0 +1,37 @@
+import { DateTime } from 'luxon';
+import type { DayAvailability } from '../../services/schedule-service.ts';
+
+export interface CalendarCell {
+  date: string;
+  day: number;
+  inMonth: boolean;
+  info?: DayAvailability;
+}
+
+/** A month as weeks of seven cells, Monday first, padded with the neighbouring months' days. */
+export function monthGrid(
+  month: string,
+  zone: string,
+  days: DayAvailability[],
+): { weeks: CalendarCell[][]; first: string; last: string } {
+  const first = DateTime.fromISO(`${month}-01`, { zone });
+  const last = first.endOf('month');
+  const byDate = new Map(days.map((d) => [d.date, d]));
+  const weeks: CalendarCell[][] = [];
+  let cursor = first.minus({ days: first.weekday - 1 });
+  while (cursor <= last) {
+    const week: CalendarCell[] = [];
+    for (let i = 0; i < 7; i++) {
+      const date = cursor.toISODate()!;
+      const info = byDate.get(date);
+      week.push({ date, day: cursor.day, inMonth: cursor.month === first.month, ...(info ? { info } : {}) });
+      cursor = cursor.plus({ days: 1 });
+    }
+    weeks.push(week);
+  }
+  return { weeks, first: first.toISODate()!, last: last.toISODate()! };
+}
+
+export function shiftMonth(month: string, by: number): string {
+  return DateTime.fromISO(`${month}-01`).plus({ months: by }).toFormat('yyyy-MM');
+}

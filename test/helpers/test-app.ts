@@ -1,0 +1,103 @@
+// Builds the real application against the test database with a fixed, movable clock.
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import { createApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Container, createContainer } from '../../src/container.ts';
+import { connectDatabase, ensureIndexes } from '../../src/db.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { WeekdayTemplate } from '../../src/domain/schedule-types.ts';
+import { type Office, OfficeModel } from '../../src/models/office.model.ts';
+import { extraRouters } from '../../src/web/extra-routers.ts';
+import { testDbName, testMongoUri } from './mongo.ts';
+
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+export interface TestClock {
+  (): Date;
+  set(iso: string | Date): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start: string | Date): TestClock {
+  let now = new Date(start);
+  const clock = (() => new Date(now)) as TestClock;
+  clock.set = (iso) => {
+    now = new Date(iso);
+  };
+  clock.advance = (ms) => {
+    now = new Date(now.getTime() + ms);
+  };
+  return clock;
+}
+
+let connected = false;
+
+/** Connects Mongoose once per process to this process's test database and builds indexes. */
+export async function connectTestDatabase(): Promise<void> {
+  if (connected && mongoose.connection.readyState === 1) return;
+  await connectDatabase(testMongoUri(), testDbName('app'));
+  await ensureIndexes();
+  connected = true;
+}
+
+/** Empties every collection (indexes stay), so each test starts from a clean database. */
+export async function resetDatabase(): Promise<void> {
+  await connectTestDatabase();
+  const db = mongoose.connection.db!;
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  await Promise.all(collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})));
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
+  return loadConfig({ NODE_ENV: 'test', BASE_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...overrides });
+}
+
+export interface TestApp {
+  app: Express;
+  container: Container;
+  clock: TestClock;
+  config: Readonly<Config>;
+}
+
+export async function buildTestApp(opts: { now: string; env?: Record<string, string> }): Promise<TestApp> {
+  await connectTestDatabase();
+  const config = testConfig(opts.env);
+  const clock = testClock(opts.now);
+  const logger = createLogger(config.logLevel);
+  const container = createContainer({ config, logger, secret: TEST_SECRET, clock });
+  const app = createApp({
+    config,
+    logger,
+    services: container.services,
+    secret: TEST_SECRET,
+    readiness: async () => ({ ok: true, checks: { database: true } }),
+    extraRouters: extraRouters(container),
+  });
+  return { app, container, clock, config };
+}
+
+export const weekdays = (overrides: Partial<WeekdayTemplate> = {}): WeekdayTemplate[] =>
+  [1, 2, 3, 4, 5].map((weekday) => ({
+    weekday,
+    sessions: [
+      { start: '09:00', end: '12:00' },
+      { start: '13:30', end: '17:00' },
+    ],
+    slotMinutes: 30,
+    windowsOpen: 4,
+    couplesPerWindow: 3,
+    ...overrides,
+  }));
+
+export async function createOffice(overrides: Partial<Office> = {}) {
+  return OfficeModel.create({
+    slug: 'jinjiang',
+    name: { zh: '锦江区婚姻登记处', en: 'Jinjiang District Marriage Registry' },
+    address: { zh: '成都市锦江区东大街 88 号', en: '88 Dongda St, Chengdu' },
+    timezone: 'Asia/Shanghai',
+    documents: [{ zh: '双方身份证原件', en: 'Both ID cards' }],
+    weeklyTemplate: weekdays(),
+    ...overrides,
+  });
+}
