@@ -118,3 +118,29 @@ export function allocate(
   });
   return { order, assignments };
 }
+
+/**
+ * Who a place freed after the draw (a winner who did not confirm) is offered to: the
+ * best-ranked applicant not placed, not already offered one (`passed`), whose
+ * preference accepts that slot. Null when the list is exhausted.
+ */
+export function nextOffer(
+  applications: Application[],
+  assignments: Assignment[],
+  start: LocalTime,
+  passed: ReadonlySet<string>,
+): string | null {
+  const byReference = new Map(applications.map((application) => [application.reference, application]));
+  const next = [...assignments]
+    .sort((a, b) => a.rank - b.rank)
+    .find((assignment) => {
+      const application = byReference.get(assignment.reference);
+      return (
+        assignment.start === null &&
+        !passed.has(assignment.reference) &&
+        application !== undefined &&
+        acceptable(application.preference, [{ start, capacity: 1 }]).includes(start)
+      );
+    });
+  return next?.reference ?? null;
+}

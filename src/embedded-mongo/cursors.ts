@@ -59,7 +59,12 @@ export class CursorRegistry {
   first(
     ns: string,
     docs: Doc[],
-    opts: { batchSize?: number; singleBatch?: boolean; project?: ((docs: Doc[]) => Doc[]) | null; noTimeout?: boolean },
+    opts: {
+      batchSize?: number;
+      singleBatch?: boolean;
+      project?: ((docs: Doc[]) => Doc[]) | null;
+      noTimeout?: boolean;
+    },
   ): Batch {
     const c: ServerCursor = {
       id: 0,
@@ -71,7 +76,8 @@ export class CursorRegistry {
       noTimeout: opts.noTimeout === true,
     };
     const batchSize = opts.batchSize ?? DEFAULT_FIRST_BATCH;
-    const firstBatch = batchSize === 0 ? [] : this.take(c, opts.singleBatch && !opts.batchSize ? undefined : batchSize);
+    const firstBatch =
+      batchSize === 0 ? [] : this.take(c, opts.singleBatch && !opts.batchSize ? undefined : batchSize);
     if (c.pos < docs.length && !opts.singleBatch) {
       c.id = this.newId();
       this.cursors.set(c.id, c);

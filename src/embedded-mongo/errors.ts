@@ -74,7 +74,9 @@ export function asCommandError(err: unknown): MongoCommandError {
   }
   const unknownQueryOp = /unknown (?:top level |query )?operator:? (\$\w+)/i.exec(message);
   if (unknownQueryOp) return badValue(`unknown operator: ${unknownQueryOp[1]}`);
-  const unknownStage = /(?:unknown|unrecognized|invalid|unregistered) pipeline operator:? '?(\$\w+)/i.exec(message);
+  const unknownStage = /(?:unknown|unrecognized|invalid|unregistered) pipeline operator:? '?(\$\w+)/i.exec(
+    message,
+  );
   if (unknownStage) {
     return new MongoCommandError(
       ErrorCodes.Location40324,

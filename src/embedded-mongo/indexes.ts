@@ -113,14 +113,18 @@ export class Index {
         );
       }
       if (field.startsWith('$') || field === '') {
-        throw new MongoCommandError(ErrorCodes.CannotCreateIndex, `Index key contains an illegal field name: '${field}'`);
+        throw new MongoCommandError(
+          ErrorCodes.CannotCreateIndex,
+          `Index key contains an illegal field name: '${field}'`,
+        );
       }
     }
     this.unique = spec.unique === true || spec.name === '_id_';
     this.sparse = spec.sparse === true;
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     this.collation = parseCollation(spec.collation);
-    this.expireAfterSeconds = typeof spec.expireAfterSeconds === 'number' ? spec.expireAfterSeconds : undefined;
+    this.expireAfterSeconds =
+      typeof spec.expireAfterSeconds === 'number' ? spec.expireAfterSeconds : undefined;
     this.full = this.fields.length === 1 ? this.lead : new Map();
   }
 

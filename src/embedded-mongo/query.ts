@@ -64,8 +64,10 @@ function planFor(coll: Collection, index: Index, cond: unknown, collation?: Coll
   };
   for (const [op, v] of Object.entries(ops)) {
     if (!rangeable(v)) continue;
-    if ((op === '$gt' || op === '$gte') && !lo) lo = { key: encodeKey(v), inclusive: op === '$gte', rank: typeRank(v) };
-    if ((op === '$lt' || op === '$lte') && !hi) hi = { key: encodeKey(v), inclusive: op === '$lte', rank: typeRank(v) };
+    if ((op === '$gt' || op === '$gte') && !lo)
+      lo = { key: encodeKey(v), inclusive: op === '$gte', rank: typeRank(v) };
+    if ((op === '$lt' || op === '$lte') && !hi)
+      hi = { key: encodeKey(v), inclusive: op === '$lte', rank: typeRank(v) };
   }
   if (!lo && !hi) return null;
   // On a multikey index two bounds may be met by different elements: keep one.
@@ -85,7 +87,11 @@ function planFor(coll: Collection, index: Index, cond: unknown, collation?: Coll
 }
 
 /** The documents a filter can match: an index's candidates or the whole collection. */
-export function candidateDocs(coll: Collection, filter: Doc | undefined, collation?: Collation): Iterable<Doc> {
+export function candidateDocs(
+  coll: Collection,
+  filter: Doc | undefined,
+  collation?: Collation,
+): Iterable<Doc> {
   if (!filter) return coll.docs.values();
   let best: Plan | null = null;
   for (const [field, cond] of Object.entries(filter)) {
@@ -174,7 +180,11 @@ export interface FindOptions {
 }
 
 /** The documents matching a filter, sorted, skipped and limited (stored objects, unprojected). */
-export function findDocs(coll: Collection | undefined, filter: Doc | undefined, opts: FindOptions = {}): Doc[] {
+export function findDocs(
+  coll: Collection | undefined,
+  filter: Doc | undefined,
+  opts: FindOptions = {},
+): Doc[] {
   if (!coll) return [];
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
@@ -212,4 +222,3 @@ export function projector(
   query.find([{}], projection as Doc).all();
   return (docs) => query.find(docs, projection as Doc).all() as Doc[];
 }
-

@@ -1,8 +1,8 @@
 // The TCP server: frames messages per connection, answers them in order, and closes only the
 // connection that sent a malformed or oversized message.
 import net from 'node:net';
-import { runCommand } from './commands/index.ts';
 import type { EngineState } from './commands/context.ts';
+import { runCommand } from './commands/index.ts';
 import { asCommandError, ErrorCodes, MongoCommandError } from './errors.ts';
 import { encodeOpMsg, encodeOpReply, MAX_MESSAGE_SIZE, ProtocolError, parseMessage } from './wire.ts';
 
@@ -62,8 +62,13 @@ export function listen(
       try {
         out = legacy ? encodeOpReply(header.requestId, reply) : encodeOpMsg(header.requestId, reply);
       } catch (err) {
-        const e = new MongoCommandError(ErrorCodes.BSONObjectTooLarge, `reply could not be encoded: ${(err as Error).message}`);
-        out = legacy ? encodeOpReply(header.requestId, e.toReply()) : encodeOpMsg(header.requestId, e.toReply());
+        const e = new MongoCommandError(
+          ErrorCodes.BSONObjectTooLarge,
+          `reply could not be encoded: ${(err as Error).message}`,
+        );
+        out = legacy
+          ? encodeOpReply(header.requestId, e.toReply())
+          : encodeOpMsg(header.requestId, e.toReply());
       }
       socket.write(out);
     };

@@ -4,7 +4,7 @@
 // (the journal, in on-disk mode) in the order it is applied.
 import { type Document, ObjectId, UUID } from 'bson';
 import { ErrorCodes, MongoCommandError } from './errors.ts';
-import { type IndexSpec, Index } from './indexes.ts';
+import { Index, type IndexSpec } from './indexes.ts';
 import { type Doc, encodeKey, isPlainObject } from './values.ts';
 
 export type ChangeRecord =
@@ -133,7 +133,8 @@ export class Collection {
           `Index already exists with a different name: ${other.name}`,
         );
       }
-      const sameCollation = JSON.stringify(other.spec.collation ?? null) === JSON.stringify(spec.collation ?? null);
+      const sameCollation =
+        JSON.stringify(other.spec.collation ?? null) === JSON.stringify(spec.collation ?? null);
       const samePartial =
         JSON.stringify(other.spec.partialFilterExpression ?? null) ===
         JSON.stringify(spec.partialFilterExpression ?? null);
@@ -283,7 +284,7 @@ export class Store {
           this.dropDatabase(r.db);
           break;
         case 'rename':
-          this.renameCollection(r.db, r.coll, r.toDb, r.toColl, true);
+          if (this.getCollection(r.db, r.coll)) this.renameCollection(r.db, r.coll, r.toDb, r.toColl, true);
           break;
         case 'createIndex': {
           const coll = this.ensureCollection(r.db, r.coll).coll;

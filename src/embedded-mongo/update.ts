@@ -2,7 +2,7 @@
 // with the patches MongoDB semantics need: `$setOnInsert`, setting `_id` to its current value,
 // `$push` modifiers on a missing field, type errors mingo would ignore, and upsert seeding.
 import { BSON, ObjectId } from 'bson';
-import { updateOne as mingoUpdateOne, update as mingoUpdate } from 'mingo/updater';
+import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo/updater';
 import { asCommandError, badValue, ErrorCodes, MongoCommandError } from './errors.ts';
 import { type Collation, mingoOptions } from './matcher.ts';
 import {
@@ -56,7 +56,10 @@ export function updateKind(u: unknown): UpdateKind {
   const keys = Object.keys(u);
   if (keys.length === 0 || !keys[0]!.startsWith('$')) {
     const dollar = keys.find((k) => k.startsWith('$'));
-    if (dollar) throw badValue(`The dollar ($) prefixed field '${dollar}' in '${dollar}' is not allowed in the context of an update's replacement document.`);
+    if (dollar)
+      throw badValue(
+        `The dollar ($) prefixed field '${dollar}' in '${dollar}' is not allowed in the context of an update's replacement document.`,
+      );
     return 'replacement';
   }
   for (const k of keys) {
@@ -110,29 +113,33 @@ function setPath(doc: Doc, path: string, value: unknown): void {
 function typeName(v: unknown): string {
   const r = typeRank(v);
   return (
-    {
-      2: 'null',
-      3: 'number',
-      4: 'string',
-      5: 'object',
-      6: 'array',
-      7: 'binData',
-      8: 'objectId',
-      9: 'bool',
-      10: 'date',
-    } as Record<number, string>
-  )[r] ?? 'unknown';
+    (
+      {
+        2: 'null',
+        3: 'number',
+        4: 'string',
+        5: 'object',
+        6: 'array',
+        7: 'binData',
+        8: 'objectId',
+        9: 'bool',
+        10: 'date',
+      } as Record<number, string>
+    )[r] ?? 'unknown'
+  );
 }
 
 /** MongoDB's errors for type mismatches mingo silently skips. */
 function checkOperandTypes(doc: Doc, modifier: Doc): void {
-  const plainPaths = (spec: unknown) =>
-    Object.entries(spec as Doc).filter(([p]) => !p.includes('$'));
+  const plainPaths = (spec: unknown) => Object.entries(spec as Doc).filter(([p]) => !p.includes('$'));
   for (const op of ['$inc', '$mul'] as const) {
     if (!modifier[op]) continue;
     for (const [path, amount] of plainPaths(modifier[op])) {
       if (typeRank(amount) !== 3) {
-        throw new MongoCommandError(ErrorCodes.TypeMismatch, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(amount)}}`);
+        throw new MongoCommandError(
+          ErrorCodes.TypeMismatch,
+          `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(amount)}}`,
+        );
       }
       const cur = getPath(doc, path);
       if (cur !== undefined && typeRank(cur) !== 3) {
@@ -228,9 +235,21 @@ export function applyUpdate(doc: Doc, update: unknown, opts: ApplyOptions = {}):
           modifier[op] = rest;
         }
       }
-      for (const op of ['$unset', '$inc', '$mul', '$rename', '$push', '$addToSet', '$pull', '$pop', '$min', '$max']) {
+      for (const op of [
+        '$unset',
+        '$inc',
+        '$mul',
+        '$rename',
+        '$push',
+        '$addToSet',
+        '$pull',
+        '$pop',
+        '$min',
+        '$max',
+      ]) {
         const spec = modifier[op] as Doc | undefined;
-        if (spec && Object.keys(spec).some((p) => p === '_id' || p.startsWith('_id.'))) throw immutableIdError();
+        if (spec && Object.keys(spec).some((p) => p === '_id' || p.startsWith('_id.')))
+          throw immutableIdError();
       }
       checkOperandTypes(next, modifier);
       // mingo's $push ignores $each/$sort/$slice when the field is missing: start from [].

@@ -1,6 +1,6 @@
 // BSON value semantics the engine needs beyond mingo: MongoDB's cross-type sort order,
 // order-preserving index keys, path resolution for index keys, copy-on-write cloning.
-import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
+import { type Binary, BSONRegExp, Decimal128, Double, Int32, Long, ObjectId, type Timestamp } from 'bson';
 
 export type Doc = Record<string, unknown>;
 
@@ -219,7 +219,9 @@ export function encodeKey(v: unknown, collationKey?: CollationKey): string {
       return out + '}';
     }
     case 6:
-      return tag + '[' + (v as unknown[]).map((x) => JSON.stringify(encodeKey(x, collationKey))).join(',') + ']';
+      return (
+        tag + '[' + (v as unknown[]).map((x) => JSON.stringify(encodeKey(x, collationKey))).join(',') + ']'
+      );
     default:
       return tag + String(v);
   }

@@ -1,4 +1,4 @@
-import { type HydratedDocument, type Model, model, models, Schema, type Types } from 'mongoose';
+import mongoose, {type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import type { IdType } from '../domain/resident-id.ts';
 import type { Locale } from '../i18n/locales.ts';
 
@@ -114,4 +114,4 @@ appointmentSchema.index({ slot: 1, status: 1 });
 
 export type AppointmentDoc = HydratedDocument<Appointment>;
 export const AppointmentModel: Model<Appointment> =
-  (models.Appointment as Model<Appointment>) ?? model<Appointment>('Appointment', appointmentSchema);
+  (mongoose.models.Appointment as Model<Appointment>) ?? mongoose.model<Appointment>('Appointment', appointmentSchema);

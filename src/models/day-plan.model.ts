@@ -1,4 +1,4 @@
-import { type HydratedDocument, type Model, model, models, Schema, type Types } from 'mongoose';
+import mongoose, {type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import type { DayPlan } from '../domain/schedule-types.ts';
 import { bilingualSchema, sessionSpecSchema } from './shared.ts';
 
@@ -36,4 +36,4 @@ dayPlanSchema.index({ office: 1, date: 1 }, { unique: true });
 
 export type DayPlanDoc = HydratedDocument<DayPlanRecord>;
 export const DayPlanModel: Model<DayPlanRecord> =
-  (models.DayPlan as Model<DayPlanRecord>) ?? model<DayPlanRecord>('DayPlan', dayPlanSchema);
+  (mongoose.models.DayPlan as Model<DayPlanRecord>) ?? mongoose.model<DayPlanRecord>('DayPlan', dayPlanSchema);

@@ -1,4 +1,4 @@
-import { type HydratedDocument, type Model, model, models, Schema } from 'mongoose';
+import mongoose, {type HydratedDocument, type Model, Schema } from 'mongoose';
 import type { BookingRules } from '../domain/booking-rules.ts';
 import type { EligibilityRules } from '../domain/eligibility.ts';
 import type { NoShowPolicy } from '../domain/no-show-policy.ts';
@@ -76,4 +76,4 @@ const officeSchema = new Schema<Office>(
 
 export type OfficeDoc = HydratedDocument<Office>;
 export const OfficeModel: Model<Office> =
-  (models.Office as Model<Office>) ?? model<Office>('Office', officeSchema);
+  (mongoose.models.Office as Model<Office>) ?? mongoose.model<Office>('Office', officeSchema);

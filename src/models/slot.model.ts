@@ -1,4 +1,4 @@
-import { type HydratedDocument, type Model, model, models, Schema, type Types } from 'mongoose';
+import mongoose, {type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 
 /**
  * The capacity counter of one time slot. `remaining` is what booking takes from, by a
@@ -40,4 +40,4 @@ slotSchema.index({ office: 1, date: 1, start: 1 }, { unique: true });
 slotSchema.index({ flagged: 1 }, { partialFilterExpression: { flagged: true } });
 
 export type SlotDoc = HydratedDocument<Slot>;
-export const SlotModel: Model<Slot> = (models.Slot as Model<Slot>) ?? model<Slot>('Slot', slotSchema);
+export const SlotModel: Model<Slot> = (mongoose.models.Slot as Model<Slot>) ?? mongoose.model<Slot>('Slot', slotSchema);

@@ -12,10 +12,45 @@ export type DomainEvent =
   | { type: 'appointment.status'; appointmentId: string; status: string }
   | { type: 'office.closed'; officeId: string; date: string; appointmentIds: string[] }
   | { type: 'capacity.changed'; officeId: string; date: string }
-  | { type: 'ceremony.seated'; ceremonyId: string; appointmentId: string }
-  | { type: 'ceremony.left'; ceremonyId: string; appointmentId: string; reason: string }
-  | { type: 'ceremony.offer'; ceremonyId: string; appointmentId: string; expiresAt: Date }
-  | { type: 'ceremony.cancelled'; ceremonyId: string; appointmentIds: string[] };
+  | { type: 'ceremony.seated'; ceremonyId: string; appointmentId: string; ceremony: CeremonyInfo }
+  | {
+      type: 'ceremony.waitlisted';
+      ceremonyId: string;
+      appointmentId: string;
+      position: number;
+      ceremony: CeremonyInfo;
+    }
+  | {
+      type: 'ceremony.left';
+      ceremonyId: string;
+      appointmentId: string;
+      reason: 'left' | 'appointment_cancelled' | 'appointment_moved' | 'declined' | 'offer_expired';
+      ceremony: CeremonyInfo;
+    }
+  | {
+      type: 'ceremony.offer';
+      ceremonyId: string;
+      appointmentId: string;
+      expiresAt: Date;
+      ceremony: CeremonyInfo;
+    }
+  | {
+      type: 'ceremony.cancelled';
+      ceremonyId: string;
+      appointmentIds: string[];
+      reason: 'cancelled' | 'below_minimum';
+      ceremony: CeremonyInfo;
+    };
+
+/** What a message about a ceremony needs, carried in the event so that senders need no ceremony model. */
+export interface CeremonyInfo {
+  officeId: string;
+  title: { zh: string; en: string };
+  date: string;
+  start: string;
+  hall: string;
+  startsAt: Date;
+}
 
 export type EventListener = (event: DomainEvent) => void | Promise<void>;
 

@@ -116,7 +116,7 @@ describe('JSON API v1', () => {
     assert.equal(late.body.error.code, 'booking_closed');
     // Opening: 30 days ahead at 00:00 Chengdu time. 9 Sep opens at 00:00 on 10 Aug = 16:00 UTC on 9 Aug.
     t.clock.set('2026-08-09T15:59:59.000Z');
-    const early = await book({ officeId, date: '2026-09-08', start: '09:00', ...couple() }).expect(422);
+    const early = await book({ officeId, date: '2026-09-09', start: '09:00', ...couple() }).expect(422);
     assert.equal(early.body.error.code, 'booking_not_open');
     assert.match(early.body.error.message, /2026-08-10 00:00/);
   });

@@ -203,9 +203,13 @@ describe('booking journey (web pages)', () => {
     assert.equal((await SlotModel.findOne({ date: DAY, start: '09:00' }).lean())!.booked, 0);
     assert.equal((await SlotModel.findOne({ date: '2026-08-11', start: '09:00' }).lean())!.booked, 1);
 
-    await SlotModel.updateOne({ date: '2026-08-12', start: '09:00' }, { $set: { remaining: 0, booked: 12 } }, { upsert: false });
+    const officeId = (await AppointmentModel.findOne().lean())!.office;
+    await SlotModel.create({
+      office: officeId, date: '2026-08-12', start: '09:00', end: '09:30',
+      startsAt: new Date('2026-08-12T01:00:00Z'), endsAt: new Date('2026-08-12T01:30:00Z'),
+      capacity: 12, booked: 12, remaining: 0,
+    });
     const fullDay = await b.get(`${base}/move?date=2026-08-12`);
-    await SlotModel.updateOne({ date: '2026-08-12', start: '09:00' }, { $set: { remaining: 0, booked: 12 } });
     const token = fullDay.$('input[name=_csrf]').first().val();
     const refused = await b.post(`${base}/move`, { _csrf: token, date: '2026-08-12', start: '09:00' });
     assert.equal(refused.res.status, 303);

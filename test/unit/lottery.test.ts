@@ -7,6 +7,7 @@ import {
   drawKey,
   drawOrder,
   newSeed,
+  nextOffer,
   type Preference,
 } from '../../src/domain/lottery.ts';
 
@@ -220,5 +221,26 @@ describe('allocate', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     assert.equal(assignments.filter((assignment) => assignment.start !== null).length, 200);
     assert.ok(seconds < 5, `took ${seconds.toFixed(2)} s`);
+  });
+});
+
+describe('nextOffer', () => {
+  const { assignments } = allocate(EXAMPLE_SEED, EXAMPLE_APPLICATIONS, EXAMPLE_SLOTS);
+
+  it('offers a freed place to the best-ranked applicant not placed who accepts it', () => {
+    // 09:00 freed: ABCD-EFGH (rank 4, morning) is first in line.
+    assert.equal(nextOffer(EXAMPLE_APPLICATIONS, assignments, '09:00', new Set()), 'ABCD-EFGH');
+    // 14:00 freed: ABCD-EFGH wants mornings only, so HJKM-NPQR (rank 6, afternoon).
+    assert.equal(nextOffer(EXAMPLE_APPLICATIONS, assignments, '14:00', new Set()), 'HJKM-NPQR');
+  });
+
+  it('passes on in draw order and ends when the list is exhausted', () => {
+    assert.equal(nextOffer(EXAMPLE_APPLICATIONS, assignments, '09:00', new Set(['ABCD-EFGH'])), null);
+    assert.equal(nextOffer(EXAMPLE_APPLICATIONS, assignments, '14:00', new Set(['HJKM-NPQR'])), null);
+  });
+
+  it('never offers a second place to someone placed, nor to an unknown reference', () => {
+    const extra = [...assignments, { reference: 'ZZZZ-ZZZZ', start: null, rank: 0 }];
+    assert.equal(nextOffer(EXAMPLE_APPLICATIONS, extra, '09:00', new Set()), 'ABCD-EFGH');
   });
 });

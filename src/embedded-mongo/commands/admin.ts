@@ -5,7 +5,7 @@ import { Query } from 'mingo/query';
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { defaultIndexName, type IndexSpec } from '../indexes.ts';
 import { mingoOptions } from '../matcher.ts';
-import { ID_INDEX_SPEC, type Collection, validateCollName, validateDbName } from '../storage.ts';
+import { type Collection, ID_INDEX_SPEC, validateCollName, validateDbName } from '../storage.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 
@@ -122,14 +122,18 @@ export const listDatabases: CommandHandler = (cmd, ctx) => {
 };
 
 function splitNs(ns: unknown): { db: string; coll: string } {
-  if (typeof ns !== 'string' || !ns.includes('.')) throw new MongoCommandError(ErrorCodes.InvalidNamespace, `Invalid namespace specified '${String(ns)}'`);
+  if (typeof ns !== 'string' || !ns.includes('.'))
+    throw new MongoCommandError(ErrorCodes.InvalidNamespace, `Invalid namespace specified '${String(ns)}'`);
   const dot = ns.indexOf('.');
   return { db: ns.slice(0, dot), coll: ns.slice(dot + 1) };
 }
 
 export const renameCollection: CommandHandler = (cmd, ctx) => {
   if (ctx.db !== 'admin') {
-    throw new MongoCommandError(ErrorCodes.Unauthorized, 'renameCollection may only be run against the admin database.');
+    throw new MongoCommandError(
+      ErrorCodes.Unauthorized,
+      'renameCollection may only be run against the admin database.',
+    );
   }
   const from = splitNs(cmd.renameCollection);
   const to = splitNs(cmd.to);
@@ -162,36 +166,58 @@ const INDEX_OPTIONS = new Set([
 
 function parseIndexSpec(raw: unknown): IndexSpec {
   if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
-    throw new MongoCommandError(ErrorCodes.CannotCreateIndex, "The 'key' field of an index specification must be a non-empty object");
+    throw new MongoCommandError(
+      ErrorCodes.CannotCreateIndex,
+      "The 'key' field of an index specification must be a non-empty object",
+    );
   }
   const key = raw.key as Doc;
   for (const [f, dir] of Object.entries(key)) {
     const ok = (typeof dir === 'number' && dir !== 0) || typeof dir === 'string';
-    if (!ok) throw new MongoCommandError(ErrorCodes.CannotCreateIndex, `Values in the index key pattern can't be 0 or non-numbers: ${f}: ${String(dir)}`);
+    if (!ok)
+      throw new MongoCommandError(
+        ErrorCodes.CannotCreateIndex,
+        `Values in the index key pattern can't be 0 or non-numbers: ${f}: ${String(dir)}`,
+      );
   }
   const name = raw.name ?? defaultIndexName(key);
   if (typeof name !== 'string' || name.length === 0) {
-    throw new MongoCommandError(ErrorCodes.CannotCreateIndex, "The 'name' field of an index specification must be a non-empty string");
+    throw new MongoCommandError(
+      ErrorCodes.CannotCreateIndex,
+      "The 'name' field of an index specification must be a non-empty string",
+    );
   }
   for (const k of Object.keys(raw)) {
     if (!INDEX_OPTIONS.has(k)) {
-      throw new MongoCommandError(ErrorCodes.InvalidOptions, `The field '${k}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
+      throw new MongoCommandError(
+        ErrorCodes.InvalidOptions,
+        `The field '${k}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`,
+      );
     }
   }
   if (raw.expireAfterSeconds !== undefined) {
     const ttl = raw.expireAfterSeconds;
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
-      throw new MongoCommandError(ErrorCodes.CannotCreateIndex, 'TTL index \'expireAfterSeconds\' option must be numeric and non-negative');
+      throw new MongoCommandError(
+        ErrorCodes.CannotCreateIndex,
+        "TTL index 'expireAfterSeconds' option must be numeric and non-negative",
+      );
     }
     if (Object.keys(key).length !== 1) {
-      throw new MongoCommandError(ErrorCodes.CannotCreateIndex, 'TTL indexes are single-field indexes, compound indexes do not support TTL.');
+      throw new MongoCommandError(
+        ErrorCodes.CannotCreateIndex,
+        'TTL indexes are single-field indexes, compound indexes do not support TTL.',
+      );
     }
   }
   if (raw.partialFilterExpression !== undefined && !isPlainObject(raw.partialFilterExpression)) {
     throw new MongoCommandError(ErrorCodes.CannotCreateIndex, 'partialFilterExpression must be an object');
   }
   if (name === '_id_' && JSON.stringify(key) !== '{"_id":1}') {
-    throw new MongoCommandError(ErrorCodes.CannotCreateIndex, 'The index name \'_id_\' is reserved for the _id index');
+    throw new MongoCommandError(
+      ErrorCodes.CannotCreateIndex,
+      "The index name '_id_' is reserved for the _id index",
+    );
   }
   const { v: _v, key: _k, name: _n, ...options } = raw;
   return { v: 2, key, name, ...options };
@@ -200,7 +226,7 @@ function parseIndexSpec(raw: unknown): IndexSpec {
 export const createIndexes: CommandHandler = (cmd, ctx) => {
   const name = validateCollName(cmd.createIndexes);
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) {
-    throw badValue("Must specify at least one index to create");
+    throw badValue('Must specify at least one index to create');
   }
   const specs = cmd.indexes.map(parseIndexSpec);
   const { coll, created } = ctx.engine.store.ensureCollection(validateDbName(ctx.db), name);
@@ -254,7 +280,11 @@ export const collMod: CommandHandler = (cmd, ctx) => {
   if (isPlainObject(cmd.index)) {
     const target = cmd.index.name ?? cmd.index.keyPattern;
     const ix = coll.findIndex(target);
-    if (!ix) throw new MongoCommandError(ErrorCodes.IndexNotFound, `cannot find index ${JSON.stringify(target)} for ns ${coll.ns}`);
+    if (!ix)
+      throw new MongoCommandError(
+        ErrorCodes.IndexNotFound,
+        `cannot find index ${JSON.stringify(target)} for ns ${coll.ns}`,
+      );
     if (cmd.index.expireAfterSeconds !== undefined) {
       const spec = { ...ix.spec, expireAfterSeconds: Number(cmd.index.expireAfterSeconds) };
       reply.expireAfterSeconds_old = ix.spec.expireAfterSeconds;

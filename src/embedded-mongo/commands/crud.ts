@@ -77,7 +77,10 @@ export const update: CommandHandler = (cmd, ctx) => {
       if (!isPlainObject(s.q)) throw badValue("The 'q' field of an update must be an object");
       const kind = updateKind(s.u);
       if (s.multi === true && kind === 'replacement') {
-        throw new MongoCommandError(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
+        throw new MongoCommandError(
+          ErrorCodes.FailedToParse,
+          'multi update is not supported for replacement-style update',
+        );
       }
       const collation = parseCollation(s.collation);
       const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
@@ -151,7 +154,10 @@ export const findAndModify: CommandHandler = (cmd: Doc, ctx: CommandContext) => 
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
   }
   if (cmd.remove !== true && !hasUpdate) {
-    throw new MongoCommandError(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
+    throw new MongoCommandError(
+      ErrorCodes.FailedToParse,
+      'Either an update or remove=true must be specified',
+    );
   }
   if (cmd.remove === true && cmd.upsert === true) {
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');

@@ -65,7 +65,17 @@ export const listCommands: CommandHandler = () => ({
 HANDLERS.listcommands = listCommands;
 
 /** Counted as opcounters.command rather than as query/insert/update/delete/getmore. */
-const COUNTED_ELSEWHERE = new Set(['insert', 'update', 'delete', 'find', 'getmore', 'count', 'distinct', 'aggregate', 'findandmodify']);
+const COUNTED_ELSEWHERE = new Set([
+  'insert',
+  'update',
+  'delete',
+  'find',
+  'getmore',
+  'count',
+  'distinct',
+  'aggregate',
+  'findandmodify',
+]);
 
 export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   const name = Object.keys(cmd)[0];

@@ -7,7 +7,15 @@ import { findDocs, parseSort, projector } from '../query.ts';
 import type { Collection, Store } from '../storage.ts';
 import { validateCollName } from '../storage.ts';
 import { applyUpdate, prepareInsert } from '../update.ts';
-import { cloneDoc, compareValues, type Doc, encodeKey, getPath, isPlainObject, pathValues } from '../values.ts';
+import {
+  cloneDoc,
+  compareValues,
+  type Doc,
+  encodeKey,
+  getPath,
+  isPlainObject,
+  pathValues,
+} from '../values.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 
 function optionalNumber(cmd: Doc, field: string): number | undefined {
@@ -24,7 +32,9 @@ function checkHint(coll: Collection | undefined, hint: unknown): void {
   if (typeof hint === 'string' || isPlainObject(hint)) {
     if (coll.findIndex(hint)) return;
   }
-  throw badValue('error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+  throw badValue(
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  );
 }
 
 export const find: CommandHandler = (cmd, ctx) => {
@@ -32,7 +42,8 @@ export const find: CommandHandler = (cmd, ctx) => {
   ctx.engine.counters.query++;
   const filter = cmd.filter ?? {};
   if (!isPlainObject(filter)) throw badValue("'filter' must be an object");
-  if (cmd.tailable === true) throw badValue('error processing query: tailable cursor requested on non capped collection');
+  if (cmd.tailable === true)
+    throw badValue('error processing query: tailable cursor requested on non capped collection');
   const collation = parseCollation(cmd.collation);
   const coll = ctx.engine.store.getCollection(ctx.db, name);
   checkHint(coll, cmd.hint);
@@ -50,7 +61,8 @@ export const find: CommandHandler = (cmd, ctx) => {
   const sort = parseSort(cmd.sort);
   const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
   const docs = findDocs(coll, filter, { sort, skip, limit, collation, variables });
-  const first = limit > 0 && batchSize !== undefined ? Math.min(limit, batchSize) : (batchSize ?? (limit || undefined));
+  const first =
+    limit > 0 && batchSize !== undefined ? Math.min(limit, batchSize) : (batchSize ?? (limit || undefined));
   return {
     ...ctx.engine.cursors.first(`${ctx.db}.${name}`, docs, {
       batchSize: first,
@@ -148,12 +160,18 @@ function writeOut(store: Store, target: { db: string; coll: string }, results: D
 
 function writeMerge(store: Store, spec: Doc, db: string, results: Doc[], collation?: Collation): void {
   const target = targetOf(spec.into, db);
-  const on = spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? (spec.on as string[]) : [String(spec.on)];
+  const on =
+    spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? (spec.on as string[]) : [String(spec.on)];
   const whenMatched = spec.whenMatched ?? 'merge';
   const whenNotMatched = spec.whenNotMatched ?? 'insert';
   const coll = store.ensureCollection(target.db, target.coll).coll;
   const onKey = JSON.stringify(Object.fromEntries(on.map((f) => [f, 1])));
-  if (!(on.length === 1 && on[0] === '_id') && !coll.indexes.some((ix) => ix.unique && JSON.stringify(Object.fromEntries(ix.fields.map((f) => [f, 1]))) === onKey)) {
+  if (
+    !(on.length === 1 && on[0] === '_id') &&
+    !coll.indexes.some(
+      (ix) => ix.unique && JSON.stringify(Object.fromEntries(ix.fields.map((f) => [f, 1]))) === onKey,
+    )
+  ) {
     throw new MongoCommandError(51183, 'Cannot find index to verify that join fields will be unique');
   }
   for (const raw of results) {
@@ -161,19 +179,31 @@ function writeMerge(store: Store, spec: Doc, db: string, results: Doc[], collati
     const filter: Doc = {};
     for (const f of on) {
       const v = getPath(doc, f);
-      if (v === undefined && f !== '_id') throw new MongoCommandError(51132, `$merge write error: 'on' field '${f}' cannot be missing, null or an array`);
+      if (v === undefined && f !== '_id')
+        throw new MongoCommandError(
+          51132,
+          `$merge write error: 'on' field '${f}' cannot be missing, null or an array`,
+        );
       filter[f] = v;
     }
-    const [existing] = filter._id === undefined && on.includes('_id') ? [] : findDocs(coll, filter, { limit: 1, collation });
+    const [existing] =
+      filter._id === undefined && on.includes('_id') ? [] : findDocs(coll, filter, { limit: 1, collation });
     if (!existing) {
       if (whenNotMatched === 'discard') continue;
-      if (whenNotMatched === 'fail') throw new MongoCommandError(13113, '$merge could not find a matching document in the target collection for at least one document in the source collection');
+      if (whenNotMatched === 'fail')
+        throw new MongoCommandError(
+          13113,
+          '$merge could not find a matching document in the target collection for at least one document in the source collection',
+        );
       coll.insert(prepareInsert(doc));
       continue;
     }
     if (whenMatched === 'keepExisting') continue;
     if (whenMatched === 'fail') {
-      throw new MongoCommandError(ErrorCodes.DuplicateKey, `$merge failed: a document with the same '${on.join(', ')}' already exists`);
+      throw new MongoCommandError(
+        ErrorCodes.DuplicateKey,
+        `$merge failed: a document with the same '${on.join(', ')}' already exists`,
+      );
     }
     let next: Doc | null;
     if (whenMatched === 'replace') {
@@ -183,9 +213,13 @@ function writeMerge(store: Store, spec: Doc, db: string, results: Doc[], collati
       const { _id, ...rest } = doc;
       next = Object.keys(rest).length ? applyUpdate(existing, { $set: rest }) : null;
     } else if (Array.isArray(whenMatched)) {
-      next = applyUpdate(existing, whenMatched, { variables: { new: doc, ...(spec.let as Doc | undefined) } });
+      next = applyUpdate(existing, whenMatched, {
+        variables: { new: doc, ...(spec.let as Doc | undefined) },
+      });
     } else {
-      throw badValue(`Enumeration value '${String(whenMatched)}' for field 'whenMatched' is not a valid value.`);
+      throw badValue(
+        `Enumeration value '${String(whenMatched)}' for field 'whenMatched' is not a valid value.`,
+      );
     }
     if (next) coll.replace(existing, next);
   }
@@ -214,7 +248,8 @@ export const aggregate: CommandHandler = (cmd: Doc, ctx: CommandContext) => {
       throw badValue('A pipeline stage specification object must contain exactly one field.');
     }
     const op = Object.keys(stage)[0]!;
-    if (UNSUPPORTED_STAGES[op]) throw new MongoCommandError(ErrorCodes.NotImplemented, UNSUPPORTED_STAGES[op]);
+    if (UNSUPPORTED_STAGES[op])
+      throw new MongoCommandError(ErrorCodes.NotImplemented, UNSUPPORTED_STAGES[op]);
     if ((op === '$out' || op === '$merge') && i !== stages.length - 1) {
       throw new MongoCommandError(40601, `${op} can only be the final stage in the pipeline`);
     }
@@ -246,7 +281,8 @@ export const aggregate: CommandHandler = (cmd: Doc, ctx: CommandContext) => {
   try {
     const agg = new Aggregator(body, {
       ...mingoOptions(collation, variables),
-      collectionResolver: (other: string) => [...(store.getCollection(ctx.db, other)?.docs.values() ?? [])].map(cloneDoc),
+      collectionResolver: (other: string) =>
+        [...(store.getCollection(ctx.db, other)?.docs.values() ?? [])].map(cloneDoc),
     });
     results = body.length ? (agg.run(input.map(cloneDoc)) as Doc[]) : input;
   } catch (err) {
@@ -264,4 +300,3 @@ export const aggregate: CommandHandler = (cmd: Doc, ctx: CommandContext) => {
     ok: 1,
   };
 };
-

@@ -67,7 +67,11 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
       active: e.connections.current,
     },
     opcounters: { ...e.counters },
-    mem: { bits: 64, resident: Math.round(mem.rss / 1024 / 1024), virtual: Math.round(mem.rss / 1024 / 1024) },
+    mem: {
+      bits: 64,
+      resident: Math.round(mem.rss / 1024 / 1024),
+      virtual: Math.round(mem.rss / 1024 / 1024),
+    },
     metrics: {
       cursor: {
         timedOut: e.cursors.timedOut,
@@ -82,7 +86,12 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
 };
 
 export const hostInfo: CommandHandler = () => ({
-  system: { currentTime: new Date(), hostname: os.hostname(), numCores: os.cpus().length, memSizeMB: Math.round(os.totalmem() / 1024 / 1024) },
+  system: {
+    currentTime: new Date(),
+    hostname: os.hostname(),
+    numCores: os.cpus().length,
+    memSizeMB: Math.round(os.totalmem() / 1024 / 1024),
+  },
   os: { type: os.type(), name: os.platform(), version: os.release() },
   extra: {},
   ok: 1,
@@ -92,7 +101,10 @@ export const whatsmyuri: CommandHandler = (_cmd, ctx) => ({ you: ctx.remote, ok:
 
 export const getCmdLineOpts: CommandHandler = (_cmd, ctx) => ({
   argv: ['embedded-mongo'],
-  parsed: { net: { port: ctx.engine.port, bindIp: ctx.engine.bind }, storage: { dbPath: ctx.engine.dbPath ?? '' } },
+  parsed: {
+    net: { port: ctx.engine.port, bindIp: ctx.engine.bind },
+    storage: { dbPath: ctx.engine.dbPath ?? '' },
+  },
   ok: 1,
 });
 
@@ -100,7 +112,8 @@ const PARAMETERS = ['ttlMonitorSleepSecs', 'cursorTimeoutMillis'] as const;
 
 export const getParameter: CommandHandler = (cmd, ctx) => {
   const reply: Doc = {};
-  const all = cmd.getParameter === '*' || (isPlainObject(cmd.getParameter) && cmd.getParameter.allParameters === true);
+  const all =
+    cmd.getParameter === '*' || (isPlainObject(cmd.getParameter) && cmd.getParameter.allParameters === true);
   for (const p of PARAMETERS) if (all || p in cmd) reply[p] = ctx.engine.params[p];
   if (Object.keys(reply).length === 0) throw badValue('no option found to get');
   reply.ok = 1;

@@ -114,6 +114,5 @@ export function apiRouter(services: Services, config: Readonly<Config>): Router 
     res.json(appointmentJson(moved));
   });
 
-  router.use((_req, _res, next) => next(new AppError('not_found', 'error.404')));
   return router;
 }

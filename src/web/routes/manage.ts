@@ -1,4 +1,4 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../container.ts';
@@ -6,18 +6,9 @@ import type { AppointmentRecord } from '../../services/booking/booking-service.t
 import { appointmentIcs } from '../../services/calendar-file.ts';
 import { AppError } from '../../services/errors.ts';
 import { bookingLimits } from '../booking-limits.ts';
+import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../middleware/appointment-access.ts';
 import { validate } from '../middleware/validate.ts';
 import { localDate, lookupSchema, moveSchema } from '../schemas/booking.schema.ts';
-
-const ACCESS_COOKIE = 'appt';
-const BY_LOOKUP = 'r';
-
-declare module 'express-serve-static-core' {
-  interface Locals {
-    appointment: AppointmentRecord;
-    manageBase: string;
-  }
-}
 
 /**
  * The couple's booking after it is made: confirmation, manage page, calendar file, cancel
@@ -29,22 +20,7 @@ export function manageRouter(services: Services, config: Readonly<Config>): Rout
   const { booking, schedule } = services;
   const limits = bookingLimits(config);
 
-  async function resolve(req: Request, res: Response, next: NextFunction) {
-    const token = String(req.params.token);
-    let appointment: AppointmentRecord;
-    if (token === BY_LOOKUP) {
-      const id = req.signedCookies?.[ACCESS_COOKIE];
-      if (typeof id !== 'string') throw new AppError('not_found', 'booking.not_found');
-      appointment = await booking.get(id);
-    } else {
-      appointment = await booking.findByToken(token);
-    }
-    res.locals.appointment = appointment;
-    res.locals.manageBase = `/booking/${token}`;
-    res.set('Cache-Control', 'no-store');
-    res.set('Referrer-Policy', 'no-referrer');
-    next();
-  }
+  const resolve = appointmentAccess(services);
 
   async function page(res: Response, view: string, extra: Record<string, unknown> = {}, status = 200) {
     const appointment = res.locals.appointment;

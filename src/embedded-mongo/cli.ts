@@ -1,0 +1,53 @@
+// Command line: npm run mongo:embedded -- [--port 27017] [--dbpath DIR] [--bind 127.0.0.1]
+// In memory when --dbpath is omitted. Prints "waiting for connections" once it accepts them
+// and stops cleanly on SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { startEmbeddedMongo } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '27017' },
+    dbpath: { type: 'string' },
+    bind: { type: 'string', default: '127.0.0.1' },
+    bind_ip: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('usage: mongo:embedded [--port N] [--dbpath DIR] [--bind ADDRESS]');
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`invalid --port ${values.port}`);
+  process.exit(2);
+}
+
+const stamp = () => new Date().toISOString();
+try {
+  const mongo = await startEmbeddedMongo({
+    port,
+    bind: values.bind_ip ?? values.bind,
+    dbPath: values.dbpath,
+    logger: (line) => {
+      if (!values.quiet || line.includes('waiting for connections')) console.log(`${stamp()} ${line}`);
+    },
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${stamp()} received ${signal}, shutting down`);
+    await mongo.stop();
+    console.log(`${stamp()} stopped`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  console.error(`${stamp()} cannot start: ${(err as Error).message}`);
+  process.exit(1);
+}

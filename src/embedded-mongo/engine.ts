@@ -1,0 +1,88 @@
+// The engine's state and its background work: the TTL monitor and idle-cursor reaping.
+import type { Counters, EngineState, ServerParameters } from './commands/context.ts';
+import { CursorRegistry } from './cursors.ts';
+import { Journal } from './journal.ts';
+import { Store } from './storage.ts';
+import { encodeKey, typeStartKey } from './values.ts';
+
+export class Engine implements EngineState {
+  readonly store = new Store();
+  readonly cursors = new CursorRegistry();
+  readonly counters: Counters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
+  readonly params: ServerParameters = { ttlMonitorSleepSecs: 60, cursorTimeoutMillis: 10 * 60 * 1000 };
+  readonly startedAt = Date.now();
+  readonly connections = { current: 0, totalCreated: 0 };
+  readonly dbPath: string | undefined;
+  port = 0;
+  bind = '127.0.0.1';
+  ttlDeleted = 0;
+  private readonly journal: Journal | null;
+  private readonly log: (line: string) => void;
+  private timer: NodeJS.Timeout | null = null;
+  private lastTtlSweep = Date.now();
+
+  constructor(dbPath: string | undefined, log: (line: string) => void) {
+    this.dbPath = dbPath;
+    this.log = log;
+    this.journal = dbPath ? new Journal(dbPath, this.store, log) : null;
+  }
+
+  get persistent(): boolean {
+    return this.journal !== null;
+  }
+
+  /** Replays the data directory (on disk) and starts the background monitors. */
+  open(): void {
+    this.journal?.open();
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.timer.unref();
+  }
+
+  flush(): Promise<void> {
+    return this.journal ? this.journal.flush() : Promise.resolve();
+  }
+
+  async compact(): Promise<void> {
+    await this.journal?.compact();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.cursors.timeoutMs = this.params.cursorTimeoutMillis;
+    this.cursors.sweep(now);
+    if (now - this.lastTtlSweep >= this.params.ttlMonitorSleepSecs * 1000) {
+      this.lastTtlSweep = now;
+      const removed = this.sweepTtl(now);
+      if (removed) void this.flush().catch((err) => this.log(`journal flush failed: ${String(err)}`));
+    }
+  }
+
+  /** Deletes documents whose TTL-indexed date is older than expireAfterSeconds. */
+  sweepTtl(now = Date.now()): number {
+    let removed = 0;
+    for (const colls of this.store.dbs.values()) {
+      for (const coll of colls.values()) {
+        for (const ix of coll.indexes) {
+          if (ix.expireAfterSeconds === undefined) continue;
+          const cutoff = new Date(now - ix.expireAfterSeconds * 1000);
+          const ids = [...ix.range(typeStartKey(cutoff), true, encodeKey(cutoff), true)];
+          for (const id of ids) {
+            const doc = coll.docs.get(id);
+            if (!doc) continue;
+            coll.delete(doc);
+            removed++;
+          }
+        }
+      }
+    }
+    this.ttlDeleted += removed;
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.cursors.clear();
+    await this.journal?.close();
+  }
+}
