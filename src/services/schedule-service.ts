@@ -1,16 +1,23 @@
 // Reads an office's schedule for a day (template + day plan, computed by the pure domain)
 // and keeps the slot counters that booking takes places from.
 import { DateTime } from 'luxon';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { type BookingWindowState, bookingWindow } from '../domain/booking-rules.ts';
 import { planDay } from '../domain/day-schedule.ts';
 import { type DayStatus, dayStatus } from '../domain/day-status.ts';
+import { type LotteryPhase, lotteryPhase } from '../domain/lottery.ts';
 import type { DaySchedule, PlannedSlot } from '../domain/schedule-types.ts';
-import { DayPlanModel, type DayPlanRecord } from '../models/day-plan.model.ts';
+import {
+  type AllocationMode,
+  DayPlanModel,
+  type DayPlanRecord,
+  type LotterySettings,
+} from '../models/day-plan.model.ts';
 import { type Office, OfficeModel } from '../models/office.model.ts';
 import { type Slot, SlotModel } from '../models/slot.model.ts';
 import type { Clock } from './clock.ts';
 import { AppError, notFound } from './errors.ts';
+import { ttlCache } from './ttl-cache.ts';
 
 export type OfficeRecord = Office & { _id: Types.ObjectId };
 export type SlotRecord = Slot & { _id: Types.ObjectId };
@@ -22,7 +29,12 @@ export interface SlotAvailability {
   endsAt: Date;
   capacity: number;
   remaining: number;
+  /** Places held back for walk-ins and the priority channel, not bookable online. */
+  reserved: number;
 }
+
+/** A lottery day's public state (issue 8): window, draw time, commitment and where it stands now. */
+export type LotteryDayInfo = LotterySettings & { phase: LotteryPhase };
 
 export interface DayAvailability {
   date: string;
@@ -33,23 +45,49 @@ export interface DayAvailability {
   capacity: number;
   remaining: number;
   slots: SlotAvailability[];
+  /** Set on a day whose places are drawn by lottery rather than booked first come first served. */
+  lottery?: LotteryDayInfo;
 }
 
 const MAX_RANGE_DAYS = 62;
 
-export function createScheduleService(deps: { clock: Clock }) {
+export interface ScheduleServiceDeps {
+  clock: Clock;
+  /** How long offices and day plans may be served from memory; 0 reads the database every time. */
+  cacheMs?: number;
+}
+
+export function createScheduleService(deps: ScheduleServiceDeps) {
   const { clock } = deps;
+  const cacheMs = deps.cacheMs ?? 0;
+  const officeCache = ttlCache<OfficeRecord | null>(cacheMs);
+  const planCache = ttlCache<DaySchedule>(cacheMs);
+  // Slot counters, once created, keep their _id and times forever: remember them per day.
+  const slotIds = ttlCache<Map<string, SlotRecord>>(cacheMs > 0 ? 60 * 60_000 : 0);
+
+  /** Forgets what is cached for an office (or one of its days) after staff change it. */
+  function invalidate(officeId: string, date?: string): void {
+    if (date) {
+      planCache.delete(`${officeId}|${date}`);
+      slotIds.delete(`${officeId}|${date}`);
+    } else {
+      planCache.deletePrefix(`${officeId}|`);
+      slotIds.deletePrefix(`${officeId}|`);
+      officeCache.clear();
+    }
+  }
 
   async function listOffices(): Promise<OfficeRecord[]> {
     return OfficeModel.find({ active: true }).sort({ slug: 1 }).lean<OfficeRecord[]>();
   }
 
   async function getOffice(idOrSlug: string): Promise<OfficeRecord> {
-    const filter =
-      Types.ObjectId.isValid(idOrSlug) && /^[a-f0-9]{24}$/i.test(idOrSlug)
-        ? { _id: idOrSlug }
-        : { slug: idOrSlug };
-    const office = await OfficeModel.findOne({ ...filter, active: true }).lean<OfficeRecord>();
+    const office = await officeCache.get(idOrSlug, () => {
+      const filter = /^[a-f0-9]{24}$/i.test(idOrSlug) ? { _id: idOrSlug } : { slug: idOrSlug };
+      return OfficeModel.findOne({ ...filter, active: true })
+        .lean<OfficeRecord>()
+        .then((o) => o ?? null);
+    });
     if (!office) throw notFound('booking.office_not_found');
     return office;
   }
@@ -70,8 +108,10 @@ export function createScheduleService(deps: { clock: Clock }) {
   }
 
   async function daySchedule(office: OfficeRecord, date: string): Promise<DaySchedule> {
-    const plan = await DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>();
-    return planDay(date, office.timezone, office.weeklyTemplate, plan ?? undefined);
+    return planCache.get(`${office._id}|${date}`, async () => {
+      const plan = await DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>();
+      return planDay(date, office.timezone, office.weeklyTemplate, plan ?? undefined);
+    });
   }
 
   /**
@@ -109,14 +149,26 @@ export function createScheduleService(deps: { clock: Clock }) {
     });
   }
 
+  /** The counter of a planned slot (created on first use). Its counts may be stale: only its identity and times are meant. */
   async function slotCounter(office: OfficeRecord, date: string, start: string): Promise<SlotRecord> {
     const schedule = await daySchedule(office, date);
     const planned = schedule.slots.find((s) => s.start === start);
     if (!schedule.open || !planned) throw new AppError('invalid', 'booking.slot_not_offered');
-    await ensureSlots(office, schedule.slots);
-    const slot = await SlotModel.findOne({ office: office._id, date, start }).lean<SlotRecord>();
+    const key = `${office._id}|${date}`;
+    let day = await slotIds.get(key, () => loadSlots(office, schedule));
+    if (!day.has(start)) {
+      slotIds.delete(key);
+      day = await slotIds.get(key, () => loadSlots(office, schedule));
+    }
+    const slot = day.get(start);
     if (!slot) throw new AppError('unavailable');
     return slot;
+  }
+
+  async function loadSlots(office: OfficeRecord, schedule: DaySchedule): Promise<Map<string, SlotRecord>> {
+    await ensureSlots(office, schedule.slots);
+    const slots = await SlotModel.find({ office: office._id, date: schedule.date }).lean<SlotRecord[]>();
+    return new Map(slots.map((s) => [s.start, s]));
   }
 
   function windowFor(office: OfficeRecord, schedule: DaySchedule, now: Date): BookingWindowState {
@@ -162,10 +214,12 @@ export function createScheduleService(deps: { clock: Clock }) {
           endsAt: p.endsAt,
           capacity: c ? c.capacity : p.capacity,
           remaining: c ? Math.max(0, c.remaining) : p.capacity,
+          reserved: c?.reserved ?? 0,
         };
       });
       const capacity = slots.reduce((n, s) => n + s.capacity, 0);
       const remaining = slots.reduce((n, s) => n + s.remaining, 0);
+      const lottery = lotteryInfo(plans.get(date), now);
       days.push({
         date,
         weekday: d.weekday,
@@ -175,12 +229,34 @@ export function createScheduleService(deps: { clock: Clock }) {
         capacity,
         remaining,
         slots,
+        ...(lottery ? { lottery } : {}),
       });
     }
     return days;
   }
 
-  return { listOffices, getOffice, today, daySchedule, ensureSlots, slotCounter, windowFor, availability };
+  /** How a day's places are given out: first come first served, or by lottery (issue 8). */
+  function allocationOf(schedule: DaySchedule): AllocationMode {
+    return (schedule.plan as Partial<DayPlanRecord> | undefined)?.allocation ?? 'fcfs';
+  }
+
+  function lotteryInfo(plan: DayPlanRecord | undefined, now: Date): LotteryDayInfo | undefined {
+    if (plan?.allocation !== 'lottery' || !plan.lottery) return undefined;
+    return { ...plan.lottery, phase: lotteryPhase(plan.lottery, now, plan.lottery.drawnAt) };
+  }
+
+  return {
+    listOffices,
+    getOffice,
+    today,
+    daySchedule,
+    ensureSlots,
+    slotCounter,
+    windowFor,
+    availability,
+    allocationOf,
+    invalidate,
+  };
 }
 
 export type ScheduleService = ReturnType<typeof createScheduleService>;

@@ -32,6 +32,11 @@ export function viewHelpers(config: Readonly<Config>) {
     res.locals.baseUrl = config.baseUrl;
     res.locals.formatDate = (date: string) => formatDate(date, locale);
     res.locals.formatInstant = (at: Date | string, zone: string) => formatInstant(at, zone, locale);
+    res.locals.formatMonth = (month: string) => {
+      const d = DateTime.fromISO(`${month}-01`, { locale: locale === 'en' ? 'en-GB' : 'zh-CN' });
+      return !d.isValid ? month : locale === 'en' ? d.toFormat('LLLL yyyy') : d.toFormat('yyyy年M月');
+    };
+    res.locals.colon = locale === 'en' ? ': ' : '：';
     res.locals.fields = {};
     res.locals.values = {};
     const raw = req.signedCookies?.[FLASH_COOKIE];

@@ -50,7 +50,7 @@ export async function resetDatabase(): Promise<void> {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
-  return loadConfig({ NODE_ENV: 'test', BASE_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', BASE_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', SCHEDULE_CACHE_MS: '0', ...overrides });
 }
 
 export interface TestApp {

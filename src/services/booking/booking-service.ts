@@ -21,7 +21,7 @@ import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
 import { checkPartners, type PartnerInput } from './check-partners.ts';
 import { hashManageToken, looksLikeManageToken, newManageToken } from './manage-token.ts';
-import { forcePlace, releasePlace, takePlace } from './slot-counter.ts';
+import { forcePlace, releasePlace, takePlace, takeReservedPlace } from './slot-counter.ts';
 
 export type Channel = 'online' | 'api' | 'staff' | 'lottery';
 
@@ -36,6 +36,13 @@ export interface BookingRequest {
   channel: Channel;
   /** Staff only: book past a full slot, after an explicit confirmation. */
   allowOverbook?: boolean;
+  /** Staff only (priority channel): take a place held back in the slot's reserved pool. */
+  fromReserve?: boolean;
+  /**
+   * Lottery winners: the partners as checked and stored when the couple applied (clear ID
+   * numbers are never kept, so they cannot be checked again); `partners` is then ignored.
+   */
+  checkedPartners?: [Partner, Partner];
   actor?: string;
 }
 
@@ -72,7 +79,8 @@ export function createBookingService(deps: BookingServiceDeps) {
     req: BookingRequest,
     scheduleWindow: ReturnType<ScheduleService['windowFor']>,
   ) {
-    if (req.channel === 'staff') return;
+    // A lottery day's application window replaces the booking window for its winners.
+    if (req.channel === 'staff' || req.channel === 'lottery') return;
     const zone = office.timezone;
     const fmt = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm');
     if (scheduleWindow.state === 'not_yet_open') {
@@ -87,15 +95,28 @@ export function createBookingService(deps: BookingServiceDeps) {
     }
   }
 
+  /** On a lottery day places are drawn, not taken first come first served (issue 8). */
+  function assertNotLotteryDay(day: Awaited<ReturnType<ScheduleService['daySchedule']>>, channel: Channel) {
+    if ((channel === 'online' || channel === 'api') && schedule.allocationOf(day) === 'lottery')
+      throw new AppError('booking_not_open', 'lottery.fcfs_refused');
+  }
+
   async function assertNoShowPolicy(office: OfficeRecord, partners: Partner[]) {
     const now = clock();
     const since = new Date(now.getTime() - office.noShowPolicy.withinDays * 86_400_000);
+    const fingerprints = partners.map((p) => p.idFingerprint);
+    const noShows = await AppointmentModel.find(
+      { 'partners.idFingerprint': { $in: fingerprints }, status: 'no_show', noShowAt: { $gte: since } },
+      { noShowAt: 1, 'partners.idFingerprint': 1 },
+    ).lean<Pick<AppointmentRecord, 'noShowAt' | 'partners'>[]>();
+    if (noShows.length === 0) return;
     for (const [i, p] of partners.entries()) {
-      const noShows = await AppointmentModel.find(
-        { 'partners.idFingerprint': p.idFingerprint, status: 'no_show', noShowAt: { $gte: since } },
-        { noShowAt: 1 },
-      ).lean();
-      const block = noShowBlock(noShows.map((n) => n.noShowAt!).filter(Boolean), office.noShowPolicy, now);
+      const mine = noShows.filter((n) => n.partners.some((q) => q.idFingerprint === p.idFingerprint));
+      const block = noShowBlock(
+        mine.map((n) => n.noShowAt!).filter(Boolean),
+        office.noShowPolicy,
+        now,
+      );
       if (block.blocked) {
         const until = DateTime.fromJSDate(block.until, { zone: office.timezone }).toFormat('yyyy-MM-dd');
         throw new AppError(
@@ -112,6 +133,19 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   /** Records both partners as holding an active booking; undoes itself if either already holds one. */
   async function holdPersons(appointmentId: Types.ObjectId, partners: Partner[]): Promise<void> {
+    // Fast path, one round trip: both holds at once. On any conflict undo ours and take the
+    // careful path, which also clears holds left behind by interrupted requests.
+    const createdAt = clock();
+    try {
+      await PersonHoldModel.collection.insertMany(
+        partners.map((p) => ({ _id: p.idFingerprint, appointment: appointmentId, createdAt })) as never[],
+        { ordered: false },
+      );
+      return;
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      await PersonHoldModel.deleteMany({ _id: { $in: partners.map((p) => p.idFingerprint) }, appointment: appointmentId } as never);
+    }
     const taken: string[] = [];
     try {
       for (const p of partners) {
@@ -156,7 +190,9 @@ export function createBookingService(deps: BookingServiceDeps) {
     if (again) return again;
 
     const office = await schedule.getOffice(req.officeId);
-    const checked = checkPartners(req.partners, req.date, office.eligibility, secret);
+    const checked = req.checkedPartners
+      ? { ok: true as const, partners: req.checkedPartners }
+      : checkPartners(req.partners, req.date, office.eligibility, secret);
     const email = req.email.trim();
     if (!checked.ok) throw invalid(checked.fields);
 
@@ -167,11 +203,14 @@ export function createBookingService(deps: BookingServiceDeps) {
     if (planned.startsAt <= clock())
       throw invalid({ start: { key: 'booking.slot_past' } }, 'booking.slot_past');
     assertWindow(office, req, schedule.windowFor(office, day, clock()));
+    assertNotLotteryDay(day, req.channel);
     await assertNoShowPolicy(office, checked.partners);
 
     const slot: SlotRecord = await schedule.slotCounter(office, req.date, req.start);
     let overbooked = false;
-    if (!(await takePlace(slot._id))) {
+    if (req.fromReserve && req.channel === 'staff') {
+      if (!(await takeReservedPlace(slot._id))) throw new AppError('slot_full', 'lottery.reserve_empty');
+    } else if (!(await takePlace(slot._id))) {
       if (!(req.channel === 'staff' && req.allowOverbook))
         throw new AppError('slot_full', 'booking.slot_full');
       await forcePlace(slot._id);
@@ -336,6 +375,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         schedule.windowFor(office, day, clock()),
       );
     }
+    assertNotLotteryDay(day, opts.channel ?? 'online');
     const slot = await schedule.slotCounter(office, target.date, target.start);
     if (!(await takePlace(slot._id))) throw new AppError('slot_full', 'booking.slot_full');
     const now = clock();
@@ -395,7 +435,17 @@ export function createBookingService(deps: BookingServiceDeps) {
     return found;
   }
 
-  return { book, findByToken, findByReference, findByReferenceAndToken, cancel, move, get };
+  return {
+    book,
+    findByToken,
+    findByReference,
+    findByReferenceAndToken,
+    cancel,
+    move,
+    get,
+    /** The no-show rule, also applied to lottery applications (issue 8). */
+    assertNoShowPolicy,
+  };
 }
 
 export type BookingService = ReturnType<typeof createBookingService>;
