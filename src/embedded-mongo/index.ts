@@ -2,7 +2,8 @@
 // development and tests where no mongod can be installed. In production MONGODB_URI points
 // at a real MongoDB and this module is not used. It imports nothing of the application.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Engine } from './engine.ts';
 import { listen } from './server.ts';
 
@@ -72,7 +73,9 @@ export function spawnEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<Emb
   const log = opts.logger ?? (() => undefined);
   const bind = opts.bind ?? '127.0.0.1';
   const child = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    // The child runs TypeScript through tsx's loader, resolved from here (works whether this
+    // module was loaded as ESM or, by tsx's require hook, as CommonJS).
+    execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, EMBEDDED_MONGO_OPTIONS: JSON.stringify({ ...opts, logger: undefined, bind }) },
   });

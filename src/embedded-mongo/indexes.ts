@@ -240,6 +240,14 @@ export class Index {
     for (const k of keys) yield* idsOf(this.lead.get(k));
   }
 
+  /** Distinct leading keys in index order, ascending (1) or descending (-1). */
+  *keysInOrder(direction: 1 | -1): Iterable<string> {
+    if (!this.sorted) this.sorted = [...this.lead.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = this.sorted.slice();
+    if (direction === 1) for (const k of keys) yield k;
+    else for (let i = keys.length - 1; i >= 0; i--) yield keys[i]!;
+  }
+
   /** The description listIndexes returns. */
   describe(): Doc {
     return { ...this.spec };

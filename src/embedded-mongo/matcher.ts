@@ -1,7 +1,7 @@
 // Query matching through mingo, with the engine's patches: a mingo context whose comparison
 // operators honour a collation, a `$type` that knows every BSON alias, and MongoDB's refusal
 // of server-side JavaScript.
-import { Context } from 'mingo/core';
+import { Context, evalExpr } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
 import * as pipelineOperators from 'mingo/operators/pipeline';
@@ -12,7 +12,14 @@ import { Query } from 'mingo/query';
 import type { CollationSpec, Options } from 'mingo/types';
 import { isEqual, resolve } from 'mingo/util';
 import { badValue, ErrorCodes, MongoCommandError } from './errors.ts';
-import { type CollationKey, compareValues, type Doc, type StringCompare, typeRank } from './values.ts';
+import {
+  type CollationKey,
+  compareValues,
+  type Doc,
+  isPlainObject,
+  type StringCompare,
+  typeRank,
+} from './values.ts';
 
 export type Predicate = (doc: Doc) => boolean;
 
@@ -181,10 +188,40 @@ function collatedOps(c: Collation): Record<string, QueryOp> {
   };
 }
 
-function buildContext(overrides: Record<string, QueryOp>): Context {
+type ExpressionOp = (obj: unknown, expr: any, options: Options) => unknown;
+
+/**
+ * Aggregation comparisons use the full BSON order across types (mingo brackets by type and
+ * traverses arrays as queries do), and a missing field sorts before null.
+ */
+function expressionComparisons(c?: Collation): Record<string, ExpressionOp> {
+  const cmp = (a: unknown, b: unknown) => {
+    if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+    return compareValues(a, b, c?.compare);
+  };
+  const op =
+    (name: string, test: (x: number) => unknown): ExpressionOp =>
+    (obj, expr, options) => {
+      if (!Array.isArray(expr) || expr.length !== 2)
+        throw badValue(`Expression ${name} takes exactly 2 arguments.`);
+      const [a, b] = evalExpr(obj, expr, options) as [unknown, unknown];
+      return test(cmp(a, b));
+    };
+  return {
+    $cmp: op('$cmp', (x) => Math.sign(x)),
+    $eq: op('$eq', (x) => x === 0),
+    $ne: op('$ne', (x) => x !== 0),
+    $gt: op('$gt', (x) => x > 0),
+    $gte: op('$gte', (x) => x >= 0),
+    $lt: op('$lt', (x) => x < 0),
+    $lte: op('$lte', (x) => x <= 0),
+  };
+}
+
+function buildContext(overrides: Record<string, QueryOp>, collation?: Collation): Context {
   return Context.init({
     accumulator: { ...accumulatorOperators } as any,
-    expression: { ...expressionOperators } as any,
+    expression: { ...expressionOperators, ...expressionComparisons(collation) } as any,
     pipeline: { ...pipelineOperators } as any,
     projection: { ...projectionOperators } as any,
     query: { ...queryOperators, $type, $where: refuseScript, ...overrides } as any,
@@ -199,7 +236,7 @@ export function contextFor(collation?: Collation): Context {
   if (!collation) return simpleContext;
   let ctx = collatedContexts.get(collation);
   if (!ctx) {
-    ctx = buildContext(collatedOps(collation));
+    ctx = buildContext(collatedOps(collation), collation);
     collatedContexts.set(collation, ctx);
   }
   return ctx;
@@ -219,10 +256,136 @@ export function compileFilter(filter: unknown, collation?: Collation, variables?
   if (filter === undefined || filter === null) return () => true;
   if (typeof filter !== 'object' || Array.isArray(filter)) throw badValue('filter must be an object');
   if (Object.keys(filter).length === 0) return () => true;
-  const query = new Query(filter as Doc, mingoOptions(collation, variables));
-  return (doc) => query.test(doc);
+  if ('$where' in filter) throw badValue('$where is not supported by the embedded engine');
+  let query: Query | undefined;
+  const full = (doc: Doc) => {
+    query ??= new Query(filter as Doc, mingoOptions(collation, variables));
+    return query.test(doc);
+  };
+  if (!collation) {
+    const simple = compileSimple(filter as Doc);
+    if (simple) {
+      return (doc) => {
+        const r = simple(doc);
+        return r === undefined ? full(doc) : r;
+      };
+    }
+  }
+  query = new Query(filter as Doc, mingoOptions(collation, variables));
+  return full;
+}
+
+/** A scalar a simple comparison can handle: no null, array, document or regex. */
+function isSimpleScalar(v: unknown): boolean {
+  const r = typeRank(v);
+  return r === 3 || r === 4 || r === 7 || r === 8 || r === 9 || r === 10;
+}
+
+type SimpleTest = (value: unknown) => boolean;
+
+/**
+ * The common filters (top-level fields compared with scalars through `$eq`, `$ne`, `$gt`,
+ * `$gte`, `$lt`, `$lte`, `$in`) evaluated without mingo. The predicate answers `undefined`
+ * when a document holds an array or a sub-document there: then mingo decides.
+ */
+function compileSimple(filter: Doc): ((doc: Doc) => boolean | undefined) | null {
+  const tests: Array<[string, SimpleTest]> = [];
+  const same = (x: unknown, v: unknown) => typeRank(x) === typeRank(v);
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field.startsWith('$') || field.includes('.')) return null;
+    const ops: Doc = isPlainObject(cond) && Object.keys(cond)[0]?.startsWith('$') ? cond : { $eq: cond };
+    for (const [op, v] of Object.entries(ops)) {
+      if (op === '$in') {
+        if (!Array.isArray(v) || !v.every(isSimpleScalar)) return null;
+        tests.push([field, (x) => v.some((y) => same(x, y) && compareValues(x, y) === 0)]);
+        continue;
+      }
+      if (!isSimpleScalar(v)) return null;
+      switch (op) {
+        case '$eq':
+          tests.push([field, (x) => same(x, v) && compareValues(x, v) === 0]);
+          break;
+        case '$ne':
+          tests.push([field, (x) => !same(x, v) || compareValues(x, v) !== 0]);
+          break;
+        case '$gt':
+          tests.push([field, (x) => same(x, v) && compareValues(x, v) > 0]);
+          break;
+        case '$gte':
+          tests.push([field, (x) => same(x, v) && compareValues(x, v) >= 0]);
+          break;
+        case '$lt':
+          tests.push([field, (x) => same(x, v) && compareValues(x, v) < 0]);
+          break;
+        case '$lte':
+          tests.push([field, (x) => same(x, v) && compareValues(x, v) <= 0]);
+          break;
+        default:
+          return null;
+      }
+    }
+  }
+  return (doc) => {
+    let result = true;
+    for (const [field, test] of tests) {
+      const x = doc[field];
+      if (
+        x !== null &&
+        typeof x === 'object' &&
+        !(x instanceof Date) &&
+        (x as { _bsontype?: string })._bsontype === undefined
+      ) {
+        return undefined;
+      }
+      if (typeof x === 'number' && Number.isNaN(x)) return undefined;
+      if (!test(x)) result = false;
+    }
+    return result;
+  };
 }
 
 export function newQuery(filter: Doc, collation?: Collation): Query {
   return new Query(filter, mingoOptions(collation));
+}
+
+/**
+ * MongoDB's `$bucket` puts a value equal to a boundary in the bucket that starts there;
+ * mingo puts it in the one before. Rewrite `$bucket` as the `$group` MongoDB documents it to
+ * be, in nested pipelines too.
+ */
+export function rewritePipeline(pipeline: Doc[]): Doc[] {
+  return pipeline.flatMap((stage): Doc[] => {
+    const [name] = Object.keys(stage);
+    const spec = name ? (stage[name] as Doc) : undefined;
+    if (name === '$bucket' && spec && Array.isArray(spec.boundaries)) {
+      const bounds = spec.boundaries as unknown[];
+      // `then` is the $switch branch field, not a thenable (built by key to say so).
+      const branches = bounds.slice(0, -1).map((lo, i) =>
+        Object.fromEntries([
+          ['case', { $and: [{ $gte: [spec.groupBy, lo] }, { $lt: [spec.groupBy, bounds[i + 1]] }] }],
+          ['then', lo],
+        ]),
+      );
+      const $switch: Doc = { branches };
+      if (spec.default !== undefined) $switch.default = { $literal: spec.default };
+      const output = (spec.output as Doc | undefined) ?? { count: { $sum: 1 } };
+      return [{ $group: { _id: { $switch }, ...output } }, { $sort: { _id: 1 } }];
+    }
+    if (name === '$facet' && spec) {
+      return [
+        {
+          $facet: Object.fromEntries(
+            Object.entries(spec).map(([k, sub]) => [
+              k,
+              Array.isArray(sub) ? rewritePipeline(sub as Doc[]) : sub,
+            ]),
+          ),
+        },
+      ];
+    }
+    if ((name === '$lookup' || name === '$unionWith') && spec && Array.isArray(spec.pipeline)) {
+      return [{ [name]: { ...spec, pipeline: rewritePipeline(spec.pipeline as Doc[]) } }];
+    }
+    return [stage];
+  });
 }

@@ -7,6 +7,7 @@ import type { Index } from './indexes.ts';
 import { type Collation, compileFilter, mingoOptions } from './matcher.ts';
 import type { Collection } from './storage.ts';
 import {
+  cloneDoc,
   compareValues,
   type Doc,
   encodeKey,
@@ -92,22 +93,32 @@ export function candidateDocs(
   filter: Doc | undefined,
   collation?: Collation,
 ): Iterable<Doc> {
-  if (!filter) return coll.docs.values();
+  return plan(coll, filter, collation).docs;
+}
+
+/** The cheapest way to the candidates, with its estimated number of documents. */
+function plan(
+  coll: Collection,
+  filter: Doc | undefined,
+  collation?: Collation,
+): { docs: Iterable<Doc>; cost: number } {
+  const scan = { docs: coll.docs.values(), cost: coll.docs.size };
+  if (!filter) return scan;
   let best: Plan | null = null;
   for (const [field, cond] of Object.entries(filter)) {
     if (field.startsWith('$')) continue;
     for (const index of coll.indexes) {
       if (index.leadingField !== field) continue;
-      const plan = planFor(coll, index, cond, collation);
-      if (plan && (!best || plan.cost < best.cost)) best = plan;
+      const p = planFor(coll, index, cond, collation);
+      if (p && (!best || p.cost < best.cost)) best = p;
     }
     if (best && best.cost <= 1) break;
   }
-  if (!best || best.cost >= coll.docs.size) return coll.docs.values();
-  const plan = best;
-  return (function* () {
-    const seen = plan.index.multikey ? new Set<string>() : null;
-    for (const id of plan.ids()) {
+  if (!best || best.cost >= coll.docs.size) return scan;
+  const chosen = best;
+  const docs = (function* () {
+    const seen = chosen.index.multikey ? new Set<string>() : null;
+    for (const id of chosen.ids()) {
       if (seen) {
         if (seen.has(id)) continue;
         seen.add(id);
@@ -116,6 +127,43 @@ export function candidateDocs(
       if (doc) yield doc;
     }
   })();
+  return { docs, cost: chosen.cost };
+}
+
+/**
+ * With a sort on an indexed field and a limit, walk the index in order and stop once the
+ * limit is reached, instead of sorting every match. Null and missing values sort first,
+ * arrays by their smallest (ascending) or largest (descending) element, as MongoDB does.
+ */
+function sortedByIndex(
+  coll: Collection,
+  match: (doc: Doc) => boolean,
+  sort: SortSpec,
+  wanted: number,
+  collation?: Collation,
+): Doc[] | null {
+  const [field, dir] = sort[0]!;
+  if (collation) return null;
+  const index = coll.indexes.find(
+    (ix) => ix.leadingField === field && !ix.partial && !ix.sparse && !ix.collation,
+  );
+  if (!index) return null;
+  const out: Doc[] = [];
+  const seen = index.multikey ? new Set<string>() : null;
+  for (const key of index.keysInOrder(dir)) {
+    const group: Doc[] = [];
+    for (const id of index.lookup(key)) {
+      if (seen) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const doc = coll.docs.get(id);
+      if (doc && match(doc)) group.push(doc);
+    }
+    out.push(...(sort.length > 1 && group.length > 1 ? sortDocs(group, sort) : group));
+    if (out.length >= wanted) break;
+  }
+  return out;
 }
 
 /** `{ _id: <scalar> }` alone: answered by the primary map without running the matcher. */
@@ -202,9 +250,54 @@ export function findDocs(
     }
     return out.slice(skip);
   }
-  for (const doc of candidateDocs(coll, filter, opts.collation)) if (match(doc)) out.push(doc);
+  const candidates = plan(coll, filter, opts.collation);
+  if (Number.isFinite(limit) && candidates.cost > 1000 && opts.sort[0]![0] !== '$natural') {
+    const walked = sortedByIndex(coll, match, opts.sort, skip + limit, opts.collation);
+    if (walked) return walked.slice(skip, skip + limit);
+  }
+  for (const doc of candidates.docs) if (match(doc)) out.push(doc);
   const sorted = sortDocs(out, opts.sort, opts.collation);
   return sorted.slice(skip, skip + limit);
+}
+
+function sliceArray(arr: unknown[], spec: unknown): unknown[] {
+  if (Array.isArray(spec)) {
+    const [skip, limit] = spec.map(Number) as [number, number];
+    const from = skip < 0 ? Math.max(0, arr.length + skip) : skip;
+    return arr.slice(from, from + limit);
+  }
+  const n = Number(spec);
+  return n < 0 ? arr.slice(Math.max(0, arr.length + n)) : arr.slice(0, n);
+}
+
+/**
+ * `$slice` alone or with exclusions keeps every other field (mingo treats it as an
+ * inclusion): exclude with mingo, then slice here.
+ */
+function sliceOnlyProjector(projection: Doc, collation?: Collation): ((docs: Doc[]) => Doc[]) | null {
+  const slices: Array<[string, unknown]> = [];
+  const exclusions: Doc = {};
+  for (const [path, v] of Object.entries(projection)) {
+    if (isPlainObject(v) && Object.keys(v).length === 1 && '$slice' in v) slices.push([path, v.$slice]);
+    else if (v === 0 || v === false) exclusions[path] = 0;
+    else return null;
+  }
+  if (slices.length === 0) return null;
+  const exclude = Object.keys(exclusions).length ? new Query({}, mingoOptions(collation)) : null;
+  return (docs) =>
+    docs.map((raw) => {
+      const doc = exclude ? (exclude.find([raw], exclusions).all()[0] as Doc) : cloneDoc(raw);
+      for (const [path, spec] of slices) {
+        const parts = path.split('.');
+        let parent: unknown = doc;
+        for (const part of parts.slice(0, -1)) parent = isPlainObject(parent) ? parent[part] : undefined;
+        const last = parts[parts.length - 1]!;
+        if (isPlainObject(parent) && Array.isArray(parent[last])) {
+          parent[last] = sliceArray(parent[last] as unknown[], spec);
+        }
+      }
+      return doc;
+    });
 }
 
 /** Applies a find projection (inclusion, exclusion, `$slice`, `$elemMatch`, positional `$`). */
@@ -216,6 +309,8 @@ export function projector(
   if (projection === undefined || projection === null) return null;
   if (!isPlainObject(projection)) throw badValue('projection must be an object');
   if (Object.keys(projection).length === 0) return null;
+  const slicing = sliceOnlyProjector(projection, collation);
+  if (slicing) return slicing;
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const query = new Query(positional && filter ? filter : {}, mingoOptions(collation));
   // Validate the projection now so that a bad one fails the command, not a later getMore.

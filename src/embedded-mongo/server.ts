@@ -41,7 +41,7 @@ export function listen(
       socket.destroy();
     };
 
-    const process = async (message: Buffer) => {
+    const handleMessage = async (message: Buffer) => {
       let parsed: ReturnType<typeof parseMessage>;
       try {
         parsed = parseMessage(message);
@@ -104,7 +104,7 @@ export function listen(
         chunks = rest.length ? [rest] : [];
         buffered = rest.length;
         expected = 0;
-        queue = queue.then(() => process(message));
+        queue = queue.then(() => handleMessage(message));
       }
     });
     socket.on('error', () => undefined);

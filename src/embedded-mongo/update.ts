@@ -4,15 +4,17 @@
 import { BSON, ObjectId } from 'bson';
 import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo/updater';
 import { asCommandError, badValue, ErrorCodes, MongoCommandError } from './errors.ts';
-import { type Collation, mingoOptions } from './matcher.ts';
+import { bsonTypeOf, type Collation, mingoOptions } from './matcher.ts';
 import {
   cloneDoc,
+  compareValues,
   type Doc,
   encodeKey,
   formatValue,
   getPath,
   isOperatorObject,
   isPlainObject,
+  toNumber,
   typeRank,
 } from './values.ts';
 import { MAX_BSON_OBJECT_SIZE } from './wire.ts';
@@ -173,6 +175,106 @@ export interface ApplyOptions {
   variables?: Doc;
 }
 
+const SIMPLE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate']);
+
+/**
+ * True when every path of the update runs through plain sub-documents only (no array, no
+ * positional operator, no path inside another): then the engine applies it itself, with
+ * the same result as mingo and without mingo's per-call set-up.
+ */
+function isSimple(doc: Doc, modifier: Doc): boolean {
+  const paths: string[] = [];
+  for (const [op, spec] of Object.entries(modifier)) {
+    if (!SIMPLE_OPERATORS.has(op)) return false;
+    for (const [path, value] of Object.entries(spec as Doc)) {
+      if (path.includes('$') || path === '' || path.startsWith('.') || path.endsWith('.')) return false;
+      if (op === '$currentDate' && value !== true && !(isPlainObject(value) && value.$type === 'date'))
+        return false;
+      let node: unknown = doc;
+      const parts = path.split('.');
+      for (const part of parts.slice(0, -1)) {
+        node = (node as Doc)[part];
+        if (node === undefined) break;
+        if (!isPlainObject(node)) return false;
+      }
+      if (
+        node !== undefined &&
+        Array.isArray((node as Doc)[parts[parts.length - 1]!]) &&
+        op !== '$set' &&
+        op !== '$unset'
+      ) {
+        return false;
+      }
+      paths.push(path);
+    }
+  }
+  paths.sort();
+  for (let i = 1; i < paths.length; i++) {
+    if (paths[i] === paths[i - 1] || paths[i]!.startsWith(`${paths[i - 1]}.`)) return false;
+  }
+  return true;
+}
+
+/** Applies a simple update in place (see isSimple); returns whether anything changed. */
+function applySimple(doc: Doc, modifier: Doc): boolean {
+  if (!isSimple(doc, modifier)) return false;
+  let changed = false;
+  const now = new Date();
+  for (const [op, spec] of Object.entries(modifier)) {
+    for (const [path, value] of Object.entries(spec as Doc)) {
+      const parts = path.split('.');
+      const leaf = parts[parts.length - 1]!;
+      let parent: Doc | undefined = doc;
+      for (const part of parts.slice(0, -1)) {
+        let next: unknown = parent[part];
+        if (next === undefined) {
+          if (op === '$unset') {
+            parent = undefined;
+            break;
+          }
+          next = {};
+          parent[part] = next;
+        }
+        parent = next as Doc;
+      }
+      if (!parent) continue;
+      const had = Object.hasOwn(parent, leaf);
+      const cur = parent[leaf];
+      let next: unknown;
+      switch (op) {
+        case '$unset':
+          if (had) {
+            delete parent[leaf];
+            changed = true;
+          }
+          continue;
+        case '$set':
+          next = cloneDoc(value);
+          break;
+        case '$inc':
+          next = cur === undefined ? value : toNumber(cur) + toNumber(value);
+          break;
+        case '$mul':
+          next = cur === undefined ? 0 : toNumber(cur) * toNumber(value);
+          break;
+        case '$min':
+          next = !had || compareValues(value, cur) < 0 ? cloneDoc(value) : cur;
+          break;
+        case '$max':
+          next = !had || compareValues(value, cur) > 0 ? cloneDoc(value) : cur;
+          break;
+        default:
+          next = now;
+      }
+      if (!had || bsonTypeOf(cur) !== bsonTypeOf(next) || encodeKey(cur) !== encodeKey(next)) {
+        parent[leaf] = next;
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
 /** Puts `_id` first, as MongoDB stores it. */
 function idFirst(doc: Doc): Doc {
   if (Object.keys(doc)[0] === '_id' || !('_id' in doc)) return doc;
@@ -265,7 +367,9 @@ export function applyUpdate(doc: Doc, update: unknown, opts: ApplyOptions = {}):
       for (const k of Object.keys(modifier)) {
         if (Object.keys(modifier[k] as Doc).length === 0) delete modifier[k];
       }
-      if (Object.keys(modifier).length > 0) {
+      if (Object.keys(modifier).length > 0 && applySimple(next, modifier)) {
+        changed = true;
+      } else if (Object.keys(modifier).length > 0 && !isSimple(next, modifier)) {
         const positional = Object.values(modifier).some((spec) =>
           Object.keys(spec as Doc).some((p) => /\.\$(\.|$)/.test(p)),
         );

@@ -231,7 +231,12 @@ export const createIndexes: CommandHandler = (cmd, ctx) => {
   const specs = cmd.indexes.map(parseIndexSpec);
   const { coll, created } = ctx.engine.store.ensureCollection(validateDbName(ctx.db), name);
   const before = coll.indexes.length;
-  for (const spec of specs) coll.createIndex(spec);
+  for (const spec of specs) {
+    // An index without a collation takes the collection's default, as in MongoDB.
+    if (spec.collation === undefined && coll.options.collation !== undefined)
+      spec.collation = coll.options.collation as Doc;
+    coll.createIndex(spec);
+  }
   const reply: Doc = {
     numIndexesBefore: before,
     numIndexesAfter: coll.indexes.length,
@@ -333,4 +338,11 @@ export const collStats: CommandHandler = (cmd, ctx) => {
     indexSizes: Object.fromEntries(coll.indexes.map((ix) => [ix.name, 0])),
     ok: 1,
   };
+};
+
+/** `compact` compacts the whole journal into a snapshot (MongoDB compacts one collection). */
+export const compact: CommandHandler = async (cmd, ctx) => {
+  requireCollection(ctx, validateCollName(cmd.compact));
+  await ctx.engine.compact();
+  return { bytesFreed: 0, ok: 1 };
 };

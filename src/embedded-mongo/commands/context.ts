@@ -31,6 +31,8 @@ export interface EngineState {
   ttlDeleted: number;
   /** Waits until every change so far is durable (no-op in memory). */
   flush(): Promise<void>;
+  /** Rewrites the journal into a snapshot (no-op in memory). */
+  compact(): Promise<void>;
 }
 
 export interface CommandContext {
@@ -43,3 +45,8 @@ export interface CommandContext {
 }
 
 export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;
+
+/** A collection's default collation (`create` with `collation`), applied when a command names none. */
+export function defaultCollation(ctx: CommandContext, collection: string): unknown {
+  return ctx.engine.store.getCollection(ctx.db, collection)?.options.collation;
+}

@@ -9,7 +9,7 @@ import { validateCollName } from '../storage.ts';
 import { applyUpdate, buildUpsert, prepareInsert, updateKind } from '../update.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import { MAX_BSON_OBJECT_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire.ts';
-import type { CommandContext, CommandHandler } from './context.ts';
+import { type CommandContext, type CommandHandler, defaultCollation } from './context.ts';
 
 function statements(cmd: Doc, field: string): Doc[] {
   const list = cmd[field];
@@ -82,7 +82,7 @@ export const update: CommandHandler = (cmd, ctx) => {
           'multi update is not supported for replacement-style update',
         );
       }
-      const collation = parseCollation(s.collation);
+      const collation = parseCollation(s.collation ?? defaultCollation(ctx, name));
       const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
       const variables = isPlainObject(s.c) ? s.c : isPlainObject(cmd.let) ? (cmd.let as Doc) : undefined;
       const coll = store.getCollection(ctx.db, name);
@@ -132,7 +132,10 @@ export const remove: CommandHandler = (cmd, ctx) => {
       if (!isPlainObject(s.q)) throw badValue("The 'q' field of a delete must be an object");
       if (s.limit !== 0 && s.limit !== 1) throw badValue('The limit field in delete objects must be 0 or 1');
       const coll = ctx.engine.store.getCollection(ctx.db, name);
-      const matches = findDocs(coll, s.q, { limit: s.limit, collation: parseCollation(s.collation) });
+      const matches = findDocs(coll, s.q, {
+        limit: s.limit,
+        collation: parseCollation(s.collation ?? defaultCollation(ctx, name)),
+      });
       for (const doc of matches) {
         coll!.delete(doc);
         n++;
@@ -162,7 +165,7 @@ export const findAndModify: CommandHandler = (cmd: Doc, ctx: CommandContext) => 
   if (cmd.remove === true && cmd.upsert === true) {
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
   }
-  const collation = parseCollation(cmd.collation);
+  const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
   const project = projector(cmd.fields, filter, collation);
   const shown = (doc: Doc | null) => (doc && project ? project([doc])[0]! : doc);
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;

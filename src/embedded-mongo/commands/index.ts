@@ -54,6 +54,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   collmod: admin.collMod,
   dbstats: admin.dbStats,
   collstats: admin.collStats,
+  compact: admin.compact,
 };
 
 const COMMAND_NAMES = Object.keys(HANDLERS);

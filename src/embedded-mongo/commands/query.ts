@@ -2,7 +2,7 @@
 // `$out` and `$merge` written by the engine itself).
 import { Aggregator } from 'mingo/aggregator';
 import { asCommandError, badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
-import { type Collation, mingoOptions, parseCollation } from '../matcher.ts';
+import { type Collation, mingoOptions, parseCollation, rewritePipeline } from '../matcher.ts';
 import { findDocs, parseSort, projector } from '../query.ts';
 import type { Collection, Store } from '../storage.ts';
 import { validateCollName } from '../storage.ts';
@@ -16,7 +16,7 @@ import {
   isPlainObject,
   pathValues,
 } from '../values.ts';
-import type { CommandContext, CommandHandler } from './context.ts';
+import { type CommandContext, type CommandHandler, defaultCollation } from './context.ts';
 
 function optionalNumber(cmd: Doc, field: string): number | undefined {
   const v = cmd[field];
@@ -44,7 +44,7 @@ export const find: CommandHandler = (cmd, ctx) => {
   if (!isPlainObject(filter)) throw badValue("'filter' must be an object");
   if (cmd.tailable === true)
     throw badValue('error processing query: tailable cursor requested on non capped collection');
-  const collation = parseCollation(cmd.collation);
+  const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
   const coll = ctx.engine.store.getCollection(ctx.db, name);
   checkHint(coll, cmd.hint);
   let limit = optionalNumber(cmd, 'limit') ?? 0;
@@ -106,7 +106,11 @@ export const count: CommandHandler = (cmd, ctx) => {
     const total = Math.max(0, coll.docs.size - skip);
     return { n: limit ? Math.min(limit, total) : total, ok: 1 };
   }
-  const docs = findDocs(coll, query, { skip, limit, collation: parseCollation(cmd.collation) });
+  const docs = findDocs(coll, query, {
+    skip,
+    limit,
+    collation: parseCollation(cmd.collation ?? defaultCollation(ctx, name)),
+  });
   return { n: docs.length, ok: 1 };
 };
 
@@ -117,7 +121,7 @@ export const distinct: CommandHandler = (cmd, ctx) => {
   const key = cmd.key;
   const query = cmd.query ?? {};
   if (!isPlainObject(query)) throw badValue("'query' must be an object");
-  const collation = parseCollation(cmd.collation);
+  const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
   const docs = findDocs(ctx.engine.store.getCollection(ctx.db, name), query, { collation });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
@@ -255,9 +259,9 @@ export const aggregate: CommandHandler = (cmd: Doc, ctx: CommandContext) => {
     }
   }
   const { store } = ctx.engine;
-  const collation = parseCollation(cmd.collation);
   const collectionLevel = cmd.aggregate !== 1;
   const name = collectionLevel ? validateCollName(cmd.aggregate) : null;
+  const collation = parseCollation(cmd.collation ?? (name ? defaultCollation(ctx, name) : undefined));
   const coll = name ? store.getCollection(ctx.db, name) : undefined;
   checkHint(coll, cmd.hint);
   const last = stages[stages.length - 1];
@@ -279,7 +283,7 @@ export const aggregate: CommandHandler = (cmd: Doc, ctx: CommandContext) => {
   const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
   let results: Doc[];
   try {
-    const agg = new Aggregator(body, {
+    const agg = new Aggregator(rewritePipeline(body), {
       ...mingoOptions(collation, variables),
       collectionResolver: (other: string) =>
         [...(store.getCollection(ctx.db, other)?.docs.values() ?? [])].map(cloneDoc),

@@ -18,7 +18,12 @@ export function csrfMiddleware(opts: { secret: string; secureCookies: boolean })
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   return (req: Request, res: Response, next: NextFunction) => {
-    res.locals.csrfToken = () => generateCsrfToken(req, res);
+    // One token per response: a page with several forms must not set several cookies.
+    let token: string | undefined;
+    res.locals.csrfToken = () => {
+      token ??= generateCsrfToken(req, res);
+      return token;
+    };
     doubleCsrfProtection(req, res, next);
   };
 }

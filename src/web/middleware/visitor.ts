@@ -9,6 +9,8 @@ export const VISITOR_COOKIE = 'vid';
  */
 export function visitorMiddleware(opts: { secureCookies: boolean }) {
   return (req: Request, res: Response, next: NextFunction) => {
+    // The JSON API uses no cookies: no visitor id to hand out there.
+    if (req.path.startsWith('/api/')) return next();
     let id = req.cookies?.[VISITOR_COOKIE];
     if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(id)) {
       id = randomBytes(16).toString('base64url');
