@@ -18,7 +18,11 @@ export interface RequestSpec {
   headers?: Record<string, string>;
 }
 
-export function send(agent: http.Agent, port: number, spec: RequestSpec): Promise<{ status: number; body: string }> {
+export function send(
+  agent: http.Agent,
+  port: number,
+  spec: RequestSpec,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const req = http.request(
@@ -29,14 +33,18 @@ export function send(agent: http.Agent, port: number, spec: RequestSpec): Promis
         path: spec.path,
         agent,
         headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
           ...spec.headers,
         },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.on('error', () => resolve({ status: 0, body: '' }));

@@ -3,8 +3,10 @@
 // app answers, then the same clients hit /healthz for the baseline. Prints bookings/s,
 // latency, errors, oversold places (must be 0) and the ratio to the /healthz rate.
 import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import { spawnEmbeddedMongo } from '../src/embedded-mongo/index.ts';
 import { AppointmentModel } from '../src/models/appointment.model.ts';
@@ -13,8 +15,6 @@ import { OfficeModel } from '../src/models/office.model.ts';
 import { SlotModel } from '../src/models/slot.model.ts';
 import { residentId } from '../test/helpers/ids.ts';
 import { runLoad, send } from './http-load.ts';
-import http from 'node:http';
-import { DateTime } from 'luxon';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
@@ -23,10 +23,23 @@ const PORT = 3900 + Math.floor(Math.random() * 90);
 
 async function startApp(mongoUri: string): Promise<ChildProcess> {
   // BENCH_PROFILE=<dir> writes a CPU profile of the app process there, to see where a booking's time goes.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, MONGODB_URI: mongoUri, MONGODB_DB: 'bench', PORT: String(PORT), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', SEED_DEMO: 'false', JOBS: 'off', APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop' },
+    env: {
+      ...process.env,
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: 'bench',
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      JOBS: 'off',
+      APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const agent = new http.Agent();
@@ -41,7 +54,9 @@ async function startApp(mongoUri: string): Promise<ChildProcess> {
 async function main() {
   // BENCH_MONGODB_URI points the run at another server (a real MongoDB, or an engine started by hand).
   const external = process.env.BENCH_MONGODB_URI;
-  const engine = external ? { uri: external, stop: async () => undefined } : await spawnEmbeddedMongo({ port: 0 });
+  const engine = external
+    ? { uri: external, stop: async () => undefined }
+    : await spawnEmbeddedMongo({ port: 0 });
   await mongoose.connect(engine.uri, { dbName: 'bench' });
   await mongoose.connection.db!.dropDatabase();
   const zone = 'Asia/Shanghai';
@@ -53,33 +68,75 @@ async function main() {
     address: { zh: '成都', en: 'Chengdu' },
     timezone: zone,
     bookingRules: { daysAhead: 30, cutoffDaysBefore: 0, cutoffTime: '00:00', openTime: '00:00' },
-    weeklyTemplate: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, sessions: [{ start: '09:00', end: '12:00' }], slotMinutes: 30, windowsOpen: 4, couplesPerWindow: 3 })),
+    weeklyTemplate: [1, 2, 3, 4, 5].map((weekday) => ({
+      weekday,
+      sessions: [{ start: '09:00', end: '12:00' }],
+      slotMinutes: 30,
+      windowsOpen: 4,
+      couplesPerWindow: 3,
+    })),
   });
   await DayPlanModel.create({
     office: office._id,
     date: peakDate,
     kind: 'peak',
     label: { zh: '七夕', en: 'Qixi' },
-    sessions: [{ start: '08:30', end: '12:00' }, { start: '13:00', end: '18:00' }],
+    sessions: [
+      { start: '08:30', end: '12:00' },
+      { start: '13:00', end: '18:00' },
+    ],
     slotMinutes: 30,
     quotaPerSlot: 150,
   });
   const app = await startApp(engine.uri);
-  const starts = ['08:30', '09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '13:00', '13:30', '14:00', '14:30', '15:00', '15:30', '16:00', '16:30', '17:00', '17:30'];
+  const starts = [
+    '08:30',
+    '09:00',
+    '09:30',
+    '10:00',
+    '10:30',
+    '11:00',
+    '11:30',
+    '13:00',
+    '13:30',
+    '14:00',
+    '14:30',
+    '15:00',
+    '15:30',
+    '16:00',
+    '16:30',
+    '17:00',
+    '17:30',
+  ];
   let serial = 0;
   const couple = () => {
     serial += 1;
     const n = serial;
     const birth = `19${80 + (n % 15)}-0${1 + (n % 9)}-1${n % 10}`;
     return [
-      { name: `新郎${n}`, idType: 'resident_id', idNumber: residentId(birth, 'male', n, String(110101 + (n % 800000)).padStart(6, '0')), phone: `138${String(n).padStart(8, '0')}` },
-      { name: `新娘${n}`, idType: 'resident_id', idNumber: residentId(birth, 'female', n, String(110101 + (n % 800000)).padStart(6, '0')), phone: `139${String(n).padStart(8, '0')}` },
+      {
+        name: `新郎${n}`,
+        idType: 'resident_id',
+        idNumber: residentId(birth, 'male', n, String(110101 + (n % 800000)).padStart(6, '0')),
+        phone: `138${String(n).padStart(8, '0')}`,
+      },
+      {
+        name: `新娘${n}`,
+        idType: 'resident_id',
+        idNumber: residentId(birth, 'female', n, String(110101 + (n % 800000)).padStart(6, '0')),
+        phone: `139${String(n).padStart(8, '0')}`,
+      },
     ];
   };
 
   try {
     // Warm-up: compile paths, open pools.
-    await runLoad({ port: PORT, clients: 10, durationMs: 1500, next: () => ({ method: 'GET', path: '/healthz' }) });
+    await runLoad({
+      port: PORT,
+      clients: 10,
+      durationMs: 1500,
+      next: () => ({ method: 'GET', path: '/healthz' }),
+    });
 
     let created = 0;
     let full = 0;
@@ -91,7 +148,14 @@ async function main() {
       next: (client, i) => ({
         method: 'POST',
         path: '/api/v1/appointments',
-        body: { officeId: office._id.toString(), date: peakDate, start: starts[(client + i) % starts.length], partners: couple(), email: 'bench@example.com', language: 'zh-CN' },
+        body: {
+          officeId: office._id.toString(),
+          date: peakDate,
+          start: starts[(client + i) % starts.length],
+          partners: couple(),
+          email: 'bench@example.com',
+          language: 'zh-CN',
+        },
       }),
       onResponse: (status, body) => {
         if (status === 201) created += 1;
@@ -99,7 +163,12 @@ async function main() {
         else refused += 1;
       },
     });
-    const health = await runLoad({ port: PORT, clients: CLIENTS, durationMs: Math.min(DURATION_MS, 5000), next: () => ({ method: 'GET', path: '/healthz' }) });
+    const health = await runLoad({
+      port: PORT,
+      clients: CLIENTS,
+      durationMs: Math.min(DURATION_MS, 5000),
+      next: () => ({ method: 'GET', path: '/healthz' }),
+    });
 
     const slots = await SlotModel.find({ office: office._id, date: peakDate }).lean();
     let oversold = 0;
@@ -109,7 +178,9 @@ async function main() {
       if (active > s.capacity) oversold += active - s.capacity;
       if (active !== s.booked) drift += Math.abs(active - s.booked);
     }
-    const errors = Object.entries(booking.statuses).filter(([s]) => s === '0' || s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
+    const errors = Object.entries(booking.statuses)
+      .filter(([s]) => s === '0' || s.startsWith('5'))
+      .reduce((n, [, c]) => n + c, 0);
     const ratio = booking.perSecond / health.perSecond;
     const line = (k: string, v: string) => console.log(`  ${k.padEnd(30)} ${v}`);
     console.log('\nPeak rush: booking a peak day through POST /api/v1/appointments');
@@ -135,7 +206,8 @@ async function main() {
       if (typeof lottery.lotteryScenario === 'function') {
         const result = await lottery.lotteryScenario();
         console.log('\nLottery draw');
-        for (const [k, v] of Object.entries(result)) line(k, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
+        for (const [k, v] of Object.entries(result))
+          line(k, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
       }
     } catch (err) {
       if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;

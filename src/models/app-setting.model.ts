@@ -1,4 +1,4 @@
-import mongoose, {type Model, Schema } from 'mongoose';
+import mongoose, { type Model, Schema } from 'mongoose';
 
 /** Small named values the application keeps in the database, such as a generated secret. */
 export interface AppSetting {
@@ -17,4 +17,5 @@ const appSettingSchema = new Schema<AppSetting>(
 );
 
 export const AppSettingModel: Model<AppSetting> =
-  (mongoose.models.AppSetting as Model<AppSetting>) ?? mongoose.model<AppSetting>('AppSetting', appSettingSchema);
+  (mongoose.models.AppSetting as Model<AppSetting>) ??
+  mongoose.model<AppSetting>('AppSetting', appSettingSchema);

@@ -1,4 +1,4 @@
-import mongoose, {type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
+import mongoose, { type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import type { IdType } from '../domain/resident-id.ts';
 import type { Locale } from '../i18n/locales.ts';
 
@@ -27,6 +27,17 @@ export interface AppointmentEvent {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * The office closed the booked day (emergency closure). It concerns the appointment only
+ * while `date` equals the appointment's date: a couple who moves keeps the record for history.
+ */
+export interface AppointmentClosure {
+  date: string;
+  at: Date;
+  by: string;
+  message?: { zh: string; en: string };
+}
+
 export interface Appointment {
   reference: string;
   office: Types.ObjectId;
@@ -47,6 +58,12 @@ export interface Appointment {
   arrivedAt?: Date;
   servedAt?: Date;
   noShowAt?: Date;
+  /** Who recorded the arrival, service or no-show: a staff user's id, or 'system'. */
+  arrivedBy?: string;
+  servedBy?: string;
+  noShowBy?: string;
+  /** Set when the office closed the booked day (the couple is offered to move). */
+  closure?: AppointmentClosure;
   cancelledAt?: Date;
   cancelledBy?: 'couple' | 'staff' | 'system';
   cancelReason?: string;
@@ -96,6 +113,21 @@ const appointmentSchema = new Schema<Appointment>(
     arrivedAt: Date,
     servedAt: Date,
     noShowAt: Date,
+    arrivedBy: String,
+    servedBy: String,
+    noShowBy: String,
+    closure: {
+      type: new Schema(
+        {
+          date: String,
+          at: Date,
+          by: String,
+          message: { type: new Schema({ zh: String, en: String }, { _id: false }) },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     cancelledAt: Date,
     cancelledBy: { type: String, enum: ['couple', 'staff', 'system'] },
     cancelReason: String,
@@ -114,4 +146,5 @@ appointmentSchema.index({ slot: 1, status: 1 });
 
 export type AppointmentDoc = HydratedDocument<Appointment>;
 export const AppointmentModel: Model<Appointment> =
-  (mongoose.models.Appointment as Model<Appointment>) ?? mongoose.model<Appointment>('Appointment', appointmentSchema);
+  (mongoose.models.Appointment as Model<Appointment>) ??
+  mongoose.model<Appointment>('Appointment', appointmentSchema);

@@ -1,12 +1,27 @@
-import mongoose, {type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
+import mongoose, { type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import type { DayPlan } from '../domain/schedule-types.ts';
 import { bilingualSchema, sessionSpecSchema } from './shared.ts';
 
 export type AllocationMode = 'fcfs' | 'lottery';
 
+/**
+ * A lottery day's public settings (issue 8, written by the lottery service): the application
+ * window, the draw time, how long winners have to confirm, and the commitment to the draw's
+ * seed, shown on the day's page. The seed itself stays in the lottery draw until the draw.
+ */
+export interface LotterySettings {
+  opensAt: Date;
+  closesAt: Date;
+  drawAt: Date;
+  confirmHours: number;
+  commitment: string;
+  drawnAt?: Date;
+}
+
 export interface DayPlanRecord extends DayPlan {
   office: Types.ObjectId;
   allocation: AllocationMode;
+  lottery?: LotterySettings;
   updatedBy?: Types.ObjectId;
   createdAt: Date;
   updatedAt: Date;
@@ -28,6 +43,19 @@ const dayPlanSchema = new Schema<DayPlanRecord>(
     message: { type: bilingualSchema },
     bookingOpensAt: Date,
     allocation: { type: String, enum: ['fcfs', 'lottery'], default: 'fcfs' },
+    lottery: {
+      type: new Schema(
+        {
+          opensAt: { type: Date, required: true },
+          closesAt: { type: Date, required: true },
+          drawAt: { type: Date, required: true },
+          confirmHours: { type: Number, required: true, min: 1 },
+          commitment: { type: String, required: true },
+          drawnAt: Date,
+        },
+        { _id: false },
+      ),
+    },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'StaffUser' },
   },
   { timestamps: true },
@@ -36,4 +64,5 @@ dayPlanSchema.index({ office: 1, date: 1 }, { unique: true });
 
 export type DayPlanDoc = HydratedDocument<DayPlanRecord>;
 export const DayPlanModel: Model<DayPlanRecord> =
-  (mongoose.models.DayPlan as Model<DayPlanRecord>) ?? mongoose.model<DayPlanRecord>('DayPlan', dayPlanSchema);
+  (mongoose.models.DayPlan as Model<DayPlanRecord>) ??
+  mongoose.model<DayPlanRecord>('DayPlan', dayPlanSchema);

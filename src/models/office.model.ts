@@ -1,4 +1,4 @@
-import mongoose, {type HydratedDocument, type Model, Schema } from 'mongoose';
+import mongoose, { type HydratedDocument, type Model, Schema } from 'mongoose';
 import type { BookingRules } from '../domain/booking-rules.ts';
 import type { EligibilityRules } from '../domain/eligibility.ts';
 import type { NoShowPolicy } from '../domain/no-show-policy.ts';

@@ -1,4 +1,4 @@
-import mongoose, {type Model, Schema, type Types } from 'mongoose';
+import mongoose, { type Model, Schema, type Types } from 'mongoose';
 
 /**
  * "One person holds at most one active booking": one document per person (keyed by the ID
@@ -22,4 +22,5 @@ const personHoldSchema = new Schema<PersonHold>(
 personHoldSchema.index({ appointment: 1 });
 
 export const PersonHoldModel: Model<PersonHold> =
-  (mongoose.models.PersonHold as Model<PersonHold>) ?? mongoose.model<PersonHold>('PersonHold', personHoldSchema);
+  (mongoose.models.PersonHold as Model<PersonHold>) ??
+  mongoose.model<PersonHold>('PersonHold', personHoldSchema);

@@ -1,4 +1,4 @@
-import mongoose, {type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
+import mongoose, { type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 
 /**
  * The capacity counter of one time slot. `remaining` is what booking takes from, by a
@@ -16,6 +16,12 @@ export interface Slot {
   capacity: number;
   booked: number;
   remaining: number;
+  /**
+   * Places held back for walk-ins and the priority channel (issue 8): taken out of
+   * `remaining`, so online booking cannot reach them until they are released back into it.
+   * Absent on slots created before reserves existed: read it as 0.
+   */
+  reserved?: number;
   flagged: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -32,6 +38,7 @@ const slotSchema = new Schema<Slot>(
     capacity: { type: Number, required: true, min: 0 },
     booked: { type: Number, required: true, default: 0 },
     remaining: { type: Number, required: true },
+    reserved: { type: Number, default: 0, min: 0 },
     flagged: { type: Boolean, default: false },
   },
   { timestamps: true },
@@ -40,4 +47,5 @@ slotSchema.index({ office: 1, date: 1, start: 1 }, { unique: true });
 slotSchema.index({ flagged: 1 }, { partialFilterExpression: { flagged: true } });
 
 export type SlotDoc = HydratedDocument<Slot>;
-export const SlotModel: Model<Slot> = (mongoose.models.Slot as Model<Slot>) ?? mongoose.model<Slot>('Slot', slotSchema);
+export const SlotModel: Model<Slot> =
+  (mongoose.models.Slot as Model<Slot>) ?? mongoose.model<Slot>('Slot', slotSchema);

@@ -14,11 +14,15 @@ export function browser(app: Express) {
     async csrfFrom(path: string): Promise<string> {
       const res = await agent.get(path);
       const token = cheerio.load(res.text)('input[name=_csrf]').first().val();
-      if (typeof token !== 'string' || !token) throw new Error(`no CSRF token on ${path} (status ${res.status})`);
+      if (typeof token !== 'string' || !token)
+        throw new Error(`no CSRF token on ${path} (status ${res.status})`);
       return token;
     },
     async post(path: string, form: Record<string, unknown>) {
-      const res = await agent.post(path).type('form').send(form as object);
+      const res = await agent
+        .post(path)
+        .type('form')
+        .send(form as object);
       return { res, $: cheerio.load(res.text) };
     },
   };

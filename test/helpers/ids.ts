@@ -16,8 +16,18 @@ export function couple(overrides: Partial<{ email: string; language: 'zh-CN' | '
   const n = counter;
   return {
     partners: [
-      { name: `张伟${n}`, idType: 'resident_id' as const, idNumber: residentId('1995-03-0' + ((n % 9) + 1), 'male', n), phone: `138${String(10000000 + n).slice(-8)}` },
-      { name: `李娜${n}`, idType: 'resident_id' as const, idNumber: residentId('1996-04-1' + (n % 10), 'female', n), phone: `139${String(10000000 + n).slice(-8)}` },
+      {
+        name: `张伟${n}`,
+        idType: 'resident_id' as const,
+        idNumber: residentId('1995-03-0' + ((n % 9) + 1), 'male', n),
+        phone: `138${String(10000000 + n).slice(-8)}`,
+      },
+      {
+        name: `李娜${n}`,
+        idType: 'resident_id' as const,
+        idNumber: residentId('1996-04-1' + (n % 10), 'female', n),
+        phone: `139${String(10000000 + n).slice(-8)}`,
+      },
     ],
     email: overrides.email ?? `couple${n}@example.com`,
     language: overrides.language ?? ('zh-CN' as const),

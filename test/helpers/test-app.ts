@@ -5,8 +5,8 @@ import { createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
 import { connectDatabase, ensureIndexes } from '../../src/db.ts';
-import { createLogger } from '../../src/logger.ts';
 import type { WeekdayTemplate } from '../../src/domain/schedule-types.ts';
+import { createLogger } from '../../src/logger.ts';
 import { type Office, OfficeModel } from '../../src/models/office.model.ts';
 import { extraRouters } from '../../src/web/extra-routers.ts';
 import { testDbName, testMongoUri } from './mongo.ts';
@@ -46,11 +46,20 @@ export async function resetDatabase(): Promise<void> {
   await connectTestDatabase();
   const db = mongoose.connection.db!;
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  await Promise.all(collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})));
+  await Promise.all(
+    collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})),
+  );
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
-  return loadConfig({ NODE_ENV: 'test', BASE_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', SCHEDULE_CACHE_MS: '0', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    BASE_URL: 'http://localhost:3000',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '0',
+    SCHEDULE_CACHE_MS: '0',
+    ...overrides,
+  });
 }
 
 export interface TestApp {

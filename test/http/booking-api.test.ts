@@ -41,8 +41,16 @@ describe('JSON API v1', () => {
       extraWindows: 2,
       bookingOpensAt: new Date('2026-08-12T01:00:00Z'),
     });
-    const res = await request(t.app).get(`/api/v1/offices/${officeId}/availability?from=2026-08-08&to=2026-08-19`).expect(200);
-    const days = res.body.days as { date: string; status: string; peak: unknown; bookingOpensAt?: string; slots: unknown[] }[];
+    const res = await request(t.app)
+      .get(`/api/v1/offices/${officeId}/availability?from=2026-08-08&to=2026-08-19`)
+      .expect(200);
+    const days = res.body.days as {
+      date: string;
+      status: string;
+      peak: unknown;
+      bookingOpensAt?: string;
+      slots: unknown[];
+    }[];
     assert.equal(days.length, 12);
     assert.equal(days[0]!.status, 'closed');
     assert.deepEqual(days[0]!.slots, []);
@@ -67,12 +75,21 @@ describe('JSON API v1', () => {
     const auth = `Bearer ${created.body.manageToken}`;
     await request(t.app).get(`/api/v1/appointments/${ref}`).expect(404);
     await request(t.app).get(`/api/v1/appointments/${ref}`).set('Authorization', 'Bearer nope').expect(404);
-    const read = await request(t.app).get(`/api/v1/appointments/${ref}`).set('Authorization', auth).expect(200);
+    const read = await request(t.app)
+      .get(`/api/v1/appointments/${ref}`)
+      .set('Authorization', auth)
+      .expect(200);
     assert.equal(read.body.status, 'booked');
     assert.match(read.body.partners[0].idNumber, /^\d{4}\*{10}[\dX]{4}$/);
-    const cancelled = await request(t.app).post(`/api/v1/appointments/${ref}/cancel`).set('Authorization', auth).expect(200);
+    const cancelled = await request(t.app)
+      .post(`/api/v1/appointments/${ref}/cancel`)
+      .set('Authorization', auth)
+      .expect(200);
     assert.equal(cancelled.body.status, 'cancelled');
-    const again = await request(t.app).post(`/api/v1/appointments/${ref}/cancel`).set('Authorization', auth).expect(409);
+    const again = await request(t.app)
+      .post(`/api/v1/appointments/${ref}/cancel`)
+      .set('Authorization', auth)
+      .expect(409);
     assert.equal(again.body.error.code, 'conflict');
   });
 
@@ -88,16 +105,26 @@ describe('JSON API v1', () => {
       .send({ officeId, date: DAY, start: '09:00', ...c, partners: [c.partners[0]] })
       .expect(422);
     assert.match(en.body.error.fields.partners, /both partners/);
-    const malformed = await request(t.app).post('/api/v1/appointments').set('Content-Type', 'application/json').send('{"oops"').expect(400);
+    const malformed = await request(t.app)
+      .post('/api/v1/appointments')
+      .set('Content-Type', 'application/json')
+      .send('{"oops"')
+      .expect(400);
     assert.equal(malformed.body.error.code, 'bad_request');
     assert.equal(await AppointmentModel.countDocuments(), 0);
   });
 
   it('answers 409 slot_full and 409 already_booked', async () => {
     await SlotModel.create({
-      office: officeId, date: DAY, start: '11:00', end: '11:30',
-      startsAt: new Date('2026-08-10T03:00:00Z'), endsAt: new Date('2026-08-10T03:30:00Z'),
-      capacity: 1, booked: 0, remaining: 1,
+      office: officeId,
+      date: DAY,
+      start: '11:00',
+      end: '11:30',
+      startsAt: new Date('2026-08-10T03:00:00Z'),
+      endsAt: new Date('2026-08-10T03:30:00Z'),
+      capacity: 1,
+      booked: 0,
+      remaining: 1,
     });
     const first = couple();
     await book({ officeId, date: DAY, start: '11:00', ...first }).expect(201);
@@ -134,14 +161,24 @@ describe('JSON API v1', () => {
   it('300 concurrent bookings on a slot of 7 give exactly 7 bookings and 293 slot_full', async function () {
     this.timeout(120_000);
     await SlotModel.create({
-      office: officeId, date: DAY, start: '14:00', end: '14:30',
-      startsAt: new Date('2026-08-10T06:00:00Z'), endsAt: new Date('2026-08-10T06:30:00Z'),
-      capacity: 7, booked: 0, remaining: 7,
+      office: officeId,
+      date: DAY,
+      start: '14:00',
+      end: '14:30',
+      startsAt: new Date('2026-08-10T06:00:00Z'),
+      endsAt: new Date('2026-08-10T06:30:00Z'),
+      capacity: 7,
+      booked: 0,
+      remaining: 7,
     });
     const server = t.app.listen(0);
     try {
       const results = await Promise.all(
-        Array.from({ length: 300 }, () => request(server).post('/api/v1/appointments').send({ officeId, date: DAY, start: '14:00', ...couple() })),
+        Array.from({ length: 300 }, () =>
+          request(server)
+            .post('/api/v1/appointments')
+            .send({ officeId, date: DAY, start: '14:00', ...couple() }),
+        ),
       );
       const statuses = results.map((r) => r.status);
       assert.equal(statuses.filter((s) => s === 201).length, 7);
@@ -161,7 +198,10 @@ describe('JSON API v1', () => {
     const created = await book({ officeId, date: DAY, start: '09:00', ...c }).expect(201);
     const ref = created.body.reference;
     const original = await AppointmentModel.findOne({ reference: ref }).lean();
-    await AppointmentModel.updateOne({ reference: ref }, { $set: { status: 'no_show', noShowAt: new Date('2026-08-01T03:00:00Z') } });
+    await AppointmentModel.updateOne(
+      { reference: ref },
+      { $set: { status: 'no_show', noShowAt: new Date('2026-08-01T03:00:00Z') } },
+    );
     const clones = [1, 2].map((i) => ({
       ...original,
       _id: undefined,

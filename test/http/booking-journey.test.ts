@@ -196,7 +196,11 @@ describe('booking journey (web pages)', () => {
     const page = await b.get(`${base}/move?date=2026-08-11`);
     const form = page.$('form[action$="/move"][method=post]').first();
     assert.equal(form.find('input[name=start]').val(), '09:00');
-    const moved = await b.post(`${base}/move`, { _csrf: form.find('input[name=_csrf]').val(), date: '2026-08-11', start: '09:00' });
+    const moved = await b.post(`${base}/move`, {
+      _csrf: form.find('input[name=_csrf]').val(),
+      date: '2026-08-11',
+      start: '09:00',
+    });
     assert.equal(moved.res.status, 303);
     const a = await AppointmentModel.findOne().lean();
     assert.equal(a!.date, '2026-08-11');
@@ -205,9 +209,15 @@ describe('booking journey (web pages)', () => {
 
     const officeId = (await AppointmentModel.findOne().lean())!.office;
     await SlotModel.create({
-      office: officeId, date: '2026-08-12', start: '09:00', end: '09:30',
-      startsAt: new Date('2026-08-12T01:00:00Z'), endsAt: new Date('2026-08-12T01:30:00Z'),
-      capacity: 12, booked: 12, remaining: 0,
+      office: officeId,
+      date: '2026-08-12',
+      start: '09:00',
+      end: '09:30',
+      startsAt: new Date('2026-08-12T01:00:00Z'),
+      endsAt: new Date('2026-08-12T01:30:00Z'),
+      capacity: 12,
+      booked: 12,
+      remaining: 0,
     });
     const fullDay = await b.get(`${base}/move?date=2026-08-12`);
     const token = fullDay.$('input[name=_csrf]').first().val();
@@ -228,7 +238,11 @@ describe('booking journey (web pages)', () => {
     const token = await b.csrfFrom('/lookup');
     const wrong = await b.post('/lookup', { _csrf: token, reference: a!.reference, phoneLast4: '0000' });
     assert.equal(wrong.res.status, 404);
-    const ok = await b.post('/lookup', { _csrf: token, reference: a!.reference.replace('-', '').toLowerCase(), phoneLast4: c.partners[1]!.phone.slice(-4) });
+    const ok = await b.post('/lookup', {
+      _csrf: token,
+      reference: a!.reference.replace('-', '').toLowerCase(),
+      phoneLast4: c.partners[1]!.phone.slice(-4),
+    });
     assert.equal(ok.res.status, 303);
     const page = await b.get(ok.res.headers.location as string);
     assert.equal(page.res.status, 200);

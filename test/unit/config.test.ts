@@ -38,10 +38,12 @@ describe('config', () => {
 
   it('names every bad variable in one clear error', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', APP_SECRET: 'short', JOBS: 'sometimes' }),
+      () =>
+        loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', APP_SECRET: 'short', JOBS: 'sometimes' }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
-        for (const name of ['PORT', 'MONGODB_URI', 'APP_SECRET', 'JOBS']) assert.match(err.message, new RegExp(name));
+        for (const name of ['PORT', 'MONGODB_URI', 'APP_SECRET', 'JOBS'])
+          assert.match(err.message, new RegExp(name));
         return true;
       },
     );

@@ -6,8 +6,14 @@ describe('i18n', () => {
   it('has every message in both languages', () => {
     const zh = new Set(messageKeys('zh-CN'));
     const en = new Set(messageKeys('en'));
-    assert.deepEqual([...zh].filter((k) => !en.has(k)), []);
-    assert.deepEqual([...en].filter((k) => !zh.has(k)), []);
+    assert.deepEqual(
+      [...zh].filter((k) => !en.has(k)),
+      [],
+    );
+    assert.deepEqual(
+      [...en].filter((k) => !zh.has(k)),
+      [],
+    );
     for (const key of zh) {
       assert.ok(translate('zh-CN', key).trim(), `${key} is empty in Chinese`);
       assert.ok(translate('en', key).trim(), `${key} is empty in English`);

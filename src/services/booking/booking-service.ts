@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { checkMarriageAge } from '../../domain/eligibility.ts';
+import { idFingerprint } from '../../domain/masking.ts';
 import { noShowBlock } from '../../domain/no-show-policy.ts';
 import { newReferenceCode, normalizeReference } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
@@ -112,11 +113,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     if (noShows.length === 0) return;
     for (const [i, p] of partners.entries()) {
       const mine = noShows.filter((n) => n.partners.some((q) => q.idFingerprint === p.idFingerprint));
-      const block = noShowBlock(
-        mine.map((n) => n.noShowAt!).filter(Boolean),
-        office.noShowPolicy,
-        now,
-      );
+      const block = noShowBlock(mine.map((n) => n.noShowAt!).filter(Boolean), office.noShowPolicy, now);
       if (block.blocked) {
         const until = DateTime.fromJSDate(block.until, { zone: office.timezone }).toFormat('yyyy-MM-dd');
         throw new AppError(
@@ -144,7 +141,10 @@ export function createBookingService(deps: BookingServiceDeps) {
       return;
     } catch (err) {
       if (!isDuplicate(err)) throw err;
-      await PersonHoldModel.deleteMany({ _id: { $in: partners.map((p) => p.idFingerprint) }, appointment: appointmentId } as never);
+      await PersonHoldModel.deleteMany({
+        _id: { $in: partners.map((p) => p.idFingerprint) },
+        appointment: appointmentId,
+      } as never);
     }
     const taken: string[] = [];
     try {
@@ -178,15 +178,28 @@ export function createBookingService(deps: BookingServiceDeps) {
     throw new AppError('already_booked', 'booking.already_booked');
   }
 
-  async function existingForKey(key: string | undefined): Promise<BookingResult | null> {
+  /**
+   * The booking an earlier attempt with this key made. The key is chosen by the client, so it
+   * is not a credential: only a request for the same two people gets the booking (and its
+   * manage link) back; anyone else presenting the key gets a conflict.
+   */
+  async function existingForKey(req: BookingRequest): Promise<BookingResult | null> {
+    const key = req.idempotencyKey;
     if (!key) return null;
     const found = await AppointmentModel.findOne({ idempotencyKey: key }).lean<AppointmentRecord>();
     if (!found) return null;
+    const asked = req.checkedPartners
+      ? req.checkedPartners.map((p) => p.idFingerprint)
+      : req.partners.map((p) => idFingerprint(secret, p.idType, p.idNumber));
+    const stored = found.partners.map((p) => p.idFingerprint);
+    if (asked.length !== stored.length || !asked.every((f) => stored.includes(f))) {
+      throw new AppError('conflict', 'error.conflict');
+    }
     return { appointment: found, manageToken: newManageToken(random, secret, key), created: false };
   }
 
   async function book(req: BookingRequest): Promise<BookingResult> {
-    const again = await existingForKey(req.idempotencyKey);
+    const again = await existingForKey(req);
     if (again) return again;
 
     const office = await schedule.getOffice(req.officeId);
@@ -253,12 +266,12 @@ export function createBookingService(deps: BookingServiceDeps) {
       await releasePlace(slot._id);
       if (appointment) await AppointmentModel.deleteOne({ _id });
       if (isDuplicate(err, 'idempotencyKey')) {
-        const winner = await existingForKey(req.idempotencyKey);
+        const winner = await existingForKey(req);
         if (winner) return winner;
       }
       throw err;
     }
-    events.emit({ type: 'appointment.booked', appointmentId: _id.toString() });
+    events.emit({ type: 'appointment.booked', appointmentId: _id.toString(), manageToken });
     return { appointment: appointment.toObject() as AppointmentRecord, manageToken, created: true };
   }
 

@@ -7,7 +7,7 @@ import { appointmentIcs } from '../../services/calendar-file.ts';
 import { AppError } from '../../services/errors.ts';
 import { bookingLimits } from '../booking-limits.ts';
 import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../middleware/appointment-access.ts';
-import { validate } from '../middleware/validate.ts';
+import { formEcho, validate } from '../middleware/validate.ts';
 import { localDate, lookupSchema, moveSchema } from '../schemas/booking.schema.ts';
 
 /**
@@ -26,7 +26,7 @@ export function manageRouter(services: Services, config: Readonly<Config>): Rout
     const appointment = res.locals.appointment;
     const office = await schedule.getOffice(appointment.office.toString());
     const day = await schedule.daySchedule(office, appointment.date);
-    const ceremony = (await services.ceremonyForAppointment?.(appointment)) ?? null;
+    const ceremony = await services.ceremonies.forAppointment(appointment);
     res.renderPage(view, { office, appointment, dayMessage: day.plan?.message, ceremony, ...extra }, status);
   }
 
@@ -50,7 +50,11 @@ export function manageRouter(services: Services, config: Readonly<Config>): Rout
       res.redirect(303, `/booking/${BY_LOOKUP}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
-      res.renderPage('public/lookup', { values: req.body, formError: res.locals.t(err.messageKey) }, 404);
+      res.renderPage(
+        'public/lookup',
+        { values: formEcho(req.body), formError: res.locals.t(err.messageKey) },
+        404,
+      );
     }
   });
 
