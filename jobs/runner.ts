@@ -1,11 +1,204 @@
-// Placeholder runner until the job system lands: nothing is scheduled.
+// The job system's bootstrap: Agenda 6 on the application's MongoDB (the `agendaJobs`
+// collection), the job definitions, the periodic jobs, the domain-event listener and the
+// catch-up sweep.
+//
+// Where jobs run (config.jobs, JOBS=...):
+//   inline  the web process runs them (the default);
+//   worker  the web process only queues them and sends the booking confirmation itself (the
+//           manage token exists only in the process that made the booking); `npm run worker`
+//           (jobs/worker.ts, role 'worker') runs them;
+//   off     nothing is queued or run.
+// Any number of processes may run jobs: Agenda locks each job in the database before running
+// it, and each message is claimed by its notification key, so nothing is done twice.
+import { hostname } from 'node:os';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda, backoffStrategies, InMemoryNotificationChannel, type Job } from 'agenda';
+import mongoose from 'mongoose';
 import type { Container } from '../src/container.ts';
+import { listenToDomainEvents } from './event-listener.ts';
+import { catchUp } from './handlers/catch-up.ts';
+import {
+  retryNotification,
+  sendCeremonyReminder,
+  sendConfirmation,
+  sendNotice,
+  sendReminderBatch,
+} from './handlers/messages.ts';
+import { markNoShows } from './handlers/no-shows.ts';
+import { reconcile } from './handlers/reconcile.ts';
+import { sendDailyRosters, sendPeakDigests } from './handlers/staff-digests.ts';
+import { ceremonyUpkeep, lotteryUpkeep } from './handlers/upkeep.ts';
+import type { JobContext } from './job-context.ts';
+import { JOB, type JobName, type JobPayloads } from './job-names.ts';
+import { createJobScheduler, type JobScheduler } from './scheduler.ts';
+import { type JobSettings, type JobSettingsInput, jobSettings } from './settings.ts';
 
 export interface JobRunner {
   healthy(): boolean;
   stop(): Promise<void>;
 }
 
-export async function startJobRunner(_container: Container): Promise<JobRunner | undefined> {
-  return undefined;
+export interface JobRunnerHandle extends JobRunner {
+  /** 'inline' and 'worker' run jobs; 'web' (JOBS=worker, in the web process) only queues them. */
+  role: 'inline' | 'worker' | 'web';
+  agenda: Agenda;
+  scheduler: JobScheduler;
+  context: JobContext;
+  settings: JobSettings;
+  /** The catch-up sweep (also run at start and periodically). */
+  sweep(): Promise<number>;
+}
+
+export interface JobRunnerOptions {
+  /** 'worker': this process runs the jobs whatever config.jobs says (npm run worker). */
+  role?: 'worker';
+  settings?: JobSettingsInput;
+  /** Recorded on the jobs this process locks (lastModifiedBy). */
+  name?: string;
+  /** Run the catch-up sweep at start (default true). */
+  sweepAtStart?: boolean;
+}
+
+const STOP_WAIT_MS = 8_000;
+
+export async function startJobRunner(
+  container: Container,
+  opts: JobRunnerOptions = {},
+): Promise<JobRunnerHandle | undefined> {
+  const configured = container.config.jobs;
+  if (configured === 'off' && opts.role !== 'worker') return undefined;
+  const role: JobRunnerHandle['role'] =
+    opts.role === 'worker' ? 'worker' : configured === 'worker' ? 'web' : 'inline';
+  const processes = role !== 'web';
+  const settings = jobSettings(opts.settings);
+  const logger = container.logger.child({ component: 'jobs', role });
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1)
+    throw new Error('startJobRunner: the database is not connected');
+
+  const agenda = new Agenda({
+    // Agenda's backend takes the driver's Db; the app's connection is reused (no second pool).
+    backend: new MongoBackend({ mongo: db as never }),
+    name: opts.name ?? `${hostname()}:${process.pid}`,
+    processEvery: settings.processEvery,
+    maxConcurrency: settings.maxConcurrency,
+    defaultConcurrency: 5,
+    defaultLockLimit: 10,
+    defaultLockLifetime: 10 * 60_000,
+    removeOnComplete: true,
+    // Jobs this process queues are picked up at once instead of at the next poll.
+    ...(processes ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+  });
+  agenda.on('error', (err: Error) => logger.error({ err }, 'jobs: agenda error'));
+  await agenda.ready;
+
+  const scheduler = createJobScheduler({ agenda, container, settings });
+  const context: JobContext = { container, scheduler, settings, logger };
+  const unsubscribe = listenToDomainEvents(container, scheduler);
+
+  let running = 0;
+  let stopped = false;
+  const sweep = () => catchUp(context);
+
+  if (processes) {
+    defineJobs(
+      agenda,
+      context,
+      () => running++,
+      () => running--,
+    );
+    agenda.on('fail', (err: Error, job: Job) =>
+      logger.error({ err, job: job.attrs.name }, 'jobs: job failed'),
+    );
+    await agenda.start();
+    if (settings.periodic) await schedulePeriodic(agenda, settings);
+    if (opts.sweepAtStart !== false) {
+      void sweep().catch((err: unknown) => logger.error({ err }, 'jobs: catch-up sweep failed'));
+    }
+  }
+  logger.info({ processEvery: settings.processEvery, transport: container.mailer.kind }, 'jobs started');
+
+  return {
+    role,
+    agenda,
+    scheduler,
+    context,
+    settings,
+    sweep,
+    healthy: () => !stopped && mongoose.connection.readyState === 1,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      // Unlocks the jobs this process had locked but not begun; lets running ones finish.
+      await agenda.stop(false);
+      const deadline = Date.now() + STOP_WAIT_MS;
+      while (running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}
+
+type Handler<N extends JobName> = (ctx: JobContext, data: JobPayloads[N]) => Promise<unknown>;
+
+function defineJobs(agenda: Agenda, ctx: JobContext, began: () => void, ended: () => void): void {
+  // A handler that throws (the database went away) is tried again later; messages that
+  // failed at the SMTP server are not: they have their own retries (notification.retry).
+  const backoff = backoffStrategies.exponential({
+    delay: 30_000,
+    factor: 2,
+    maxRetries: 6,
+    maxDelay: 30 * 60_000,
+  });
+  function define<N extends JobName>(
+    name: N,
+    handler: Handler<N>,
+    options: { concurrency: number; retry?: boolean },
+  ) {
+    agenda.define<JobPayloads[N]>(
+      name,
+      async (job) => {
+        began();
+        try {
+          await handler({ ...ctx, touch: () => job.touch() }, job.attrs.data);
+        } finally {
+          ended();
+        }
+      },
+      {
+        concurrency: options.concurrency,
+        lockLimit: options.concurrency * 2,
+        ...(options.retry === false ? {} : { backoff }),
+      },
+    );
+  }
+  define(JOB.confirmation, sendConfirmation, { concurrency: 5 });
+  define(JOB.reminders, sendReminderBatch, { concurrency: 2 });
+  define(JOB.notice, sendNotice, { concurrency: 8 });
+  define(JOB.ceremonyReminder, sendCeremonyReminder, { concurrency: 4 });
+  define(JOB.retry, retryNotification, { concurrency: 4 });
+  define(JOB.catchUp, (c) => catchUp(c, { minAgeMs: 60_000 }), { concurrency: 1, retry: false });
+  define(JOB.noShows, markNoShows, { concurrency: 1, retry: false });
+  define(JOB.roster, sendDailyRosters, { concurrency: 1, retry: false });
+  define(JOB.peakDigest, sendPeakDigests, { concurrency: 1, retry: false });
+  define(JOB.reconcile, reconcile, { concurrency: 1, retry: false });
+  define(JOB.ceremonies, ceremonyUpkeep, { concurrency: 1, retry: false });
+  define(JOB.lottery, lotteryUpkeep, { concurrency: 1, retry: false });
+}
+
+/** Recurring jobs are single documents: every process asks for them, one copy exists. */
+async function schedulePeriodic(agenda: Agenda, settings: JobSettings): Promise<void> {
+  const every = (ms: number, name: JobName, skipImmediate = false) =>
+    agenda.every(ms, name, {}, { skipImmediate });
+  await every(settings.intervals.catchUp, JOB.catchUp, true);
+  await every(settings.intervals.noShows, JOB.noShows);
+  await every(settings.intervals.roster, JOB.roster);
+  await every(settings.intervals.peakDigest, JOB.peakDigest);
+  await every(settings.intervals.ceremonies, JOB.ceremonies);
+  await every(settings.intervals.lottery, JOB.lottery);
+  await agenda.every(
+    settings.reconcileCron,
+    JOB.reconcile,
+    {},
+    { timezone: settings.reconcileZone, skipImmediate: true },
+  );
 }

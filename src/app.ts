@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Services } from './container.ts';
+import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
@@ -69,13 +70,16 @@ export function createApp(deps: AppDeps): Express {
     '/public',
     express.static(path.join(root, 'public'), { maxAge: config.env === 'production' ? '7d' : 0 }),
   );
-  app.use(perAddressLimit(config.rateLimitPerMinute));
+  // What the error page needs (renderPage, the locale, view helpers) comes before anything
+  // that can fail a request: the rate limit and the body parsers (413, malformed JSON).
   app.use(cookieParser(secret));
-  app.use(express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
   app.use((_req, res, next) => installRenderPage(res, next));
   app.use(localeMiddleware({ secureCookies: config.cookieSecure }));
   app.use(viewHelpers(config));
+  app.use(perAddressLimit(config.rateLimitPerMinute));
+  app.use(express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(bodyHygiene());
   app.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
   app.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
 

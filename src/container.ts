@@ -1,10 +1,18 @@
 // The composition root: the one place that wires repositories, services, mailer and jobs.
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { MailTransport } from './mail/message.ts';
+import { createEmailRenderer } from './mail/render.ts';
+import { createMailTransport } from './mail/transport.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
 import { type Clock, type RandomBytes, systemClock, systemRandom } from './services/clock.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
+import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
+import {
+  createNotificationService,
+  type NotificationService,
+} from './services/notifications/notification-service.ts';
 import { createScheduleService, type ScheduleService } from './services/schedule-service.ts';
 import {
   type AuditService,
@@ -24,6 +32,10 @@ export interface Services {
   dayOps: DayOpsService;
   /** The staff console: accounts, offices, windows, plans, roster, dashboard. */
   staff: StaffServices;
+  /** Peak-day lottery and reserved pools; jobs call runDueDraws, expireConfirmations, releaseReservedPools. */
+  lottery: LotteryService;
+  /** Messages to couples and staff, each sent at most once; the staff outbox page reads it. */
+  notifications: NotificationService;
 }
 
 export interface ContainerOptions {
@@ -32,6 +44,8 @@ export interface ContainerOptions {
   secret: string;
   clock?: Clock;
   random?: RandomBytes;
+  /** The mail transport; by default SMTP from SMTP_URL, or the development outbox. */
+  mailer?: MailTransport;
 }
 
 export interface Container {
@@ -40,6 +54,7 @@ export interface Container {
   secret: string;
   clock: Clock;
   events: EventBus;
+  mailer: MailTransport;
   services: Services;
 }
 
@@ -56,12 +71,24 @@ export function createContainer(opts: ContainerOptions): Container {
   const booking = createBookingService({ clock, random, secret, events, schedule });
   const ceremonies = createCeremonyService({ clock, events, schedule });
   const { audit, dayOps, staff } = createStaffServices({ clock, events, schedule });
+  const lottery = createLotteryService({ clock, random, secret, events, schedule, booking });
+  const mailer = opts.mailer ?? createMailTransport(config);
+  const notifications = createNotificationService({
+    clock,
+    config,
+    logger,
+    transport: mailer,
+    renderer: createEmailRenderer({ cache: config.env !== 'development' }),
+    schedule,
+    lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
+  });
   return {
     config,
     logger,
     secret,
     clock,
     events,
-    services: { schedule, booking, ceremonies, audit, dayOps, staff },
+    mailer,
+    services: { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications },
   };
 }

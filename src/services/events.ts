@@ -1,7 +1,15 @@
 // What happened, told to whoever listens (the job scheduler, mainly). Emitting never fails
 // the use case: a listener's error is logged, and the catch-up sweep repairs what it missed.
 export type DomainEvent =
-  | { type: 'appointment.booked'; appointmentId: string }
+  | {
+      type: 'appointment.booked';
+      appointmentId: string;
+      /**
+       * The private manage token, for the confirmation message sent right after booking
+       * (only its hash is stored, so it cannot be rebuilt later). Listeners must never store it.
+       */
+      manageToken?: string;
+    }
   | {
       type: 'appointment.cancelled';
       appointmentId: string;
@@ -40,7 +48,41 @@ export type DomainEvent =
       appointmentIds: string[];
       reason: 'cancelled' | 'below_minimum';
       ceremony: CeremonyInfo;
-    };
+    }
+  | LotteryEvent;
+
+/**
+ * The peak-day lottery (issue 8). Every couple is told where it stands: applied (with the
+ * private status link: services.lottery.statusPath(applicationId)), won a place that must
+ * be confirmed by `confirmBy` (`passedOn`: the place came back from someone else after the
+ * draw), not drawn (may choose another day; still in line in draw order), its offer lapsed
+ * or was declined (the place passed on), or could not be given the place (`excluded`).
+ */
+export type LotteryEvent =
+  | { type: 'lottery.applied'; applicationId: string; officeId: string; date: string }
+  | {
+      type: 'lottery.won';
+      applicationId: string;
+      appointmentId: string;
+      officeId: string;
+      date: string;
+      start: string;
+      confirmBy: Date;
+      passedOn: boolean;
+    }
+  | { type: 'lottery.not_drawn'; applicationId: string; officeId: string; date: string; rank: number }
+  | {
+      type: 'lottery.lapsed';
+      applicationId: string;
+      appointmentId?: string;
+      officeId: string;
+      date: string;
+      start: string;
+      reason: 'unconfirmed' | 'declined';
+    }
+  | { type: 'lottery.excluded'; applicationId: string; officeId: string; date: string; reason: string }
+  | { type: 'lottery.confirmed'; applicationId: string; appointmentId: string }
+  | { type: 'lottery.drawn'; officeId: string; date: string; applications: number; winners: number };
 
 /** What a message about a ceremony needs, carried in the event so that senders need no ceremony model. */
 export interface CeremonyInfo {
@@ -49,6 +91,8 @@ export interface CeremonyInfo {
   date: string;
   start: string;
   hall: string;
+  /** The hall in both languages (`hall` is its Chinese name). */
+  hallName: { zh: string; en: string };
   startsAt: Date;
 }
 

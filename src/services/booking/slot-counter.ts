@@ -40,3 +40,47 @@ export async function adjustCapacity(slotId: Types.ObjectId, delta: number): Pro
     { $set: { flagged: false } },
   );
 }
+
+// Reserved pools (issue 8): places moved between `remaining` (what online booking takes
+// from) and `reserved` (walk-ins and the priority channel). Each move is one conditional
+// update on the value just read; a concurrent change makes it miss and it reads again.
+const RESERVE_ATTEMPTS = 8;
+
+async function moveBetween(
+  slotId: Types.ObjectId,
+  from: 'remaining' | 'reserved',
+  to: 'remaining' | 'reserved',
+  wanted: number,
+): Promise<number> {
+  for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+    const slot = await SlotModel.findById(slotId, { remaining: 1, reserved: 1 }).lean();
+    if (!slot) return 0;
+    const n = Math.min(Math.floor(wanted), Math.max(0, slot[from] ?? 0));
+    if (n <= 0) return 0;
+    const res = await SlotModel.updateOne(
+      { _id: slotId, [from]: { $gte: n } },
+      { $inc: { [from]: -n, [to]: n } },
+    );
+    if (res.modifiedCount === 1) return n;
+  }
+  return 0;
+}
+
+/** Holds back up to `n` places not yet booked; returns how many were held back. */
+export function holdBackPlaces(slotId: Types.ObjectId, n: number): Promise<number> {
+  return moveBetween(slotId, 'remaining', 'reserved', n);
+}
+
+/** Gives up to `n` held-back places to online booking; returns how many were released. */
+export function releaseReservedPlaces(slotId: Types.ObjectId, n = Number.MAX_SAFE_INTEGER): Promise<number> {
+  return moveBetween(slotId, 'reserved', 'remaining', n);
+}
+
+/** Takes one held-back place (priority channel); false when the reserve is empty. */
+export async function takeReservedPlace(slotId: Types.ObjectId): Promise<boolean> {
+  const res = await SlotModel.updateOne(
+    { _id: slotId, reserved: { $gt: 0 } },
+    { $inc: { reserved: -1, booked: 1 } },
+  );
+  return res.modifiedCount === 1;
+}

@@ -32,6 +32,22 @@ export function fieldMessages(error: z.ZodError): Record<string, FieldMessage> {
   return fields;
 }
 
+/**
+ * What a refused form shows again: text only, at most a few levels deep. A crafted body
+ * ({ name: { toString: '' } }) would otherwise make the page fail to render.
+ */
+export function formEcho(input: unknown, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (input === null || typeof input !== 'object' || depth > 3) return out;
+  for (const [k, v] of Object.entries(input)) {
+    // An echoed object may be printed as text: it must keep the ordinary toString/valueOf.
+    if (k === 'toString' || k === 'valueOf' || k === '__proto__' || k === 'constructor') continue;
+    if (typeof v === 'string') out[k] = v;
+    else if (v !== null && typeof v === 'object') out[k] = formEcho(v, depth + 1);
+  }
+  return out;
+}
+
 /** Parses req[source] with the schema; the typed result is in req.valid, failures become an `invalid` AppError. */
 export function validate<S extends z.ZodType>(schema: S, source: Source = 'body') {
   return (req: Request, _res: Response, next: NextFunction) => {

@@ -5,7 +5,7 @@ import type { Services } from '../../container.ts';
 import { translate } from '../../i18n/translate.ts';
 import { AppError } from '../../services/errors.ts';
 import { bookingLimits } from '../booking-limits.ts';
-import { fieldMessages } from '../middleware/validate.ts';
+import { fieldMessages, formEcho } from '../middleware/validate.ts';
 import { bookingFormSchema, localDate, localTime } from '../schemas/booking.schema.ts';
 
 /** The booking form and its submission (post/redirect/get to the confirmation). */
@@ -51,7 +51,7 @@ export function bookingRouter(services: Services, config: Readonly<Config>): Rou
   router.post('/offices/:slug/days/:date/book', limits.byPerson, async (req, res) => {
     const ctx = await loadSlot(req);
     const parsed = bookingFormSchema.safeParse(req.body);
-    const values = req.body as Record<string, unknown>;
+    const values = formEcho(req.body);
     const keep = {
       values,
       idempotencyKey: (values.idempotencyKey as string) || randomBytes(18).toString('base64url'),

@@ -27,7 +27,7 @@ export function publicRouter(services: Services): Router {
       grid.weeks[0]![0]!.date,
       grid.weeks.at(-1)!.at(-1)!.date,
     );
-    const ceremonies = (await services.ceremoniesForOffice?.(office, today, 60)) ?? [];
+    const ceremonies = await services.ceremonies.upcomingForOffice(office, today, 60);
     res.renderPage('public/office', {
       office,
       month,
@@ -44,7 +44,7 @@ export function publicRouter(services: Services): Router {
     const date = localDate.safeParse(req.params.date);
     if (!date.success) throw invalid({ date: { key: 'field.invalid_date' } });
     const [day] = await schedule.availability(office, date.data, date.data);
-    const ceremonies = (await services.ceremoniesForOffice?.(office, date.data, 0)) ?? [];
+    const ceremonies = await services.ceremonies.upcomingForOffice(office, date.data, 0);
     res.renderPage('public/day', { office, day, ceremonies });
   });
 

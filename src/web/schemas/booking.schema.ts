@@ -1,6 +1,17 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' });
+/** A real calendar day (not 2026-02-30) in years a registry deals with: the domain's date math assumes one. */
+export const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' })
+  .refine(
+    (s) => {
+      const d = DateTime.fromISO(s);
+      return d.isValid && d.year >= 1900 && d.year <= 2199;
+    },
+    { error: 'field.invalid_date' },
+  );
 export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_time' });
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = <T extends z.ZodType>(schema: T) =>

@@ -1,0 +1,68 @@
+import mongoose, { type Model, Schema, type Types } from 'mongoose';
+
+/**
+ * One message the system means to send, at most once. `key` names the message by what it is
+ * about (booking, kind, occurrence: `reminder:<appointment>:day_before:<startsAt>`), and its
+ * unique index is the claim: whoever inserts the key first sends; a retried or duplicated job
+ * finds the key taken and sends nothing. `spec` is what the message is built from, so a retry
+ * or a resend rebuilds it (and re-checks that it still applies) instead of replaying stale text.
+ *
+ * status: sending (claimed, being handed to the transport) -> sent | retrying (a transient
+ * failure; a retry job owns it) | failed (after the last attempt, or a permanent refusal;
+ * shown to staff with a resend button) | skipped (no longer applies when retried).
+ */
+export type NotificationStatus = 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
+
+export interface Notification {
+  key: string;
+  kind: string;
+  spec: Record<string, unknown>;
+  to: string;
+  locale: string;
+  subject: string;
+  appointment?: Types.ObjectId;
+  office?: Types.ObjectId;
+  status: NotificationStatus;
+  attempts: number;
+  claimedAt: Date;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  messageId?: string;
+  sentAt?: Date;
+  resentBy?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const notificationSchema = new Schema<Notification>(
+  {
+    key: { type: String, required: true },
+    kind: { type: String, required: true },
+    spec: { type: Schema.Types.Mixed, required: true },
+    to: { type: String, required: true },
+    locale: { type: String, default: 'zh-CN' },
+    subject: { type: String, default: '' },
+    appointment: { type: Schema.Types.ObjectId, ref: 'Appointment' },
+    office: { type: Schema.Types.ObjectId, ref: 'Office' },
+    status: {
+      type: String,
+      enum: ['sending', 'sent', 'retrying', 'failed', 'skipped'],
+      required: true,
+    },
+    attempts: { type: Number, default: 0 },
+    claimedAt: { type: Date, required: true },
+    nextAttemptAt: Date,
+    lastError: String,
+    messageId: String,
+    sentAt: Date,
+    resentBy: String,
+  },
+  { timestamps: true, minimize: false },
+);
+notificationSchema.index({ key: 1 }, { unique: true });
+notificationSchema.index({ status: 1, updatedAt: -1 });
+notificationSchema.index({ appointment: 1 });
+
+export const NotificationModel: Model<Notification> =
+  (mongoose.models.Notification as Model<Notification>) ??
+  mongoose.model<Notification>('Notification', notificationSchema);

@@ -1,0 +1,52 @@
+import mongoose, { type Model, Schema } from 'mongoose';
+
+/**
+ * The development outbox: where messages go when no SMTP server is configured (SMTP_URL
+ * unset), so that a demo or a developer can read every message in the staff console instead
+ * of losing it. In production with SMTP_URL set, nothing is written here.
+ */
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+export interface OutboxMessage {
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: OutboxAttachment[];
+  notificationKey?: string;
+  createdAt: Date;
+}
+
+const outboxMessageSchema = new Schema<OutboxMessage>(
+  {
+    messageId: { type: String, required: true },
+    from: { type: String, required: true },
+    to: { type: String, required: true },
+    subject: { type: String, default: '' },
+    text: { type: String, default: '' },
+    html: { type: String, default: '' },
+    attachments: {
+      type: [
+        new Schema<OutboxAttachment>(
+          { filename: String, contentType: String, content: String },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    notificationKey: String,
+    createdAt: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+outboxMessageSchema.index({ createdAt: -1 });
+
+export const OutboxMessageModel: Model<OutboxMessage> =
+  (mongoose.models.OutboxMessage as Model<OutboxMessage>) ??
+  mongoose.model<OutboxMessage>('OutboxMessage', outboxMessageSchema);

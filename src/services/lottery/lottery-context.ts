@@ -1,0 +1,83 @@
+// What the lottery's parts share: their dependencies, record types and small look-ups.
+import { DateTime } from 'luxon';
+import type { Types } from 'mongoose';
+import type { Preference } from '../../domain/lottery.ts';
+import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../../models/day-plan.model.ts';
+import type { LotteryApplication } from '../../models/lottery-application.model.ts';
+import { type LotteryDraw, LotteryDrawModel } from '../../models/lottery-draw.model.ts';
+import type { LotteryReserve } from '../../models/lottery-reserve.model.ts';
+import type { BookingService } from '../booking/booking-service.ts';
+import type { Clock, RandomBytes } from '../clock.ts';
+import type { EventBus } from '../events.ts';
+import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
+
+export interface LotteryDeps {
+  clock: Clock;
+  random: RandomBytes;
+  secret: string;
+  events: EventBus;
+  schedule: ScheduleService;
+  booking: BookingService;
+}
+
+export type DrawRecord = LotteryDraw & { _id: Types.ObjectId };
+export type ApplicationRecord = LotteryApplication & { _id: Types.ObjectId };
+export type ReserveRecord = LotteryReserve & { _id: Types.ObjectId };
+export type PlanRecord = DayPlanRecord & { _id: Types.ObjectId };
+
+/** A stored preference as the published algorithm reads it (no stray fields). */
+export function cleanPreference(preference: Preference): Preference {
+  return preference.kind === 'ranked'
+    ? { kind: 'ranked', starts: [...(preference.starts ?? [])] }
+    : { kind: preference.kind };
+}
+
+export async function loadPlan(office: OfficeRecord, date: string): Promise<PlanRecord | null> {
+  return DayPlanModel.findOne({ office: office._id, date }).lean<PlanRecord>();
+}
+
+/** The lottery settings of a plan, only when the day is in lottery mode. */
+export function lotteryOf(plan: PlanRecord | null | undefined): LotterySettings | undefined {
+  return plan?.allocation === 'lottery' && plan.lottery ? plan.lottery : undefined;
+}
+
+export async function loadDraw(office: OfficeRecord, date: string): Promise<DrawRecord | null> {
+  return LotteryDrawModel.findOne({ office: office._id, date }).lean<DrawRecord>();
+}
+
+/** 'yyyy-MM-dd HH:mm' in the office's zone, for messages. */
+export function localText(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** 'yyyy-MM-ddTHH:mm' (what a datetime-local field holds) read in the office's zone; null when invalid. */
+export function parseLocal(value: string | undefined, zone: string): Date | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const at = DateTime.fromISO(value, { zone });
+  return at.isValid ? at.toJSDate() : null;
+}
+
+/** The inverse of parseLocal, to fill a datetime-local field. */
+export function toLocalInput(at: Date | undefined, zone: string): string {
+  return at ? DateTime.fromJSDate(at, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : '';
+}
+
+const DUPLICATE_KEY = 11000;
+export function isDuplicate(err: unknown, index?: string): boolean {
+  const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
+  if (e?.code !== DUPLICATE_KEY) return false;
+  if (!index) return true;
+  return Boolean(e.keyPattern && index in e.keyPattern) || Boolean(e.message?.includes(index));
+}
+
+/** Runs `work` over items with at most `limit` at a time, in order of start. */
+export async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

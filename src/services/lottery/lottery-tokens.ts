@@ -1,0 +1,24 @@
+// The private link of a lottery application and the key its appointment is booked with.
+// Both are derived from the application's id with the application secret, so a retried
+// draw books the same appointment and a message sent later can carry the same link.
+import { createHash, createHmac } from 'node:crypto';
+import type { Types } from 'mongoose';
+
+export function statusToken(secret: string, applicationId: Types.ObjectId | string): string {
+  return createHmac('sha256', secret)
+    .update(`lottery-status:${applicationId.toString()}`)
+    .digest('base64url');
+}
+
+export function hashStatusToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function looksLikeStatusToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}
+
+/** The booking service's idempotency key for the appointment won by this application. */
+export function lotteryBookingKey(applicationId: Types.ObjectId | string): string {
+  return `lottery-${applicationId.toString()}`;
+}

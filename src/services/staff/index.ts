@@ -1,0 +1,47 @@
+// The staff console's services, built once by the composition root (src/container.ts).
+import type { Clock } from '../clock.ts';
+import type { EventBus } from '../events.ts';
+import type { ScheduleService } from '../schedule-service.ts';
+import { type AuditService, createAuditService } from './audit-service.ts';
+import { createCapacitySync } from './capacity-sync.ts';
+import { createClosureService } from './closure-service.ts';
+import { createDashboardService } from './dashboard-service.ts';
+import { createDayOpsService, type DayOpsService } from './day-ops-service.ts';
+import { createOfficeAdminService } from './office-admin-service.ts';
+import { createPlanningService } from './planning-service.ts';
+import { createRosterService } from './roster-service.ts';
+import { createSessionStore } from './session-store.ts';
+import { createStaffAccountsService } from './staff-accounts-service.ts';
+import { createStaffAuthService } from './staff-auth-service.ts';
+import { createWindowService } from './window-service.ts';
+
+export function createStaffServices(deps: { clock: Clock; events: EventBus; schedule: ScheduleService }) {
+  const { clock, events, schedule } = deps;
+  const audit = createAuditService({ clock });
+  const dayOps = createDayOpsService({ clock, events, audit });
+  const auth = createStaffAuthService({ clock, audit });
+  const capacity = createCapacitySync({ schedule });
+  const closure = createClosureService({ clock, events, audit });
+  const planning = createPlanningService({ clock, events, schedule, audit, capacity, closure });
+  let store: ReturnType<typeof createSessionStore> | undefined;
+  const windows = createWindowService({ schedule, planning, audit });
+  const staff = {
+    auth,
+    accounts: createStaffAccountsService({ audit, auth }),
+    offices: createOfficeAdminService({ schedule, audit }),
+    windows,
+    planning,
+    closure,
+    roster: createRosterService({ schedule, windowsOf: windows.list }),
+    dashboard: createDashboardService({ schedule }),
+    /** The MongoDB session store, created on first use (after the database is connected). */
+    sessionStore(ttlSeconds: number) {
+      store ??= createSessionStore(ttlSeconds);
+      return store;
+    },
+  };
+  return { audit, dayOps, staff };
+}
+
+export type StaffServices = ReturnType<typeof createStaffServices>['staff'];
+export type { AuditService, DayOpsService };

@@ -1,0 +1,149 @@
+// Accounts, managed by administrators: create (with a one-time link to set the password),
+// change role and offices, deactivate and reactivate. Every change is audited.
+import { Types } from 'mongoose';
+import { OfficeModel } from '../../models/office.model.ts';
+import { STAFF_ROLES, type StaffRole, StaffUserModel } from '../../models/staff-user.model.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
+import type { AuditService } from './audit-service.ts';
+import type { StaffPrincipal } from './principal.ts';
+import type { StaffAuthService, StaffUserRecord } from './staff-auth-service.ts';
+
+export interface AccountInput {
+  email: string;
+  name: string;
+  role: StaffRole;
+  offices: string[];
+}
+
+const snapshot = (u: StaffUserRecord) => ({
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  offices: u.offices.map(String),
+  active: u.active,
+});
+
+export function createStaffAccountsService(deps: { audit: AuditService; auth: StaffAuthService }) {
+  const { audit, auth } = deps;
+
+  async function list(): Promise<StaffUserRecord[]> {
+    return StaffUserModel.find().sort({ active: -1, role: 1, email: 1 }).lean<StaffUserRecord[]>();
+  }
+
+  async function get(id: string): Promise<StaffUserRecord> {
+    if (!Types.ObjectId.isValid(id)) throw notFound('staff.account_not_found');
+    const user = await StaffUserModel.findById(id).lean<StaffUserRecord>();
+    if (!user) throw notFound('staff.account_not_found');
+    return user;
+  }
+
+  /** Registrars and coordinators need at least one office; every listed office must exist. */
+  async function checkOffices(role: StaffRole, offices: string[]): Promise<Types.ObjectId[]> {
+    if (!STAFF_ROLES.includes(role)) throw invalid({ role: { key: 'field.invalid' } });
+    const unique = [...new Set(offices)];
+    if (unique.some((o) => !/^[a-f0-9]{24}$/i.test(o))) throw invalid({ offices: { key: 'field.invalid' } });
+    const found = await OfficeModel.countDocuments({ _id: { $in: unique } });
+    if (found !== unique.length) throw invalid({ offices: { key: 'field.invalid' } });
+    if (role !== 'admin' && unique.length === 0) {
+      throw invalid({ offices: { key: 'staff.account_needs_office' } }, 'staff.account_needs_office');
+    }
+    return unique.map((o) => new Types.ObjectId(o));
+  }
+
+  async function create(
+    input: AccountInput,
+    actor: StaffPrincipal,
+  ): Promise<{ user: StaffUserRecord; token: string }> {
+    const offices = await checkOffices(input.role, input.offices);
+    const email = input.email.trim().toLowerCase();
+    let user: StaffUserRecord;
+    try {
+      user = (
+        await StaffUserModel.create({
+          email,
+          name: input.name.trim(),
+          role: input.role,
+          offices,
+          active: true,
+          passwordHash: '',
+          createdBy: actor.id,
+        })
+      ).toObject() as StaffUserRecord;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        throw invalid({ email: { key: 'staff.account_email_taken' } }, 'staff.account_email_taken');
+      }
+      throw err;
+    }
+    const token = await auth.issuePasswordLink(user._id);
+    await audit.record({
+      actor,
+      action: 'account.create',
+      target: { kind: 'staff', id: user._id.toString(), label: email },
+      after: snapshot(user),
+    });
+    return { user, token };
+  }
+
+  async function update(
+    id: string,
+    input: Omit<AccountInput, 'email'>,
+    actor: StaffPrincipal,
+  ): Promise<StaffUserRecord> {
+    const before = await get(id);
+    const offices = await checkOffices(input.role, input.offices);
+    if (before._id.toString() === actor.id && input.role !== 'admin') {
+      throw new AppError('conflict', 'staff.account_not_self');
+    }
+    const after = await StaffUserModel.findOneAndUpdate(
+      { _id: before._id },
+      { $set: { name: input.name.trim(), role: input.role, offices } },
+      { returnDocument: 'after' },
+    ).lean<StaffUserRecord>();
+    if (!after) throw notFound('staff.account_not_found');
+    await audit.record({
+      actor,
+      action: 'account.update',
+      target: { kind: 'staff', id, label: after.email },
+      before: snapshot(before),
+      after: snapshot(after),
+    });
+    return after;
+  }
+
+  /** Deactivating ends the account's sessions too: every request re-reads `active`. */
+  async function setActive(id: string, active: boolean, actor: StaffPrincipal): Promise<StaffUserRecord> {
+    const before = await get(id);
+    if (before._id.toString() === actor.id) throw new AppError('conflict', 'staff.account_not_self');
+    const after = await StaffUserModel.findOneAndUpdate(
+      { _id: before._id },
+      active ? { $set: { active: true } } : { $set: { active: false }, $unset: { passwordSetTokenHash: 1 } },
+      { returnDocument: 'after' },
+    ).lean<StaffUserRecord>();
+    if (!after) throw notFound('staff.account_not_found');
+    await audit.record({
+      actor,
+      action: active ? 'account.activate' : 'account.deactivate',
+      target: { kind: 'staff', id, label: after.email },
+      before: { active: before.active },
+      after: { active: after.active },
+    });
+    return after;
+  }
+
+  async function resetLink(id: string, actor: StaffPrincipal): Promise<string> {
+    const user = await get(id);
+    if (!user.active) throw new AppError('conflict', 'staff.account_inactive');
+    const token = await auth.issuePasswordLink(user._id);
+    await audit.record({
+      actor,
+      action: 'account.password_link',
+      target: { kind: 'staff', id, label: user.email },
+    });
+    return token;
+  }
+
+  return { list, get, create, update, setActive, resetLink };
+}
+
+export type StaffAccountsService = ReturnType<typeof createStaffAccountsService>;

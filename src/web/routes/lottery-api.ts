@@ -1,0 +1,80 @@
+import { type Request, Router } from 'express';
+import type { Config } from '../../config.ts';
+import type { Services } from '../../container.ts';
+import { AppError } from '../../services/errors.ts';
+import { bookingLimits } from '../booking-limits.ts';
+import { validate } from '../middleware/validate.ts';
+import { localDate } from '../schemas/booking.schema.ts';
+import { type ApplyApiBody, applyApiSchema } from '../schemas/lottery.schema.ts';
+import { publishedJson } from './lottery-public.ts';
+
+type ApplicationView = Awaited<ReturnType<Services['lottery']['status']>>;
+
+function bearer(req: Request): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+  if (!m) throw new AppError('not_found', 'lottery.not_found');
+  return m[1]!;
+}
+
+export function applicationJson(view: ApplicationView) {
+  const a = view.application;
+  return {
+    reference: a.reference,
+    officeId: a.office.toString(),
+    date: a.date,
+    status: a.status,
+    phase: view.lottery?.phase ?? null,
+    preference: a.preference,
+    ...(view.rank !== undefined ? { rank: view.rank } : {}),
+    ...(a.start ? { start: a.start } : {}),
+    ...(a.confirmBy ? { confirmBy: a.confirmBy.toISOString() } : {}),
+    ...(view.appointment ? { appointmentReference: view.appointment.reference } : {}),
+    ...(view.manageToken ? { manageToken: view.manageToken } : {}),
+    partners: a.partners.map((p) => ({ name: p.name, idType: p.idType, idNumber: p.idMasked })),
+  };
+}
+
+/** Lottery applications over the JSON API (docs/api.md), with the same rules as the web form. */
+export function lotteryApiRouter(services: Services, config: Readonly<Config>): Router {
+  const router = Router();
+  const { lottery } = services;
+  const limits = bookingLimits(config);
+
+  router.get('/offices/:officeId/days/:date/lottery', async (req, res) => {
+    const date = localDate.safeParse(req.params.date);
+    if (!date.success) throw new AppError('not_found', 'lottery.not_lottery_day');
+    res.json(publishedJson(await lottery.published(String(req.params.officeId), date.data)));
+  });
+
+  router.post('/lottery/applications', limits.byPerson, validate(applyApiSchema), async (req, res) => {
+    const body = req.valid as ApplyApiBody;
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !/^[A-Za-z0-9_-]{16,64}$/.test(key)) {
+      throw new AppError('invalid', 'error.invalid', {}, { 'Idempotency-Key': { key: 'field.invalid' } });
+    }
+    const result = await lottery.apply({ ...body, channel: 'api', ...(key ? { idempotencyKey: key } : {}) });
+    const view = await lottery.status(result.application);
+    res.status(result.created ? 201 : 200).json({
+      ...applicationJson(view),
+      statusToken: result.token,
+      statusPath: lottery.statusPath(result.application._id.toString()),
+    });
+  });
+
+  router.get('/lottery/applications/:reference', limits.byReference, async (req, res) => {
+    const application = await lottery.findByReferenceAndToken(String(req.params.reference), bearer(req));
+    res.set('Cache-Control', 'no-store');
+    res.json(applicationJson(await lottery.status(application)));
+  });
+
+  for (const action of ['confirm', 'decline', 'withdraw'] as const) {
+    router.post(`/lottery/applications/:reference/${action}`, limits.byReference, async (req, res) => {
+      const token = bearer(req);
+      await lottery.findByReferenceAndToken(String(req.params.reference), token);
+      const updated = await lottery[action](token);
+      res.json(applicationJson(await lottery.status(updated)));
+    });
+  }
+
+  return router;
+}

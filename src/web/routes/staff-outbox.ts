@@ -1,0 +1,86 @@
+// /staff/outbox, for administrators: the development outbox (every message sent while no
+// SMTP server is configured) and the notifications that failed after their last attempt,
+// each with a button to send it again.
+import { type Request, type Response, Router } from 'express';
+import type { Services } from '../../container.ts';
+import { AppError } from '../../services/errors.ts';
+import { requireStaff } from '../middleware/staff-auth.ts';
+import { me, renderStaff } from './staff/support.ts';
+
+const ID = /^[a-f0-9]{24}$/i;
+
+function idParam(req: Request, name = 'id'): string {
+  const id = String(req.params[name] ?? '');
+  if (!ID.test(id)) throw new AppError('not_found');
+  return id;
+}
+
+export function staffOutboxRouter(services: Services): Router {
+  const router = Router();
+  const { notifications } = services;
+  router.use(requireStaff('admin'));
+
+  router.get('/', async (req: Request, res: Response) => {
+    const before =
+      typeof req.query.before === 'string' && ID.test(req.query.before) ? req.query.before : undefined;
+    const [failed, recent, messages] = await Promise.all([
+      notifications.failed(100),
+      notifications.recent(20),
+      notifications.outbox({ limit: 30, ...(before ? { before } : {}) }),
+    ]);
+    renderStaff(res, 'staff/outbox', {
+      title: res.locals.t('outbox.title'),
+      navActive: 'outbox',
+      transportKind: notifications.transportKind,
+      failed,
+      recent,
+      messages,
+      before,
+      nextBefore: messages.length === 30 ? messages.at(-1)?._id.toString() : undefined,
+    });
+  });
+
+  router.get('/messages/:id', async (req, res) => {
+    const message = await notifications.outboxMessage(idParam(req));
+    renderStaff(res, 'staff/outbox-message', {
+      title: message.subject,
+      navActive: 'outbox',
+      message,
+    });
+  });
+
+  // The message's own HTML, shown in a sandboxed frame: no scripts, no requests, own origin.
+  router.get('/messages/:id/html', async (req, res) => {
+    const message = await notifications.outboxMessage(idParam(req));
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+    );
+    res.set('X-Frame-Options', 'SAMEORIGIN');
+    res.type('html').send(message.html);
+  });
+
+  router.get('/messages/:id/attachments/:index', async (req, res) => {
+    const message = await notifications.outboxMessage(idParam(req));
+    const attachment = message.attachments[Number(req.params.index)];
+    if (!attachment) throw new AppError('not_found');
+    res.type(attachment.contentType.split(';')[0] ?? 'application/octet-stream');
+    res.attachment(attachment.filename);
+    res.send(attachment.content);
+  });
+
+  router.post('/notifications/:id/resend', async (req, res) => {
+    try {
+      const result = await notifications.resend(idParam(req), me(req).id);
+      if (result.outcome === 'sent') res.flash('success', 'outbox.resent');
+      else if (result.outcome === 'skipped') res.flash('info', 'outbox.resend_skipped');
+      else res.flash('error', 'outbox.resend_failed', { error: result.detail ?? '' });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'conflict') throw err;
+      res.flash('error', 'outbox.resend_conflict');
+    }
+    res.redirect(303, '/staff/outbox');
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { partnersSchema } from './booking.schema.ts';
+import { blankToUndefined, localDate, localTime, optionalText } from './staff-common.schema.ts';
+
+export const rosterQuerySchema = z.object({
+  date: z.preprocess(blankToUndefined, localDate.optional()),
+  q: optionalText(50),
+  window: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(99).optional()),
+});
+
+/** A walk-in or phone booking taken by staff. E-mail is optional: the couple is at the desk. */
+export const walkInSchema = z.object({
+  start: localTime,
+  partners: partnersSchema,
+  email: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(254)
+      .pipe(z.email({ error: 'booking.email_invalid' }))
+      .optional(),
+  ),
+  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/)
+    .optional(),
+  /** Explicit confirmation to book past a full slot. */
+  confirmOverbook: z.enum(['yes']).optional(),
+});
+
+export const auditQuerySchema = z.object({
+  office: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-f0-9]{24}$/i)
+      .optional(),
+  ),
+  action: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z_.]{1,40}$/)
+      .optional(),
+  ),
+  target: z.preprocess(blankToUndefined, z.string().max(80).optional()),
+  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).optional()),
+});

@@ -1,0 +1,272 @@
+// The real application as users and attackers meet it: an HTTP server on 127.0.0.1, on the
+// test database (startTestServer), or in a child process of its own against a spawned engine
+// that can be stopped and started again on the same port and data directory (spawnEngine,
+// startAppProcess). Tests drive it over real sockets.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
+import { createApp } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+import { type Container, createContainer } from '../../src/container.ts';
+import { type EmbeddedMongo, spawnEmbeddedMongo } from '../../src/embedded-mongo/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { extraRouters } from '../../src/web/extra-routers.ts';
+import { connectTestDatabase, TEST_SECRET, type TestClock, testClock, testConfig } from './test-app.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash) */
+  url: string;
+  port: number;
+  clock: TestClock;
+  config: Readonly<Config>;
+  container: Container;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  now: string;
+  env?: Record<string, string>;
+  /** Where the app's pino log goes (to grep it); silent when omitted. */
+  logDestination?: DestinationStream;
+  logLevel?: string;
+  /** False: Mongoose is already connected where the test wants it (a spawned engine). */
+  connect?: boolean;
+  /** The /readyz check; the default always answers ready. */
+  readiness?: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+}
+
+/** Builds the real app (same wiring as src/server.ts) and listens on 127.0.0.1 on a free port. */
+export async function startTestServer(opts: ServerOptions): Promise<RunningServer> {
+  if (opts.connect !== false) await connectTestDatabase();
+  const clock = testClock(opts.now);
+  // BASE_URL is fixed later: the port is known only after listen(), and the manage links
+  // the pages print must point at this server.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const config = testConfig({
+    BASE_URL: url,
+    ...(opts.logDestination ? { LOG_LEVEL: opts.logLevel ?? 'info' } : {}),
+    ...opts.env,
+  });
+  const logger = createLogger(config.logLevel, opts.logDestination);
+  const container = createContainer({ config, logger, secret: TEST_SECRET, clock });
+  const app = createApp({
+    config,
+    logger,
+    services: container.services,
+    secret: TEST_SECRET,
+    readiness: opts.readiness ?? (async () => ({ ok: true, checks: { database: true } })),
+    extraRouters: extraRouters(container),
+  });
+  server.on('request', app);
+  return {
+    url,
+    port,
+    clock,
+    config,
+    container,
+    app,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      container.mailer.close();
+    },
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+export interface SpawnedEngine {
+  uri: string;
+  port: number;
+  dbPath: string;
+  running(): boolean;
+  /** Stops the engine (the data stays in dbPath). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  start(): Promise<void>;
+  /** Stops it and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The embedded engine in a child process with its data on disk in a fresh temporary
+ * directory and a fixed port, so it can be stopped and started again under a running app.
+ */
+export async function spawnEngine(): Promise<SpawnedEngine> {
+  const dbPath = mkdtempSync(path.join(tmpdir(), 'registry-engine-'));
+  const port = await freePort();
+  let engine: EmbeddedMongo | undefined;
+  const start = async () => {
+    // The port was just released by the previous engine; retry briefly if the OS holds it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        engine = await spawnEmbeddedMongo({ port, dbPath });
+        return;
+      } catch (err) {
+        if (attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  await start();
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    port,
+    dbPath,
+    running: () => engine !== undefined,
+    start,
+    stop: async () => {
+      await engine?.stop();
+      engine = undefined;
+    },
+    dispose: async () => {
+      await engine?.stop();
+      engine = undefined;
+      rmSync(dbPath, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AppProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote (stdout and stderr), for diagnostics. */
+  output(): string;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Runs src/server.ts in a child process (the real boot: config, connect, indexes, listen)
+ * against MONGODB_URI, and waits until /healthz answers.
+ */
+export async function startAppProcess(opts: {
+  mongodbUri: string;
+  dbName: string;
+  env?: Record<string, string>;
+}): Promise<AppProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      // Coverage of a process that exits normally counts; one killed with SIGKILL writes none.
+      ...(process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {}),
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BASE_URL: url,
+      MONGODB_URI: opts.mongodbUri,
+      MONGODB_DB: opts.dbName,
+      APP_SECRET: TEST_SECRET,
+      RATE_LIMIT_PER_MINUTE: '0',
+      SEED_DEMO: 'false',
+      JOBS: 'off',
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app process exited during start:\n${out}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`app process did not answer /healthz within 30 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    output: () => out,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export interface AppRoute {
+  method: string;
+  /** Express path pattern, e.g. /booking/:token/cancel */
+  path: string;
+}
+
+interface RouterLayer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: RouterLayer[] };
+  rawPath?: unknown;
+}
+
+/**
+ * Every route the app answers, read from its router stack (mounted routers included), so a
+ * test over "every state-changing route" covers routes added later without being edited.
+ */
+export function appRoutes(app: { router: { stack: RouterLayer[] } }): AppRoute[] {
+  const out: AppRoute[] = [];
+  const walk = (stack: RouterLayer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        for (const p of paths) {
+          for (const [method, on] of Object.entries(layer.route.methods)) {
+            if (on && method !== '_all')
+              out.push({ method: method.toUpperCase(), path: `${prefix}${p}` || '/' });
+          }
+        }
+      } else if (layer.handle?.stack) {
+        const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+        walk(layer.handle.stack, `${prefix}${mount}`);
+      }
+    }
+  };
+  walk(app.router.stack, '');
+  return out;
+}
+
+/** Fills an Express path pattern's parameters from `values` (by name), 'x' for unknown ones. */
+export function fillPath(pattern: string, values: Record<string, string>): string {
+  return pattern
+    .replace(/:(\w+)\??/g, (_m, name: string) => encodeURIComponent(values[name] ?? 'x'))
+    .replace(/\/\*\w*$/, '/x');
+}
