@@ -9,6 +9,7 @@ import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { type Slot, SlotModel } from '../../src/models/slot.model.ts';
+import { repairCounter } from '../../src/services/booking/slot-counter.ts';
 
 type SlotRecord = Slot & { _id: Types.ObjectId };
 
@@ -65,17 +66,8 @@ export async function reconcileSlots(opts: {
     if (!unchanged || !drift(slot, holders) || holders !== (first.get(slot._id.toString()) ?? 0)) continue;
     report.drifted++;
     const remaining = slot.capacity - holders - (slot.reserved ?? 0);
-    const res = await SlotModel.updateOne(
-      {
-        _id: slot._id,
-        booked: slot.booked,
-        remaining: slot.remaining,
-        capacity: slot.capacity,
-        ...(slot.reserved === undefined ? { reserved: { $exists: false } } : { reserved: slot.reserved }),
-      },
-      { $set: { booked: holders, remaining, flagged: remaining < 0 } },
-    );
-    if (res.modifiedCount === 1) {
+    const res = await repairCounter(slot, holders);
+    if (res) {
       report.repaired++;
       opts.logger.warn(
         {

@@ -62,6 +62,8 @@ const notificationSchema = new Schema<Notification>(
 notificationSchema.index({ key: 1 }, { unique: true });
 notificationSchema.index({ status: 1, updatedAt: -1 });
 notificationSchema.index({ appointment: 1 });
+// A key only has to outlive what it is about (a booking at most months ahead, a month's digest).
+notificationSchema.index({ createdAt: 1 }, { expireAfterSeconds: 400 * 86_400 });
 
 export const NotificationModel: Model<Notification> =
   (mongoose.models.Notification as Model<Notification>) ??

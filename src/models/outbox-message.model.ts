@@ -45,7 +45,8 @@ const outboxMessageSchema = new Schema<OutboxMessage>(
   },
   { versionKey: false },
 );
-outboxMessageSchema.index({ createdAt: -1 });
+// A development outbox is for reading recent messages, not an archive: 30 days.
+outboxMessageSchema.index({ createdAt: 1 }, { expireAfterSeconds: 30 * 86_400 });
 
 export const OutboxMessageModel: Model<OutboxMessage> =
   (mongoose.models.OutboxMessage as Model<OutboxMessage>) ??

@@ -5,6 +5,7 @@ import type { Locale } from '../i18n/locales.ts';
 import { pick, translate } from '../i18n/translate.ts';
 import type { Appointment } from '../models/appointment.model.ts';
 import type { Office } from '../models/office.model.ts';
+import { foldIcsByOctets } from './ics-fold.ts';
 
 export function appointmentIcs(input: {
   appointment: Pick<Appointment, 'reference' | 'startsAt' | 'endsAt' | 'status'>;
@@ -45,5 +46,5 @@ export function appointmentIcs(input: {
     ],
   });
   if (error || !value) throw error ?? new Error('calendar file could not be built');
-  return value;
+  return foldIcsByOctets(value);
 }

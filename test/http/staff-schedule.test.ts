@@ -214,7 +214,7 @@ describe('windows and the weekly template', () => {
       nameEn: 'Jinjiang',
       addressZh: '东大街 88 号',
       timezone: 'Asia/Shanghai',
-      documents: '身份证原件 | Original ID cards\n户口簿',
+      documents: '身份证原件 | Original ID cards\n | \n户口簿',
       active: 'on',
     });
     assert.equal(details.res.status, 303);

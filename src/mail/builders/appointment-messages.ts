@@ -8,7 +8,6 @@ import type { Locale } from '../../i18n/locales.ts';
 import { pick, translate } from '../../i18n/translate.ts';
 import { appointmentIcs } from '../../services/calendar-file.ts';
 import { formatDay } from '../format.ts';
-import { foldIcsByOctets } from '../ics-fold.ts';
 import type { MailAttachment } from '../message.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 
@@ -116,7 +115,7 @@ function icsAttachment(ctx: AppointmentMailContext, uidDomain: string): MailAtta
   return {
     filename: `${ctx.appointment.reference}.ics`,
     contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-    content: foldIcsByOctets(ics),
+    content: ics,
   };
 }
 

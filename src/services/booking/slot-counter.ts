@@ -84,3 +84,29 @@ export async function takeReservedPlace(slotId: Types.ObjectId): Promise<boolean
   );
   return res.modifiedCount === 1;
 }
+
+/**
+ * Sets a drifted counter to what its bookings say (`holders` places held), but only if the
+ * counter still holds exactly the values observed: a booking in flight changes them and the
+ * repair is then skipped, never fought. Returns whether the repair was applied.
+ */
+export async function repairCounter(
+  observed: { _id: Types.ObjectId; booked: number; remaining: number; capacity: number; reserved?: number },
+  holders: number,
+): Promise<boolean> {
+  const reserved = observed.reserved ?? 0;
+  const remaining = observed.capacity - holders - reserved;
+  const res = await SlotModel.updateOne(
+    {
+      _id: observed._id,
+      booked: observed.booked,
+      remaining: observed.remaining,
+      capacity: observed.capacity,
+      ...(observed.reserved === undefined
+        ? { reserved: { $exists: false } }
+        : { reserved: observed.reserved }),
+    },
+    { $set: { booked: holders, remaining, flagged: remaining < 0 } },
+  );
+  return res.modifiedCount === 1;
+}
