@@ -10,6 +10,8 @@ import { applicationSecret, connectDatabase, databaseReachable, ensureIndexes } 
 import { type EmbeddedMongo, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './seed/demo-seed.ts';
+import { extraSeeders } from './seed/seeders.ts';
+import { staffSeeder } from './seed/staff-seed.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -40,9 +42,12 @@ async function main(): Promise<void> {
   const secret = await applicationSecret(config.appSecret);
 
   const container = createContainer({ config, logger, secret });
+  const seedContext = { now: new Date(), log: (line: string) => logger.info(line) };
   if (config.seedDemo) {
-    const { extraSeeders } = await import('./seed/seeders.ts');
-    await seedDemo({ now: new Date(), log: (line) => logger.info(line) }, extraSeeders(container));
+    await seedDemo(seedContext, extraSeeders(container));
+  } else {
+    // Without the demo there must still be a first administrator to sign in with.
+    await staffSeeder(container)(seedContext);
   }
   const jobs = await startJobs(container);
 
