@@ -23,6 +23,8 @@ export const JOB = {
   peakDigest: 'admin.peak-day-suggestions',
   /** Nightly: slot counters, person holds and ceremony seats recounted and repaired. */
   reconcile: 'maintenance.reconcile',
+  /** Periodic (and at start): counters of upcoming slots recounted, so places lost to a crash come back. */
+  slotCounters: 'maintenance.slot-counters',
   /** Periodic: expired ceremony offers, ceremonies past their sign-up deadline. */
   ceremonies: 'ceremonies.upkeep',
   /** Periodic: lottery draws due, lapsed confirmations, reserved pools released. */
@@ -56,6 +58,7 @@ export interface JobPayloads {
   [JOB.roster]: Record<string, never>;
   [JOB.peakDigest]: Record<string, never>;
   [JOB.reconcile]: Record<string, never>;
+  [JOB.slotCounters]: Record<string, never>;
   [JOB.ceremonies]: Record<string, never>;
   [JOB.lottery]: Record<string, never>;
 }

@@ -25,7 +25,7 @@ import {
   sendReminderBatch,
 } from './handlers/messages.ts';
 import { markNoShows } from './handlers/no-shows.ts';
-import { reconcile } from './handlers/reconcile.ts';
+import { reconcile, reconcileUpcomingSlots } from './handlers/reconcile.ts';
 import { sendDailyRosters, sendPeakDigests } from './handlers/staff-digests.ts';
 import { ceremonyUpkeep, lotteryUpkeep } from './handlers/upkeep.ts';
 import type { JobContext } from './job-context.ts';
@@ -181,6 +181,7 @@ function defineJobs(agenda: Agenda, ctx: JobContext, began: () => void, ended: (
   define(JOB.roster, sendDailyRosters, { concurrency: 1, retry: false });
   define(JOB.peakDigest, sendPeakDigests, { concurrency: 1, retry: false });
   define(JOB.reconcile, reconcile, { concurrency: 1, retry: false });
+  define(JOB.slotCounters, reconcileUpcomingSlots, { concurrency: 1, retry: false });
   define(JOB.ceremonies, ceremonyUpkeep, { concurrency: 1, retry: false });
   define(JOB.lottery, lotteryUpkeep, { concurrency: 1, retry: false });
 }
@@ -195,6 +196,7 @@ async function schedulePeriodic(agenda: Agenda, settings: JobSettings): Promise<
   await every(settings.intervals.peakDigest, JOB.peakDigest);
   await every(settings.intervals.ceremonies, JOB.ceremonies);
   await every(settings.intervals.lottery, JOB.lottery);
+  await every(settings.intervals.slotCounters, JOB.slotCounters);
   await agenda.every(
     settings.reconcileCron,
     JOB.reconcile,

@@ -76,6 +76,11 @@ const settingsSchema = z.object({
         .default(60 * 60_000),
       ceremonies: z.number().int().min(1_000).default(60_000),
       lottery: z.number().int().min(1_000).default(60_000),
+      slotCounters: z
+        .number()
+        .int()
+        .min(1_000)
+        .default(5 * 60_000),
     })
     .default({
       catchUp: 10 * 60_000,
@@ -84,6 +89,7 @@ const settingsSchema = z.object({
       peakDigest: 60 * 60_000,
       ceremonies: 60_000,
       lottery: 60_000,
+      slotCounters: 5 * 60_000,
     }),
   /** Start the periodic jobs (tests of one job turn them off). */
   periodic: z.boolean().default(true),

@@ -20,3 +20,21 @@ export async function reconcile(ctx: JobContext) {
   logger.info(report, 'reconciliation done');
   return report;
 }
+
+/**
+ * Every few minutes (and at start): the counters of slots still to come. A process killed in
+ * a rush between taking a place and writing its booking leaves a place held by nobody; on a
+ * peak day it must come back within minutes, not at night.
+ */
+export async function reconcileUpcomingSlots(ctx: JobContext) {
+  const { container, settings, logger } = ctx;
+  const now = container.clock();
+  const report = await reconcileSlots({
+    now,
+    settleMs: settings.reconcileSettleMs,
+    logger,
+    since: now,
+  });
+  if (report.repaired > 0) logger.warn(report, 'upcoming slot counters repaired');
+  return report;
+}

@@ -16,7 +16,19 @@ const idsOf = (req: Request): string | undefined => {
  * Limits keyed on the person or the booking rather than the address: booking attempts per
  * pair of ID numbers, and look-ups per reference (guessing the last four phone digits).
  */
-export function bookingLimits(_config: Readonly<Config>) {
+export function bookingLimits(config: Readonly<Config>) {
+  // One set of counters per application, shared by the web form, the API and the lottery:
+  // the same pair of ID numbers gets the same allowance whichever door it knocks on.
+  const shared = created.get(config);
+  if (shared) return shared;
+  const limits = makeLimits();
+  created.set(config, limits);
+  return limits;
+}
+
+const created = new WeakMap<Readonly<Config>, ReturnType<typeof makeLimits>>();
+
+function makeLimits() {
   return {
     byPerson: keyedLimit({
       name: 'book',

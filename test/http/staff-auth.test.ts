@@ -116,6 +116,26 @@ describe('staff sign-in', () => {
     assert.equal(after?.lockedUntil, undefined);
   });
 
+  it('locks an unknown e-mail exactly as an account, so a lock reveals nothing', async () => {
+    const b = browser(t.app);
+    const csrf = await b.csrfFrom('/staff/login');
+    for (let i = 0; i < 5; i++) {
+      const res = await b.post('/staff/login', {
+        _csrf: csrf,
+        email: 'ghost@example.com',
+        password: `wrong ${i} password`,
+      });
+      assert.equal(res.res.status, 401, `attempt ${i + 1}`);
+    }
+    const locked = await b.post('/staff/login', {
+      _csrf: csrf,
+      email: 'ghost@example.com',
+      password: PASSWORD,
+    });
+    assert.equal(locked.res.status, 429);
+    assert.match(locked.$('[role=alert]').text(), /锁定.*15 分钟/);
+  });
+
   it('gives a new session id at every sign-in and forgets the old one', async () => {
     const b = browser(t.app);
     const csrf = await b.csrfFrom('/staff/login');

@@ -88,11 +88,11 @@ describe('faults: the app is killed during a booking rush', function () {
       }),
     );
     const deadline = Date.now() + 20_000;
-    while (answered < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (answered < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await app.kill('SIGKILL');
     const statuses = await Promise.all(rush);
     const cutOff = statuses.filter((s) => s === 0).length;
-    assert.ok(answered >= 5, 'the rush reached the app');
+    assert.ok(answered >= 1, 'the rush reached the app');
     assert.ok(cutOff > 0, `the kill came too late to cut anything off (${JSON.stringify(statuses)})`);
     assert.ok(!statuses.some((s) => s >= 500), `a 5xx during the rush: ${statuses.join(',')}`);
 

@@ -27,8 +27,31 @@ export function principalOf(user: StaffUserRecord): StaffPrincipal {
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** Failed sign-ins with e-mails that have no account, counted like an account's (bounded, in memory). */
+function unknownEmailFailures() {
+  const failures = new Map<string, { count: number; lockedUntil?: Date }>();
+  return {
+    lockedUntil(email: string, now: Date): Date | undefined {
+      const f = failures.get(email);
+      if (f?.lockedUntil && f.lockedUntil <= now) failures.delete(email);
+      return failures.get(email)?.lockedUntil;
+    },
+    fail(email: string, now: Date): void {
+      if (failures.size > 10_000) failures.clear();
+      const f = failures.get(email) ?? { count: 0 };
+      f.count += 1;
+      if (f.count >= MAX_FAILED_LOGINS) {
+        f.count = 0;
+        f.lockedUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
+      }
+      failures.set(email, f);
+    },
+  };
+}
+
 export function createStaffAuthService(deps: { clock: Clock; audit: AuditService }) {
   const { clock, audit } = deps;
+  const unknownEmails = unknownEmailFailures();
 
   /**
    * Checks an e-mail and password. Unknown e-mails, inactive accounts and wrong passwords all
@@ -38,14 +61,17 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
     const email = emailInput.trim().toLowerCase();
     const user = await StaffUserModel.findOne({ email }).lean<StaffUserRecord>();
     const now = clock();
-    if (user?.lockedUntil && user.lockedUntil > now) {
+    // An unknown e-mail locks just as an account does, so the lock does not reveal which exist.
+    const lockedUntil = user ? user.lockedUntil : unknownEmails.lockedUntil(email, now);
+    if (lockedUntil && lockedUntil > now) {
       throw new AppError('rate_limited', 'staff.login_locked', {
-        minutes: Math.max(1, Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000)),
+        minutes: Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000)),
       });
     }
     const ok = await verifyPassword(password, user?.passwordHash);
     if (!user?.active || !ok) {
       if (user) await recordFailure(user._id);
+      else unknownEmails.fail(email, now);
       throw new AppError('unauthorized', 'staff.login_failed');
     }
     await StaffUserModel.updateOne(

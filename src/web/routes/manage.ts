@@ -9,6 +9,7 @@ import { bookingLimits } from '../booking-limits.ts';
 import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../middleware/appointment-access.ts';
 import { formEcho, validate } from '../middleware/validate.ts';
 import { localDate, lookupSchema, moveSchema } from '../schemas/booking.schema.ts';
+import { formatDate } from '../view-helpers.ts';
 
 /**
  * The couple's booking after it is made: confirmation, manage page, calendar file, cancel
@@ -114,7 +115,7 @@ export function manageRouter(services: Services, config: Readonly<Config>): Rout
       res.flash('error', err.messageKey, err.params);
       return res.redirect(303, `${res.locals.manageBase}/move?date=${target.date}`);
     }
-    res.flash('success', 'manage.moved', { date: moved.date, start: moved.start });
+    res.flash('success', 'manage.moved', { date: formatDate(moved.date, req.locale), start: moved.start });
     res.redirect(303, res.locals.manageBase);
   });
 
