@@ -10,6 +10,7 @@ import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { CeremonySeatModel } from '../../src/models/ceremony-seat.model.ts';
 import { PersonHoldModel } from '../../src/models/person-hold.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
+import { formatDate } from '../../src/web/view-helpers.ts';
 import { launchBrowser, overflowsHorizontally, shot, watchProblems } from '../helpers/browser.ts';
 import { couple } from '../helpers/ids.ts';
 import { type RunningServer, startTestServer } from '../helpers/server.ts';
@@ -177,7 +178,7 @@ describe('browser: the couple on a phone', function () {
       await Promise.all([page.waitForURL(`**${manageHref}`), target.locator('button[type=submit]').click()]);
       assert.equal(
         (await page.locator('main > div.flash-success').innerText()).trim(),
-        t('manage.moved', { date: opts.moveTo.date, start: opts.moveTo.start }),
+        t('manage.moved', { date: formatDate(opts.moveTo.date, opts.locale), start: opts.moveTo.start }),
       );
       const moved = await AppointmentModel.findById(stored._id).lean();
       assert.equal(moved!.date, opts.moveTo.date);

@@ -99,16 +99,15 @@ describe('security: rate limits', function () {
     );
     const login = (email: string) =>
       agent.post('/staff/login').type('form').send({ _csrf: csrf, email, password: 'guess guess guess' });
-    for (let i = 0; i < 20; i++) assert.equal((await login('nobody@example.com')).status, 401);
+    // An e-mail without an account locks after five failures, exactly as an account does,
+    // so neither the lock nor its absence tells which e-mails exist.
+    for (let i = 0; i < 5; i++) assert.equal((await login('nobody@example.com')).status, 401);
     const perAccount = await login('NOBODY@example.com ');
     assert.equal(perAccount.status, 429, 'the same account, typed differently');
-    assert.match(
-      cheerio.load(perAccount.text)('.error-card, [role=alert]').text(),
-      /登录尝试过于频繁，请 \d+ 秒后再试。/,
-    );
+    assert.match(cheerio.load(perAccount.text)('.error-card, [role=alert]').text(), /锁定.*分钟/);
     // Other accounts from the same address: 50 tries in 15 minutes in all.
-    for (let i = 0; i < 29; i++)
-      assert.equal((await login(`someone${i}@example.com`)).status, 401, `address try ${i + 22}`);
+    for (let i = 0; i < 44; i++)
+      assert.equal((await login(`someone${i}@example.com`)).status, 401, `address try ${i + 7}`);
     const perAddress = await login('someone-else@example.com');
     assert.equal(perAddress.status, 429);
   });
@@ -153,10 +152,8 @@ describe('security: rate limits', function () {
     assert.ok(
       cheerio.load(blocked.text)('.error-card').text().includes(translate('zh-CN', 'booking.rate_limited')),
     );
-    // The API keeps its own count (its own limiter): 20 refused attempts, then 429.
+    // The API shares the count: the same two people are refused there too, at once.
     const body = { officeId, date: DAY, start: '09:00', ...c };
-    for (let i = 0; i < 20; i++)
-      assert.equal((await request(server.url).post('/api/v1/appointments').send(body)).status, 422);
     const api = await request(server.url)
       .post('/api/v1/appointments')
       .set('Accept-Language', 'en')
