@@ -86,7 +86,7 @@ async function main() {
       { start: '13:00', end: '18:00' },
     ],
     slotMinutes: 30,
-    quotaPerSlot: 150,
+    quotaPerSlot: 2000,
   });
   const app = await startApp(engine.uri);
   const starts = [

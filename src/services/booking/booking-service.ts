@@ -106,10 +106,13 @@ export function createBookingService(deps: BookingServiceDeps) {
     const now = clock();
     const since = new Date(now.getTime() - office.noShowPolicy.withinDays * 86_400_000);
     const fingerprints = partners.map((p) => p.idFingerprint);
-    const noShows = await AppointmentModel.find(
-      { 'partners.idFingerprint': { $in: fingerprints }, status: 'no_show', noShowAt: { $gte: since } },
-      { noShowAt: 1, 'partners.idFingerprint': 1 },
-    ).lean<Pick<AppointmentRecord, 'noShowAt' | 'partners'>[]>();
+    // Asked on every booking, answered empty almost always: a plain driver query.
+    const noShows = (await AppointmentModel.collection
+      .find(
+        { 'partners.idFingerprint': { $in: fingerprints }, status: 'no_show', noShowAt: { $gte: since } },
+        { projection: { noShowAt: 1, 'partners.idFingerprint': 1 } },
+      )
+      .toArray()) as unknown as Pick<AppointmentRecord, 'noShowAt' | 'partners'>[];
     if (noShows.length === 0) return;
     for (const [i, p] of partners.entries()) {
       const mine = noShows.filter((n) => n.partners.some((q) => q.idFingerprint === p.idFingerprint));
