@@ -2,23 +2,12 @@
 // JOBS=worker. It needs the same database as the web processes, so MONGODB_URI must be set
 // (the embedded engine lives inside one web process and cannot be shared).
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig } from '../src/config.ts';
-import { createContainer } from '../src/container.ts';
-import { applicationSecret, connectDatabase, ensureIndexes } from '../src/db.ts';
+import { configOrExit, connectAndCompose } from '../src/boot.ts';
 import { createLogger } from '../src/logger.ts';
 import { startJobRunner } from './runner.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   if (!config.mongodbUri) {
     console.error(
@@ -27,10 +16,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  await connectDatabase(config.mongodbUri, config.mongodbDb);
-  await ensureIndexes();
-  const secret = await applicationSecret(config.appSecret);
-  const container = createContainer({ config, logger, secret });
+  const container = await connectAndCompose(config, logger, config.mongodbUri);
   const runner = await startJobRunner(container, { role: 'worker' });
   logger.info('job worker running');
 

@@ -1,47 +1,22 @@
 // Boot: config -> database (embedded engine or MONGODB_URI) -> container -> app -> listen,
 // and a graceful, bounded shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { createContainer } from './container.ts';
-import { applicationSecret, connectDatabase, databaseReachable, ensureIndexes } from './db.ts';
-import { type EmbeddedMongo, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
+import { configOrExit, connectAndCompose, databaseUri } from './boot.ts';
+import type { Container } from './container.ts';
+import { databaseReachable } from './db.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './seed/demo-seed.ts';
 import { extraSeeders } from './seed/seeders.ts';
 import { staffSeeder } from './seed/staff-seed.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
-
-  let engine: EmbeddedMongo | undefined;
-  let uri = config.mongodbUri;
-  if (!uri) {
-    const dbPath = path.join(config.dataDir, 'db');
-    engine = await spawnEmbeddedMongo({ port: 0, dbPath });
-    uri = engine.uri;
-    logger.info(
-      { dbPath },
-      'embedded MongoDB-compatible engine started (set MONGODB_URI to use a real MongoDB)',
-    );
-  }
-  await connectDatabase(uri!, config.mongodbDb);
-  await ensureIndexes();
-  const secret = await applicationSecret(config.appSecret);
-
-  const container = createContainer({ config, logger, secret });
+  const { uri, engine } = await databaseUri(config, logger);
+  const container = await connectAndCompose(config, logger, uri);
+  const secret = container.secret;
   const seedContext = { now: new Date(), log: (line: string) => logger.info(line) };
   if (config.seedDemo) {
     await seedDemo(seedContext, extraSeeders(container));
@@ -84,6 +59,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     await jobs?.stop().catch((err: unknown) => logger.error({ err }, 'stopping jobs failed'));
+    container.mailer.close();
     await mongoose.disconnect().catch(() => undefined);
     await engine?.stop().catch(() => undefined);
     clearTimeout(force);
@@ -94,7 +70,7 @@ async function main(): Promise<void> {
 }
 
 /** Background jobs, in this process unless JOBS=worker or JOBS=off. */
-async function startJobs(container: ReturnType<typeof createContainer>) {
+async function startJobs(container: Container) {
   const { startJobRunner } = await import('../jobs/runner.ts');
   return startJobRunner(container);
 }

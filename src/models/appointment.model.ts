@@ -74,7 +74,8 @@ export interface Appointment {
   updatedAt: Date;
 }
 
-const partnerSchema = new Schema<Partner>(
+/** Shared with lottery applications, which hold the same two partners before a draw. */
+export const partnerSchema = new Schema<Partner>(
   {
     name: { type: String, required: true },
     idType: { type: String, required: true },

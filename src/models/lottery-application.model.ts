@@ -1,7 +1,7 @@
 import mongoose, { type Model, Schema, type Types } from 'mongoose';
 import type { Preference } from '../domain/lottery.ts';
 import type { Locale } from '../i18n/locales.ts';
-import type { AppointmentEvent, Partner } from './appointment.model.ts';
+import { type AppointmentEvent, type Partner, partnerSchema } from './appointment.model.ts';
 
 /**
  * applied: in the draw (after the draw and not placed: waiting in draw order for a place
@@ -52,20 +52,6 @@ export interface LotteryApplication {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const partnerSchema = new Schema<Partner>(
-  {
-    name: { type: String, required: true },
-    idType: { type: String, required: true },
-    idMasked: { type: String, required: true },
-    idFingerprint: { type: String, required: true },
-    birthDate: String,
-    sex: { type: String, enum: ['male', 'female'] },
-    phone: { type: String, required: true },
-    phoneLast4: { type: String, required: true },
-  },
-  { _id: false },
-);
 
 const lotteryApplicationSchema = new Schema<LotteryApplication>(
   {

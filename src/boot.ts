@@ -1,0 +1,47 @@
+// The start-up steps shared by the web server, the job worker and the seed script.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Container, createContainer } from './container.ts';
+import { applicationSecret, connectDatabase, ensureIndexes } from './db.ts';
+import { type EmbeddedMongo, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
+
+/** The validated configuration, or a message naming every bad variable and exit status 2. */
+export function configOrExit(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** MONGODB_URI, or else the embedded engine started in a child process on $DATA_DIR/db. */
+export async function databaseUri(
+  config: Readonly<Config>,
+  logger: Logger,
+): Promise<{ uri: string; engine?: EmbeddedMongo }> {
+  if (config.mongodbUri) return { uri: config.mongodbUri };
+  const dbPath = path.join(config.dataDir, 'db');
+  const engine = await spawnEmbeddedMongo({ port: 0, dbPath });
+  logger.info(
+    { dbPath },
+    'embedded MongoDB-compatible engine started (set MONGODB_URI to use a real MongoDB)',
+  );
+  return { uri: engine.uri, engine };
+}
+
+/** Connects, builds the indexes (the unique ones carry invariants), and wires the application. */
+export async function connectAndCompose(
+  config: Readonly<Config>,
+  logger: Logger,
+  uri: string,
+): Promise<Container> {
+  await connectDatabase(uri, config.mongodbDb);
+  await ensureIndexes();
+  const secret = await applicationSecret(config.appSecret);
+  return createContainer({ config, logger, secret });
+}
