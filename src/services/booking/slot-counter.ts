@@ -29,17 +29,30 @@ export async function releasePlace(slotId: Types.ObjectId): Promise<void> {
 }
 
 /**
- * Changes a slot's capacity by delta, keeping every booking: remaining moves with it, and a
- * slot whose remaining goes below zero is flagged for staff instead of cancelling anyone.
+ * Sets a slot's capacity to `target`, keeping every booking: remaining moves by the same
+ * amount, and a slot whose remaining goes below zero is flagged for staff instead of
+ * cancelling anyone. The change is conditional on the capacity just read, and the target is
+ * absolute, so two processes applying the same plan at once add the places once, not twice.
  */
-export async function adjustCapacity(slotId: Types.ObjectId, delta: number): Promise<void> {
-  if (delta === 0) return;
-  await SlotModel.updateOne({ _id: slotId }, { $inc: { capacity: delta, remaining: delta } });
-  await SlotModel.updateOne({ _id: slotId, remaining: { $lt: 0 } }, { $set: { flagged: true } });
-  await SlotModel.updateOne(
-    { _id: slotId, flagged: true, remaining: { $gte: 0 } },
-    { $set: { flagged: false } },
-  );
+export async function setCapacity(slotId: Types.ObjectId, target: number): Promise<void> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const slot = await SlotModel.findById(slotId, { capacity: 1 }).lean();
+    if (!slot) return;
+    const delta = target - slot.capacity;
+    if (delta === 0) return;
+    const res = await SlotModel.updateOne(
+      { _id: slotId, capacity: slot.capacity },
+      { $inc: { capacity: delta, remaining: delta } },
+    );
+    if (res.modifiedCount !== 1) continue;
+    await SlotModel.updateOne({ _id: slotId, remaining: { $lt: 0 } }, { $set: { flagged: true } });
+    await SlotModel.updateOne(
+      { _id: slotId, flagged: true, remaining: { $gte: 0 } },
+      { $set: { flagged: false } },
+    );
+    return;
+  }
+  throw new Error(`the capacity of slot ${slotId} kept changing; try again`);
 }
 
 // Reserved pools (issue 8): places moved between `remaining` (what online booking takes

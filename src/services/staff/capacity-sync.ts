@@ -1,7 +1,6 @@
-// Keeps the slot counters in step with the plan: for every counter of a day, the planned
-// capacity minus the current one goes through adjustCapacity (the only code that moves
-// counters). Bookings are never touched: a slot that ends up with fewer places than
-// bookings is flagged. The preview shown to staff is computed by the very same function
+// Keeps the slot counters in step with the plan: every counter of a day is set to its planned
+// capacity through setCapacity (slot-counter.ts, the only code that moves counters). Bookings
+// are never touched: a slot that ends up with fewer places than bookings is flagged. The preview shown to staff is computed by the very same function
 // that computes the deltas, so what is saved is exactly what was previewed.
 import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
@@ -10,7 +9,7 @@ import type { DayPlan, DaySchedule, LocalDate, WeekdayTemplate } from '../../dom
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
 import { WindowModel } from '../../models/window.model.ts';
-import { adjustCapacity } from '../booking/slot-counter.ts';
+import { setCapacity } from '../booking/slot-counter.ts';
 import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
 import { effectiveSchedule, type WindowLike } from './effective-schedule.ts';
 
@@ -179,7 +178,7 @@ export function createCapacitySync(deps: { schedule: ScheduleService }) {
       const target = new Map(result.after.slots.map((s) => [s.start, s.capacity]));
       const planned = new Map(result.after.slots.map((s) => [s.start, s]));
       for (const counter of stored.counters) {
-        await adjustCapacity(counter._id, (target.get(counter.start) ?? 0) - counter.capacity);
+        await setCapacity(counter._id, target.get(counter.start) ?? 0);
         // A new slot length keeps the start but moves the end: bookings read it from the counter.
         const slot = planned.get(counter.start);
         if (slot && slot.end !== counter.end) {
