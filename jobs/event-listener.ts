@@ -5,6 +5,7 @@
 import { Types } from 'mongoose';
 import type { Container } from '../src/container.ts';
 import { AppointmentModel } from '../src/models/appointment.model.ts';
+import { CeremonySeatModel } from '../src/models/ceremony-seat.model.ts';
 import type { AppointmentRecord } from '../src/services/booking/booking-service.ts';
 import type { CeremonyInfo, DomainEvent } from '../src/services/events.ts';
 import type { CeremonyFacts } from '../src/services/notifications/specs.ts';
@@ -73,9 +74,21 @@ export function listenToDomainEvents(container: Container, scheduler: JobSchedul
         return;
       case 'office.closed':
         for (const appointmentId of event.appointmentIds) {
-          await scheduler.notice({ kind: 'office_closed', appointmentId, date: event.date });
+          await scheduler.notice({
+            kind: 'office_closed',
+            appointmentId,
+            date: event.date,
+            closedAt: event.closedAt.toISOString(),
+          });
         }
         return;
+      case 'office.reopened': {
+        const reopenedAt = new Date(event.reopenedAt).toISOString();
+        for (const appointmentId of event.appointmentIds) {
+          await scheduler.notice({ kind: 'office_reopened', appointmentId, date: event.date, reopenedAt });
+        }
+        return;
+      }
       case 'ceremony.seated': {
         const ceremony = ceremonyFacts(event.ceremony);
         await scheduler.notice({
@@ -135,6 +148,32 @@ export function listenToDomainEvents(container: Container, scheduler: JobSchedul
             ceremony,
             change: { type: 'cancelled', reason: event.reason },
             occurrence: 'cancelled',
+          });
+        }
+        return;
+      }
+      case 'ceremony.changed': {
+        const ceremony = ceremonyFacts(event.ceremony);
+        // The old reminder goes; the seated couples get one with the new values (a couple only
+        // offered a seat has none until it accepts, and the seat event then brings it). The
+        // seats are read after the cancel, so a couple seated in between is not left without.
+        await scheduler.cancelCeremonyReminders(event.appointmentIds, event.ceremonyId);
+        const seated = await CeremonySeatModel.find(
+          { ceremony: event.ceremonyId, appointment: { $in: event.appointmentIds }, state: 'seated' },
+          { appointment: 1 },
+        ).lean();
+        for (const seat of seated) {
+          await scheduler.ceremonyReminder(seat.appointment.toString(), event.ceremonyId, ceremony);
+        }
+        const changedAt = new Date(event.changedAt).toISOString();
+        for (const appointmentId of event.appointmentIds) {
+          await scheduler.notice({
+            kind: 'ceremony_changed',
+            appointmentId,
+            ceremonyId: event.ceremonyId,
+            ceremony,
+            previous: event.previous,
+            changedAt,
           });
         }
         return;

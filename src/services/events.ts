@@ -18,7 +18,9 @@ export type DomainEvent =
     }
   | { type: 'appointment.moved'; appointmentId: string; from: { date: string; start: string } }
   | { type: 'appointment.status'; appointmentId: string; status: string }
-  | { type: 'office.closed'; officeId: string; date: string; appointmentIds: string[] }
+  | { type: 'office.closed'; officeId: string; date: string; appointmentIds: string[]; closedAt: Date }
+  /** A closed day opened again: the bookings whose closure mark was lifted, told that they stand. */
+  | { type: 'office.reopened'; officeId: string; date: string; appointmentIds: string[]; reopenedAt: Date }
   | { type: 'capacity.changed'; officeId: string; date: string }
   | { type: 'ceremony.seated'; ceremonyId: string; appointmentId: string; ceremony: CeremonyInfo }
   | {
@@ -48,6 +50,20 @@ export type DomainEvent =
       appointmentIds: string[];
       reason: 'cancelled' | 'below_minimum';
       ceremony: CeremonyInfo;
+    }
+  | {
+      /**
+       * A coordinator changed the date, start or hall (other edits emit nothing). Every couple
+       * seated or offered a seat is told; `ceremony` holds the new values, `previous` the old
+       * date and start, and the old hall only when the hall changed. `changedAt` (the edit's
+       * instant) tells two changes apart, so a second change is told again.
+       */
+      type: 'ceremony.changed';
+      ceremonyId: string;
+      appointmentIds: string[];
+      ceremony: CeremonyInfo;
+      previous: { date: string; start: string; hallName?: { zh: string; en: string } };
+      changedAt: Date;
     }
   | LotteryEvent;
 

@@ -322,6 +322,7 @@ describe('planning capacity', () => {
       officeId: w.officeA,
       date,
       appointmentIds: [one.appointment._id.toString(), two.appointment._id.toString()].sort(),
+      closedAt: t.clock(),
     } satisfies DomainEvent);
     const slots = await SlotModel.find({ office: w.officeA, date }).lean();
     assert.ok(slots.every((s) => s.capacity === 0));

@@ -99,6 +99,10 @@ describe('jobs: reminder times and settings', () => {
         'moved:a1:2',
       ],
       [{ kind: 'office_closed', appointmentId: 'a1', date: 'd' }, 'office_closed:a1:d'],
+      [
+        { kind: 'office_closed', appointmentId: 'a1', date: 'd', closedAt: '2026-08-19T01:00:00.000Z' },
+        'office_closed:a1:d:2026-08-19T01:00:00.000Z',
+      ],
       [{ kind: 'roster', officeId: 'o', date: 'd', staffId: 's' }, 'roster:o:d:s'],
       [{ kind: 'peak_days', staffId: 's', month: '2031-07' }, 'peak_days:s:2031-07'],
     ];

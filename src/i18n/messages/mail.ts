@@ -18,6 +18,8 @@ export const mailMessages = defineMessages({
     'mail.label.ceremony': '集体颁证仪式',
     'mail.label.ceremony_time': '仪式时间',
     'mail.label.hall': '仪式地点',
+    'mail.label.previous_ceremony_time': '原仪式时间',
+    'mail.label.previous_hall': '原仪式地点',
     'mail.label.offer_expires': '确认截止',
     'mail.label.office_message': '登记处提示',
     'mail.manage': '管理预约（改约或取消）',
@@ -55,6 +57,11 @@ export const mailMessages = defineMessages({
     'mail.closed.lead':
       '很抱歉，{office} 将于 {date} 临时闭馆，您当天的预约无法办理。请改约到其他日期，我们会为您保留预约直到您改约。',
 
+    'mail.reopened.subject': '{office} {date} 恢复办公，您的预约照常',
+    'mail.reopened.heading': '登记处恢复办公',
+    'mail.reopened.lead':
+      '{office} {date} 已恢复正常办公，之前的临时闭馆通知作废。您的预约继续有效，请按原定时间前来办理。',
+
     'mail.no_show.subject': '未到场记录：{date} {time}',
     'mail.no_show.heading': '您未按预约到场',
     'mail.no_show.lead':
@@ -90,6 +97,11 @@ export const mailMessages = defineMessages({
     'mail.ceremony.reminder.heading': '集体颁证仪式提醒',
     'mail.ceremony.reminder.lead':
       '请记得参加 {date} {time} 在{hall}举行的集体颁证仪式“{title}”。请先按预约时间完成登记。',
+    'mail.ceremony.changed.subject': '仪式安排变更：{title} · {date} {time}',
+    'mail.ceremony.changed.heading': '集体颁证仪式安排有变',
+    'mail.ceremony.changed.lead':
+      '集体颁证仪式“{title}”的时间或地点已调整，现为 {date} {time}，地点：{hall}。请以新的安排为准。',
+    'mail.ceremony.changed.keep': '您的登记预约不受影响，仍请按预约时间先完成登记。',
 
     'mail.roster.subject': '{date} 预约名单 · {office}（{count} 对）',
     'mail.roster.heading': '当日预约名单',
@@ -151,8 +163,10 @@ export const mailMessages = defineMessages({
     'notification.kind.cancelled': '取消通知',
     'notification.kind.moved': '改期通知',
     'notification.kind.office_closed': '闭馆通知',
+    'notification.kind.office_reopened': '恢复办公通知',
     'notification.kind.no_show': '未到场通知',
     'notification.kind.ceremony': '仪式通知',
+    'notification.kind.ceremony_changed': '仪式变更通知',
     'notification.kind.ceremony_reminder': '仪式提醒',
     'notification.kind.roster': '每日名单',
     'notification.kind.peak_days': '热门日提醒',
@@ -174,6 +188,8 @@ export const mailMessages = defineMessages({
     'mail.label.ceremony': 'Group ceremony',
     'mail.label.ceremony_time': 'Ceremony time',
     'mail.label.hall': 'Ceremony hall',
+    'mail.label.previous_ceremony_time': 'Was at',
+    'mail.label.previous_hall': 'Was in',
     'mail.label.offer_expires': 'Confirm by',
     'mail.label.office_message': 'From the office',
     'mail.manage': 'Manage your booking (move or cancel)',
@@ -215,6 +231,11 @@ export const mailMessages = defineMessages({
     'mail.closed.lead':
       'We are sorry: {office} is closed on {date}, so your appointment that day cannot take place. Please move it to another day; your booking is kept until you do.',
 
+    'mail.reopened.subject': '{office} is open on {date} after all: your booking stands',
+    'mail.reopened.heading': 'The office is open on your day',
+    'mail.reopened.lead':
+      'Good news: {office} is open on {date} after all, so the closure notice no longer applies. Your booking stands: please come at the time booked.',
+
     'mail.no_show.subject': 'Missed appointment: {date} {time}',
     'mail.no_show.heading': 'You missed your appointment',
     'mail.no_show.lead':
@@ -252,6 +273,12 @@ export const mailMessages = defineMessages({
     'mail.ceremony.reminder.heading': 'Your group ceremony',
     'mail.ceremony.reminder.lead':
       'Remember the group certificate ceremony “{title}” on {date} at {time} in {hall}. Please complete your registration at your booked time first.',
+    'mail.ceremony.changed.subject': 'Ceremony changed: {title} · {date} {time}',
+    'mail.ceremony.changed.heading': 'Your group ceremony has changed',
+    'mail.ceremony.changed.lead':
+      'The time or place of the group ceremony “{title}” has changed: it is now on {date} at {time} in {hall}. Please go by the new arrangement.',
+    'mail.ceremony.changed.keep':
+      'Your registration appointment is not affected: please still complete your registration at your booked time first.',
 
     'mail.roster.subject': 'Roster for {date} · {office} ({count} couples)',
     'mail.roster.heading': 'The day’s roster',
@@ -317,8 +344,10 @@ export const mailMessages = defineMessages({
     'notification.kind.cancelled': 'Cancellation',
     'notification.kind.moved': 'Move',
     'notification.kind.office_closed': 'Closure',
+    'notification.kind.office_reopened': 'Open again',
     'notification.kind.no_show': 'Missed appointment',
     'notification.kind.ceremony': 'Ceremony',
+    'notification.kind.ceremony_changed': 'Ceremony change',
     'notification.kind.ceremony_reminder': 'Ceremony reminder',
     'notification.kind.roster': 'Daily roster',
     'notification.kind.peak_days': 'Peak days',

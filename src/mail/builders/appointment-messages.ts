@@ -231,6 +231,21 @@ export function officeClosedMessage(
   return built(view);
 }
 
+/** The closed day is open again: the booking stands, so the documents to bring are listed again. */
+export function officeReopenedMessage(ctx: AppointmentMailContext, date: string): BuiltMessage {
+  const locale = ctx.appointment.language;
+  const t = tr(locale);
+  const f = facts(ctx, locale);
+  const params = { date: formatDay(date, locale), office: f.office };
+  const view: NoticeView = {
+    ...appointmentNoticeBase({ ...ctx, dayMessage: undefined }, locale),
+    subject: t('mail.reopened.subject', params),
+    heading: t('mail.reopened.heading'),
+    paragraphs: [t('mail.reopened.lead', params)],
+  };
+  return built(view);
+}
+
 export function noShowMessage(
   ctx: AppointmentMailContext,
   policy: { maxNoShows: number; withinDays: number; blockDays: number },

@@ -1,5 +1,5 @@
 // Messages to a couple about a group certificate ceremony: seat, waiting list, a freed seat
-// offered until a deadline, leaving, cancellation, and the reminder. The ceremony's facts
+// offered until a deadline, leaving, cancellation, a change of time or hall, and the reminder. The ceremony's facts
 // come with the event (CeremonyInfo), so no ceremony model is read here.
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import type { Locale } from '../../i18n/locales.ts';
@@ -107,6 +107,39 @@ export function ceremonyNoticeMessage(
       };
       break;
   }
+  return { template: 'notice', subject: view.subject, locals: { view } };
+}
+
+/**
+ * The coordinator changed the ceremony's date, start or hall: the new arrangement, with what
+ * it was before (the old hall only when the hall changed).
+ */
+export function ceremonyChangedMessage(
+  ctx: AppointmentMailContext,
+  ceremony: MailCeremony,
+  previous: { date: string; start: string; hallName?: Bilingual },
+): BuiltMessage {
+  const locale = ctx.appointment.language;
+  const p = ceremonyParams(ceremony, locale);
+  const t = (key: string) => translate(locale, key, p);
+  const base = withCeremony(ctx, ceremony, locale);
+  const [title, time, hall, ...rest] = base.details;
+  const was = [
+    {
+      label: t('mail.label.previous_ceremony_time'),
+      value: `${formatDay(previous.date, locale)} ${previous.start}`,
+    },
+    ...(previous.hallName
+      ? [{ label: t('mail.label.previous_hall'), value: pick(previous.hallName, locale) }]
+      : []),
+  ];
+  const view: NoticeView = {
+    ...base,
+    subject: t('mail.ceremony.changed.subject'),
+    heading: t('mail.ceremony.changed.heading'),
+    paragraphs: [t('mail.ceremony.changed.lead'), t('mail.ceremony.changed.keep')],
+    details: [title!, time!, was[0]!, hall!, ...was.slice(1), ...rest],
+  };
   return { template: 'notice', subject: view.subject, locals: { view } };
 }
 

@@ -5,7 +5,11 @@ import { isLocalDate, isLocalTime, wallTimeExists, zonedInstant } from '../../do
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
 import { CeremonyModel, type CeremonyStatus } from '../../models/ceremony.model.ts';
-import { ACTIVE_SEAT_STATES, CeremonySeatModel } from '../../models/ceremony-seat.model.ts';
+import {
+  ACTIVE_SEAT_STATES,
+  CeremonySeatModel,
+  HOLDING_SEAT_STATES,
+} from '../../models/ceremony-seat.model.ts';
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import { appointmentFacts, type CeremonyContext, ceremonyFacts } from './ceremony-context.ts';
@@ -134,8 +138,33 @@ export function createCeremonyAdmin(ctx: CeremonyContext, participation: Partici
         });
       throw new AppError('conflict', 'ceremony.error.not_editable');
     }
+    // Told before seats are filled: a seat offered now is offered with the new values already.
+    await tellOfChange(c, updated);
     await participation.fillSeats(updated._id);
     return loadCeremony(updated._id);
+  }
+
+  /** A change of date, start or hall goes to every couple seated or offered a seat; nothing else does. */
+  async function tellOfChange(before: CeremonyRecord, after: CeremonyRecord): Promise<void> {
+    const hallChanged = before.hall.zh !== after.hall.zh || (before.hall.en ?? '') !== (after.hall.en ?? '');
+    if (before.date === after.date && before.start === after.start && !hallChanged) return;
+    const holders = await CeremonySeatModel.find(
+      { ceremony: after._id, state: { $in: HOLDING_SEAT_STATES } },
+      { appointment: 1 },
+    ).lean();
+    const was = ceremonyInfo(before);
+    events.emit({
+      type: 'ceremony.changed',
+      ceremonyId: after._id.toString(),
+      appointmentIds: holders.map((s) => s.appointment.toString()),
+      ceremony: ceremonyInfo(after),
+      previous: {
+        date: before.date,
+        start: before.start,
+        ...(hallChanged ? { hallName: was.hallName } : {}),
+      },
+      changedAt: clock(),
+    });
   }
 
   async function assertCouplesStillFit(

@@ -9,9 +9,11 @@ import {
   movedMessage,
   noShowMessage,
   officeClosedMessage,
+  officeReopenedMessage,
   reminderMessage,
 } from '../../mail/builders/appointment-messages.ts';
 import {
+  ceremonyChangedMessage,
   ceremonyNoticeMessage,
   ceremonyReminderMessage,
   type MailCeremony,
@@ -112,12 +114,21 @@ export function createAppointmentComposer(deps: ComposeDeps) {
       case 'office_closed':
         if (!ACTIVE.has(a.status)) return `appointment ${a.status}`;
         return a.date === spec.date && a.closure?.date === spec.date ? null : 'no longer closed';
+      case 'office_reopened':
+        if (!ACTIVE.has(a.status)) return `appointment ${a.status}`;
+        if (a.date !== spec.date) return 'moved to another day';
+        // Closed again since: the couple has (or will have) the new closure notice instead.
+        if (a.closure?.date === spec.date) return 'closed again';
+        return a.endsAt <= now ? 'appointment over' : null;
       case 'no_show':
         if (a.status !== 'no_show') return `appointment ${a.status}`;
         return now.getTime() - a.endsAt.getTime() > NO_SHOW_NOTICE_MAX_AGE_MS ? 'too old' : null;
       case 'ceremony':
         if (a.status === 'cancelled') return 'appointment cancelled';
         if (spec.change.type === 'offer' && new Date(spec.change.expiresAt) <= now) return 'offer expired';
+        return new Date(spec.ceremony.startsAt) <= now ? 'ceremony over' : null;
+      case 'ceremony_changed':
+        if (a.status === 'cancelled') return 'appointment cancelled';
         return new Date(spec.ceremony.startsAt) <= now ? 'ceremony over' : null;
       case 'ceremony_reminder':
         if (!ACTIVE.has(a.status)) return `appointment ${a.status}`;
@@ -143,6 +154,8 @@ export function createAppointmentComposer(deps: ComposeDeps) {
         return movedMessage(ctx, spec.from, spec.by);
       case 'office_closed':
         return officeClosedMessage(ctx, spec.date, a.closure?.message);
+      case 'office_reopened':
+        return officeReopenedMessage(ctx, spec.date);
       case 'no_show':
         return noShowMessage(ctx, office.noShowPolicy);
       case 'ceremony':
@@ -153,6 +166,8 @@ export function createAppointmentComposer(deps: ComposeDeps) {
             ? { type: 'offer', expiresAt: new Date(spec.change.expiresAt) }
             : spec.change,
         );
+      case 'ceremony_changed':
+        return ceremonyChangedMessage(ctx, ceremonyOf(spec.ceremony), spec.previous);
       case 'ceremony_reminder':
         return ceremonyReminderMessage(ctx, ceremonyOf(spec.ceremony));
     }

@@ -39,7 +39,9 @@ export type NotificationSpec =
       /** The how-many-th move of this booking: moving back and forth writes each time. */
       move: number;
     }
-  | { kind: 'office_closed'; appointmentId: string; date: string }
+  | { kind: 'office_closed'; appointmentId: string; date: string; closedAt?: string }
+  /** The closed day is open again (`reopenedAt`, ISO: a day closed and reopened twice is told twice). */
+  | { kind: 'office_reopened'; appointmentId: string; date: string; reopenedAt: string }
   | { kind: 'no_show'; appointmentId: string }
   | {
       kind: 'ceremony';
@@ -49,6 +51,16 @@ export type NotificationSpec =
       change: CeremonyChangeSpec;
       /** Tells apart two changes of one kind (seated, left, seated again). */
       occurrence: string;
+    }
+  | {
+      kind: 'ceremony_changed';
+      appointmentId: string;
+      ceremonyId: string;
+      /** The new date, start and hall. */
+      ceremony: CeremonyFacts;
+      previous: { date: string; start: string; hallName?: { zh: string; en: string } };
+      /** When the coordinator made the change (ISO): two changes are two notices. */
+      changedAt: string;
     }
   | { kind: 'ceremony_reminder'; appointmentId: string; ceremonyId: string; ceremony: CeremonyFacts }
   | { kind: 'roster'; officeId: string; date: string; staffId: string }
@@ -69,11 +81,16 @@ export function notificationKey(spec: NotificationSpec): string {
     case 'moved':
       return `moved:${spec.appointmentId}:${spec.move}`;
     case 'office_closed':
-      return `office_closed:${spec.appointmentId}:${spec.date}`;
+      // With the closing moment: a day closed, reopened and closed again is told twice.
+      return `office_closed:${spec.appointmentId}:${spec.date}${spec.closedAt ? `:${spec.closedAt}` : ''}`;
+    case 'office_reopened':
+      return `office_reopened:${spec.appointmentId}:${spec.date}:${spec.reopenedAt}`;
     case 'no_show':
       return `no_show:${spec.appointmentId}`;
     case 'ceremony':
       return `ceremony:${spec.appointmentId}:${spec.ceremonyId}:${spec.change.type}:${spec.occurrence}`;
+    case 'ceremony_changed':
+      return `ceremony_changed:${spec.appointmentId}:${spec.ceremonyId}:${spec.ceremony.startsAt}:${spec.changedAt}`;
     case 'ceremony_reminder':
       return `ceremony_reminder:${spec.appointmentId}:${spec.ceremonyId}:${spec.ceremony.startsAt}`;
     case 'roster':
