@@ -20,14 +20,16 @@ rm -rf coverage test-artifacts/screenshots
 export NODE_V8_COVERAGE="$PWD/coverage/tmp"
 status=0
 failed=()
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
 for level in unit engine integration http browser; do
   if compgen -G "test/$level/*.test.ts" >/dev/null || compgen -G "test/$level/**/*.test.ts" >/dev/null; then
     step "$level tests (TZ=$TZ)"
-    npx mocha "test/$level/**/*.test.ts" || { status=1; failed+=("$level"); }
+    npx mocha "test/$level/**/*.test.ts" | tee -a "$results" || { status=1; failed+=("$level"); }
   fi
 done
 step "unit tests again (TZ=UTC)"
-TZ=UTC npx mocha 'test/unit/**/*.test.ts' || { status=1; failed+=("unit (UTC)"); }
+TZ=UTC npx mocha 'test/unit/**/*.test.ts' | tee -a "$results" || { status=1; failed+=("unit (UTC)"); }
 unset NODE_V8_COVERAGE
 
 step "coverage (lines >= ${COVERAGE_LINES:-85}%)"
@@ -36,5 +38,8 @@ npx c8 report --temp-directory coverage/tmp --reporter text-summary --reporter h
   --check-coverage --lines "${COVERAGE_LINES:-85}" || { status=1; failed+=("coverage"); }
 
 step "done"
+# One closing line for the whole run, in the plain form CI reads: "tests: N passed, N failed".
+count() { grep -Eo "^ +[0-9]+ $1" "$results" | awk '{ n += $1 } END { print n + 0 }'; }
 if ((status)); then echo "FAILED: ${failed[*]}"; else echo "all gates passed"; fi
+echo "tests: $(count passing) passed, $(count failing) failed"
 exit $status
