@@ -3,6 +3,7 @@ import { defineMessages } from '../area.ts';
 export const commonMessages = defineMessages({
   'zh-CN': {
     'app.name': '婚姻登记预约',
+    'app.brand': '婚姻登记预约',
     'app.tagline': '选好日子，安心登记',
     'nav.home': '首页',
     'nav.offices': '登记处',
@@ -60,10 +61,11 @@ export const commonMessages = defineMessages({
   },
   en: {
     'app.name': 'Marriage Registration Appointments',
+    'app.brand': 'Marriage Registry',
     'app.tagline': 'Pick your day, register with ease',
     'nav.home': 'Home',
     'nav.offices': 'Offices',
-    'nav.manage': 'Find / manage a booking',
+    'nav.manage': 'My booking',
     'nav.staff': 'Staff',
     'lang.switch': '中文',
     'lang.switch.label': 'Switch language',
