@@ -70,7 +70,8 @@ export async function startJobRunner(
   const role: JobRunnerHandle['role'] =
     opts.role === 'worker' ? 'worker' : configured === 'worker' ? 'web' : 'inline';
   const processes = role !== 'web';
-  const settings = jobSettings(opts.settings);
+  // REMINDERS (config) sets the reminder offsets; settings passed here (tests, benchmarks) win.
+  const settings = jobSettings({ reminders: container.config.reminders, ...opts.settings });
   const logger = container.logger.child({ component: 'jobs', role });
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1)

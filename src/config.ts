@@ -36,6 +36,17 @@ const schema = z.object({
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  REMINDERS: z
+    .string()
+    .regex(
+      /^[a-z0-9_]+:(\d{1,2}@([01]\d|2[0-3]):[0-5]\d|\d{1,5}m)(,[a-z0-9_]+:(\d{1,2}@([01]\d|2[0-3]):[0-5]\d|\d{1,5}m))*$/,
+      'a comma-separated list of NAME:DAYS@HH:mm (a clock time some days before) or NAME:MINUTESm (minutes before), e.g. day_before:1@18:00,same_day:0@07:30',
+    )
+    .default('day_before:1@18:00,same_day:0@07:30')
+    .superRefine((spec, ctx) => {
+      const problem = reminderProblem(spec);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   SCHEDULE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 
@@ -59,6 +70,35 @@ export interface Config {
   logLevel: string;
   shutdownTimeoutMs: number;
   scheduleCacheMs: number;
+  /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
+  reminders: ReminderRule[];
+}
+
+export type ReminderRule =
+  | { id: string; daysBefore: number; at: string }
+  | { id: string; minutesBefore: number };
+
+function parseReminders(spec: string): ReminderRule[] {
+  return spec.split(',').map((rule) => {
+    const colon = rule.indexOf(':');
+    const id = rule.slice(0, colon);
+    const when = rule.slice(colon + 1);
+    if (when.endsWith('m')) return { id, minutesBefore: Number(when.slice(0, -1)) };
+    const [days, at] = when.split('@') as [string, string];
+    return { id, daysBefore: Number(days), at };
+  });
+}
+
+/** Why a reminder list cannot be used, or undefined: names must differ, times stay within reach. */
+function reminderProblem(spec: string): string | undefined {
+  const rules = parseReminders(spec);
+  if (new Set(rules.map((r) => r.id)).size !== rules.length) return 'each reminder needs its own name';
+  for (const r of rules) {
+    if ('daysBefore' in r && r.daysBefore > 14) return `${r.id}: at most 14 days before`;
+    if ('minutesBefore' in r && (r.minutesBefore < 5 || r.minutesBefore > 20_160))
+      return `${r.id}: between 5 and 20160 minutes before`;
+  }
+  return undefined;
 }
 
 export class ConfigError extends Error {}
@@ -93,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
+    reminders: parseReminders(e.REMINDERS),
   });
 }

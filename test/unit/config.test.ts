@@ -52,4 +52,18 @@ describe('config', () => {
   it('treats empty variables as unset', () => {
     assert.equal(loadConfig({ MONGODB_URI: '', PORT: '' }).port, 3000);
   });
+
+  it('reads reminder offsets and refuses unusable ones', () => {
+    assert.deepEqual(loadConfig({}).reminders, [
+      { id: 'day_before', daysBefore: 1, at: '18:00' },
+      { id: 'same_day', daysBefore: 0, at: '07:30' },
+    ]);
+    assert.deepEqual(loadConfig({ REMINDERS: 'two_days:2@09:00,soon:120m' }).reminders, [
+      { id: 'two_days', daysBefore: 2, at: '09:00' },
+      { id: 'soon', minutesBefore: 120 },
+    ]);
+    for (const bad of ['tomorrow', 'a:1@25:00', 'a:1@09:00,a:0@07:30', 'far:20@09:00', 'now:1m']) {
+      assert.throws(() => loadConfig({ REMINDERS: bad }), /REMINDERS/, bad);
+    }
+  });
 });
