@@ -22,6 +22,8 @@ export interface StaffUser {
   passwordSetTokenHash?: string;
   passwordSetExpiresAt?: Date;
   lastLoginAt?: Date;
+  /** The language of the console at the last sign-in: staff mails (roster, peak days) use it. */
+  language?: 'zh-CN' | 'en';
   createdBy?: string;
   createdAt: Date;
   updatedAt: Date;
@@ -40,6 +42,7 @@ const staffUserSchema = new Schema<StaffUser>(
     passwordSetTokenHash: String,
     passwordSetExpiresAt: Date,
     lastLoginAt: Date,
+    language: { type: String, enum: ['zh-CN', 'en'] },
     createdBy: String,
   },
   { timestamps: true },

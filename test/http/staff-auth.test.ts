@@ -116,6 +116,19 @@ describe('staff sign-in', () => {
     assert.equal(after?.lockedUntil, undefined);
   });
 
+  it('remembers the console language at sign-in, for the staff mails', async () => {
+    const b = browser(t.app);
+    const csrf = await b.csrfFrom('/staff/login?lang=en');
+    const res = await b.post('/staff/login', {
+      _csrf: csrf,
+      email: 'registrar-a@example.com',
+      password: PASSWORD,
+    });
+    assert.equal(res.res.status, 303);
+    const stored = await StaffUserModel.findOne({ email: 'registrar-a@example.com' }).lean();
+    assert.equal(stored?.language, 'en');
+  });
+
   it('locks an unknown e-mail exactly as an account, so a lock reveals nothing', async () => {
     const b = browser(t.app);
     const csrf = await b.csrfFrom('/staff/login');

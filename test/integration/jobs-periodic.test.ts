@@ -108,6 +108,17 @@ describe('jobs: periodic work and notices of change', () => {
     assert.match(text, new RegExp(`/staff/offices/${officeId}/roster\\?date=${DAY}`));
   });
 
+  it('sends a member of staff the roster in the language of their last sign-in', async () => {
+    await createUser('english@example.com', 'registrar', [officeId], { language: 'en' });
+    await book(world, officeId, '09:00');
+    await confirmed(1);
+    world.clock.set('2031-06-10T23:05:00.000Z');
+    assert.equal(await sendDailyRosters(world.runner.context), 1);
+    const [mail] = keyed('roster:');
+    assert.match(mail!.subject ?? '', /Jinjiang|Wed 11 Jun 2031/);
+    assert.doesNotMatch(mail!.subject ?? '', /预约名单/);
+  });
+
   it('sends administrators the peak days ahead once a month, planned ones marked', async () => {
     await OfficeWithCustomDay(officeId);
     await createUser('admin@example.com', 'admin', []);

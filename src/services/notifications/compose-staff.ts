@@ -62,12 +62,13 @@ export function createStaffComposer(deps: { clock: Clock; baseUrl: string }) {
     if (!office) return { skip: 'office not found' };
     const lines = await rosterLines(office._id, spec.date);
     if (lines.length === 0) return { skip: 'no appointments' };
+    const locale = member.language ?? 'zh-CN';
     return {
       to: member.email,
-      locale: 'zh-CN',
+      locale,
       officeId: office._id.toString(),
       message: rosterMessage({
-        locale: 'zh-CN',
+        locale,
         office,
         date: spec.date,
         lines,
@@ -113,10 +114,11 @@ export function createStaffComposer(deps: { clock: Clock; baseUrl: string }) {
     if (!member) return { skip: 'not an active administrator' };
     const offices = await peakDigest(member);
     if (offices.length === 0) return { skip: 'no peak days ahead' };
+    const locale = member.language ?? 'zh-CN';
     return {
       to: member.email,
-      locale: 'zh-CN',
-      message: peakDaysMessage({ locale: 'zh-CN', months: PEAK_DIGEST_MONTHS, offices }),
+      locale,
+      message: peakDaysMessage({ locale, months: PEAK_DIGEST_MONTHS, offices }),
     };
   }
 

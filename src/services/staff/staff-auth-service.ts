@@ -57,7 +57,11 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
    * Checks an e-mail and password. Unknown e-mails, inactive accounts and wrong passwords all
    * answer the same; a locked account says for how long. The fifth failure in a row locks.
    */
-  async function login(emailInput: string, password: string): Promise<StaffPrincipal> {
+  async function login(
+    emailInput: string,
+    password: string,
+    language?: 'zh-CN' | 'en',
+  ): Promise<StaffPrincipal> {
     const email = emailInput.trim().toLowerCase();
     const user = await StaffUserModel.findOne({ email }).lean<StaffUserRecord>();
     const now = clock();
@@ -76,7 +80,10 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
     }
     await StaffUserModel.updateOne(
       { _id: user._id },
-      { $set: { failedLogins: 0, lastLoginAt: now }, $unset: { lockedUntil: 1 } },
+      {
+        $set: { failedLogins: 0, lastLoginAt: now, ...(language ? { language } : {}) },
+        $unset: { lockedUntil: 1 },
+      },
     );
     return principalOf(user);
   }

@@ -64,7 +64,7 @@ export function authRoutes(container: Container): Router {
     }
     let principal: Awaited<ReturnType<typeof auth.login>>;
     try {
-      principal = await auth.login(parsed.data.email, parsed.data.password);
+      principal = await auth.login(parsed.data.email, parsed.data.password, req.locale);
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'unauthorized' && err.code !== 'rate_limited'))
         throw err;
