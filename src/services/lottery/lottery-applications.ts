@@ -20,6 +20,7 @@ import {
   type ApplicationRecord,
   isDuplicate,
   type LotteryDeps,
+  lapsedEvent,
   loadDraw,
   loadPlan,
   localText,
@@ -299,15 +300,7 @@ export function createLotteryApplications(
     ).lean<ApplicationRecord>();
     if (!updated) throw new AppError('conflict', 'lottery.cannot_decline');
     await deps.cancelAppointment(application.appointment, 'lottery_declined');
-    events.emit({
-      type: 'lottery.lapsed',
-      applicationId: application._id.toString(),
-      ...(application.appointment ? { appointmentId: application.appointment.toString() } : {}),
-      officeId: application.office.toString(),
-      date: application.date,
-      start: application.start ?? '',
-      reason: 'declined',
-    });
+    events.emit(lapsedEvent(application, 'declined'));
     const office = await schedule.getOffice(application.office.toString());
     await deps.fillDrawnDay(office, application.date);
     return updated;

@@ -8,7 +8,7 @@ import { type LotteryDraw, LotteryDrawModel } from '../../models/lottery-draw.mo
 import type { LotteryReserve } from '../../models/lottery-reserve.model.ts';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { Clock, RandomBytes } from '../clock.ts';
-import type { EventBus } from '../events.ts';
+import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
 
 export interface LotteryDeps {
@@ -80,4 +80,20 @@ export async function inPool<T>(items: T[], limit: number, work: (item: T) => Pr
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** The event that tells a couple its drawn place is gone (declined, or not confirmed in time). */
+export function lapsedEvent(
+  application: ApplicationRecord,
+  reason: 'unconfirmed' | 'declined',
+): Extract<DomainEvent, { type: 'lottery.lapsed' }> {
+  return {
+    type: 'lottery.lapsed',
+    applicationId: application._id.toString(),
+    ...(application.appointment ? { appointmentId: application.appointment.toString() } : {}),
+    officeId: application.office.toString(),
+    date: application.date,
+    start: application.start ?? '',
+    reason,
+  };
 }

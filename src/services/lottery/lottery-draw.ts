@@ -21,6 +21,7 @@ import {
   type DrawRecord,
   inPool,
   type LotteryDeps,
+  lapsedEvent,
   loadPlan,
   lotteryOf,
 } from './lottery-context.ts';
@@ -439,15 +440,7 @@ export function createLotteryDraws(deps: LotteryDeps & { cache: DrawCache }) {
       if (res.modifiedCount !== 1) continue;
       lapsed += 1;
       await cancelAppointment(application.appointment, 'lottery_unconfirmed');
-      events.emit({
-        type: 'lottery.lapsed',
-        applicationId: application._id.toString(),
-        ...(application.appointment ? { appointmentId: application.appointment.toString() } : {}),
-        officeId: application.office.toString(),
-        date: application.date,
-        start: application.start ?? '',
-        reason: 'unconfirmed',
-      });
+      events.emit(lapsedEvent(application, 'unconfirmed'));
     }
     const offered = await fillDrawnDays(now);
     return { lapsed, offered };
