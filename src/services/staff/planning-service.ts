@@ -75,6 +75,18 @@ const PLAN_FIELDS = [
 
 const MAX_IMPORT_LINES = 400;
 
+/** The days whose capacity a change moves, with their totals: what is previewed and what is saved. */
+function officeWide(days: DayCapacityPreview[]): OfficeWidePreview {
+  const changed = days.filter((d) => d.preview.slots.some((s) => s.delta !== 0));
+  return {
+    days: changed,
+    fingerprint: fingerprintOf(changed),
+    totalBefore: changed.reduce((n, d) => n + d.preview.totalBefore, 0),
+    totalAfter: changed.reduce((n, d) => n + d.preview.totalAfter, 0),
+    overbookedSlots: changed.reduce((n, d) => n + d.preview.overbookedSlots, 0),
+  };
+}
+
 export function createPlanningService(deps: {
   clock: Clock;
   events: EventBus;
@@ -228,14 +240,7 @@ export function createPlanningService(deps: {
     const dates = await affectedDays(office, windows);
     const days: DayCapacityPreview[] = [];
     for (const date of dates) days.push(await capacity.previewDay(office, date, overrides));
-    const changed = days.filter((d) => d.preview.slots.some((s) => s.delta !== 0));
-    return {
-      days: changed,
-      fingerprint: fingerprintOf(changed),
-      totalBefore: changed.reduce((n, d) => n + d.preview.totalBefore, 0),
-      totalAfter: changed.reduce((n, d) => n + d.preview.totalAfter, 0),
-      overbookedSlots: changed.reduce((n, d) => n + d.preview.overbookedSlots, 0),
-    };
+    return officeWide(days);
   }
 
   /** Brings every affected day's counters to the office's stored template and windows. */
@@ -246,16 +251,10 @@ export function createPlanningService(deps: {
     const windows = await officeWindows(office._id);
     const days: DayCapacityPreview[] = [];
     for (const date of await affectedDays(office, windows)) days.push(await capacity.syncDay(office, date));
-    const changed = days.filter((d) => d.preview.slots.some((s) => s.delta !== 0));
-    for (const d of changed)
+    const result = officeWide(days);
+    for (const d of result.days)
       events.emit({ type: 'capacity.changed', officeId: officeId.toString(), date: d.date });
-    return {
-      days: changed,
-      fingerprint: fingerprintOf(changed),
-      totalBefore: changed.reduce((n, d) => n + d.preview.totalBefore, 0),
-      totalAfter: changed.reduce((n, d) => n + d.preview.totalAfter, 0),
-      overbookedSlots: changed.reduce((n, d) => n + d.preview.overbookedSlots, 0),
-    };
+    return result;
   }
 
   function checkTemplate(template: WeekdayTemplate[], openWindows: number): void {
