@@ -66,6 +66,24 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: config.cookieSecure,
     }),
   );
+  const addressLimit = perAddressLimit(config.rateLimitPerMinute);
+  const isApi = (extra: { path: string }) => extra.path === '/api/v1';
+  const extras = deps.extraRouters ?? [];
+  // The JSON API comes first, with only what it uses: no page helpers, no visitor cookie and
+  // no CSRF (it takes no cookie as a credential), so a rush of bookings pays for nothing else.
+  // Its errors, 404 included, are answered as JSON by the error handler below.
+  app.use(
+    '/api/v1',
+    cookieParser(secret),
+    localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
+    addressLimit,
+    express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }),
+    express.json({ limit: '100kb' }),
+    bodyHygiene(),
+    apiRouter(services, config),
+    ...extras.filter(isApi).map((extra) => extra.router),
+    notFoundHandler,
+  );
   app.use(
     '/public',
     express.static(path.join(root, 'public'), { maxAge: config.env === 'production' ? '7d' : 0 }),
@@ -76,18 +94,17 @@ export function createApp(deps: AppDeps): Express {
   app.use((_req, res, next) => installRenderPage(res, next));
   app.use(localeMiddleware({ secureCookies: config.cookieSecure }));
   app.use(viewHelpers(config));
-  app.use(perAddressLimit(config.rateLimitPerMinute));
+  app.use(addressLimit);
   app.use(express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
   app.use(bodyHygiene());
   app.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
   app.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
 
-  app.use('/api/v1', apiRouter(services, config));
   app.use(publicRouter(services));
   app.use(bookingRouter(services, config));
   app.use(manageRouter(services, config));
-  for (const extra of deps.extraRouters ?? []) app.use(extra.path, extra.router);
+  for (const extra of extras.filter((e) => !isApi(e))) app.use(extra.path, extra.router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

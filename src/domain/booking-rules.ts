@@ -36,8 +36,29 @@ export function bookingWindow(
   now: Date,
   planOpensAt?: Date,
 ): BookingWindowState {
-  const opensAt = bookingOpensAt(date, zone, rules, planOpensAt);
-  const closesAt = bookingClosesAt(date, zone, rules);
+  return windowState(bookingWindowBounds(date, zone, rules, planOpensAt), now);
+}
+
+export interface BookingWindowBounds {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** The two instants of a day's booking window, which do not depend on the time of asking. */
+export function bookingWindowBounds(
+  date: LocalDate,
+  zone: string,
+  rules: BookingRules,
+  planOpensAt?: Date,
+): BookingWindowBounds {
+  return {
+    opensAt: bookingOpensAt(date, zone, rules, planOpensAt),
+    closesAt: bookingClosesAt(date, zone, rules),
+  };
+}
+
+/** Where `now` stands in a booking window. */
+export function windowState({ opensAt, closesAt }: BookingWindowBounds, now: Date): BookingWindowState {
   // The cutoff is checked first so a plan that opens after its own cutoff reads as closed,
   // never as "opens soon".
   if (now.getTime() >= closesAt.getTime()) return { state: 'closed', closedAt: closesAt };

@@ -15,8 +15,15 @@ function calendarDate(date: string): DateTime | null {
   return parsed.isValid ? parsed : null;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real 'yyyy-MM-dd' calendar date (no 2023-02-29, no 2024-13-01). Plain arithmetic: it runs on every booking. */
 export function isLocalDate(value: string): boolean {
-  return calendarDate(value) !== null;
+  const match = LOCAL_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 export function isLocalTime(value: string): boolean {

@@ -2,7 +2,12 @@
 // and keeps the slot counters that booking takes places from.
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
-import { type BookingWindowState, bookingWindow } from '../domain/booking-rules.ts';
+import {
+  type BookingWindowBounds,
+  type BookingWindowState,
+  bookingWindowBounds,
+  windowState,
+} from '../domain/booking-rules.ts';
 import { planDay } from '../domain/day-schedule.ts';
 import { type DayStatus, dayStatus } from '../domain/day-status.ts';
 import { type LotteryPhase, lotteryPhase } from '../domain/lottery.ts';
@@ -171,14 +176,27 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     return new Map(slots.map((s) => [s.start, s]));
   }
 
+  // A day's window bounds follow from the office and the plan alone. Both are cached objects
+  // that are replaced, never changed, so their identity keys the bounds.
+  const boundsOf = new WeakMap<OfficeRecord, WeakMap<DaySchedule, BookingWindowBounds>>();
+
   function windowFor(office: OfficeRecord, schedule: DaySchedule, now: Date): BookingWindowState {
-    return bookingWindow(
-      schedule.date,
-      office.timezone,
-      office.bookingRules,
-      now,
-      schedule.plan?.bookingOpensAt,
-    );
+    let perDay = boundsOf.get(office);
+    if (!perDay) {
+      perDay = new WeakMap();
+      boundsOf.set(office, perDay);
+    }
+    let bounds = perDay.get(schedule);
+    if (!bounds) {
+      bounds = bookingWindowBounds(
+        schedule.date,
+        office.timezone,
+        office.bookingRules,
+        schedule.plan?.bookingOpensAt,
+      );
+      perDay.set(schedule, bounds);
+    }
+    return windowState(bounds, now);
   }
 
   async function availability(office: OfficeRecord, from: string, to: string): Promise<DayAvailability[]> {

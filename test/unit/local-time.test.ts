@@ -21,6 +21,12 @@ describe('local-time', () => {
     assert.equal(isLocalDate('2024-13-01'), false);
     assert.equal(isLocalDate('2024-1-01'), false);
     assert.equal(isLocalDate('2024-01-01T00:00'), false);
+    assert.equal(isLocalDate('2000-02-29'), true, 'divisible by 400: leap');
+    assert.equal(isLocalDate('1900-02-29'), false, 'divisible by 100 only: common');
+    assert.equal(isLocalDate('2024-04-31'), false);
+    assert.equal(isLocalDate('2024-12-31'), true);
+    assert.equal(isLocalDate('2024-00-10'), false);
+    assert.equal(isLocalDate('2024-05-00'), false);
   });
 
   it('accepts only HH:mm times of day', () => {

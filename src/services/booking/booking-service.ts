@@ -10,9 +10,10 @@ import type { Locale } from '../../i18n/locales.ts';
 import {
   ACTIVE_STATUSES,
   type Appointment,
-  type AppointmentDoc,
   AppointmentModel,
   type AppointmentStatus,
+  type NewAppointment,
+  newAppointmentDocument,
   type Partner,
 } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
@@ -20,6 +21,7 @@ import type { Clock, RandomBytes } from '../clock.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
+import { createBookingWrites } from './booking-writes.ts';
 import { checkPartners, type PartnerInput } from './check-partners.ts';
 import { hashManageToken, looksLikeManageToken, newManageToken } from './manage-token.ts';
 import { forcePlace, releasePlace, takePlace, takeReservedPlace } from './slot-counter.ts';
@@ -74,6 +76,7 @@ const isDuplicate = (err: unknown, index?: string): boolean => {
 
 export function createBookingService(deps: BookingServiceDeps) {
   const { clock, random, secret, events, schedule } = deps;
+  const writes = createBookingWrites();
 
   function assertWindow(
     office: OfficeRecord,
@@ -105,14 +108,10 @@ export function createBookingService(deps: BookingServiceDeps) {
   async function assertNoShowPolicy(office: OfficeRecord, partners: Partner[]) {
     const now = clock();
     const since = new Date(now.getTime() - office.noShowPolicy.withinDays * 86_400_000);
-    const fingerprints = partners.map((p) => p.idFingerprint);
-    // Asked on every booking, answered empty almost always: a plain driver query.
-    const noShows = (await AppointmentModel.collection
-      .find(
-        { 'partners.idFingerprint': { $in: fingerprints }, status: 'no_show', noShowAt: { $gte: since } },
-        { projection: { noShowAt: 1, 'partners.idFingerprint': 1 } },
-      )
-      .toArray()) as unknown as Pick<AppointmentRecord, 'noShowAt' | 'partners'>[];
+    const noShows = await writes.noShowsOf(
+      partners.map((p) => p.idFingerprint),
+      since,
+    );
     if (noShows.length === 0) return;
     for (const [i, p] of partners.entries()) {
       const mine = noShows.filter((n) => n.partners.some((q) => q.idFingerprint === p.idFingerprint));
@@ -133,22 +132,12 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   /** Records both partners as holding an active booking; undoes itself if either already holds one. */
   async function holdPersons(appointmentId: Types.ObjectId, partners: Partner[]): Promise<void> {
-    // Fast path, one round trip: both holds at once. On any conflict undo ours and take the
-    // careful path, which also clears holds left behind by interrupted requests.
-    const createdAt = clock();
-    try {
-      await PersonHoldModel.collection.insertMany(
-        partners.map((p) => ({ _id: p.idFingerprint, appointment: appointmentId, createdAt })) as never[],
-        { ordered: false },
-      );
-      return;
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      await PersonHoldModel.deleteMany({
-        _id: { $in: partners.map((p) => p.idFingerprint) },
-        appointment: appointmentId,
-      } as never);
-    }
+    // Fast path: both holds at once, in one insert with other couples' holds. On a conflict
+    // undo ours and take the careful path, which also clears holds left behind by
+    // interrupted requests.
+    const fingerprints = partners.map((p) => p.idFingerprint);
+    if (await writes.holdPersons(appointmentId, fingerprints, clock())) return;
+    await PersonHoldModel.deleteMany({ _id: { $in: fingerprints }, appointment: appointmentId } as never);
     const taken: string[] = [];
     try {
       for (const p of partners) {
@@ -226,7 +215,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     let overbooked = false;
     if (req.fromReserve && req.channel === 'staff') {
       if (!(await takeReservedPlace(slot._id))) throw new AppError('slot_full', 'lottery.reserve_empty');
-    } else if (!(await takePlace(slot._id))) {
+    } else if (!(await writes.takePlace(slot._id))) {
       if (!(req.channel === 'staff' && req.allowOverbook))
         throw new AppError('slot_full', 'booking.slot_full');
       await forcePlace(slot._id);
@@ -236,7 +225,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     // From here on the place is ours: every failure gives it back.
     const manageToken = newManageToken(random, secret, req.idempotencyKey);
     const _id = new Types.ObjectId();
-    let appointment: AppointmentDoc | undefined;
+    let appointment: AppointmentRecord;
     try {
       appointment = await insertAppointment({
         _id,
@@ -250,7 +239,6 @@ export function createBookingService(deps: BookingServiceDeps) {
         partners: checked.partners,
         email,
         language: req.language,
-        status: 'booked',
         channel: req.channel,
         manageTokenHash: hashManageToken(manageToken),
         ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
@@ -266,24 +254,29 @@ export function createBookingService(deps: BookingServiceDeps) {
       });
       await holdPersons(_id, checked.partners);
     } catch (err) {
+      // Undo by _id whatever got stored: a failed command may still have written.
       await releasePlace(slot._id);
-      if (appointment) await AppointmentModel.deleteOne({ _id });
-      if (isDuplicate(err, 'idempotencyKey')) {
+      await AppointmentModel.deleteOne({ _id });
+      await PersonHoldModel.deleteMany({ appointment: _id });
+      // A simultaneous retry with the same key lost the race. Its token is derived from the
+      // key too, so either unique index may be the one that reports it.
+      if (req.idempotencyKey && (isDuplicate(err, 'idempotencyKey') || isDuplicate(err, 'manageTokenHash'))) {
         const winner = await existingForKey(req);
         if (winner) return winner;
       }
       throw err;
     }
     events.emit({ type: 'appointment.booked', appointmentId: _id.toString(), manageToken });
-    return { appointment: appointment.toObject() as AppointmentRecord, manageToken, created: true };
+    return { appointment, manageToken, created: true };
   }
 
-  async function insertAppointment(
-    doc: Partial<Appointment> & { _id: Types.ObjectId },
-  ): Promise<AppointmentDoc> {
+  async function insertAppointment(fields: Omit<NewAppointment, 'reference'>): Promise<AppointmentRecord> {
     for (let attempt = 0; ; attempt++) {
+      // Stamped with the real time, as Mongoose's timestamps are, not the service clock.
+      const doc = newAppointmentDocument({ ...fields, reference: newReferenceCode(random) }, new Date());
       try {
-        return await AppointmentModel.create({ ...doc, reference: newReferenceCode(random) });
+        await writes.insertAppointment(doc);
+        return doc;
       } catch (err) {
         if (attempt < 5 && isDuplicate(err, 'reference')) continue;
         throw err;

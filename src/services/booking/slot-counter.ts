@@ -4,11 +4,19 @@ import type { Types } from 'mongoose';
 import { SlotModel } from '../../models/slot.model.ts';
 
 /** Takes one place if any is left; returns false when the slot is full. */
-export async function takePlace(slotId: Types.ObjectId): Promise<boolean> {
+export function takePlace(slotId: Types.ObjectId): Promise<boolean> {
+  return takePlaces(slotId, 1);
+}
+
+/**
+ * Takes `n` places at once if at least `n` are left, or none: how a rush of couples asking
+ * for the same slot at the same moment is served with one update. Returns whether they were taken.
+ */
+export async function takePlaces(slotId: Types.ObjectId, n: number): Promise<boolean> {
   // The hottest write of a peak-day rush: straight to the driver, without Mongoose's query casting.
   const res = await SlotModel.collection.updateOne(
-    { _id: slotId, remaining: { $gt: 0 } },
-    { $inc: { remaining: -1, booked: 1 } },
+    { _id: slotId, remaining: { $gte: n } },
+    { $inc: { remaining: -n, booked: n } },
   );
   return res.modifiedCount === 1;
 }

@@ -15,7 +15,8 @@ declare module 'express-serve-static-core' {
  * Chinese unless the visitor switched: `?lang=en` (the visible switch) sets a cookie that
  * is remembered. The API may also say `Accept-Language`, since kiosks cannot click a switch.
  */
-export function localeMiddleware(opts: { secureCookies: boolean }) {
+export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean }) {
+  const pages = opts.pages ?? true;
   return (req: Request, res: Response, next: NextFunction) => {
     const fromQuery = parseLocale(req.query.lang);
     if (fromQuery) {
@@ -26,11 +27,13 @@ export function localeMiddleware(opts: { secureCookies: boolean }) {
         secure: opts.secureCookies,
       });
     }
-    const fromHeader = req.path.startsWith('/api/')
+    const fromHeader = req.originalUrl.startsWith('/api/')
       ? parseLocale(req.get('accept-language')?.split(',')[0])
       : undefined;
     const locale = fromQuery ?? parseLocale(req.cookies?.[COOKIE]) ?? fromHeader ?? DEFAULT_LOCALE;
     req.locale = locale;
+    // The JSON API renders no page: it needs the locale alone.
+    if (!pages) return next();
     const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
     const url = new URL(req.originalUrl, 'http://x');
     url.searchParams.set('lang', other === 'en' ? 'en' : 'zh');
