@@ -42,13 +42,19 @@ export function keyedLimit(opts: {
   key: (req: Request) => string | undefined;
   messageKey?: string;
 }) {
+  // The key is asked for twice per request (skip, then count): work it out once.
+  const keys = new WeakMap<Request, string | undefined>();
+  const keyOf = (req: Request) => {
+    if (!keys.has(req)) keys.set(req, opts.key(req));
+    return keys.get(req);
+  };
   return rateLimit({
     windowMs: opts.windowMs,
     limit: opts.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (req) => `${opts.name}:${hash(opts.key(req) ?? '')}`,
-    skip: (req) => !opts.key(req),
+    keyGenerator: (req) => `${opts.name}:${hash(keyOf(req) ?? '')}`,
+    skip: (req) => !keyOf(req),
     handler: (req, res, next) => limited(opts.messageKey ?? 'error.rate_limited')(req, res, next),
   });
 }

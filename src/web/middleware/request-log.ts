@@ -1,26 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { scrubUrl } from '../../logger.ts';
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The request's id: the caller's X-Request-Id when it sends one, else a fresh UUID. */
+    id: string;
+  }
+}
+
+const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.startsWith('/public/');
+
+/**
+ * One line per finished request: id, method, scrubbed path, status and time taken, at warn
+ * for 4xx and error for 5xx. Nothing else of the request is logged (no headers, no body, no
+ * query string), so ID numbers, phones and tokens cannot reach the log. The line is built only
+ * when its level is enabled: a rush of bookings pays nothing for logging it does not keep.
+ */
 export function requestLog(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID(),
-    autoLogging: {
-      ignore: (req) =>
-        req.url === '/healthz' || req.url === '/readyz' || (req.url ?? '').startsWith('/public/'),
-    },
-    serializers: {
-      req: (req: IncomingMessage & { id?: string; method?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: scrubUrl(req.url ?? ''),
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    req.id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+    if (quiet(req.url)) return next();
+    const started = performance.now();
+    const done = () => {
+      res.removeListener('finish', done);
+      res.removeListener('close', done);
+      const status = res.statusCode;
+      const aborted = !res.writableFinished;
+      const level = status >= 500 ? 'error' : status >= 400 || aborted ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          req: { id: req.id, method: req.method, url: scrubUrl(req.originalUrl) },
+          res: { statusCode: status },
+          responseTime: Math.round(performance.now() - started),
+        },
+        aborted ? 'request aborted' : 'request completed',
+      );
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    next();
+  };
 }

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { isLocalDate } from '../../domain/local-time.ts';
 
 /** A real calendar day (not 2026-02-30) in years a registry deals with: the domain's date math assumes one. */
 export const localDate = z
@@ -7,8 +7,8 @@ export const localDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' })
   .refine(
     (s) => {
-      const d = DateTime.fromISO(s);
-      return d.isValid && d.year >= 1900 && d.year <= 2199;
+      const year = Number(s.slice(0, 4));
+      return isLocalDate(s) && year >= 1900 && year <= 2199;
     },
     { error: 'field.invalid_date' },
   );

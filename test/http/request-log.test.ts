@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import express from 'express';
+import request from 'supertest';
+import { createLogger } from '../../src/logger.ts';
+import { requestLog } from '../../src/web/middleware/request-log.ts';
+
+function appWithLog(level: string) {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const app = express();
+  app.use(requestLog(createLogger(level, stream)));
+  app.get('/healthz', (_req, res) => res.json({ ok: true }));
+  app.get('/booking/:token', (req, res) => res.json({ id: req.id }));
+  app.get('/missing', (_req, res) => res.status(404).json({}));
+  app.get('/broken', (_req, res) => res.status(500).json({}));
+  return { app, lines };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('request log', () => {
+  it('logs one line per request with id, method, scrubbed path, status and time', async () => {
+    const { app, lines } = appWithLog('info');
+    const token = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde';
+    const res = await request(app)
+      .get(`/booking/${token}?phone=13812345678`)
+      .set('X-Request-Id', 'kiosk-42')
+      .expect(200);
+    assert.equal(res.body.id, 'kiosk-42');
+    await settle();
+    assert.equal(lines.length, 1);
+    const line = lines[0] as { req: Record<string, unknown>; res: Record<string, unknown> } & Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(line.req, { id: 'kiosk-42', method: 'GET', url: '/booking/[token]' });
+    assert.deepEqual(line.res, { statusCode: 200 });
+    assert.equal(typeof line.responseTime, 'number');
+    assert.equal(line.msg, 'request completed');
+    assert.ok(!JSON.stringify(lines).includes(token) && !JSON.stringify(lines).includes('13812345678'));
+  });
+
+  it('gives each request a fresh id when the caller sends none', async () => {
+    const { app } = appWithLog('info');
+    const a = await request(app).get('/booking/x').expect(200);
+    const b = await request(app).get('/booking/x').expect(200);
+    assert.match(a.body.id, /^[0-9a-f-]{36}$/);
+    assert.notEqual(a.body.id, b.body.id);
+  });
+
+  it('logs 4xx at warn and 5xx at error, health probes never, and nothing below the level', async () => {
+    const { app, lines } = appWithLog('warn');
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/booking/x').expect(200);
+    await request(app).get('/missing').expect(404);
+    await request(app).get('/broken').expect(500);
+    await settle();
+    assert.deepEqual(
+      lines.map((l) => [l.level, (l.res as { statusCode: number }).statusCode]),
+      [
+        [40, 404],
+        [50, 500],
+      ],
+    );
+  });
+});
