@@ -46,6 +46,9 @@ export function createApp(deps: AppDeps): Express {
     config.trustProxy === 'false' ? false : config.trustProxy === 'true' ? true : config.trustProxy,
   );
   app.disable('x-powered-by');
+  // No ETag on dynamic answers: pages carry per-visitor tokens and bookings are never
+  // answered twice alike, so hashing every body would buy nothing. Static files keep theirs.
+  app.set('etag', false);
   if (config.env === 'production') app.set('view cache', true);
 
   app.use(healthRouter(deps.readiness));
@@ -74,7 +77,6 @@ export function createApp(deps: AppDeps): Express {
   // Its errors, 404 included, are answered as JSON by the error handler below.
   app.use(
     '/api/v1',
-    cookieParser(secret),
     localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
     addressLimit,
     express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }),

@@ -179,14 +179,9 @@ export function newAppointmentDocument(
   fields: NewAppointment,
   now: Date,
 ): Appointment & { _id: Types.ObjectId; __v: number } {
-  const { idempotencyKey, ...rest } = fields;
-  return {
-    ...rest,
-    // Absent, never null: the unique index on the key is sparse.
-    ...(idempotencyKey ? { idempotencyKey } : {}),
-    status: 'booked',
-    createdAt: now,
-    updatedAt: now,
-    __v: 0,
-  };
+  const doc = { ...fields, status: 'booked' as const, createdAt: now, updatedAt: now, __v: 0 };
+  if (doc.idempotencyKey) return doc;
+  // Absent, never null: the unique index on the key is sparse.
+  const { idempotencyKey: _absent, ...withoutKey } = doc;
+  return withoutKey;
 }

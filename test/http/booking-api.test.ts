@@ -105,6 +105,13 @@ describe('JSON API v1', () => {
       .send({ officeId, date: DAY, start: '09:00', ...c, partners: [c.partners[0]] })
       .expect(422);
     assert.match(en.body.error.fields.partners, /both partners/);
+    // The language switch of the pages, remembered in its cookie, holds for the API too.
+    const switched = await request(t.app)
+      .post('/api/v1/appointments')
+      .set('Cookie', 'visitor=abc; lang=en')
+      .send({ officeId, date: DAY, start: '09:00', ...c, partners: [c.partners[0]] })
+      .expect(422);
+    assert.match(switched.body.error.fields.partners, /both partners/);
     const malformed = await request(t.app)
       .post('/api/v1/appointments')
       .set('Content-Type', 'application/json')

@@ -6,7 +6,7 @@ import { AppointmentModel, newAppointmentDocument } from '../../src/models/appoi
 import { PersonHoldModel } from '../../src/models/person-hold.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
 import { createBookingService } from '../../src/services/booking/booking-service.ts';
-import { takePlaces } from '../../src/services/booking/slot-counter.ts';
+import { takePlaces, takePlacesInSlots } from '../../src/services/booking/slot-counter.ts';
 import type { RandomBytes } from '../../src/services/clock.ts';
 import { systemRandom } from '../../src/services/clock.ts';
 import { createEventBus } from '../../src/services/events.ts';
@@ -170,6 +170,28 @@ describe('bookings written together (group commit)', () => {
     assert.equal(await takePlaces(s._id, 5), true);
     const after = await SlotModel.findById(s._id).lean();
     assert.deepEqual([after!.booked, after!.remaining], [5, 0]);
+  });
+
+  it('takes places in several slots with one command and says which were too short', async () => {
+    const roomy = await roomySlot(officeId, '09:00', 10);
+    const tight = await roomySlot(officeId, '10:00', 2);
+    const missing = new Types.ObjectId();
+    const answers = await takePlacesInSlots([
+      { slotId: roomy._id, n: 4 },
+      { slotId: tight._id, n: 3 },
+      { slotId: missing, n: 1 },
+      { slotId: tight._id, n: 2 },
+    ]);
+    assert.deepEqual(answers, [true, false, false, true]);
+    const after = await SlotModel.find({}).sort({ start: 1 }).lean();
+    assert.deepEqual(
+      after.map((s) => [s.start, s.booked, s.remaining]),
+      [
+        ['09:00', 4, 6],
+        ['10:00', 2, 0],
+      ],
+      'no counter is made for a slot that does not exist',
+    );
   });
 
   it('builds a new appointment exactly as the schema would store it', async () => {

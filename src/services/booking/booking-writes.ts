@@ -8,7 +8,7 @@ import type { Types } from 'mongoose';
 import { AppointmentModel, type newAppointmentDocument } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { coalesce, failed, type Outcome, succeeded } from '../coalesce.ts';
-import { takePlace, takePlaces } from './slot-counter.ts';
+import { takePlace, takePlacesInSlots } from './slot-counter.ts';
 
 export interface NoShowRecord {
   noShowAt?: Date;
@@ -75,29 +75,27 @@ export function createBookingWrites() {
       const key = id.toHexString();
       bySlot.set(key, [...(bySlot.get(key) ?? []), i]);
     });
+    const groups = [...bySlot.values()];
     const outcomes: Outcome<boolean>[] = [];
-    const one = async (i: number, slotId: Types.ObjectId) => {
-      try {
-        outcomes[i] = succeeded(await takePlace(slotId));
-      } catch (err) {
-        outcomes[i] = failed(err);
-      }
-    };
+    // First all couples of each slot together, every slot in one command.
+    const taken = await takePlacesInSlots(groups.map((g) => ({ slotId: slotIds[g[0]!]!, n: g.length })));
+    const short: number[] = [];
+    groups.forEach((indexes, g) => {
+      const answer = taken[g];
+      if (answer === true) for (const i of indexes) outcomes[i] = succeeded(true);
+      else if (answer instanceof Error) for (const i of indexes) outcomes[i] = failed(answer);
+      else if (indexes.length === 1) outcomes[indexes[0]!] = succeeded(false);
+      else short.push(...indexes);
+    });
+    // A slot with fewer places left than couples asking: each tries on its own, so the last
+    // places still go to somebody.
     await Promise.all(
-      [...bySlot.values()].map(async (indexes) => {
-        const slotId = slotIds[indexes[0]!]!;
+      short.map(async (i) => {
         try {
-          if (indexes.length > 1 && (await takePlaces(slotId, indexes.length))) {
-            for (const i of indexes) outcomes[i] = succeeded(true);
-            return;
-          }
+          outcomes[i] = succeeded(await takePlace(slotIds[i]!));
         } catch (err) {
-          for (const i of indexes) outcomes[i] = failed(err);
-          return;
+          outcomes[i] = failed(err);
         }
-        // Fewer places left than couples asking (or only one asking): each tries on its own,
-        // so the last places still go to somebody.
-        await Promise.all(indexes.map((i) => one(i, slotId)));
       }),
     );
     return outcomes;

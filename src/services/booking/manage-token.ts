@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { RandomBytes } from '../clock.ts';
 
 /**
@@ -13,7 +13,7 @@ export function newManageToken(random: RandomBytes, secret: string, idempotencyK
 }
 
 export function hashManageToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function looksLikeManageToken(token: string): boolean {

@@ -21,6 +21,62 @@ export async function takePlaces(slotId: Types.ObjectId, n: number): Promise<boo
   return res.modifiedCount === 1;
 }
 
+export interface PlacesWanted {
+  slotId: Types.ObjectId;
+  n: number;
+}
+
+interface StatementError {
+  index: number;
+  code?: number;
+  errmsg?: string;
+}
+
+/**
+ * Takes places in several slots with one command: in each slot `n` places if at least `n` are
+ * left, or none. Answers, per entry, true (taken), false (too few left) or the error that
+ * entry met.
+ *
+ * An update command reports how many statements matched, not which. So each statement is an
+ * upsert on the slot's _id: when a slot has too few places its filter matches nothing, the
+ * server then tries to insert a document with that _id, and the unique _id index refuses it
+ * with a duplicate key error that names the statement. Counters are never deleted, so no such
+ * insert can succeed; should one ever be made for a missing slot, it is removed at once and
+ * counted as not taken.
+ */
+export async function takePlacesInSlots(wants: PlacesWanted[]): Promise<(boolean | Error)[]> {
+  const answers: (boolean | Error)[] = wants.map(() => true);
+  let upserted: Record<number, unknown> = {};
+  try {
+    const res = await SlotModel.collection.bulkWrite(
+      wants.map((w) => ({
+        updateOne: {
+          filter: { _id: w.slotId, remaining: { $gte: w.n } },
+          update: { $inc: { remaining: -w.n, booked: w.n } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    upserted = res.upsertedIds;
+  } catch (err) {
+    const e = err as {
+      writeErrors?: StatementError | StatementError[];
+      result?: { upsertedIds?: Record<number, unknown> };
+    };
+    if (!e.writeErrors) throw err;
+    for (const w of Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors])
+      answers[w.index] = w.code === 11000 ? false : new Error(w.errmsg ?? 'slot counter write failed');
+    upserted = e.result?.upsertedIds ?? {};
+  }
+  const made = Object.entries(upserted);
+  if (made.length > 0) {
+    await SlotModel.collection.deleteMany({ _id: { $in: made.map(([, id]) => id) } } as never);
+    for (const [index] of made) answers[Number(index)] = false;
+  }
+  return answers;
+}
+
 /** Takes a place past the capacity (staff, with explicit confirmation); the slot is flagged when overbooked. */
 export async function forcePlace(slotId: Types.ObjectId): Promise<void> {
   await SlotModel.updateOne({ _id: slotId }, { $inc: { remaining: -1, booked: 1 } });

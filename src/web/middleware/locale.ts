@@ -4,6 +4,13 @@ import { pick, translator } from '../../i18n/translate.ts';
 
 const COOKIE = 'lang';
 const ONE_YEAR_MS = 365 * 86_400_000;
+const COOKIE_IN_HEADER = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]*)`);
+
+/** The language cookie, parsed or (on the JSON API, which parses no cookies) read from the header. */
+function langCookie(req: Request): string | undefined {
+  if (req.cookies) return req.cookies[COOKIE];
+  return COOKIE_IN_HEADER.exec(req.headers.cookie ?? '')?.[1];
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -30,7 +37,7 @@ export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean
     const fromHeader = req.originalUrl.startsWith('/api/')
       ? parseLocale(req.get('accept-language')?.split(',')[0])
       : undefined;
-    const locale = fromQuery ?? parseLocale(req.cookies?.[COOKIE]) ?? fromHeader ?? DEFAULT_LOCALE;
+    const locale = fromQuery ?? parseLocale(langCookie(req)) ?? fromHeader ?? DEFAULT_LOCALE;
     req.locale = locale;
     // The JSON API renders no page: it needs the locale alone.
     if (!pages) return next();
