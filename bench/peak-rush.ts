@@ -27,22 +27,26 @@ async function startApp(mongoUri: string): Promise<ChildProcess> {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      MONGODB_URI: mongoUri,
-      MONGODB_DB: 'bench',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      JOBS: 'off',
-      APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', process.env.BENCH_ENTRY ?? 'src/server.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        MONGODB_URI: mongoUri,
+        MONGODB_DB: 'bench',
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        RATE_LIMIT_PER_MINUTE: '0',
+        LOG_LEVEL: 'warn',
+        SEED_DEMO: 'false',
+        JOBS: 'off',
+        APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const agent = new http.Agent();
   for (let i = 0; i < 200; i++) {
     const r = await send(agent, PORT, { method: 'GET', path: '/readyz' });
@@ -139,6 +143,13 @@ async function main() {
       next: () => ({ method: 'GET', path: '/healthz' }),
     });
 
+    // Requests the booking phase sends the database, from the server's own counter
+    // (serverStatus.network.numRequests, which MongoDB keeps too).
+    const requestsSoFar = async () => {
+      const status = await mongoose.connection.db!.admin().command({ serverStatus: 1 });
+      return Number((status.network as { numRequests?: number } | undefined)?.numRequests ?? Number.NaN);
+    };
+    const requestsBefore = await requestsSoFar();
     let created = 0;
     let full = 0;
     let refused = 0;
@@ -164,6 +175,7 @@ async function main() {
         else refused += 1;
       },
     });
+    const databaseRequests = (await requestsSoFar()) - requestsBefore;
     const health = await runLoad({
       port: PORT,
       clients: CLIENTS,
@@ -193,6 +205,7 @@ async function main() {
     line('  other 4xx', String(refused - errors));
     line('booking requests/s', booking.perSecond.toFixed(0));
     line('booking latency p50 / p99', `${booking.p50.toFixed(1)} ms / ${booking.p99.toFixed(1)} ms`);
+    line('database requests / booking', (databaseRequests / booking.requests).toFixed(2));
     line('errors (5xx or network)', String(errors));
     line('oversold places', String(oversold));
     line('counter drift', String(drift));

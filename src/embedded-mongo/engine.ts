@@ -12,6 +12,7 @@ export class Engine implements EngineState {
   readonly params: ServerParameters = { ttlMonitorSleepSecs: 60, cursorTimeoutMillis: 10 * 60 * 1000 };
   readonly startedAt = Date.now();
   readonly connections = { current: 0, totalCreated: 0 };
+  readonly network = { bytesIn: 0, bytesOut: 0, numRequests: 0 };
   readonly dbPath: string | undefined;
   port = 0;
   bind = '127.0.0.1';

@@ -50,6 +50,8 @@ export function listen(
         return;
       }
       const { header, command, moreToCome, legacy } = parsed;
+      engine.network.numRequests++;
+      engine.network.bytesIn += header.length;
       const db = typeof command.$db === 'string' ? command.$db : 'admin';
       let reply: Record<string, unknown>;
       try {
@@ -70,6 +72,7 @@ export function listen(
           ? encodeOpReply(header.requestId, e.toReply())
           : encodeOpMsg(header.requestId, e.toReply());
       }
+      engine.network.bytesOut += out.length;
       socket.write(out);
     };
 

@@ -277,6 +277,10 @@ describe('engine: server, cursors and wire protocol', () => {
     assert.ok(after.opcounters.update >= before.opcounters.update + 1);
     assert.ok(after.opcounters.delete >= before.opcounters.delete + 1);
     assert.ok(after.opcounters.command > before.opcounters.command);
+    // Five requests in between: insertMany, find, updateOne, deleteOne and serverStatus itself.
+    assert.ok(after.network.numRequests >= before.network.numRequests + 5);
+    assert.ok(after.network.bytesIn > before.network.bytesIn);
+    assert.ok(after.network.bytesOut > before.network.bytesOut);
   });
 
   it('ends sessions', async () => {

@@ -24,6 +24,8 @@ export interface EngineState {
   params: ServerParameters;
   startedAt: number;
   connections: { current: number; totalCreated: number };
+  /** serverStatus.network: messages received and bytes each way. */
+  network: { bytesIn: number; bytesOut: number; numRequests: number };
   persistent: boolean;
   dbPath: string | undefined;
   port: number;

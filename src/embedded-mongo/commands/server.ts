@@ -67,6 +67,7 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
       active: e.connections.current,
     },
     opcounters: { ...e.counters },
+    network: { ...e.network },
     mem: {
       bits: 64,
       resident: Math.round(mem.rss / 1024 / 1024),
