@@ -29,7 +29,7 @@ async function startApp(mongoUri: string): Promise<ChildProcess> {
     : [];
   const child = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', process.env.BENCH_ENTRY ?? 'src/server.ts'],
+    [...profile, '--import', 'tsx', 'src/server.ts'],
     {
       cwd: root,
       env: {

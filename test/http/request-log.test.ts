@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
@@ -19,6 +21,7 @@ function appWithLog(level: string) {
   app.get('/booking/:token', (req, res) => res.json({ id: req.id }));
   app.get('/missing', (_req, res) => res.status(404).json({}));
   app.get('/broken', (_req, res) => res.status(500).json({}));
+  app.get('/slow', () => undefined);
   return { app, lines };
 }
 
@@ -44,6 +47,25 @@ describe('request log', () => {
     assert.equal(typeof line.responseTime, 'number');
     assert.equal(line.msg, 'request completed');
     assert.ok(!JSON.stringify(lines).includes(token) && !JSON.stringify(lines).includes('13812345678'));
+  });
+
+  it('logs a request the caller gave up on as aborted', async () => {
+    const { app, lines } = appWithLog('info');
+    const server = app.listen(0);
+    try {
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve) => {
+        const req = http.get({ port, path: '/slow' });
+        req.on('error', () => resolve());
+        setTimeout(() => req.destroy(), 50);
+      });
+      for (let i = 0; i < 50 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      server.close();
+    }
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.msg, 'request aborted');
+    assert.equal(lines[0]!.level, 40);
   });
 
   it('gives each request a fresh id when the caller sends none', async () => {

@@ -23,9 +23,8 @@ export function requestLog(logger: Logger) {
     req.id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     if (quiet(req.url)) return next();
     const started = performance.now();
-    const done = () => {
-      res.removeListener('finish', done);
-      res.removeListener('close', done);
+    // 'close' comes last whether the answer was sent whole or cut short.
+    res.once('close', () => {
       const status = res.statusCode;
       const aborted = !res.writableFinished;
       const level = status >= 500 ? 'error' : status >= 400 || aborted ? 'warn' : 'info';
@@ -38,9 +37,7 @@ export function requestLog(logger: Logger) {
         },
         aborted ? 'request aborted' : 'request completed',
       );
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    });
     next();
   };
 }
