@@ -27,26 +27,22 @@ async function startApp(mongoUri: string): Promise<ChildProcess> {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', 'src/server.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        MONGODB_URI: mongoUri,
-        MONGODB_DB: 'bench',
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        RATE_LIMIT_PER_MINUTE: '0',
-        LOG_LEVEL: 'warn',
-        SEED_DEMO: 'false',
-        JOBS: 'off',
-        APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: 'bench',
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      JOBS: 'off',
+      APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const agent = new http.Agent();
   for (let i = 0; i < 200; i++) {
     const r = await send(agent, PORT, { method: 'GET', path: '/readyz' });
