@@ -1,6 +1,7 @@
 import mongoose, { type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import type { IdType } from '../domain/resident-id.ts';
 import type { Locale } from '../i18n/locales.ts';
+import { storedOnCreate } from './stored-on-create.ts';
 
 export type AppointmentStatus = 'booked' | 'arrived' | 'served' | 'no_show' | 'cancelled';
 export const ACTIVE_STATUSES: AppointmentStatus[] = ['booked', 'arrived'];
@@ -179,9 +180,5 @@ export function newAppointmentDocument(
   fields: NewAppointment,
   now: Date,
 ): Appointment & { _id: Types.ObjectId; __v: number } {
-  const doc = { ...fields, status: 'booked' as const, createdAt: now, updatedAt: now, __v: 0 };
-  if (doc.idempotencyKey) return doc;
-  // Absent, never null: the unique index on the key is sparse.
-  const { idempotencyKey: _absent, ...withoutKey } = doc;
-  return withoutKey;
+  return storedOnCreate(fields, { status: 'booked' as const }, now);
 }

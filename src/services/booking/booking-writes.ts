@@ -7,6 +7,7 @@
 import type { Types } from 'mongoose';
 import { AppointmentModel, type newAppointmentDocument } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import { batchedInsert } from '../batched-db.ts';
 import { coalesce, failed, type Outcome, succeeded } from '../coalesce.ts';
 import { takePlace, takePlacesInSlots } from './slot-counter.ts';
 
@@ -16,35 +17,6 @@ export interface NoShowRecord {
 }
 
 type AppointmentInsert = ReturnType<typeof newAppointmentDocument>;
-
-interface HoldRequest {
-  appointment: Types.ObjectId;
-  fingerprints: string[];
-  createdAt: Date;
-}
-
-interface WriteErrorLike {
-  index: number;
-  code?: number;
-  errmsg?: string;
-  keyPattern?: Record<string, unknown>;
-  err?: { keyPattern?: Record<string, unknown> };
-}
-
-/** The per-document errors of an unordered bulk insert, or null when the whole command failed. */
-function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
-  const errors = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] })?.writeErrors;
-  if (!errors) return null;
-  return Array.isArray(errors) ? errors : [errors];
-}
-
-/** One document's failure as an error of its own, shaped like the driver's duplicate key error. */
-function asError(w: WriteErrorLike): Error {
-  return Object.assign(new Error(w.errmsg ?? 'write error'), {
-    code: w.code,
-    keyPattern: w.keyPattern ?? w.err?.keyPattern,
-  });
-}
 
 export function createBookingWrites() {
   const noShowsOf = coalesce<{ fingerprints: string[]; since: Date }, NoShowRecord[]>(async (items) => {
@@ -101,45 +73,19 @@ export function createBookingWrites() {
     return outcomes;
   });
 
-  const storeAppointment = coalesce<AppointmentInsert, void>(async (docs) => {
-    const outcomes: Outcome<void>[] = docs.map(() => succeeded(undefined));
-    try {
-      await AppointmentModel.collection.insertMany(docs as never[], {
-        ordered: false,
-        ignoreUndefined: true,
-      });
-    } catch (err) {
-      const errors = writeErrorsOf(err);
-      if (!errors) throw err;
-      for (const w of errors) outcomes[w.index] = failed(asError(w));
-    }
-    return outcomes;
-  });
+  const storeAppointment = batchedInsert(() => AppointmentModel.collection as never);
+  const storeHold = batchedInsert(() => PersonHoldModel.collection as never);
 
-  /** true when the holds are taken; false when somebody already holds one of them. */
-  const holdIn = coalesce<HoldRequest, boolean>(async (requests) => {
-    const owner: number[] = [];
-    const docs = requests.flatMap((r, i) =>
-      r.fingerprints.map((fp) => {
-        owner.push(i);
-        return { _id: fp, appointment: r.appointment, createdAt: r.createdAt };
-      }),
+  /** true when both holds are taken; false when somebody already holds one (ours are then undone by the caller). */
+  async function holdPersons(appointment: Types.ObjectId, fingerprints: string[], createdAt: Date) {
+    const results = await Promise.allSettled(
+      fingerprints.map((fp) => storeHold({ _id: fp, appointment, createdAt })),
     );
-    const outcomes: Outcome<boolean>[] = requests.map(() => succeeded(true));
-    try {
-      await PersonHoldModel.collection.insertMany(docs as never[], { ordered: false });
-    } catch (err) {
-      const errors = writeErrorsOf(err);
-      if (!errors) throw err;
-      for (const w of errors) {
-        const i = owner[w.index]!;
-        if (w.code === 11000) {
-          if (outcomes[i]!.ok) outcomes[i] = succeeded(false);
-        } else outcomes[i] = failed(asError(w));
-      }
-    }
-    return outcomes;
-  });
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const other = refused.find((r) => (r.reason as { code?: number })?.code !== 11000);
+    if (other) throw other.reason;
+    return refused.length === 0;
+  }
 
   return {
     /** The no-show records of these people since `since`. */
@@ -147,10 +93,9 @@ export function createBookingWrites() {
     /** Takes one place in the slot; false when it is full. */
     takePlace: placeIn,
     /** Inserts a new appointment; fails with the driver's duplicate key error on a taken reference or key. */
-    insertAppointment: storeAppointment,
-    /** Holds both people for the appointment in one go; false (and nothing to undo but its own) on a conflict. */
-    holdPersons: (appointment: Types.ObjectId, fingerprints: string[], createdAt: Date) =>
-      holdIn({ appointment, fingerprints, createdAt }),
+    insertAppointment: (doc: AppointmentInsert) => storeAppointment(doc),
+    /** Holds both people for the appointment; false (and only its own holds to undo) on a conflict. */
+    holdPersons,
   };
 }
 

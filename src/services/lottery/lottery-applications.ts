@@ -6,25 +6,37 @@ import { Types } from 'mongoose';
 import { lotteryPhase, type Preference, preferenceProblem } from '../../domain/lottery.ts';
 import { newReferenceCode } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { ACTIVE_STATUSES, AppointmentModel, type Partner } from '../../models/appointment.model.ts';
-import { LotteryApplicationModel } from '../../models/lottery-application.model.ts';
+import {
+  ACTIVE_STATUSES,
+  AppointmentModel,
+  type AppointmentStatus,
+  type Partner,
+} from '../../models/appointment.model.ts';
+import {
+  LotteryApplicationModel,
+  type NewLotteryApplication,
+  newLotteryApplicationDocument,
+} from '../../models/lottery-application.model.ts';
 import { LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import { LotteryPersonModel } from '../../models/lottery-person.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import { batchedFindByIds, batchedInsert } from '../batched-db.ts';
 import { checkPartners, type PartnerInput } from '../booking/check-partners.ts';
 import { newManageToken } from '../booking/manage-token.ts';
+import { coalesce, succeeded } from '../coalesce.ts';
 import { AppError, type FieldMessage, invalid, notFound } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import type { DrawCache } from './draw-cache.ts';
 import {
   type ApplicationRecord,
+  type DrawRecord,
   isDuplicate,
   type LotteryDeps,
   lapsedEvent,
-  loadDraw,
   loadPlan,
   localText,
   lotteryOf,
+  type PlanRecord,
 } from './lottery-context.ts';
 import { hashStatusToken, looksLikeStatusToken, lotteryBookingKey, statusToken } from './lottery-tokens.ts';
 
@@ -43,6 +55,8 @@ export interface ApplyResult {
   application: ApplicationRecord;
   token: string;
   created: boolean;
+  /** The day's plan as the application was checked against (to show its status without reading it again). */
+  plan?: PlanRecord | null;
 }
 
 export function createLotteryApplications(
@@ -53,6 +67,32 @@ export function createLotteryApplications(
   },
 ) {
   const { clock, random, secret, events, schedule, booking, cache } = deps;
+  // A rush of applications shares its database work like a rush of bookings (see coalesce.ts).
+  const holdsOf = batchedFindByIds<string, { _id: string; appointment: Types.ObjectId }>(
+    () => PersonHoldModel.collection as never,
+  );
+  const statusesOf = batchedFindByIds<Types.ObjectId, { _id: Types.ObjectId; status: AppointmentStatus }>(
+    () => AppointmentModel.collection as never,
+    { projection: { status: 1 } },
+  );
+  const stillOpen = batchedFindByIds<Types.ObjectId, { _id: Types.ObjectId }>(
+    () => LotteryDrawModel.collection as never,
+    { where: { state: 'planned', listFrozenAt: null }, projection: { _id: 1 } },
+  );
+  const draws = coalesce<{ office: Types.ObjectId; date: string }, DrawRecord | null>(async (asks) => {
+    const key = (office: Types.ObjectId, date: string) => `${office.toString()}|${date}`;
+    const found = (await LotteryDrawModel.collection
+      .find({
+        office: { $in: [...new Map(asks.map((a) => [a.office.toString(), a.office])).values()] },
+        date: { $in: [...new Set(asks.map((a) => a.date))] },
+      })
+      .toArray()) as unknown as DrawRecord[];
+    const byKey = new Map(found.map((d) => [key(d.office, d.date), d]));
+    return asks.map((a) => succeeded(byKey.get(key(a.office, a.date)) ?? null));
+  });
+  const drawOf = (office: Types.ObjectId, date: string) => draws({ office, date });
+  const storeApplication = batchedInsert(() => LotteryApplicationModel.collection as never);
+  const storePerson = batchedInsert(() => LotteryPersonModel.collection as never);
 
   async function existingForKey(key: string | undefined): Promise<ApplyResult | null> {
     if (!key) return null;
@@ -62,10 +102,16 @@ export function createLotteryApplications(
 
   /** A partner holding an active booking must cancel it first: one person, one booking. */
   async function assertNoActiveBooking(partners: Partner[]) {
+    const holds = await holdsOf(partners.map((p) => p.idFingerprint));
+    if (holds.length === 0) return;
+    const active = new Set(
+      (await statusesOf(holds.map((h) => h.appointment)))
+        .filter((a) => ACTIVE_STATUSES.includes(a.status))
+        .map((a) => a._id.toString()),
+    );
     for (const [i, partner] of partners.entries()) {
-      const hold = await PersonHoldModel.findById(partner.idFingerprint).lean();
-      const holder = hold && (await AppointmentModel.findById(hold.appointment, { status: 1 }).lean());
-      if (holder && ACTIVE_STATUSES.includes(holder.status)) {
+      const hold = holds.find((h) => h._id === partner.idFingerprint);
+      if (hold && active.has(hold.appointment.toString())) {
         throw new AppError(
           'already_booked',
           'lottery.already_booked',
@@ -78,28 +124,24 @@ export function createLotteryApplications(
 
   /** One application per person and draw: a hold per partner, undone if either already applied. */
   async function holdPeople(drawId: Types.ObjectId, applicationId: Types.ObjectId, partners: Partner[]) {
-    const taken: string[] = [];
-    try {
-      for (const [i, partner] of partners.entries()) {
-        const _id = `${drawId.toString()}:${partner.idFingerprint}`;
-        try {
-          await LotteryPersonModel.create({ _id, application: applicationId });
-        } catch (err) {
-          if (!isDuplicate(err)) throw err;
-          throw new AppError(
-            'already_booked',
-            'lottery.already_applied',
-            {},
-            { [`partners.${i}.idNumber`]: { key: 'lottery.already_applied' } },
-          );
-        }
-        taken.push(_id);
-      }
-    } catch (err) {
-      if (taken.length)
-        await LotteryPersonModel.deleteMany({ _id: { $in: taken }, application: applicationId });
-      throw err;
-    }
+    const createdAt = new Date();
+    const ids = partners.map((p) => `${drawId.toString()}:${p.idFingerprint}`);
+    const results = await Promise.allSettled(
+      ids.map((_id) => storePerson({ _id, application: applicationId, createdAt })),
+    );
+    const refused = results.findIndex((r) => r.status === 'rejected');
+    if (refused < 0) return;
+    const taken = ids.filter((_, i) => results[i]!.status === 'fulfilled');
+    if (taken.length)
+      await LotteryPersonModel.deleteMany({ _id: { $in: taken }, application: applicationId });
+    const reason = (results[refused] as PromiseRejectedResult).reason;
+    if (!isDuplicate(reason)) throw reason;
+    throw new AppError(
+      'already_booked',
+      'lottery.already_applied',
+      {},
+      { [`partners.${refused}.idNumber`]: { key: 'lottery.already_applied' } },
+    );
   }
 
   async function apply(input: ApplyInput): Promise<ApplyResult> {
@@ -107,8 +149,12 @@ export function createLotteryApplications(
     if (again) return again;
 
     const office = await schedule.getOffice(input.officeId);
-    const settings = lotteryOf(await loadPlan(office, input.date));
-    const draw = await loadDraw(office, input.date);
+    // The plan comes from the schedule's short cache; whether applications are still taken
+    // is asked of the draw itself once the application is stored (below).
+    const day = await schedule.daySchedule(office, input.date);
+    const plan = (day.plan ?? null) as PlanRecord | null;
+    const settings = lotteryOf(plan);
+    const draw = settings ? await drawOf(office._id, input.date) : null;
     if (!settings || !draw) throw new AppError('not_found', 'lottery.not_lottery_day');
     const now = clock();
     const phase = lotteryPhase(settings, now, settings.drawnAt);
@@ -122,7 +168,6 @@ export function createLotteryApplications(
       });
 
     const checked = checkPartners(input.partners, input.date, office.eligibility, secret);
-    const day = await schedule.daySchedule(office, input.date);
     const fields: Record<string, FieldMessage> = checked.ok ? {} : { ...checked.fields };
     const problem = preferenceProblem(
       input.preference,
@@ -130,14 +175,19 @@ export function createLotteryApplications(
     );
     if (problem) fields.preference = { key: `lottery.preference.${problem}` };
     if (!checked.ok || Object.keys(fields).length > 0) throw invalid(fields);
-    await booking.assertNoShowPolicy(office, checked.partners);
-    await assertNoActiveBooking(checked.partners);
+    // Both asked at once; the no-show refusal comes first, as if asked before.
+    const [noShow, active] = await Promise.allSettled([
+      booking.assertNoShowPolicy(office, checked.partners),
+      assertNoActiveBooking(checked.partners),
+    ]);
+    if (noShow.status === 'rejected') throw noShow.reason;
+    if (active.status === 'rejected') throw active.reason;
 
     const _id = new Types.ObjectId();
     const token = statusToken(secret, _id);
-    let inserted = false;
+    let application: ApplicationRecord | undefined;
     try {
-      await insertApplication({
+      application = await insertApplication({
         _id,
         draw: draw._id,
         office: office._id,
@@ -148,41 +198,46 @@ export function createLotteryApplications(
         preference: input.preference,
         tokenHash: hashStatusToken(token),
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-        status: 'applied',
         appliedAt: now,
         history: [{ at: now, type: 'applied', by: input.channel }],
       });
-      inserted = true;
       await holdPeople(draw._id, _id, checked.partners);
       // The list may have been frozen (the window closed) while this was being saved.
-      if (!(await LotteryDrawModel.exists({ _id: draw._id, state: 'planned', listFrozenAt: null }))) {
+      if ((await stillOpen([draw._id])).length === 0) {
         await LotteryPersonModel.deleteMany({ application: _id });
         throw new AppError('booking_closed', 'lottery.closed', {
           closedAt: localText(settings.closesAt, office.timezone),
         });
       }
     } catch (err) {
-      if (inserted) await LotteryApplicationModel.deleteOne({ _id });
+      if (application) await LotteryApplicationModel.deleteOne({ _id });
       if (isDuplicate(err, 'idempotencyKey')) {
         const winner = await existingForKey(input.idempotencyKey);
         if (winner) return winner;
       }
       throw err;
     }
-    const application = (await LotteryApplicationModel.findById(_id).lean<ApplicationRecord>())!;
     events.emit({
       type: 'lottery.applied',
       applicationId: _id.toString(),
       officeId: office._id.toString(),
       date: input.date,
     });
-    return { application, token, created: true };
+    return { application, token, created: true, plan };
   }
 
-  async function insertApplication(doc: Record<string, unknown>) {
+  async function insertApplication(
+    fields: Omit<NewLotteryApplication, 'reference'>,
+  ): Promise<ApplicationRecord> {
     for (let attempt = 0; ; attempt++) {
+      // Stamped with the real time, as Mongoose's timestamps are, not the service clock.
+      const doc = newLotteryApplicationDocument(
+        { ...fields, reference: newReferenceCode(random) },
+        new Date(),
+      );
       try {
-        return await LotteryApplicationModel.create({ ...doc, reference: newReferenceCode(random) });
+        await storeApplication(doc);
+        return doc;
       } catch (err) {
         if (attempt < 5 && isDuplicate(err, 'reference')) continue;
         throw err;
@@ -206,9 +261,10 @@ export function createLotteryApplications(
   }
 
   /** Everything the couple's status page shows about an application, computed with the clock. */
-  async function status(application: ApplicationRecord) {
+  /** Where an application stands; `plan`, when the caller has just read it, saves reading it again. */
+  async function status(application: ApplicationRecord, plan?: PlanRecord | null) {
     const office = await schedule.getOffice(application.office.toString());
-    const settings = lotteryOf(await loadPlan(office, application.date));
+    const settings = lotteryOf(plan !== undefined ? plan : await loadPlan(office, application.date));
     const now = clock();
     const phase = settings ? lotteryPhase(settings, now, settings.drawnAt) : 'drawn';
     let rank = application.rank;

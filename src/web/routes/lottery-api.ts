@@ -53,7 +53,7 @@ export function lotteryApiRouter(services: Services, config: Readonly<Config>): 
       throw new AppError('invalid', 'error.invalid', {}, { 'Idempotency-Key': { key: 'field.invalid' } });
     }
     const result = await lottery.apply({ ...body, channel: 'api', ...(key ? { idempotencyKey: key } : {}) });
-    const view = await lottery.status(result.application);
+    const view = await lottery.status(result.application, result.plan);
     res.status(result.created ? 201 : 200).json({
       ...applicationJson(view),
       statusToken: result.token,

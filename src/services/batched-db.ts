@@ -1,0 +1,78 @@
+// Database primitives for the hot paths of a rush (booking, lottery applications), each
+// gathering concurrent calls into one command (see coalesce.ts). A call still stands alone:
+// a document refused by a unique index fails its own call, never its neighbours'.
+import { coalesce, failed, type Outcome, succeeded } from './coalesce.ts';
+
+/** What these helpers need of a collection (the driver's, or Mongoose's wrapper of it). */
+interface CollectionLike {
+  insertMany(docs: never[], options: { ordered: false; ignoreUndefined: true }): Promise<unknown>;
+  find(
+    filter: Record<string, unknown>,
+    options: { projection?: Record<string, 0 | 1> },
+  ): { toArray(): Promise<unknown[]> };
+}
+
+interface WriteErrorLike {
+  index: number;
+  code?: number;
+  errmsg?: string;
+  keyPattern?: Record<string, unknown>;
+  err?: { keyPattern?: Record<string, unknown> };
+}
+
+/** The per-document errors of an unordered insert, or null when the whole command failed. */
+function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
+  const errors = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] })?.writeErrors;
+  if (!errors) return null;
+  return Array.isArray(errors) ? errors : [errors];
+}
+
+/** One document's failure as an error of its own, shaped like the driver's duplicate key error. */
+function asError(w: WriteErrorLike): Error {
+  return Object.assign(new Error(w.errmsg ?? 'write error'), {
+    code: w.code,
+    keyPattern: w.keyPattern ?? w.err?.keyPattern,
+  });
+}
+
+/**
+ * Inserts one document per call; calls made together go in one unordered insert. A document
+ * refused (a duplicate key) rejects its call with an error shaped like the driver's.
+ */
+export function batchedInsert(collection: () => CollectionLike): (doc: object) => Promise<void> {
+  return coalesce<object, void>(async (docs) => {
+    const outcomes: Outcome<void>[] = docs.map(() => succeeded(undefined));
+    try {
+      await collection().insertMany(docs as never[], { ordered: false, ignoreUndefined: true });
+    } catch (err) {
+      const errors = writeErrorsOf(err);
+      if (!errors) throw err;
+      for (const w of errors) outcomes[w.index] = failed(asError(w));
+    }
+    return outcomes;
+  });
+}
+
+/**
+ * Finds documents by _id (and an optional fixed condition); calls made together share one
+ * query. Each call gets the documents among those it asked for.
+ */
+export function batchedFindByIds<Id extends { toString(): string }, Doc extends { _id: Id }>(
+  collection: () => CollectionLike,
+  options: { where?: Record<string, unknown>; projection?: Record<string, 0 | 1> } = {},
+): (ids: Id[]) => Promise<Doc[]> {
+  return coalesce<Id[], Doc[]>(async (asks) => {
+    const ids = [...new Map(asks.flat().map((id) => [id.toString(), id])).values()];
+    if (ids.length === 0) return asks.map(() => succeeded([]));
+    const found = (await collection()
+      .find(
+        { _id: { $in: ids }, ...options.where },
+        options.projection ? { projection: options.projection } : {},
+      )
+      .toArray()) as Doc[];
+    const byId = new Map(found.map((d) => [d._id.toString(), d]));
+    return asks.map((ask) =>
+      succeeded(ask.map((id) => byId.get(id.toString())).filter((d): d is Doc => d !== undefined)),
+    );
+  });
+}
