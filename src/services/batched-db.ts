@@ -12,7 +12,7 @@ interface CollectionLike {
   ): { toArray(): Promise<unknown[]> };
 }
 
-interface WriteErrorLike {
+export interface WriteErrorLike {
   index: number;
   code?: number;
   errmsg?: string;
@@ -21,7 +21,7 @@ interface WriteErrorLike {
 }
 
 /** The per-document errors of an unordered insert, or null when the whole command failed. */
-function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
+export function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
   const errors = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] })?.writeErrors;
   if (!errors) return null;
   return Array.isArray(errors) ? errors : [errors];

@@ -18,6 +18,7 @@ import {
 } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import type { Clock, RandomBytes } from '../clock.ts';
+import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
@@ -65,14 +66,6 @@ export interface BookingServiceDeps {
   events: EventBus;
   schedule: ScheduleService;
 }
-
-const DUPLICATE_KEY = 11000;
-const isDuplicate = (err: unknown, index?: string): boolean => {
-  const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
-  if (e?.code !== DUPLICATE_KEY) return false;
-  if (!index) return true;
-  return Boolean(e.keyPattern && index in e.keyPattern) || Boolean(e.message?.includes(index));
-};
 
 export function createBookingService(deps: BookingServiceDeps) {
   const { clock, random, secret, events, schedule } = deps;

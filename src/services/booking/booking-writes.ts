@@ -1,6 +1,6 @@
 // The database work of a booking, gathered across concurrent requests (group commit): under
-// a rush one query checks the no-show records of many couples, one update per slot takes the
-// places of all who asked for it, and one insert each stores their appointments and their
+// a rush one query checks the no-show records of many couples, one bulk update takes the
+// places of every slot asked for, and one insert each stores their appointments and their
 // holds. The rules are unchanged: places move only by conditional single-document updates,
 // and one active booking per person is the unique index of the holds. Each couple gets its
 // own answer, and a conflict in one booking never fails its neighbours in the batch.
@@ -9,6 +9,7 @@ import { AppointmentModel, type newAppointmentDocument } from '../../models/appo
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { batchedInsert } from '../batched-db.ts';
 import { coalesce, failed, type Outcome, succeeded } from '../coalesce.ts';
+import { isDuplicate } from '../duplicate-key.ts';
 import { takePlace, takePlacesInSlots } from './slot-counter.ts';
 
 export interface NoShowRecord {
@@ -82,7 +83,7 @@ export function createBookingWrites() {
       fingerprints.map((fp) => storeHold({ _id: fp, appointment, createdAt })),
     );
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const other = refused.find((r) => (r.reason as { code?: number })?.code !== 11000);
+    const other = refused.find((r) => !isDuplicate(r.reason));
     if (other) throw other.reason;
     return refused.length === 0;
   }

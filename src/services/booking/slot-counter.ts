@@ -2,6 +2,8 @@
 // single-document update, so concurrent requests can never oversell a slot.
 import type { Types } from 'mongoose';
 import { SlotModel } from '../../models/slot.model.ts';
+import { writeErrorsOf } from '../batched-db.ts';
+import { isDuplicate } from '../duplicate-key.ts';
 
 /** Takes one place if any is left; returns false when the slot is full. */
 export function takePlace(slotId: Types.ObjectId): Promise<boolean> {
@@ -24,12 +26,6 @@ export async function takePlaces(slotId: Types.ObjectId, n: number): Promise<boo
 export interface PlacesWanted {
   slotId: Types.ObjectId;
   n: number;
-}
-
-interface StatementError {
-  index: number;
-  code?: number;
-  errmsg?: string;
 }
 
 /**
@@ -60,14 +56,11 @@ export async function takePlacesInSlots(wants: PlacesWanted[]): Promise<(boolean
     );
     upserted = res.upsertedIds;
   } catch (err) {
-    const e = err as {
-      writeErrors?: StatementError | StatementError[];
-      result?: { upsertedIds?: Record<number, unknown> };
-    };
-    if (!e.writeErrors) throw err;
-    for (const w of Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors])
-      answers[w.index] = w.code === 11000 ? false : new Error(w.errmsg ?? 'slot counter write failed');
-    upserted = e.result?.upsertedIds ?? {};
+    const errors = writeErrorsOf(err);
+    if (!errors) throw err;
+    for (const w of errors)
+      answers[w.index] = isDuplicate(w) ? false : new Error(w.errmsg ?? 'slot counter write failed');
+    upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
   }
   const made = Object.entries(upserted);
   if (made.length > 0) {

@@ -16,16 +16,6 @@ export interface CeremonyContext {
 
 export type LeftEventReason = Extract<DomainEvent, { type: 'ceremony.left' }>['reason'];
 
-const DUPLICATE_KEY = 11000;
-
-/** A unique-index violation, optionally of one named index (by its key or its name in the message). */
-export function isDuplicate(err: unknown, field?: string): boolean {
-  const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
-  if (e?.code !== DUPLICATE_KEY) return false;
-  if (!field) return true;
-  return Boolean(e.keyPattern && field in e.keyPattern) || Boolean(e.message?.includes(field));
-}
-
 export function ceremonyFacts(c: CeremonyRecord): CeremonyFacts {
   return {
     office: c.office.toString(),

@@ -12,13 +12,13 @@ import {
   HOLDING_SEAT_STATES,
 } from '../../models/ceremony-seat.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
+import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import {
   appointmentFacts,
   type CeremonyContext,
   ceremonyFacts,
-  isDuplicate,
   type LeftEventReason,
 } from './ceremony-context.ts';
 import { type CeremonyRecord, ceremonyInfo, loadCeremony, type SeatRecord } from './ceremony-records.ts';

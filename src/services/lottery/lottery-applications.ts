@@ -24,13 +24,13 @@ import { batchedFindByIds, batchedInsert } from '../batched-db.ts';
 import { checkPartners, type PartnerInput } from '../booking/check-partners.ts';
 import { newManageToken } from '../booking/manage-token.ts';
 import { coalesce, succeeded } from '../coalesce.ts';
+import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, type FieldMessage, invalid, notFound } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import type { DrawCache } from './draw-cache.ts';
 import {
   type ApplicationRecord,
   type DrawRecord,
-  isDuplicate,
   type LotteryDeps,
   lapsedEvent,
   loadPlan,

@@ -62,14 +62,6 @@ export function toLocalInput(at: Date | undefined, zone: string): string {
   return at ? DateTime.fromJSDate(at, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : '';
 }
 
-const DUPLICATE_KEY = 11000;
-export function isDuplicate(err: unknown, index?: string): boolean {
-  const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
-  if (e?.code !== DUPLICATE_KEY) return false;
-  if (!index) return true;
-  return Boolean(e.keyPattern && index in e.keyPattern) || Boolean(e.message?.includes(index));
-}
-
 /** Runs `work` over items with at most `limit` at a time, in order of start. */
 export async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -10,11 +10,11 @@ import { LotteryReserveModel } from '../../models/lottery-reserve.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
 import type { BookingRequest, BookingResult } from '../booking/booking-service.ts';
 import { holdBackPlaces, releaseReservedPlaces } from '../booking/slot-counter.ts';
+import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import {
   type DrawRecord,
-  isDuplicate,
   type LotteryDeps,
   loadDraw,
   loadPlan,
