@@ -185,7 +185,7 @@ export function createLotteryApplications(
 
     const _id = new Types.ObjectId();
     const token = statusToken(secret, _id);
-    let application: ApplicationRecord | undefined;
+    let application: ApplicationRecord;
     try {
       application = await insertApplication({
         _id,
@@ -210,7 +210,9 @@ export function createLotteryApplications(
         });
       }
     } catch (err) {
-      if (application) await LotteryApplicationModel.deleteOne({ _id });
+      // Undo by _id whatever got stored: a failed command may still have written.
+      await LotteryApplicationModel.deleteOne({ _id });
+      await LotteryPersonModel.deleteMany({ application: _id });
       if (isDuplicate(err, 'idempotencyKey')) {
         const winner = await existingForKey(input.idempotencyKey);
         if (winner) return winner;
