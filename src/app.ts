@@ -74,18 +74,21 @@ export function createApp(deps: AppDeps): Express {
   const extras = deps.extraRouters ?? [];
   // The JSON API comes first, with only what it uses: no page helpers, no visitor cookie and
   // no CSRF (it takes no cookie as a credential), so a rush of bookings pays for nothing else.
-  // Its errors, 404 included, are answered as JSON by the error handler below.
-  app.use(
-    '/api/v1',
+  // Its errors, 404 included, are answered as JSON by the error handler below. It is one
+  // router mounted once: every layer of a mount point is matched against the path and trims
+  // it from the URL again, which a rush of bookings would pay on each middleware.
+  const api = express.Router();
+  api.use(
     localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
     addressLimit,
     express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }),
     express.json({ limit: '100kb' }),
     bodyHygiene(),
-    apiRouter(services, config),
-    ...extras.filter(isApi).map((extra) => extra.router),
-    notFoundHandler,
   );
+  apiRouter(services, config, api);
+  for (const extra of extras.filter(isApi)) api.use(extra.router);
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
   app.use(
     '/public',
     express.static(path.join(root, 'public'), { maxAge: config.env === 'production' ? '7d' : 0 }),

@@ -42,9 +42,12 @@ export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
   };
 }
 
-/** The JSON API for kiosks and mini-programs: same rules and services as the web pages (docs/api.md). */
-export function apiRouter(services: Services, config: Readonly<Config>): Router {
-  const router = Router();
+/**
+ * The JSON API for kiosks and mini-programs: same rules and services as the web pages (docs/api.md).
+ * Its routes are added to `router` when one is given, so that they sit beside the API's own
+ * middleware in one router instead of a router nested in it.
+ */
+export function apiRouter(services: Services, config: Readonly<Config>, router: Router = Router()): Router {
   const { schedule, booking } = services;
   const limits = bookingLimits(config);
 
