@@ -54,7 +54,7 @@ async function startApp(mongoUri: string): Promise<ChildProcess> {
 }
 
 // CPU seconds the app process has used so far (user + system, all its threads), read from
-// /proc on Linux; NaN elsewhere. Per request, it shows what each path costs the app itself,
+// /proc on Linux, whose clock ticks are 1/100 s; NaN elsewhere. Per request, it shows what each path costs the app itself,
 // apart from the load generator and the database sharing the machine.
 function cpuSecondsOf(pid: number | undefined): number {
   try {
