@@ -11,12 +11,12 @@
 // connected already (peak-rush) is left alone.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
-import { runLoad, send } from './http-load.ts';
+import { startBenchApp } from './app-process.ts';
+import { runLoad } from './http-load.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPLICATIONS = Number(process.env.LOTTERY_APPLICATIONS ?? 50_000);
@@ -311,33 +311,6 @@ async function httpSeedChild(uri: string, dbName: string): Promise<void> {
   console.log(JSON.stringify({ officeId: office._id.toString(), fcfsDate, lotteryDate }));
 }
 
-async function startApp(uri: string, dbName: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      MONGODB_URI: uri,
-      MONGODB_DB: dbName,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      JOBS: 'off',
-      APP_SECRET: SECRET,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const agent = new http.Agent();
-  for (let i = 0; i < 300; i++) {
-    const r = await send(agent, port, { method: 'GET', path: '/readyz' });
-    if (r.status === 200) return child;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the app did not become ready');
-}
-
 export async function lotteryScenario(): Promise<LotteryScenarioResult> {
   const { spawnEmbeddedMongo } = await import('../src/embedded-mongo/index.ts');
   const engine = await spawnEmbeddedMongo({ port: 0 });
@@ -356,7 +329,7 @@ export async function lotteryScenario(): Promise<LotteryScenarioResult> {
       lotteryDate: string;
     };
     const port = 3990 + Math.floor(Math.random() * 9);
-    app = await startApp(engine.uri, dbName, port);
+    app = await startBenchApp({ mongoUri: engine.uri, dbName, port, secret: SECRET });
     await runLoad({ port, clients: 10, durationMs: 1500, next: () => ({ method: 'GET', path: '/healthz' }) });
     let serial = 0;
     const body = async (date: string, extra: Record<string, unknown>) => ({

@@ -2,11 +2,7 @@
 // (another process), as `npm start` does; 100 clients book across a peak day as fast as the
 // app answers, then the same clients hit /healthz for the baseline. Prints bookings/s,
 // latency, errors, oversold places (must be 0) and the ratio to the /healthz rate.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import { spawnEmbeddedMongo } from '../src/embedded-mongo/index.ts';
@@ -15,43 +11,13 @@ import { DayPlanModel } from '../src/models/day-plan.model.ts';
 import { OfficeModel } from '../src/models/office.model.ts';
 import { SlotModel } from '../src/models/slot.model.ts';
 import { residentId } from '../test/helpers/ids.ts';
-import { runLoad, send } from './http-load.ts';
+import { startBenchApp } from './app-process.ts';
+import { runLoad } from './http-load.ts';
 import { lotteryScenario } from './lottery.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const PORT = 3900 + Math.floor(Math.random() * 90);
-
-async function startApp(mongoUri: string): Promise<ChildProcess> {
-  // BENCH_PROFILE=<dir> writes a CPU profile of the app process there, to see where a booking's time goes.
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-    : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      MONGODB_URI: mongoUri,
-      MONGODB_DB: 'bench',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      JOBS: 'off',
-      APP_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const agent = new http.Agent();
-  for (let i = 0; i < 200; i++) {
-    const r = await send(agent, PORT, { method: 'GET', path: '/readyz' });
-    if (r.status === 200) return child;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('the app did not become ready');
-}
 
 // CPU seconds the app process has used so far (user + system, all its threads), read from
 // /proc on Linux, whose clock ticks are 1/100 s; NaN elsewhere. Per request, it shows what each path costs the app itself,
@@ -103,7 +69,14 @@ async function main() {
     slotMinutes: 30,
     quotaPerSlot: 2000,
   });
-  const app = await startApp(engine.uri);
+  // BENCH_PROFILE=<dir> writes a CPU profile of the app process there, to see where a booking's time goes.
+  const app = await startBenchApp({
+    mongoUri: engine.uri,
+    dbName: 'bench',
+    port: PORT,
+    secret: 'bench-secret-0123456789-abcdefghijklmnop',
+    nodeFlags: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+  });
   const starts = [
     '08:30',
     '09:00',
