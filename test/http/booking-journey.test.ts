@@ -67,6 +67,16 @@ describe('booking journey (web pages)', () => {
     assert.match($('.slot').first().text(), /剩余 12 个名额/);
   });
 
+  it('says when booking for a day closed, in the office zone', async () => {
+    // Today (3 Aug) closed the day before at the office's cut-off time, 17:00 in Chengdu.
+    const zh = await request(t.app).get('/offices/jinjiang/days/2026-08-03').expect(200);
+    assert.match(cheerio.load(zh.text)('.day-state').text(), /已截止 · 截止于 2026年8月2日 周日 17:00/);
+    const en = await request(t.app).get('/offices/jinjiang/days/2026-08-03?lang=en').expect(200);
+    assert.match(cheerio.load(en.text)('.day-state').text(), /Booking closed · since Sun 2 Aug 2026 17:00/);
+    const month = await request(t.app).get('/offices/jinjiang?month=2026-08&lang=en').expect(200);
+    assert.equal(cheerio.load(month.text)('td[data-date="2026-08-03"] .day-status').text(), 'Ended');
+  });
+
   it('books both partners, confirms in Chinese, stores masked IDs and takes one place', async () => {
     const c = couple();
     const { posted } = await bookViaForm(t, c);
