@@ -68,6 +68,9 @@ describe('lottery day (couples)', () => {
     assert.equal($('.slot').length, 4);
     const en = await request(t.app).get(`${DAY_PATH}?lang=en`).expect(200);
     assert.match(cheerio.load(en.text)('.lottery-panel h2').text(), /drawn by lot/);
+    // The month calendar marks the day short enough for a phone's narrow cell.
+    const month = await request(t.app).get(`/offices/jinjiang?month=${DAY.slice(0, 7)}`);
+    assert.equal(cheerio.load(month.text)(`td[data-date="${DAY}"] .day-lottery`).text(), '抽签');
   });
 
   it('refuses first-come booking on a lottery day, on the form and the API', async () => {

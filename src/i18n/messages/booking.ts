@@ -24,7 +24,7 @@ export const bookingMessages = defineMessages({
     'day.left': '余 {n}',
     'day.opens_at': '{at} 开放预约',
     'day.peak': '热门日',
-    'day.lottery': '抽签分配',
+    'day.lottery': '抽签',
     'daycell.full': '约满',
     'daycell.not_yet_open': '未开放',
     'daycell.booking_closed': '已截止',
