@@ -69,7 +69,9 @@ describe('lottery day (couples)', () => {
     const en = await request(t.app).get(`${DAY_PATH}?lang=en`).expect(200);
     assert.match(cheerio.load(en.text)('.lottery-panel h2').text(), /drawn by lot/);
     // The month calendar marks the day short enough for a phone's narrow cell.
-    const month = await request(t.app).get(`/offices/jinjiang?month=${DAY.slice(0, 7)}`).expect(200);
+    const month = await request(t.app)
+      .get(`/offices/jinjiang?month=${DAY.slice(0, 7)}`)
+      .expect(200);
     assert.equal(cheerio.load(month.text)(`td[data-date="${DAY}"] .day-lottery`).text(), '抽签');
   });
 
