@@ -1,30 +1,20 @@
 // Database primitives for the hot paths of a rush (booking, lottery applications), each
 // gathering concurrent calls into one command (see coalesce.ts). A call still stands alone:
-// a document refused by a unique index fails its own call, never its neighbours'.
+// a document refused by a unique index fails its own call, never its neighbours'; any other
+// failure of the shared command fails every call in it (see database-errors.ts).
 import { coalesce, failed, type Outcome, succeeded } from './coalesce.ts';
+import { perDocumentErrors, type WriteErrorLike, WriteOutcomeUnknownError } from './database-errors.ts';
 
 /** What these helpers need of a collection (the driver's, or Mongoose's wrapper of it). */
 interface CollectionLike {
-  insertMany(docs: never[], options: { ordered: false; ignoreUndefined: true }): Promise<unknown>;
+  insertMany(
+    docs: never[],
+    options: { ordered: false; ignoreUndefined: true },
+  ): Promise<{ insertedCount?: number } | unknown>;
   find(
     filter: Record<string, unknown>,
     options: { projection?: Record<string, 0 | 1> },
   ): { toArray(): Promise<unknown[]> };
-}
-
-export interface WriteErrorLike {
-  index: number;
-  code?: number;
-  errmsg?: string;
-  keyPattern?: Record<string, unknown>;
-  err?: { keyPattern?: Record<string, unknown> };
-}
-
-/** The per-document errors of an unordered insert, or null when the whole command failed. */
-export function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
-  const errors = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] })?.writeErrors;
-  if (!errors) return null;
-  return Array.isArray(errors) ? errors : [errors];
 }
 
 /** One document's failure as an error of its own, shaped like the driver's duplicate key error. */
@@ -37,18 +27,25 @@ function asError(w: WriteErrorLike): Error {
 
 /**
  * Inserts one document per call; calls made together go in one unordered insert. A document
- * refused (a duplicate key) rejects its call with an error shaped like the driver's.
+ * refused (a duplicate key) rejects its call with an error shaped like the driver's; a command
+ * that failed as a whole, or whose reply does not account for every document, rejects them all.
  */
 export function batchedInsert(collection: () => CollectionLike): (doc: object) => Promise<void> {
   return coalesce<object, void>(async (docs) => {
     const outcomes: Outcome<void>[] = docs.map(() => succeeded(undefined));
+    let inserted: number | undefined;
     try {
-      await collection().insertMany(docs as never[], { ordered: false, ignoreUndefined: true });
+      const res = await collection().insertMany(docs as never[], { ordered: false, ignoreUndefined: true });
+      inserted = (res as { insertedCount?: number } | undefined)?.insertedCount;
     } catch (err) {
-      const errors = writeErrorsOf(err);
+      const errors = perDocumentErrors(err);
       if (!errors) throw err;
       for (const w of errors) outcomes[w.index] = failed(asError(w));
+      inserted = (err as { result?: { insertedCount?: number } }).result?.insertedCount;
     }
+    const refused = outcomes.filter((o) => !o.ok).length;
+    if (inserted !== undefined && inserted + refused !== docs.length)
+      throw new WriteOutcomeUnknownError(`an insert of ${docs.length} documents (${inserted} reported)`);
     return outcomes;
   });
 }

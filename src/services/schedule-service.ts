@@ -21,6 +21,8 @@ import {
 import { type Office, OfficeModel } from '../models/office.model.ts';
 import { type Slot, SlotModel } from '../models/slot.model.ts';
 import type { Clock } from './clock.ts';
+import { perDocumentErrors } from './database-errors.ts';
+import { isDuplicate } from './duplicate-key.ts';
 import { AppError, notFound } from './errors.ts';
 import { ttlCache } from './ttl-cache.ts';
 
@@ -149,8 +151,9 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
         },
       })),
       { ordered: false },
-    ).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err;
+    ).catch((err: unknown) => {
+      // Another request created the same counters: only duplicate keys are ignored.
+      if (!perDocumentErrors(err)?.every((w) => isDuplicate(w))) throw err;
     });
   }
 

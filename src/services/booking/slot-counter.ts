@@ -2,7 +2,7 @@
 // single-document update, so concurrent requests can never oversell a slot.
 import type { Types } from 'mongoose';
 import { SlotModel } from '../../models/slot.model.ts';
-import { writeErrorsOf } from '../batched-db.ts';
+import { perDocumentErrors, WriteOutcomeUnknownError } from '../database-errors.ts';
 import { isDuplicate } from '../duplicate-key.ts';
 
 /** Takes one place if any is left; returns false when the slot is full. */
@@ -39,12 +39,21 @@ export interface PlacesWanted {
  * with a duplicate key error that names the statement. Counters are never deleted, so no such
  * insert can succeed; should one ever be made for a missing slot, it is removed at once and
  * counted as not taken.
+ *
+ * Any other failure (the command failed as a whole, a write-concern error, a reply that does
+ * not account for every statement) throws: whether the places were taken is then unknown, so
+ * no couple may be told they were. Places taken by such a write come back at the next recount
+ * of the counters (maintenance.slot-counters).
  */
-export async function takePlacesInSlots(wants: PlacesWanted[]): Promise<(boolean | Error)[]> {
+export async function takePlacesInSlots(
+  wants: PlacesWanted[],
+  slots: Pick<typeof SlotModel.collection, 'bulkWrite' | 'deleteMany'> = SlotModel.collection,
+): Promise<(boolean | Error)[]> {
   const answers: (boolean | Error)[] = wants.map(() => true);
   let upserted: Record<number, unknown> = {};
+  let accounted: number | undefined;
   try {
-    const res = await SlotModel.collection.bulkWrite(
+    const res = await slots.bulkWrite(
       wants.map((w) => ({
         updateOne: {
           filter: { _id: w.slotId, remaining: { $gte: w.n } },
@@ -54,17 +63,27 @@ export async function takePlacesInSlots(wants: PlacesWanted[]): Promise<(boolean
       })),
       { ordered: false },
     );
-    upserted = res.upsertedIds;
+    upserted = res.upsertedIds ?? {};
+    accounted = res.matchedCount + res.upsertedCount;
   } catch (err) {
-    const errors = writeErrorsOf(err);
+    const errors = perDocumentErrors(err);
     if (!errors) throw err;
     for (const w of errors)
       answers[w.index] = isDuplicate(w) ? false : new Error(w.errmsg ?? 'slot counter write failed');
-    upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
+    const result = (
+      err as {
+        result?: { upsertedIds?: Record<number, unknown>; matchedCount?: number; upsertedCount?: number };
+      }
+    ).result;
+    upserted = result?.upsertedIds ?? {};
+    if (typeof result?.matchedCount === 'number' && typeof result.upsertedCount === 'number')
+      accounted = result.matchedCount + result.upsertedCount + errors.length;
   }
+  if (accounted !== undefined && accounted !== wants.length)
+    throw new WriteOutcomeUnknownError(`taking places in ${wants.length} slots (${accounted} answered)`);
   const made = Object.entries(upserted);
   if (made.length > 0) {
-    await SlotModel.collection.deleteMany({ _id: { $in: made.map(([, id]) => id) } } as never);
+    await slots.deleteMany({ _id: { $in: made.map(([, id]) => id) } } as never);
     for (const [index] of made) answers[Number(index)] = false;
   }
   return answers;

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
 import { translate } from '../../i18n/translate.ts';
+import { isDatabaseUnavailable } from '../../services/database-errors.ts';
 import { AppError, type ErrorCode } from '../../services/errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -22,18 +23,6 @@ const STATUS: Record<ErrorCode, number> = {
 
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
-}
-
-function isDatabaseDown(err: unknown): boolean {
-  const name = (err as { name?: string })?.name ?? '';
-  return (
-    /^Mongo(Network|ServerSelection|Topology|NotConnected)|^MongooseServerSelectionError|MongoPoolClearedError/.test(
-      name,
-    ) ||
-    /buffering timed out|Client must be connected|connection .* closed|not connected/i.test(
-      String((err as Error)?.message ?? ''),
-    )
-  );
 }
 
 export function wantsJson(req: Request): boolean {
@@ -61,7 +50,7 @@ export function errorHandler(logger: Logger) {
       status = 403;
       code = 'csrf';
       message = translate(locale, 'error.csrf');
-    } else if (isDatabaseDown(err)) {
+    } else if (isDatabaseUnavailable(err)) {
       status = 503;
       code = 'unavailable';
       message = translate(locale, 'error.503');
