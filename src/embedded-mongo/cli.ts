@@ -1,8 +1,9 @@
 // Command line: npm run mongo:embedded -- [--port 27017] [--dbpath DIR] [--bind 127.0.0.1]
 // In memory when --dbpath is omitted. Prints "waiting for connections" once it accepts them
-// and stops cleanly on SIGINT/SIGTERM.
+// and stops cleanly on SIGINT/SIGTERM. With --repair it repairs DIR (repair.ts) and exits.
 import { parseArgs } from 'node:util';
 import { startEmbeddedMongo } from './index.ts';
+import { repairDataDirectory } from './repair.ts';
 
 const { values } = parseArgs({
   options: {
@@ -11,13 +12,45 @@ const { values } = parseArgs({
     bind: { type: 'string', default: '127.0.0.1' },
     bind_ip: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    repair: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: mongo:embedded [--port N] [--dbpath DIR] [--bind ADDRESS]');
+  console.log(
+    'usage: mongo:embedded [--port N] [--dbpath DIR] [--bind ADDRESS]\n       mongo:embedded --repair --dbpath DIR',
+  );
   process.exit(0);
+}
+
+const stamp = () => new Date().toISOString();
+
+if (values.repair) {
+  if (!values.dbpath) {
+    console.error('--repair needs --dbpath DIR');
+    process.exit(2);
+  }
+  try {
+    const result = repairDataDirectory(values.dbpath, (line) => console.log(`${stamp()} ${line}`));
+    if (!result.backup) {
+      console.log(
+        `${stamp()} ${values.dbpath}: every record is intact (${result.records}); nothing to repair`,
+      );
+    } else {
+      for (const d of result.damaged)
+        console.log(`${stamp()} left out bytes ${d.offset}-${d.end} of ${d.file}: unreadable`);
+      console.log(
+        `${stamp()} repaired ${values.dbpath}: ${result.records} intact records recovered` +
+          (result.conflicts ? `, ${result.conflicts} of them not applicable over what was lost` : '') +
+          `; the previous files are kept in ${result.backup}`,
+      );
+    }
+    process.exit(0);
+  } catch (err) {
+    console.error(`${stamp()} cannot repair: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }
 
 const port = Number(values.port);
@@ -26,7 +59,6 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const stamp = () => new Date().toISOString();
 try {
   const mongo = await startEmbeddedMongo({
     port,

@@ -1,7 +1,7 @@
 // The engine's state and its background work: the TTL monitor and idle-cursor reaping.
 import type { Counters, EngineState, ServerParameters } from './commands/context.ts';
 import { CursorRegistry } from './cursors.ts';
-import { Journal } from './journal.ts';
+import { Journal, type JournalIo, type WriteTicket } from './journal.ts';
 import { Store } from './storage.ts';
 import { encodeKey, typeStartKey } from './values.ts';
 
@@ -22,10 +22,10 @@ export class Engine implements EngineState {
   private timer: NodeJS.Timeout | null = null;
   private lastTtlSweep = Date.now();
 
-  constructor(dbPath: string | undefined, log: (line: string) => void) {
+  constructor(dbPath: string | undefined, log: (line: string) => void, io?: JournalIo) {
     this.dbPath = dbPath;
     this.log = log;
-    this.journal = dbPath ? new Journal(dbPath, this.store, log) : null;
+    this.journal = dbPath ? new Journal(dbPath, this.store, log, io) : null;
   }
 
   get persistent(): boolean {
@@ -37,6 +37,19 @@ export class Engine implements EngineState {
     this.journal?.open();
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
+  }
+
+  /** Marks the start of a command, before it changes anything (see commit). */
+  beginWrite(): WriteTicket {
+    return this.journal ? this.journal.begin() : { epoch: 0 };
+  }
+
+  /**
+   * Resolves once the changes made since `ticket` are durable; rejects (and they are no
+   * longer in memory) when the journal could not write them.
+   */
+  commit(ticket: WriteTicket): Promise<void> {
+    return this.journal ? this.journal.commit(ticket) : Promise.resolve();
   }
 
   flush(): Promise<void> {

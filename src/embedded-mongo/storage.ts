@@ -1,7 +1,8 @@
 // The catalog and the documents: databases -> collections -> documents keyed by their encoded
 // `_id`, with their indexes. Every method is synchronous, so a command that reads and then
 // writes can never interleave with another command. Each change is handed to a change log
-// (the journal, in on-disk mode) in the order it is applied.
+// (the journal, in on-disk mode) in the order it is applied, with the way to undo it: a change
+// the journal fails to make durable is taken back out of memory before anyone is told.
 import { type Document, ObjectId, UUID } from 'bson';
 import { ErrorCodes, MongoCommandError } from './errors.ts';
 import { Index, type IndexSpec } from './indexes.ts';
@@ -18,7 +19,8 @@ export type ChangeRecord =
   | { op: 'u'; db: string; coll: string; doc: Doc }
   | { op: 'd'; db: string; coll: string; id: unknown };
 
-export type ChangeLog = (record: ChangeRecord) => void;
+/** Receives each change once it is applied, and a function that takes it back. */
+export type ChangeLog = (record: ChangeRecord, undo: () => void) => void;
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
@@ -64,7 +66,7 @@ export class Collection {
     }
     this.docs.set(id, doc);
     for (const ix of this.indexes) ix.add(doc, id);
-    this.store.log({ op: 'i', db: this.db, coll: this.name, doc });
+    this.store.log({ op: 'i', db: this.db, coll: this.name, doc }, () => this.unset(doc, id));
   }
 
   /** Replaces a stored document by a new version with the same `_id`. */
@@ -80,14 +82,28 @@ export class Collection {
       ix.add(next, id);
     }
     this.docs.set(id, next);
-    this.store.log({ op: 'u', db: this.db, coll: this.name, doc: next });
+    this.store.log({ op: 'u', db: this.db, coll: this.name, doc: next }, () => {
+      this.unset(next, id);
+      this.put(old, id);
+    });
   }
 
   delete(doc: Doc): void {
     const id = idKeyOf(doc);
     if (!this.docs.delete(id)) return;
     for (const ix of this.indexes) ix.remove(doc, id);
-    this.store.log({ op: 'd', db: this.db, coll: this.name, id: doc._id });
+    this.store.log({ op: 'd', db: this.db, coll: this.name, id: doc._id }, () => this.put(doc, id));
+  }
+
+  /** Undo helpers: a document in or out of the collection and its indexes, with no checks. */
+  private put(doc: Doc, id: string): void {
+    this.docs.set(id, doc);
+    for (const ix of this.indexes) ix.add(doc, id);
+  }
+
+  private unset(doc: Doc, id: string): void {
+    this.docs.delete(id);
+    for (const ix of this.indexes) ix.remove(doc, id);
   }
 
   findIndex(nameOrKey: unknown): Index | undefined {
@@ -154,7 +170,10 @@ export class Collection {
       ix.add(doc, id);
     }
     this.indexes.push(ix);
-    this.store.log({ op: 'createIndex', db: this.db, coll: this.name, spec });
+    this.store.log({ op: 'createIndex', db: this.db, coll: this.name, spec }, () => {
+      const at = this.indexes.indexOf(ix);
+      if (at > 0) this.indexes.splice(at, 1);
+    });
     return true;
   }
 
@@ -162,7 +181,9 @@ export class Collection {
     if (ix.isId) throw new MongoCommandError(ErrorCodes.InvalidOptions, 'cannot drop _id index');
     const at = this.indexes.indexOf(ix);
     if (at > 0) this.indexes.splice(at, 1);
-    this.store.log({ op: 'dropIndex', db: this.db, coll: this.name, name: ix.name });
+    this.store.log({ op: 'dropIndex', db: this.db, coll: this.name, name: ix.name }, () => {
+      if (at > 0) this.indexes.splice(at, 0, ix);
+    });
   }
 }
 
@@ -193,9 +214,27 @@ export class Store {
   changes = 0;
   readonly processId = new ObjectId();
 
-  log(record: ChangeRecord): void {
+  log(record: ChangeRecord, undo: () => void): void {
     this.changes++;
-    this.changeLog?.(record);
+    this.changeLog?.(record, undo);
+  }
+
+  /** Puts a collection object back under its name (undoing a drop or a rename). */
+  private restore(coll: Collection): void {
+    let colls = this.dbs.get(coll.db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(coll.db, colls);
+    }
+    colls.set(coll.name, coll);
+  }
+
+  /** Takes a collection object out from under its name (undoing a create or a rename). */
+  private unlink(db: string, name: string): void {
+    const colls = this.dbs.get(db);
+    if (!colls) return;
+    colls.delete(name);
+    if (colls.size === 0) this.dbs.delete(db);
   }
 
   getCollection(db: string, name: string): Collection | undefined {
@@ -222,21 +261,25 @@ export class Store {
     }
     const coll = new Collection(this, db, name, options);
     colls.set(name, coll);
-    this.log({ op: 'create', db, coll: name, options });
+    this.log({ op: 'create', db, coll: name, options }, () => this.unlink(db, name));
     return coll;
   }
 
   dropCollection(db: string, name: string): boolean {
     const colls = this.dbs.get(db);
-    if (!colls?.delete(name)) return false;
+    const coll = colls?.get(name);
+    if (!colls || !coll) return false;
+    colls.delete(name);
     if (colls.size === 0) this.dbs.delete(db);
-    this.log({ op: 'drop', db, coll: name });
+    this.log({ op: 'drop', db, coll: name }, () => this.restore(coll));
     return true;
   }
 
   dropDatabase(db: string): void {
-    if (!this.dbs.delete(db)) return;
-    this.log({ op: 'dropDb', db });
+    const colls = this.dbs.get(db);
+    if (!colls) return;
+    this.dbs.delete(db);
+    this.log({ op: 'dropDb', db }, () => this.dbs.set(db, colls));
   }
 
   renameCollection(db: string, name: string, toDb: string, toName: string, dropTarget: boolean): void {
@@ -265,7 +308,10 @@ export class Store {
     moved.indexes.length = 0;
     moved.indexes.push(...source.indexes);
     target.set(toName, moved);
-    this.log({ op: 'rename', db, coll: name, toDb, toColl: toName });
+    this.log({ op: 'rename', db, coll: name, toDb, toColl: toName }, () => {
+      this.unlink(toDb, toName);
+      this.restore(source);
+    });
   }
 
   /** Applies a journal record without logging it again (start-up replay). */

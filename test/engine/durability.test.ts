@@ -1,11 +1,16 @@
 // Engine only: on-disk durability. Acknowledged writes survive `kill -9` of the engine's
-// process, a torn journal tail is discarded, compaction keeps everything, a second engine
-// on the same directory refuses to start, and a spawned engine dies with its parent.
+// process, a torn journal tail is discarded, a damaged record with readable ones after it
+// stops the start (files untouched) until `--repair` recovers every intact record, data
+// directories in the previous record format are read, compaction keeps everything, a second
+// engine on the same directory refuses to start, and a spawned engine dies with its parent.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import { BSON } from 'bson';
 import { MongoClient } from 'mongodb';
 import { spawnEmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.ts';
 import { usingEmbeddedEngine, waitFor } from './support.ts';
@@ -68,6 +73,59 @@ function startCli(dbPath: string): Promise<CliEngine> {
     });
     child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${out}`)));
   });
+}
+
+/** Runs the command line to the end (e.g. --repair) and returns its status and output. */
+function runCli(args: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, ['--import', tsxLoader, cliPath, ...args], {
+    env: childEnv(),
+    encoding: 'utf8',
+  });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+const digest = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+function journalOf(dir: string): string {
+  const journals = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('journal.') && fs.statSync(path.join(dir, f)).size);
+  assert.equal(journals.length, 1, `one journal with records in ${fs.readdirSync(dir).join(', ')}`);
+  return path.join(dir, journals[0]!);
+}
+
+/** Writes `n` documents, one command (and so one journal record) each. */
+async function writeDocs(dir: string, n: number): Promise<void> {
+  const mongo = await startEmbeddedMongo({ port: 0, dbPath: dir });
+  const client = await new MongoClient(mongo.uri).connect();
+  try {
+    const c = client.db('damage').collection('docs');
+    for (let i = 0; i < n; i++) await c.insertOne({ _id: i as never, text: `document ${i} `.repeat(8) });
+  } finally {
+    await client.close();
+    await mongo.stop();
+  }
+}
+
+async function storedIds(dir: string): Promise<number[]> {
+  const mongo = await startEmbeddedMongo({ port: 0, dbPath: dir });
+  const client = await new MongoClient(mongo.uri).connect();
+  try {
+    const docs = await client.db('damage').collection('docs').find({}).sort({ _id: 1 }).toArray();
+    return docs.map((d) => d._id as unknown as number);
+  } finally {
+    await client.close();
+    await mongo.stop();
+  }
+}
+
+/** A record as versions before the current framing wrote it: length, CRC-32, BSON. */
+function previousFormat(record: object): Buffer {
+  const payload = BSON.serialize(record);
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(payload.length, 0);
+  head.writeUInt32LE(zlib.crc32(payload), 4);
+  return Buffer.concat([head, payload]);
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -200,6 +258,120 @@ describe('engine: durability on disk', function () {
       await client.close();
       await mongo.stop();
     }
+  });
+
+  it('refuses to start on a damaged record with readable ones after it; --repair recovers every intact one', async () => {
+    await writeDocs(dir, 100);
+    const journal = journalOf(dir);
+    // One byte flipped at 30 % of the journal, inside some record's document.
+    const bytes = fs.readFileSync(journal);
+    const at = Math.floor(bytes.length * 0.3);
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(journal, bytes);
+    const before = new Map(fs.readdirSync(dir).map((f) => [f, digest(path.join(dir, f))]));
+
+    await assert.rejects(startCli(dir), (err: Error) => {
+      assert.match(err.message, /engine exited with 1/);
+      assert.ok(err.message.includes(journal), `names the file: ${err.message}`);
+      assert.match(err.message, /damaged at byte \d+/);
+      assert.ok(err.message.includes(`npm run mongo:embedded -- --repair --dbpath ${dir}`), err.message);
+      return true;
+    });
+    await assert.rejects(startEmbeddedMongo({ port: 0, dbPath: dir }), /damaged at byte/);
+    const after = new Map(fs.readdirSync(dir).map((f) => [f, digest(path.join(dir, f))]));
+    assert.deepEqual(after, before, 'the refused start leaves every file untouched');
+
+    const repair = runCli(['--repair', '--dbpath', dir]);
+    assert.equal(repair.status, 0, repair.output);
+    assert.match(repair.output, /99 intact records recovered|repaired/);
+    const backup = fs.readdirSync(dir).find((f) => f.startsWith('damaged-'));
+    assert.ok(backup, `a copy of the damaged files is kept: ${repair.output}`);
+    assert.equal(digest(path.join(dir, backup, path.basename(journal))), before.get(path.basename(journal)));
+
+    const ids = await storedIds(dir);
+    assert.equal(ids.length, 99, 'every record but the damaged one, those after it included');
+    assert.ok(ids.includes(99) && ids.includes(0));
+    // Repaired, the directory starts as any other and a second repair finds nothing to do.
+    assert.match(runCli(['--repair', '--dbpath', dir]).output, /nothing to repair/);
+  });
+
+  it('drops only a torn tail: the last record, cut short', async () => {
+    await writeDocs(dir, 100);
+    const journal = journalOf(dir);
+    fs.truncateSync(journal, fs.statSync(journal).size - 10);
+    const ids = await storedIds(dir);
+    assert.equal(ids.length, 99);
+    assert.equal(ids.at(-1), 98, 'the last, incomplete write is the one dropped');
+  });
+
+  it('reads a data directory written in the previous record format and writes the current one', async () => {
+    const create = { op: 'create', db: 'damage', coll: 'docs', options: {} };
+    const insert = (i: number) => ({ op: 'i', db: 'damage', coll: 'docs', doc: { _id: i } });
+    fs.writeFileSync(
+      path.join(dir, 'snapshot.bson'),
+      Buffer.concat([previousFormat({ generation: 3 }), previousFormat(create), previousFormat(insert(0))]),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'journal.3.log'),
+      Buffer.concat([1, 2, 3].map((i) => previousFormat(insert(i)))),
+    );
+    const mongo = await startEmbeddedMongo({ port: 0, dbPath: dir });
+    const client = await new MongoClient(mongo.uri).connect();
+    try {
+      await client
+        .db('damage')
+        .collection('docs')
+        .insertOne({ _id: 4 as never });
+    } finally {
+      await client.close();
+      await mongo.stop();
+    }
+    assert.deepEqual(await storedIds(dir), [0, 1, 2, 3, 4]);
+    const fresh = fs.readFileSync(path.join(dir, 'journal.4.log'));
+    assert.deepEqual(
+      [...fresh.subarray(0, 4)],
+      [0xc7, 0x4a, 0x52, 0x4e],
+      'new records in the current framing',
+    );
+    // A compaction folds both journals into a snapshot in the current format.
+    const again = await startEmbeddedMongo({ port: 0, dbPath: dir });
+    const c2 = await new MongoClient(again.uri).connect();
+    try {
+      await c2.db('damage').command({ compact: 'docs' });
+    } finally {
+      await c2.close();
+      await again.stop();
+    }
+    assert.deepEqual(
+      [...fs.readFileSync(path.join(dir, 'snapshot.bson')).subarray(0, 4)],
+      [0xc7, 0x4a, 0x52, 0x4e],
+    );
+    assert.deepEqual(await storedIds(dir), [0, 1, 2, 3, 4]);
+  });
+
+  it('tells damage from a torn tail in the previous record format too', async () => {
+    const records = [
+      previousFormat({ op: 'create', db: 'damage', coll: 'docs', options: {} }),
+      ...Array.from({ length: 20 }, (_, i) =>
+        previousFormat({ op: 'i', db: 'damage', coll: 'docs', doc: { _id: i } }),
+      ),
+    ];
+    const journal = Buffer.concat(records);
+    const damaged = Buffer.from(journal);
+    const at = records[0]!.length + records[1]!.length * 5 + 12;
+    damaged[at] = damaged[at]! ^ 0xff;
+    fs.writeFileSync(path.join(dir, 'journal.0.log'), damaged);
+    await assert.rejects(
+      startEmbeddedMongo({ port: 0, dbPath: dir }),
+      /journal\.0\.log is damaged at byte \d+/,
+    );
+    assert.equal(runCli(['--repair', '--dbpath', dir]).status, 0);
+    assert.equal((await storedIds(dir)).length, 19);
+
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'journal.0.log'), journal.subarray(0, journal.length - 3));
+    assert.equal((await storedIds(dir)).length, 19, 'a cut-short last record is dropped, the rest kept');
   });
 
   it('spawns the engine in a child process that keeps data and stops on request', async () => {

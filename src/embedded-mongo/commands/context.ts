@@ -1,5 +1,6 @@
 // What a command handler receives: the engine's state and the calling connection.
 import type { CursorRegistry } from '../cursors.ts';
+import type { WriteTicket } from '../journal.ts';
 import type { Store } from '../storage.ts';
 import type { Doc } from '../values.ts';
 
@@ -31,6 +32,10 @@ export interface EngineState {
   port: number;
   bind: string;
   ttlDeleted: number;
+  /** Marks the start of a command, before it changes anything. */
+  beginWrite(): WriteTicket;
+  /** Waits until the command's changes are durable; rejects when they were taken back. */
+  commit(ticket: WriteTicket): Promise<void>;
   /** Waits until every change so far is durable (no-op in memory). */
   flush(): Promise<void>;
   /** Rewrites the journal into a snapshot (no-op in memory). */

@@ -80,13 +80,15 @@ const COUNTED_ELSEWHERE = new Set([
 
 export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   const name = Object.keys(cmd)[0];
+  let handler: CommandHandler;
   try {
     if (!name) throw new MongoCommandError(ErrorCodes.FailedToParse, 'Empty command');
     const key = name.toLowerCase();
-    const handler = HANDLERS[key];
-    if (!handler) {
+    const found = HANDLERS[key];
+    if (!found) {
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
+    handler = found;
     if (!COUNTED_ELSEWHERE.has(key)) ctx.engine.counters.command++;
     if (cmd.startTransaction === true || cmd.autocommit === false) {
       throw new MongoCommandError(
@@ -95,15 +97,27 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
       );
     }
     validateDbName(ctx.db);
-    const before = ctx.engine.store.changes;
-    const reply = await handler(cmd, ctx);
-    // A write is acknowledged only once it is durable.
-    if (ctx.engine.store.changes !== before) await ctx.engine.flush();
-    return reply;
   } catch (err) {
-    const e = asCommandError(err);
-    // Even a failed command may have written (an ordered insert stops midway).
-    await ctx.engine.flush().catch(() => undefined);
-    return e.toReply();
+    return asCommandError(err).toReply();
   }
+  const engine = ctx.engine;
+  const before = engine.store.changes;
+  const ticket = engine.beginWrite();
+  let reply: Doc;
+  try {
+    reply = await handler(cmd, ctx);
+  } catch (err) {
+    reply = asCommandError(err).toReply();
+  }
+  // A write is acknowledged only once it is durable. Even a failed command may have written
+  // (an ordered insert stops midway): if the journal could not keep its changes they were
+  // taken back, and the client hears that instead of what the command did.
+  if (engine.store.changes !== before) {
+    try {
+      await engine.commit(ticket);
+    } catch (err) {
+      return asCommandError(err).toReply();
+    }
+  }
+  return reply;
 }
