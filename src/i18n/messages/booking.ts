@@ -109,6 +109,7 @@ export const bookingMessages = defineMessages({
     'booking.slot_past': '该时段已过。',
     'booking.slot_full': '该时段名额已满，请选择其他时段。',
     'booking.already_booked': '一方已有一个有效预约，每人同时只能持有一个预约。',
+    'booking.in_progress': '一方的另一笔预约正在办理中，请过两分钟再试。',
     'booking.not_yet_open': '该日期尚未开放预约，将于 {opensAt} 开放。',
     'booking.window_closed': '该日期预约已于 {closedAt} 截止。',
     'booking.no_show_blocked': '因多次预约未到场，{until} 前暂不能预约。',
@@ -230,6 +231,8 @@ export const bookingMessages = defineMessages({
     'booking.slot_full': 'This slot is full. Please choose another one.',
     'booking.already_booked':
       'A partner already holds an active booking; one person can hold only one at a time.',
+    'booking.in_progress':
+      'Another booking for one of you is being made at this moment. Please try again in two minutes.',
     'booking.not_yet_open': 'Booking for this date is not open yet; it opens at {opensAt}.',
     'booking.window_closed': 'Booking for this date closed at {closedAt}.',
     'booking.no_show_blocked': 'After repeated missed appointments, booking is blocked until {until}.',

@@ -8,7 +8,6 @@ import { noShowBlock } from '../../domain/no-show-policy.ts';
 import { newReferenceCode, normalizeReference } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import {
-  ACTIVE_STATUSES,
   type Appointment,
   AppointmentModel,
   type AppointmentStatus,
@@ -25,7 +24,12 @@ import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-serv
 import { createBookingWrites } from './booking-writes.ts';
 import { checkPartners, type PartnerInput } from './check-partners.ts';
 import { hashManageToken, looksLikeManageToken, newManageToken } from './manage-token.ts';
+import { clearHold, HOLD_WRITE_WITHIN_MS, settledHold } from './person-holds.ts';
 import { forcePlace, releasePlace, takePlace, takeReservedPlace } from './slot-counter.ts';
+
+/** How long a request waits for a simultaneous one with the same idempotency key to finish. */
+const KEY_WAIT_MS = 2_000;
+const KEY_WAIT_STEP_MS = 50;
 
 export type Channel = 'online' | 'api' | 'staff' | 'lottery';
 
@@ -123,13 +127,13 @@ export function createBookingService(deps: BookingServiceDeps) {
     }
   }
 
-  /** Records both partners as holding an active booking; undoes itself if either already holds one. */
+  /** Records both partners as holding a booking; undoes itself if either already holds one. */
   async function holdPersons(appointmentId: Types.ObjectId, partners: Partner[]): Promise<void> {
     // Fast path: both holds at once, in one insert with other couples' holds. On a conflict
     // undo ours and take the careful path, which also clears holds left behind by
     // interrupted requests.
     const fingerprints = partners.map((p) => p.idFingerprint);
-    if (await writes.holdPersons(appointmentId, fingerprints, clock())) return;
+    if (await writes.holdPersons(appointmentId, fingerprints, new Date())) return;
     await PersonHoldModel.deleteMany({ _id: { $in: fingerprints }, appointment: appointmentId } as never);
     const taken: string[] = [];
     try {
@@ -150,14 +154,11 @@ export function createBookingService(deps: BookingServiceDeps) {
         return;
       } catch (err) {
         if (!isDuplicate(err)) throw err;
-        // A hold whose appointment is no longer active was left by an interrupted request: clear it once.
-        const hold = await PersonHoldModel.findById(fingerprint).lean();
-        const holder = hold && (await AppointmentModel.findById(hold.appointment, { status: 1 }).lean());
-        if (hold && (!holder || !ACTIVE_STATUSES.includes(holder.status))) {
-          await PersonHoldModel.deleteOne({ _id: fingerprint, appointment: hold.appointment });
-          continue;
-        }
-        throw new AppError('already_booked', 'booking.already_booked');
+        const held = await settledHold(fingerprint);
+        if (held.state === 'active') throw new AppError('already_booked', 'booking.already_booked');
+        if (held.state === 'in_progress') throw new AppError('conflict', 'booking.in_progress');
+        // Left by a booking that is over or was interrupted: clear it once.
+        if (held.state === 'stale') await clearHold(fingerprint, held.appointment!);
       }
     }
     throw new AppError('already_booked', 'booking.already_booked');
@@ -181,6 +182,15 @@ export function createBookingService(deps: BookingServiceDeps) {
       throw new AppError('conflict', 'error.conflict');
     }
     return { appointment: found, manageToken: newManageToken(random, secret, key), created: false };
+  }
+
+  /** The booking a simultaneous request with the same key is writing, once it is written. */
+  async function awaitKey(req: BookingRequest): Promise<BookingResult | null> {
+    for (let waited = 0; ; waited += KEY_WAIT_STEP_MS) {
+      const found = await existingForKey(req);
+      if (found || waited >= KEY_WAIT_MS) return found;
+      await new Promise((resolve) => setTimeout(resolve, KEY_WAIT_STEP_MS));
+    }
   }
 
   async function book(req: BookingRequest): Promise<BookingResult> {
@@ -215,11 +225,18 @@ export function createBookingService(deps: BookingServiceDeps) {
       overbooked = true;
     }
 
-    // From here on the place is ours: every failure gives it back.
+    // From here on the place is ours: every failure gives it back. Both partners are held
+    // before the appointment is written, so it is never active without its holds: a process
+    // killed in between leaves only holds with nothing behind them (cleared once stale) and a
+    // place taken by nobody (recounted), never a booking that lets a couple book twice.
     const manageToken = newManageToken(random, secret, req.idempotencyKey);
     const _id = new Types.ObjectId();
     let appointment: AppointmentRecord;
     try {
+      const heldAt = Date.now();
+      await holdPersons(_id, checked.partners);
+      // Past this, another request may already take the holds for stale: give up instead.
+      if (Date.now() - heldAt > HOLD_WRITE_WITHIN_MS) throw new AppError('unavailable', 'error.503');
       appointment = await insertAppointment({
         _id,
         office: office._id,
@@ -245,22 +262,43 @@ export function createBookingService(deps: BookingServiceDeps) {
           },
         ],
       });
-      await holdPersons(_id, checked.partners);
     } catch (err) {
-      // Undo by _id whatever got stored: a failed command may still have written.
-      await releasePlace(slot._id);
-      await AppointmentModel.deleteOne({ _id });
-      await PersonHoldModel.deleteMany({ appointment: _id });
-      // A simultaneous retry with the same key lost the race. Its token is derived from the
-      // key too, so either unique index may be the one that reports it.
-      if (req.idempotencyKey && (isDuplicate(err, 'idempotencyKey') || isDuplicate(err, 'manageTokenHash'))) {
-        const winner = await existingForKey(req);
+      await undoBooking(_id, slot._id);
+      // A simultaneous retry with the same key won the race: it holds the couple (its booking
+      // written or about to be), or its booking took the key first. Its token is derived from
+      // the key too, so either unique index may be the one that reports it.
+      const lostToRetry =
+        isDuplicate(err, 'idempotencyKey') ||
+        isDuplicate(err, 'manageTokenHash') ||
+        (err instanceof AppError &&
+          (err.code === 'already_booked' || err.messageKey === 'booking.in_progress'));
+      if (req.idempotencyKey && lostToRetry) {
+        const winner = await awaitKey(req);
         if (winner) return winner;
       }
       throw err;
     }
     events.emit({ type: 'appointment.booked', appointmentId: _id.toString(), manageToken });
     return { appointment, manageToken, created: true };
+  }
+
+  /**
+   * Takes back a booking that failed midway, whatever of it got stored (a failed command may
+   * still have written). The appointment goes first: once it is gone nothing active is left,
+   * so an interruption after that strands only a place (recounted) and holds (cleared once
+   * stale). If it cannot be removed (the database is away) nothing else is touched: it may
+   * exist, with its place and its holds, and a retry with the same key finds it.
+   */
+  async function undoBooking(_id: Types.ObjectId, slotId: Types.ObjectId): Promise<void> {
+    // Known to be away: waiting for it would only make the couple wait longer for their 503.
+    if (AppointmentModel.db.readyState !== 1) return;
+    try {
+      await AppointmentModel.deleteOne({ _id });
+      await releasePlace(slotId);
+      await PersonHoldModel.deleteMany({ appointment: _id });
+    } catch {
+      // Left to the recount of the counters and to the stale-hold rule.
+    }
   }
 
   async function insertAppointment(fields: Omit<NewAppointment, 'reference'>): Promise<AppointmentRecord> {

@@ -7,10 +7,11 @@
 // restores the holds, and is refused if either partner has booked again meanwhile.
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { ACTIVE_STATUSES, AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
+import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
+import { clearHold, settledHold } from '../booking/person-holds.ts';
 import type { Clock } from '../clock.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
@@ -93,13 +94,13 @@ export function createDayOpsService(deps: { clock: Clock; events: EventBus; audi
             break;
           } catch (err) {
             if ((err as { code?: number }).code !== 11000 || attempt > 0) throw err;
-            const hold = await PersonHoldModel.findById(id).lean();
-            if (hold?.appointment.equals(appointment._id)) break;
-            const holder = hold && (await AppointmentModel.findById(hold.appointment, { status: 1 }).lean());
-            if (hold && holder && ACTIVE_STATUSES.includes(holder.status)) {
+            const held = await settledHold(id);
+            if (held.appointment?.equals(appointment._id)) break;
+            // Another booking holds the person, or is being made for them right now.
+            if (held.state === 'active' || held.state === 'in_progress') {
               throw new AppError('conflict', 'staff.undo_rebooked');
             }
-            if (hold) await PersonHoldModel.deleteOne({ _id: id, appointment: hold.appointment });
+            if (held.state === 'stale') await clearHold(id, held.appointment!);
           }
         }
       }
