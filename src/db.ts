@@ -1,17 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { AppSettingModel } from './models/app-setting.model.ts';
+import { storageFailureNoted, storageRecovered } from './services/database-errors.ts';
 
 /**
  * Connects Mongoose. Commands are not buffered while the database is away: a request fails
- * fast with a 503 page instead of hanging, and the driver reconnects on its own.
+ * within SERVER_SELECTION_TIMEOUT_MS with a 503 page instead of hanging, and the driver
+ * reconnects on its own, checking the server every HEARTBEAT_MS, so service resumes within
+ * a couple of seconds of the database coming back.
  */
 export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
   mongoose.set('bufferCommands', false);
   mongoose.set('strictQuery', true);
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000, autoIndex: false, maxPoolSize: 50 });
+  await mongoose.connect(uri, {
+    dbName,
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    heartbeatFrequencyMS: HEARTBEAT_MS,
+    autoIndex: false,
+    maxPoolSize: 50,
+  });
   return mongoose;
 }
+
+/** How long a command waits for a reachable server before it fails (and the request answers 503). */
+export const SERVER_SELECTION_TIMEOUT_MS = 3_000;
+const HEARTBEAT_MS = 2_000;
 
 /** Builds every model's indexes (unique indexes carry invariants, so they must exist before traffic). */
 export async function ensureIndexes(): Promise<void> {
@@ -23,11 +36,23 @@ export async function ensureIndexes(): Promise<void> {
   }
 }
 
+/**
+ * Whether the database answers, and takes writes: after a write was refused for want of
+ * storage (a full disk), a small write must succeed again before this says yes.
+ */
 export async function databaseReachable(): Promise<boolean> {
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1) return false;
   try {
     await db.command({ ping: 1 }, { timeoutMS: 2_000 } as never);
+    if (storageFailureNoted()) {
+      await AppSettingModel.updateOne(
+        { _id: 'readiness_probe' },
+        { $set: { value: new Date().toISOString() } },
+        { upsert: true },
+      );
+      storageRecovered();
+    }
     return true;
   } catch {
     return false;

@@ -95,3 +95,27 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     String(e?.message ?? ''),
   );
 }
+
+/** The database's storage refused a write (out of disk space, the journal could not be written). */
+export function isStorageFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return code === 14031 || code === 39;
+}
+
+// Readiness (/readyz) answers from a ping, which a full disk does not stop: once a write has
+// been refused for want of storage, readiness proves the database takes writes again by
+// making one (see db.ts databaseReachable), and only then says ready.
+let storageFailed = false;
+
+/** Remembers a write refused for want of storage, for readiness to check. */
+export function noteStorageFailure(err: unknown): void {
+  if (isStorageFailure(err)) storageFailed = true;
+}
+
+export function storageFailureNoted(): boolean {
+  return storageFailed;
+}
+
+export function storageRecovered(): void {
+  storageFailed = false;
+}

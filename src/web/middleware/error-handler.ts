@@ -2,8 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
 import { translate } from '../../i18n/translate.ts';
-import { isDatabaseUnavailable } from '../../services/database-errors.ts';
+import { isDatabaseUnavailable, noteStorageFailure } from '../../services/database-errors.ts';
 import { AppError, type ErrorCode } from '../../services/errors.ts';
+import { formEcho } from './validate.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid: 422,
@@ -51,6 +52,7 @@ export function errorHandler(logger: Logger) {
       code = 'csrf';
       message = translate(locale, 'error.csrf');
     } else if (isDatabaseUnavailable(err)) {
+      noteStorageFailure(err);
       status = 503;
       code = 'unavailable';
       message = translate(locale, 'error.503');
@@ -80,10 +82,37 @@ export function errorHandler(logger: Logger) {
     }
     res.renderPage(
       'errors/error',
-      { title: translate(locale, 'error.title'), status, code, message, fields },
+      {
+        title: translate(locale, 'error.title'),
+        status,
+        code,
+        message,
+        fields,
+        // A form the database could not take: the page keeps what was typed and sends it again.
+        ...(status === 503 && req.method === 'POST' && req.is('application/x-www-form-urlencoded')
+          ? {
+              resubmit: {
+                action: req.originalUrl,
+                inputs: formInputs(formEcho(req.body)).filter(([name]) => name !== '_csrf'),
+              },
+            }
+          : {}),
+      },
       status,
     );
   };
+}
+
+/** A form's fields as the hidden inputs that post them again (partners[0][name] and so on). */
+export function formInputs(values: Record<string, unknown>, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const name = prefix ? `${prefix}[${key}]` : key;
+    if (typeof value === 'string') out.push([name, value]);
+    else if (value && typeof value === 'object')
+      out.push(...formInputs(value as Record<string, unknown>, name));
+  }
+  return out;
 }
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {

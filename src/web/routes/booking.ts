@@ -3,8 +3,10 @@ import { type Request, type Response, Router } from 'express';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../container.ts';
 import { translate } from '../../i18n/translate.ts';
+import { isDatabaseUnavailable, noteStorageFailure } from '../../services/database-errors.ts';
 import { AppError } from '../../services/errors.ts';
 import { bookingLimits } from '../booking-limits.ts';
+import { statusOf } from '../middleware/error-handler.ts';
 import { fieldMessages, formEcho } from '../middleware/validate.ts';
 import { bookingFormSchema, localDate, localTime } from '../schemas/booking.schema.ts';
 
@@ -25,10 +27,27 @@ export function bookingRouter(services: Services, config: Readonly<Config>): Rou
     return { office, day, slot };
   }
 
+  type FormContext = Awaited<ReturnType<typeof loadSlot>>;
+
+  /**
+   * What the form shows of its slot when the database cannot say (it is away): the office's
+   * address and the day from the request, no more. Enough to keep what the couple typed.
+   */
+  function contextFromRequest(req: Request): FormContext | null {
+    const date = localDate.safeParse(req.params.date);
+    const start = localTime.safeParse(req.body?.start);
+    if (!date.success || !start.success) return null;
+    return {
+      office: { slug: String(req.params.slug) },
+      day: { date: date.data },
+      slot: { start: start.data },
+    } as unknown as FormContext;
+  }
+
   function renderForm(
     req: Request,
     res: Response,
-    ctx: Awaited<ReturnType<typeof loadSlot>>,
+    ctx: FormContext,
     extra: Record<string, unknown> = {},
     status = 200,
   ) {
@@ -49,14 +68,28 @@ export function bookingRouter(services: Services, config: Readonly<Config>): Rou
   });
 
   router.post('/offices/:slug/days/:date/book', limits.byPerson, async (req, res) => {
-    const ctx = await loadSlot(req);
-    const parsed = bookingFormSchema.safeParse(req.body);
     const values = formEcho(req.body);
     const keep = {
       values,
       idempotencyKey: (values.idempotencyKey as string) || randomBytes(18).toString('base64url'),
     };
     const t = (key: string, params?: Record<string, string | number>) => translate(req.locale, key, params);
+    // The database is away: the form comes back as it was sent, with its idempotency key, so
+    // that sending it again later books once, whatever became of this attempt.
+    const unavailable = (ctx: FormContext | null, err: unknown) => {
+      if (!ctx) throw err;
+      noteStorageFailure(err);
+      res.set('Retry-After', '5');
+      return renderForm(req, res, ctx, { ...keep, formError: t('error.503'), unavailable: true }, 503);
+    };
+    let ctx: FormContext;
+    try {
+      ctx = await loadSlot(req);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      return unavailable(contextFromRequest(req), err);
+    }
+    const parsed = bookingFormSchema.safeParse(req.body);
     if (!parsed.success) {
       const fields = Object.fromEntries(
         Object.entries(fieldMessages(parsed.error)).map(([k, f]) => [k, t(f.key, f.params)]),
@@ -76,10 +109,17 @@ export function bookingRouter(services: Services, config: Readonly<Config>): Rou
       });
       res.redirect(303, `/booking/${result.manageToken}/confirmation`);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'unavailable') throw err;
+      if (isDatabaseUnavailable(err) || (err instanceof AppError && err.code === 'unavailable'))
+        return unavailable(ctx, err);
+      if (!(err instanceof AppError)) throw err;
       const fields = Object.fromEntries(Object.entries(err.fields).map(([k, f]) => [k, t(f.key, f.params)]));
-      const status = err.code === 'slot_full' || err.code === 'already_booked' ? 409 : 422;
-      return renderForm(req, res, ctx, { ...keep, fields, formError: t(err.messageKey, err.params) }, status);
+      return renderForm(
+        req,
+        res,
+        ctx,
+        { ...keep, fields, formError: t(err.messageKey, err.params) },
+        statusOf(err.code),
+      );
     }
   });
 
