@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Container, createContainer } from './container.ts';
 import { applicationSecret, connectDatabase, ensureIndexes } from './db.ts';
-import { type EmbeddedMongo, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
+import { type SupervisedEngine, superviseEmbeddedMongo } from './embedded-mongo/supervisor.ts';
 
 /** The validated configuration, or a message naming every bad variable and exit status 2. */
 export function configOrExit(): Readonly<Config> {
@@ -19,16 +19,38 @@ export function configOrExit(): Readonly<Config> {
   }
 }
 
-/** MONGODB_URI, or else the embedded engine started in a child process on $DATA_DIR/db. */
+/**
+ * MONGODB_URI, or else the embedded engine started in a child process on $DATA_DIR/db and
+ * kept running: should it exit, it is restarted on the same port (logged) and the driver
+ * reconnects by itself.
+ */
 export async function databaseUri(
   config: Readonly<Config>,
   logger: Logger,
-): Promise<{ uri: string; engine?: EmbeddedMongo }> {
+): Promise<{ uri: string; engine?: SupervisedEngine }> {
   if (config.mongodbUri) return { uri: config.mongodbUri };
   const dbPath = path.join(config.dataDir, 'db');
-  const engine = await spawnEmbeddedMongo({ port: 0, dbPath });
+  const engine = await superviseEmbeddedMongo({
+    port: 0,
+    dbPath,
+    logger: (line) => logger.info({ component: 'engine' }, line),
+  });
+  engine.onEvent((event) => {
+    if (event.type === 'restarted')
+      logger.warn({ enginePid: event.pid, attempt: event.attempt }, 'embedded engine restarted');
+    else if (event.type === 'exited')
+      logger.error(
+        { enginePid: event.pid, code: event.code, signal: event.signal, restartInMs: event.restartInMs },
+        'embedded engine exited; restarting it',
+      );
+    else
+      logger.error(
+        { attempt: event.attempt, error: event.error, retryInMs: event.retryInMs },
+        'embedded engine could not be restarted; trying again',
+      );
+  });
   logger.info(
-    { dbPath },
+    { dbPath, enginePid: engine.pid(), port: engine.port },
     'embedded MongoDB-compatible engine started (set MONGODB_URI to use a real MongoDB)',
   );
   return { uri: engine.uri, engine };

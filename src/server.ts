@@ -24,6 +24,18 @@ async function main(): Promise<void> {
     // Without the demo there must still be a first administrator to sign in with.
     await staffSeeder(container)(seedContext);
   }
+  // Before the first booking (and before the jobs, which book lottery winners): holds and
+  // counters left by a process killed mid-booking are put right.
+  const { reconcileBeforeBooking } = await import('../jobs/handlers/reconcile.ts');
+  await reconcileBeforeBooking({ now: container.clock(), logger, alone: Boolean(engine) });
+  // The embedded engine was restarted under the running app: writes in flight when it died
+  // had no answer, and may hold places nobody has.
+  engine?.onEvent((event) => {
+    if (event.type !== 'restarted') return;
+    void reconcileBeforeBooking({ now: container.clock(), logger, alone: false }).catch((err: unknown) =>
+      logger.error({ err }, 'reconciliation after the engine restart failed'),
+    );
+  });
   const jobs = await startJobs(container);
 
   const app = createApp({
@@ -32,7 +44,8 @@ async function main(): Promise<void> {
     services: container.services,
     secret,
     readiness: async () => {
-      const db = await databaseReachable();
+      // A supervised engine known to be down: no need to ask the driver.
+      const db = (engine?.running() ?? true) && (await databaseReachable());
       const jobsOk = jobs ? jobs.healthy() : true;
       return { ok: db && jobsOk, checks: { database: db, jobs: jobsOk } };
     },

@@ -19,6 +19,10 @@ export interface EmbeddedMongo {
   /** e.g. mongodb://127.0.0.1:PORT/ */
   uri: string;
   port: number;
+  /** The process the engine runs in. */
+  pid: number;
+  /** spawnEmbeddedMongo only: settles when the child exits, on stop() or on its own (a crash, kill -9). */
+  exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
   return {
     uri: uriFor(bind, server.port),
     port: server.port,
+    pid: process.pid,
     stop: () => {
       stopping ??= (async () => {
         await server.close();
@@ -79,7 +84,9 @@ export function spawnEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<Emb
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, EMBEDDED_MONGO_OPTIONS: JSON.stringify({ ...opts, logger: undefined, bind }) },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) =>
       reject(new Error(`embedded MongoDB child exited during start (code ${code})`));
@@ -95,6 +102,8 @@ export function spawnEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<Emb
         resolve({
           uri: uriFor(bind, msg.port),
           port: msg.port,
+          pid: child.pid!,
+          exited,
           stop: () => {
             stopping ??= (async () => {
               if (child.exitCode === null && child.signalCode === null) {
