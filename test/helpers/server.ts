@@ -170,10 +170,11 @@ export interface AppProcess {
 
 /**
  * Runs src/server.ts in a child process (the real boot: config, connect, indexes, listen)
- * against MONGODB_URI, and waits until /healthz answers.
+ * against MONGODB_URI, or without it (as `npm start` runs: its own embedded engine on
+ * env.DATA_DIR, supervised), and waits until /healthz answers.
  */
 export async function startAppProcess(opts: {
-  mongodbUri: string;
+  mongodbUri?: string;
   dbName: string;
   env?: Record<string, string>;
 }): Promise<AppProcess> {
@@ -191,7 +192,7 @@ export async function startAppProcess(opts: {
       PORT: String(port),
       HOST: '127.0.0.1',
       BASE_URL: url,
-      MONGODB_URI: opts.mongodbUri,
+      ...(opts.mongodbUri ? { MONGODB_URI: opts.mongodbUri } : {}),
       MONGODB_DB: opts.dbName,
       APP_SECRET: TEST_SECRET,
       RATE_LIMIT_PER_MINUTE: '0',

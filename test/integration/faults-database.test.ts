@@ -9,6 +9,8 @@ import request from 'supertest';
 import { connectDatabase, databaseReachable, ensureIndexes } from '../../src/db.ts';
 import { translate } from '../../src/i18n/translate.ts';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
+import { until } from '../helpers/faults.ts';
+import { formFields } from '../helpers/forms.ts';
 import { couple } from '../helpers/ids.ts';
 import { type RunningServer, type SpawnedEngine, spawnEngine, startTestServer } from '../helpers/server.ts';
 import { createOffice } from '../helpers/test-app.ts';
@@ -16,16 +18,6 @@ import { assertCountersConsistent } from '../http/fuzz-support.ts';
 
 const NOW = '2026-08-03T02:00:00.000Z';
 const DAY = '2026-08-10';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('faults: the database stops and starts again under the running app', function () {
   this.timeout(120_000);
@@ -62,6 +54,19 @@ describe('faults: the database stops and starts again under the running app', fu
       .send({ officeId, date: DAY, start: '09:00', ...couple() })
       .expect(201);
     await api().get('/readyz').expect(200);
+    // A couple has the booking form open when the database goes away.
+    const typist = request.agent(server.url);
+    const bookPath = `/offices/jinjiang/days/${DAY}/book`;
+    const formPage = cheerio.load((await typist.get(`${bookPath}?start=09:30`).expect(200)).text);
+    const typed = couple();
+    const filled = {
+      _csrf: String(formPage('input[name=_csrf]').val()),
+      idempotencyKey: String(formPage('input[name=idempotencyKey]').val()),
+      start: '09:30',
+      ...formFields({ partners: typed.partners }),
+      email: typed.email,
+      language: 'zh-CN',
+    };
 
     await engine.stop();
 
@@ -94,6 +99,23 @@ describe('faults: the database stops and starts again under the running app', fu
     // A form posted while the database is down is refused as a whole, not half-done.
     const manage = await api().get(`/booking/${first.body.manageToken}`);
     assert.equal(manage.status, 503);
+    // The booking form comes back as it was sent (same idempotency key), saying why, in Chinese.
+    const sent = await typist.post(bookPath).type('form').send(filled);
+    assert.equal(sent.status, 503);
+    const $sent = cheerio.load(sent.text);
+    assert.equal($sent('form.booking-form').length, 1, sent.text.slice(0, 400));
+    assert.ok($sent('.flash-error').text().includes(translate('zh-CN', 'error.503')));
+    for (const [name, value] of Object.entries(filled).filter(([n]) => n !== '_csrf'))
+      assert.equal($sent(`[name="${name}"]`).val(), value, `the form keeps ${name}`);
+    // Any other form refused for the same reason offers to send it again as it was.
+    const cancel = await typist
+      .post(`/booking/${first.body.manageToken}/cancel`)
+      .type('form')
+      .send({ _csrf: filled._csrf });
+    assert.equal(cancel.status, 503);
+    const again = cheerio.load(cancel.text)('form.resubmit');
+    assert.equal(again.attr('action'), `/booking/${first.body.manageToken}/cancel`);
+    assert.ok(again.find('input[name=_csrf]').val(), 'with a CSRF token of its own');
 
     await engine.start();
 
@@ -102,6 +124,9 @@ describe('faults: the database stops and starts again under the running app', fu
       (await api().get('/readyz')).status === 200 ? true : undefined,
     );
     await api().get('/offices/jinjiang').expect(200);
+    // Sent again once the database is back, the kept form books once.
+    const resent = await typist.post(bookPath).type('form').send(filled);
+    assert.equal(resent.status, 303, resent.text.slice(0, 400));
     const page = await api().get(`/booking/${first.body.manageToken}`).expect(200);
     assert.ok(page.text.includes(first.body.reference), 'the booking made before the outage is still there');
     const after = await api()
@@ -110,8 +135,8 @@ describe('faults: the database stops and starts again under the running app', fu
     assert.equal(after.status, 201, after.text);
     assert.equal(
       await AppointmentModel.countDocuments({ status: 'booked' }),
-      2,
-      'nothing written while the engine was down',
+      3,
+      'nothing written while the engine was down; the kept form booked once',
     );
     await assertCountersConsistent();
   });

@@ -1,0 +1,147 @@
+// Shared by the fault suite (test/integration/faults-*.test.ts): a peak day to rush, couples
+// pressing "book" over real HTTP, the data directory of an app that runs its own engine
+// (prepared before it starts, read after it stops), and the promise every fault must keep:
+// every acknowledged booking exists, slot counters equal the active bookings, and no person
+// holds two active bookings.
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import mongoose from 'mongoose';
+import { connectDatabase, ensureIndexes } from '../../src/db.ts';
+import { startEmbeddedMongo } from '../../src/embedded-mongo/index.ts';
+import { DayPlanModel } from '../../src/models/day-plan.model.ts';
+import { assertCountersConsistent } from '../http/fuzz-support.ts';
+import type { couple } from './ids.ts';
+import { createOffice } from './test-app.ts';
+
+export type Couple = ReturnType<typeof couple>;
+
+/** The next weekday at least 3 days from now in Chengdu (app processes run on the real clock). */
+export function peakDate(): string {
+  let d = DateTime.now().setZone('Asia/Shanghai').plus({ days: 3 }).startOf('day');
+  while (d.weekday > 5) d = d.plus({ days: 1 });
+  return d.toISODate()!;
+}
+
+/** An office with a peak day of two 30-minute slots (09:00, 09:30) of `quota` places each. */
+export async function createPeakDay(quota: number): Promise<{ officeId: string; date: string }> {
+  const office = await createOffice();
+  const date = peakDate();
+  await DayPlanModel.create({
+    office: office._id,
+    date,
+    kind: 'peak',
+    label: { zh: '七夕', en: 'Qixi' },
+    sessions: [{ start: '09:00', end: '10:00' }],
+    slotMinutes: 30,
+    quotaPerSlot: quota,
+  });
+  return { officeId: office._id.toString(), date };
+}
+
+export interface Answer {
+  /** 0 when the request got no answer at all (the connection was cut). */
+  status: number;
+  body: { reference?: string; error?: { code?: string; message?: string } };
+}
+
+/** POST /api/v1/appointments for one couple; never throws. */
+export async function book(
+  url: string,
+  day: { officeId: string; date: string },
+  start: string,
+  who: Couple,
+): Promise<Answer> {
+  try {
+    const res = await fetch(`${url}/api/v1/appointments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ officeId: day.officeId, date: day.date, start, ...who }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Answer['body'] };
+  } catch {
+    return { status: 0, body: {} };
+  }
+}
+
+/** What a fault may answer a couple: a booking, a refusal they can act on, or "try again" (503). */
+export function assertHonestAnswers(answers: Answer[], what: string): void {
+  for (const a of answers) {
+    const honest =
+      a.status === 0 ||
+      a.status === 201 ||
+      a.status === 409 ||
+      (a.status === 503 && a.body.error?.code === 'unavailable');
+    assert.ok(honest, `${what}: ${a.status} ${JSON.stringify(a.body)}`);
+  }
+}
+
+/** The references of the bookings that were acknowledged (201). */
+export const acknowledged = (answers: Answer[]): string[] =>
+  answers.filter((a) => a.status === 201).map((a) => a.body.reference!);
+
+/**
+ * Runs `work` with Mongoose connected to an engine of its own on `dataDir`/db (the app that
+ * owns the directory must not be running): to prepare the data before the app starts, or to
+ * read what it left after it stopped.
+ */
+export async function withDataDir<T>(dataDir: string, dbName: string, work: () => Promise<T>): Promise<T> {
+  const engine = await startEmbeddedMongo({ port: 0, dbPath: `${dataDir}/db` });
+  await mongoose.disconnect();
+  try {
+    await connectDatabase(engine.uri, dbName);
+    await ensureIndexes();
+    return await work();
+  } finally {
+    await mongoose.disconnect();
+    await engine.stop();
+  }
+}
+
+/**
+ * The promise, checked on the database Mongoose is connected to: every acknowledged booking
+ * exists and is active, each slot's counters equal its bookings (and two holds per active
+ * booking, no stray ones), and nobody is in two active bookings.
+ */
+export async function assertPromiseKept(references: string[]): Promise<void> {
+  const db = mongoose.connection.db!;
+  const found = await db
+    .collection('appointments')
+    .find({ reference: { $in: references } }, { projection: { reference: 1, status: 1 } })
+    .toArray();
+  const active = new Set(found.filter((a) => a.status === 'booked').map((a) => a.reference as string));
+  const lost = references.filter((r) => !active.has(r));
+  assert.deepEqual(
+    lost,
+    [],
+    `acknowledged bookings missing after the fault (${references.length} acknowledged)`,
+  );
+  await assertCountersConsistent();
+  const twice = await db
+    .collection('appointments')
+    .aggregate([
+      { $match: { status: { $in: ['booked', 'arrived'] } } },
+      { $unwind: '$partners' },
+      { $group: { _id: '$partners.idFingerprint', n: { $sum: 1 } } },
+      { $match: { n: { $gt: 1 } } },
+    ])
+    .toArray();
+  assert.deepEqual(twice, [], 'a person holds two active bookings');
+}
+
+/** Polls `probe` until it answers something other than undefined. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The engine's process id, from the app's log line that announces it (LOG_LEVEL=info). */
+export function enginePidIn(output: string): number | undefined {
+  const pids = [...output.matchAll(/"enginePid":(\d+)/g)].map((m) => Number(m[1]));
+  return pids.at(-1);
+}
