@@ -2,6 +2,8 @@
 // Every variable is documented in README.md ("Configuration").
 import path from 'node:path';
 import { z } from 'zod';
+import type { SmsTemplates } from './sms/kinds.ts';
+import { parseSmsEndpoint, parseSmsTemplates, type SmsEndpoint } from './sms/settings.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -48,7 +50,45 @@ const schema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   SCHEDULE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
+  SMS_ACCESS_KEY_ID: z.string().optional(),
+  SMS_ACCESS_KEY_SECRET: z.string().optional(),
+  SMS_SIGN_NAME: z
+    .string()
+    .max(20, 'at most 20 characters')
+    .regex(/^[^【】[\]]+$/, 'the name alone, without brackets (the provider adds 【】)')
+    .optional(),
+  SMS_TEMPLATES: z
+    .string()
+    .optional()
+    .superRefine((spec, ctx) => {
+      for (const problem of spec === undefined ? [] : parseSmsTemplates(spec).problems)
+        ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  SMS_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou or ap-guangzhou')
+    .optional(),
+  SMS_ENDPOINT: z
+    .string()
+    .refine((v) => parseSmsEndpoint(v) !== null, 'host[:port] or http(s)://host[:port]')
+    .optional(),
+  SMS_SDK_APP_ID: z
+    .string()
+    .regex(/^\d+$/, 'the SmsSdkAppId of the Tencent Cloud SMS application (digits)')
+    .optional(),
 });
+
+/** With a provider, what it cannot work without; named in the error like any other bad value. */
+function missingSmsSettings(env: Record<string, string | undefined>): string[] {
+  const provider = env.SMS_PROVIDER;
+  if (provider !== 'aliyun' && provider !== 'tencent') return [];
+  const needed = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATES'];
+  if (provider === 'tencent') needed.push('SMS_SDK_APP_ID');
+  return needed.filter((name) => !env[name]).map((name) => `${name}: required when SMS_PROVIDER=${provider}`);
+}
+
+const DEFAULT_SMS_REGION = { aliyun: 'cn-hangzhou', tencent: 'ap-guangzhou' } as const;
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -72,6 +112,22 @@ export interface Config {
   scheduleCacheMs: number;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
+  sms: Readonly<SmsConfig>;
+}
+
+export interface SmsConfig {
+  /** Unset: texts go to the development outbox. */
+  provider: 'aliyun' | 'tencent' | undefined;
+  accessKeyId: string | undefined;
+  accessKeySecret: string | undefined;
+  /** The registered signature, without 【】 (the development outbox shows a default one). */
+  signName: string;
+  /** Tencent Cloud's SmsSdkAppId. */
+  sdkAppId: string | undefined;
+  region: string;
+  /** Where the SDK sends its requests instead of the provider's public endpoint. */
+  endpoint: Readonly<SmsEndpoint> | undefined;
+  templates: SmsTemplates;
 }
 
 export type ReminderRule =
@@ -107,9 +163,12 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...missingSmsSettings(cleaned),
+  ];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const e = parsed.data;
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -134,5 +193,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
     reminders: parseReminders(e.REMINDERS),
+    sms: smsConfig(e),
+  });
+}
+
+function smsConfig(e: z.infer<typeof schema>): Readonly<SmsConfig> {
+  const endpoint = e.SMS_ENDPOINT ? parseSmsEndpoint(e.SMS_ENDPOINT) : null;
+  return Object.freeze({
+    provider: e.SMS_PROVIDER,
+    accessKeyId: e.SMS_ACCESS_KEY_ID,
+    accessKeySecret: e.SMS_ACCESS_KEY_SECRET,
+    signName: e.SMS_SIGN_NAME ?? '婚姻登记预约',
+    sdkAppId: e.SMS_SDK_APP_ID,
+    region: e.SMS_REGION ?? (e.SMS_PROVIDER ? DEFAULT_SMS_REGION[e.SMS_PROVIDER] : ''),
+    endpoint: endpoint ? Object.freeze(endpoint) : undefined,
+    templates: e.SMS_TEMPLATES ? parseSmsTemplates(e.SMS_TEMPLATES).templates : Object.freeze({}),
   });
 }

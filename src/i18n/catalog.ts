@@ -5,6 +5,7 @@ import { ceremonyMessages } from './messages/ceremony.ts';
 import { commonMessages } from './messages/common.ts';
 import { lotteryMessages } from './messages/lottery.ts';
 import { mailMessages } from './messages/mail.ts';
+import { smsMessages } from './messages/sms.ts';
 import { staffMessages } from './messages/staff.ts';
 
 export const catalog: AreaMessages[] = [
@@ -14,4 +15,5 @@ export const catalog: AreaMessages[] = [
   staffMessages,
   lotteryMessages,
   mailMessages,
+  smsMessages,
 ];

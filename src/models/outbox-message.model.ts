@@ -2,8 +2,12 @@ import mongoose, { type Model, Schema } from 'mongoose';
 
 /**
  * The development outbox: where messages go when no SMTP server is configured (SMTP_URL
- * unset), so that a demo or a developer can read every message in the staff console instead
- * of losing it. In production with SMTP_URL set, nothing is written here.
+ * unset), or no SMS provider (SMS_PROVIDER unset), so that a demo or a developer can read
+ * every message in the staff console instead of losing it. In production with both set,
+ * nothing is written here.
+ *
+ * `channel` tells e-mails from texts. Documents written before texts existed have no channel:
+ * they are e-mails, so a query for e-mails asks for `channel: { $ne: 'sms' }`.
  */
 export interface OutboxAttachment {
   filename: string;
@@ -11,7 +15,16 @@ export interface OutboxAttachment {
   content: string;
 }
 
+export type OutboxChannel = 'email' | 'sms';
+
+/** A text's template at the provider and its parameters, in the template's order. */
+export interface OutboxSmsTemplate {
+  code: string;
+  params: { name: string; value: string }[];
+}
+
 export interface OutboxMessage {
+  channel: OutboxChannel;
   messageId: string;
   from: string;
   to: string;
@@ -20,11 +33,14 @@ export interface OutboxMessage {
   html: string;
   attachments: OutboxAttachment[];
   notificationKey?: string;
+  /** Texts only: what a provider would have been sent. */
+  smsTemplate?: OutboxSmsTemplate;
   createdAt: Date;
 }
 
 const outboxMessageSchema = new Schema<OutboxMessage>(
   {
+    channel: { type: String, enum: ['email', 'sms'], default: 'email' },
     messageId: { type: String, required: true },
     from: { type: String, required: true },
     to: { type: String, required: true },
@@ -41,6 +57,16 @@ const outboxMessageSchema = new Schema<OutboxMessage>(
       default: [],
     },
     notificationKey: String,
+    smsTemplate: {
+      type: new Schema<OutboxSmsTemplate>(
+        {
+          code: { type: String, required: true },
+          params: { type: [new Schema({ name: String, value: String }, { _id: false })], default: [] },
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

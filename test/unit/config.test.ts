@@ -66,4 +66,86 @@ describe('config', () => {
       assert.throws(() => loadConfig({ REMINDERS: bad }), /REMINDERS/, bad);
     }
   });
+
+  it('sends texts to the development outbox when no SMS provider is set', () => {
+    const { sms } = loadConfig({});
+    assert.equal(sms.provider, undefined);
+    assert.equal(sms.signName, '婚姻登记预约');
+    assert.deepEqual(sms.templates, {});
+    assert.equal(sms.endpoint, undefined);
+    assert.ok(Object.isFrozen(sms) && Object.isFrozen(sms.templates));
+  });
+
+  it('reads an SMS provider’s settings, its templates and an endpoint of its own', () => {
+    const { sms } = loadConfig({
+      SMS_PROVIDER: 'aliyun',
+      SMS_ACCESS_KEY_ID: 'LTAI5tKeyId',
+      SMS_ACCESS_KEY_SECRET: 'secret',
+      SMS_SIGN_NAME: '锦江区民政局',
+      SMS_TEMPLATES:
+        'confirmation=SMS_460915001:reference|time|office|link,verification_code=SMS_460915009:code',
+      SMS_ENDPOINT: 'http://127.0.0.1:8080',
+    });
+    assert.equal(sms.provider, 'aliyun');
+    assert.equal(sms.region, 'cn-hangzhou');
+    assert.deepEqual(sms.endpoint, { protocol: 'http', host: '127.0.0.1:8080' });
+    assert.deepEqual(sms.templates.confirmation, {
+      code: 'SMS_460915001',
+      params: ['reference', 'time', 'office', 'link'],
+    });
+    assert.ok(Object.isFrozen(sms.endpoint) && Object.isFrozen(sms.templates.confirmation));
+    const tencent = loadConfig({
+      SMS_PROVIDER: 'tencent',
+      SMS_ACCESS_KEY_ID: 'AKIDx',
+      SMS_ACCESS_KEY_SECRET: 'secret',
+      SMS_SIGN_NAME: '锦江区民政局',
+      SMS_SDK_APP_ID: '1400787878',
+      SMS_TEMPLATES: 'verification_code=1893511:code',
+      SMS_REGION: 'ap-beijing',
+    }).sms;
+    assert.deepEqual(
+      [tencent.sdkAppId, tencent.region, tencent.endpoint],
+      ['1400787878', 'ap-beijing', undefined],
+    );
+  });
+
+  it('names every setting an SMS provider cannot do without', () => {
+    const missing = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        return err.message;
+      }
+      return assert.fail('accepted');
+    };
+    const aliyun = missing({ SMS_PROVIDER: 'aliyun', SMS_SIGN_NAME: '锦江区民政局' });
+    for (const name of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_TEMPLATES'])
+      assert.match(aliyun, new RegExp(`${name}: required when SMS_PROVIDER=aliyun`));
+    assert.doesNotMatch(aliyun, /SMS_SIGN_NAME|SMS_SDK_APP_ID/);
+    assert.match(missing({ SMS_PROVIDER: 'tencent' }), /SMS_SDK_APP_ID: required when SMS_PROVIDER=tencent/);
+    // Missing settings are named together with other bad values.
+    const both = missing({ SMS_PROVIDER: 'tencent', PORT: 'eighty' });
+    assert.match(both, /PORT/);
+    assert.match(both, /SMS_ACCESS_KEY_ID/);
+  });
+
+  it('refuses SMS settings it cannot use, saying why', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ SMS_PROVIDER: 'twilio' }, /SMS_PROVIDER/],
+      [
+        { SMS_TEMPLATES: 'confirmation=SMS_1:reference|code' },
+        /SMS_TEMPLATES: confirmation: unknown parameter "code"/,
+      ],
+      [{ SMS_TEMPLATES: 'reminder=SMS_1' }, /SMS_TEMPLATES: unknown kind "reminder"/],
+      [
+        { SMS_ENDPOINT: 'http://127.0.0.1:8080/api' },
+        /SMS_ENDPOINT: host\[:port\] or http\(s\):\/\/host\[:port\]/,
+      ],
+      [{ SMS_SIGN_NAME: '【锦江区民政局】' }, /SMS_SIGN_NAME: the name alone, without brackets/],
+      [{ SMS_SDK_APP_ID: 'app-1' }, /SMS_SDK_APP_ID: the SmsSdkAppId/],
+      [{ SMS_REGION: 'CN Hangzhou' }, /SMS_REGION/],
+    ];
+    for (const [env, message] of cases) assert.throws(() => loadConfig(env), message, JSON.stringify(env));
+  });
 });

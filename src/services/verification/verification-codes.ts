@@ -1,0 +1,216 @@
+// Verification codes (验证码): a 6-digit code sent by text proves a phone is the person's.
+//
+// Issuing costs two single-document updates: one takes a send from the address's allowance,
+// one takes a send from the phone's allowance and stores the new code's hash. Each is a
+// conditional upsert: the allowance is checked in the filter (the n-th newest send time must
+// be old enough), so no two requests at once can both take the last send; a document that
+// exists but is over its allowance makes the upsert collide on _id, which is the refusal.
+//
+// Checking counts the attempt first (a conditional $inc: at most five, however many arrive
+// at once), compares hashes in constant time, then uses the code up with a conditional
+// $unset that only one of several right answers can win.
+//
+// Nothing here asks whether the phone belongs to anyone: the answer to "send me a code" is
+// the same for every number, and the caller answers 202 whatever it is.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SmsConfig } from '../../config.ts';
+import { normalizePhone } from '../../domain/phone.ts';
+import type { Locale } from '../../i18n/locales.ts';
+import {
+  type LiveCode,
+  VerificationModel,
+  type VerificationPurpose,
+  type VerificationRecord,
+} from '../../models/verification-code.model.ts';
+import { type SmsSender, smsErrorText } from '../../sms/message.ts';
+import { prepareSms } from '../../sms/prepare.ts';
+import { buildSms } from '../../sms/texts.ts';
+import type { Clock, RandomBytes } from '../clock.ts';
+import { isDuplicate } from '../duplicate-key.ts';
+import { invalid } from '../errors.ts';
+import { addressKey } from './address-key.ts';
+
+export interface Allowance {
+  perHour: number;
+  perDay: number;
+}
+
+export interface VerificationPolicy {
+  codeTtlMs: number;
+  maxAttempts: number;
+  /** The least time between two codes to one phone. */
+  resendAfterMs: number;
+  perPhone: Allowance;
+  /** Generous: many people share an address behind a carrier's NAT. */
+  perAddress: Allowance;
+}
+
+export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = {
+  codeTtlMs: 5 * 60_000,
+  maxAttempts: 5,
+  resendAfterMs: 60_000,
+  perPhone: { perHour: 5, perDay: 10 },
+  perAddress: { perHour: 30, perDay: 100 },
+};
+
+export interface VerificationDeps {
+  clock: Clock;
+  random: RandomBytes;
+  secret: string;
+  sender: SmsSender;
+  sms: Pick<SmsConfig, 'provider' | 'templates' | 'signName'>;
+  logger?: Logger;
+  policy?: Partial<VerificationPolicy>;
+}
+
+export interface IssueRequest {
+  phone: string;
+  purpose: VerificationPurpose;
+  /** The requester's address (req.ip). */
+  address: string;
+  locale: Locale;
+}
+
+export interface CheckRequest {
+  phone: string;
+  purpose: VerificationPurpose;
+  code: string;
+}
+
+/** sent; limited (too soon, or over the phone's or the address's allowance); not_sent (the provider refused). */
+export type IssueOutcome = 'sent' | 'limited' | 'not_sent';
+
+/** ok; wrong; no_code (none sent, expired, already used, or its attempts spent: ask for a new one). */
+export type CheckOutcome = 'ok' | 'wrong' | 'no_code';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A uniform 6-digit code: 4_294_000_000 is the largest multiple of a million below 2^32. */
+export function newCode(random: RandomBytes): string {
+  for (;;) {
+    const n = Buffer.from(random(4)).readUInt32BE(0);
+    if (n < 4_294_000_000) return String(n % 1_000_000).padStart(6, '0');
+  }
+}
+
+function codeHash(secret: string, salt: string, purpose: VerificationPurpose, phone: string, code: string) {
+  return createHmac('sha256', secret)
+    .update(`verification:${salt}:${purpose}:${phone}:${code}`)
+    .digest('hex');
+}
+
+/** The filter clause: the `n`-th newest send (if any) is no later than `before`. */
+function nthSendBefore(n: number, before: Date) {
+  const path = `sent.${n - 1}`;
+  return { $or: [{ [path]: { $exists: false } }, { [path]: { $lte: before } }] };
+}
+
+/** Takes one send from a document's allowance, setting `extra` with it; false when none is left. */
+async function takeSend(id: string, allowance: Allowance, now: Date, minGapMs: number, extra = {}) {
+  const clauses = [
+    nthSendBefore(allowance.perHour, new Date(now.getTime() - HOUR)),
+    nthSendBefore(allowance.perDay, new Date(now.getTime() - DAY)),
+    ...(minGapMs ? [nthSendBefore(1, new Date(now.getTime() - minGapMs))] : []),
+  ];
+  try {
+    await VerificationModel.updateOne(
+      { _id: id, $and: clauses },
+      {
+        $push: { sent: { $each: [now], $position: 0, $slice: allowance.perDay } },
+        $set: { expiresAt: new Date(now.getTime() + DAY), ...extra },
+      },
+      { upsert: true },
+    );
+    return true;
+  } catch (err) {
+    if (isDuplicate(err)) return false;
+    throw err;
+  }
+}
+
+/** Counts one attempt at the live code, before any comparison; undefined when none is left to try. */
+async function takeAttempt(phone: string, purpose: VerificationPurpose, now: Date, maxAttempts: number) {
+  const path = `codes.${purpose}`;
+  const held = await VerificationModel.findOneAndUpdate(
+    {
+      _id: `phone:${phone}`,
+      [`${path}.expiresAt`]: { $gt: now },
+      [`${path}.attempts`]: { $lt: maxAttempts },
+    },
+    { $inc: { [`${path}.attempts`]: 1 } },
+    { projection: { [path]: 1 }, returnDocument: 'after' },
+  ).lean<Pick<VerificationRecord, 'codes'>>();
+  return held?.codes?.[purpose];
+}
+
+/** Takes the code away; of several right answers at once, only the first does. */
+async function useUp(phone: string, purpose: VerificationPurpose, hash: string): Promise<boolean> {
+  const path = `codes.${purpose}`;
+  const used = await VerificationModel.updateOne(
+    { _id: `phone:${phone}`, [`${path}.hash`]: hash },
+    { $unset: { [path]: 1 } },
+  );
+  return used.modifiedCount === 1;
+}
+
+export function createVerificationService(deps: VerificationDeps) {
+  for (const name of ['clock', 'random', 'secret', 'sender', 'sms'] as const) {
+    if (!deps[name]) throw new Error(`createVerificationService: ${name} is required`);
+  }
+  const { clock, random, secret, sender, sms, logger } = deps;
+  const policy: VerificationPolicy = { ...DEFAULT_VERIFICATION_POLICY, ...deps.policy };
+
+  async function sendCode(phone: string, code: string, request: IssueRequest): Promise<IssueOutcome> {
+    const minutes = Math.round(policy.codeTtlMs / 60_000);
+    const built = buildSms({ kind: 'verification_code', locale: request.locale, code, minutes }, sms);
+    const message = prepareSms(built, phone, sms);
+    if (!message) {
+      logger?.error('verification code not sent: SMS_TEMPLATES has no verification_code template');
+      return 'not_sent';
+    }
+    try {
+      await sender.send(message);
+      return 'sent';
+    } catch (err) {
+      logger?.warn({ error: smsErrorText(err), purpose: request.purpose }, 'verification code not sent');
+      return 'not_sent';
+    }
+  }
+
+  async function issue(request: IssueRequest): Promise<{ outcome: IssueOutcome }> {
+    const phone = normalizePhone(request.phone);
+    if (!phone) throw invalid({ phone: { key: 'booking.phone_invalid' } });
+    const now = clock();
+    if (!(await takeSend(`address:${addressKey(request.address)}`, policy.perAddress, now, 0)))
+      return { outcome: 'limited' };
+    const code = newCode(random);
+    const salt = Buffer.from(random(16)).toString('hex');
+    const live: LiveCode = {
+      hash: codeHash(secret, salt, request.purpose, phone, code),
+      salt,
+      expiresAt: new Date(now.getTime() + policy.codeTtlMs),
+      attempts: 0,
+    };
+    const extra = { [`codes.${request.purpose}`]: live };
+    if (!(await takeSend(`phone:${phone}`, policy.perPhone, now, policy.resendAfterMs, extra)))
+      return { outcome: 'limited' };
+    return { outcome: await sendCode(phone, code, request) };
+  }
+
+  async function check(request: CheckRequest): Promise<CheckOutcome> {
+    const phone = normalizePhone(request.phone);
+    const code = request.code.trim();
+    if (!phone || !/^\d{6}$/.test(code)) return 'wrong';
+    const live = await takeAttempt(phone, request.purpose, clock(), policy.maxAttempts);
+    if (!live) return 'no_code';
+    const given = codeHash(secret, live.salt, request.purpose, phone, code);
+    if (!timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(live.hash, 'hex'))) return 'wrong';
+    return (await useUp(phone, request.purpose, live.hash)) ? 'ok' : 'no_code';
+  }
+
+  return { issue, check, policy };
+}
+
+export type VerificationService = ReturnType<typeof createVerificationService>;

@@ -1,0 +1,85 @@
+// Verification codes under concurrency: however many requests arrive at once, a code is
+// used once, five attempts are five, and no allowance is overdrawn.
+import assert from 'node:assert/strict';
+import { VerificationModel } from '../../src/models/verification-code.model.ts';
+import { resetDatabase } from '../helpers/test-app.ts';
+import { lastCode, otherThan, verificationWorld } from './verification-support.ts';
+
+const PHONE = '13800138000';
+const booking = {
+  phone: PHONE,
+  purpose: 'booking' as const,
+  address: '203.0.113.7',
+  locale: 'zh-CN' as const,
+};
+
+function count<T>(values: T[], value: T): number {
+  return values.filter((v) => v === value).length;
+}
+
+describe('verification codes under concurrency', () => {
+  beforeEach(async () => {
+    await resetDatabase();
+  });
+
+  it('lets one of two simultaneous checks of the right code through', async () => {
+    const { service, sender } = verificationWorld();
+    await service.issue(booking);
+    const code = lastCode(sender);
+    const outcomes = await Promise.all([
+      service.check({ ...booking, code }),
+      service.check({ ...booking, code }),
+    ]);
+    assert.deepEqual(outcomes.sort(), ['no_code', 'ok']);
+  });
+
+  it('counts every one of many simultaneous guesses: five, then nothing', async () => {
+    const { service, sender } = verificationWorld();
+    await service.issue(booking);
+    const code = lastCode(sender);
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () => service.check({ ...booking, code: otherThan(code) })),
+    );
+    assert.equal(count(outcomes, 'wrong'), 5);
+    assert.equal(count(outcomes, 'no_code'), 7);
+    const stored = await VerificationModel.findById(`phone:${PHONE}`).lean();
+    assert.equal(stored?.codes?.booking?.attempts, 5);
+    assert.equal(await service.check({ ...booking, code }), 'no_code');
+  });
+
+  it('lets exactly one right answer through among simultaneous right and wrong ones', async () => {
+    const { service, sender } = verificationWorld();
+    await service.issue(booking);
+    const code = lastCode(sender);
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        service.check({ ...booking, code: i % 2 ? code : otherThan(code) }),
+      ),
+    );
+    assert.equal(count(outcomes, 'ok'), 1);
+  });
+
+  it('sends one code for many simultaneous requests for the same phone', async () => {
+    const { service, sender } = verificationWorld();
+    const outcomes = (await Promise.all(Array.from({ length: 6 }, () => service.issue(booking)))).map(
+      (r) => r.outcome,
+    );
+    assert.equal(count(outcomes, 'sent'), 1);
+    assert.equal(count(outcomes, 'limited'), 5);
+    assert.equal(sender.sent.length, 1);
+    assert.equal(await service.check({ ...booking, code: lastCode(sender) }), 'ok');
+  });
+
+  it('never overdraws an address’s allowance, whatever arrives at once', async () => {
+    const { service, sender } = verificationWorld({ policy: { perAddress: { perHour: 3, perDay: 10 } } });
+    const outcomes = (
+      await Promise.all(
+        Array.from({ length: 10 }, (_, n) => service.issue({ ...booking, phone: `1390013${9000 + n}` })),
+      )
+    ).map((r) => r.outcome);
+    assert.equal(count(outcomes, 'sent'), 3);
+    assert.equal(sender.sent.length, 3);
+    const address = await VerificationModel.findById('address:203.0.113.7').lean();
+    assert.equal(address?.sent.length, 3);
+  });
+});
