@@ -3,7 +3,8 @@
 // maintained from then on (range lookups in O(log n)), and for compound indexes a map of
 // full keys (uniqueness). Keys come from values.ts's order-preserving encoding.
 import { ErrorCodes, MongoCommandError } from './errors.ts';
-import { type Collation, compileFilter, type Predicate, parseCollation } from './matcher.ts';
+import { type Collation, parseCollation } from './collation.ts';
+import { compileFilter, type Matcher } from './filter/compile.ts';
 import { type Doc, encodeKey, formatValue, pathValues } from './values.ts';
 
 export interface IndexSpec {
@@ -90,7 +91,7 @@ export class Index {
   readonly fields: string[];
   readonly unique: boolean;
   readonly sparse: boolean;
-  readonly partial: Predicate | null;
+  readonly partial: Matcher | null;
   readonly collation: Collation | undefined;
   readonly expireAfterSeconds: number | undefined;
   multikey = false;
@@ -126,6 +127,11 @@ export class Index {
     this.expireAfterSeconds =
       typeof spec.expireAfterSeconds === 'number' ? spec.expireAfterSeconds : undefined;
     this.full = this.fields.length === 1 ? this.lead : new Map();
+  }
+
+  /** A hidden index is maintained (uniqueness included) but never used to answer queries. */
+  get hidden(): boolean {
+    return this.spec.hidden === true;
   }
 
   get isId(): boolean {

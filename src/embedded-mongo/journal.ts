@@ -13,7 +13,9 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { BSON } from 'bson';
+import { fromBson } from './numbers.ts';
 import type { ChangeRecord, Store } from './storage.ts';
+import { BSON_DESERIALIZE_OPTIONS as deserializeOptions } from './values.ts';
 
 const HEADER = 8;
 const SNAPSHOT = 'snapshot.bson';
@@ -23,8 +25,6 @@ const JOURNAL_RE = /^journal\.(\d+)\.log$/;
 
 /** Compact once the journal is this large and larger than twice the last snapshot. */
 const COMPACT_MIN_BYTES = 64 * 1024 * 1024;
-
-const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
 function frame(payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(HEADER + payload.length);
@@ -49,7 +49,7 @@ function* readRecords(buf: Buffer): Generator<ChangeRecord | Record<string, unkn
     if (zlib.crc32(payload) !== crc) break;
     let record: Record<string, unknown>;
     try {
-      record = BSON.deserialize(payload, deserializeOptions);
+      record = fromBson(BSON.deserialize(payload, deserializeOptions));
     } catch {
       break;
     }

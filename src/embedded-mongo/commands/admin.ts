@@ -1,10 +1,9 @@
 // Namespaces and indexes: create, drop, dropDatabase, listCollections, listDatabases,
 // renameCollection, createIndexes, listIndexes, dropIndexes, collMod, dbStats, collStats.
 import { BSON } from 'bson';
-import { Query } from 'mingo/query';
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { defaultIndexName, type IndexSpec } from '../indexes.ts';
-import { mingoOptions } from '../matcher.ts';
+import { compileFilter } from '../filter/compile.ts';
 import { type Collection, ID_INDEX_SPEC, validateCollName, validateDbName } from '../storage.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
@@ -88,8 +87,8 @@ export const listCollections: CommandHandler = (cmd, ctx) => {
   const colls = [...(ctx.engine.store.dbs.get(ctx.db)?.values() ?? [])];
   let infos = colls.map(collectionInfo);
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length) {
-    const q = new Query(cmd.filter, mingoOptions());
-    infos = infos.filter((i) => q.test(i));
+    const match = compileFilter(cmd.filter);
+    infos = infos.filter((i) => match(i));
   }
   if (cmd.nameOnly === true) infos = infos.map((i) => ({ name: i.name, type: i.type }));
   const batchSize = isPlainObject(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
@@ -113,8 +112,8 @@ export const listDatabases: CommandHandler = (cmd, ctx) => {
     return { name, sizeOnDisk, empty: sizeOnDisk === 0 };
   });
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length) {
-    const q = new Query(cmd.filter, mingoOptions());
-    databases = databases.filter((d) => q.test(d));
+    const match = compileFilter(cmd.filter);
+    databases = databases.filter((d) => match(d));
   }
   if (cmd.nameOnly === true) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
   const totalSize = databases.reduce((n, d) => n + (d.sizeOnDisk as number), 0);
@@ -278,22 +277,42 @@ export const dropIndexes: CommandHandler = (cmd, ctx) => {
   return { nIndexesWas, ok: 1 };
 };
 
+const COLLMOD_OPTIONS = new Set(['collMod', 'index', 'validator', 'validationLevel', 'validationAction', ...GENERIC_FIELDS]);
+
+/** collMod: an index's TTL or hidden flag. Document validation is refused, as at create. */
 export const collMod: CommandHandler = (cmd, ctx) => {
   const name = validateCollName(cmd.collMod);
+  for (const k of Object.keys(cmd)) {
+    if (!COLLMOD_OPTIONS.has(k)) throw new MongoCommandError(ErrorCodes.InvalidOptions, `unknown option to collMod: ${k}`);
+  }
+  for (const k of ['validator', 'validationLevel', 'validationAction']) {
+    if (k in cmd) throw new MongoCommandError(ErrorCodes.NotImplemented, REFUSED_CREATE_OPTIONS.validator!);
+  }
   const coll = requireCollection(ctx, name);
   const reply: Doc = {};
-  if (isPlainObject(cmd.index)) {
+  if (cmd.index !== undefined) {
+    if (!isPlainObject(cmd.index)) throw badValue("'index' must be an object");
     const target = cmd.index.name ?? cmd.index.keyPattern;
     const ix = coll.findIndex(target);
-    if (!ix)
-      throw new MongoCommandError(
-        ErrorCodes.IndexNotFound,
-        `cannot find index ${JSON.stringify(target)} for ns ${coll.ns}`,
-      );
+    if (!ix) {
+      throw new MongoCommandError(ErrorCodes.IndexNotFound, `cannot find index ${JSON.stringify(target)} for ns ${coll.ns}`);
+    }
+    const spec = { ...ix.spec };
     if (cmd.index.expireAfterSeconds !== undefined) {
-      const spec = { ...ix.spec, expireAfterSeconds: Number(cmd.index.expireAfterSeconds) };
       reply.expireAfterSeconds_old = ix.spec.expireAfterSeconds;
+      spec.expireAfterSeconds = Number(cmd.index.expireAfterSeconds);
       reply.expireAfterSeconds_new = spec.expireAfterSeconds;
+    }
+    if (cmd.index.hidden !== undefined) {
+      if (typeof cmd.index.hidden !== 'boolean') throw badValue("'hidden' must be a boolean");
+      if (ix.isId) throw badValue('cannot hide _id index');
+      reply.hidden_old = ix.spec.hidden === true;
+      reply.hidden_new = cmd.index.hidden;
+      if (cmd.index.hidden) spec.hidden = true;
+      else delete spec.hidden;
+    }
+    if (JSON.stringify(spec) !== JSON.stringify(ix.spec)) {
+      // Rebuilt under its new options, through the change log so the change is durable.
       coll.dropIndex(ix);
       coll.createIndex(spec);
     }

@@ -1,9 +1,12 @@
 // Command dispatch: names matched case-insensitively, transactions refused as a standalone
 // mongod refuses them, every failure turned into `{ ok: 0, errmsg, code, codeName }`.
+import { budgetFor } from '../budget.ts';
 import { asCommandError, ErrorCodes, MongoCommandError } from '../errors.ts';
+import { fromBson } from '../numbers.ts';
 import { validateDbName } from '../storage.ts';
 import type { Doc } from '../values.ts';
 import * as admin from './admin.ts';
+import { aggregate } from './aggregate.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 import * as crud from './crud.ts';
 import * as query from './query.ts';
@@ -40,7 +43,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   killcursors: query.killCursors,
   count: query.count,
   distinct: query.distinct,
-  aggregate: query.aggregate,
+  aggregate,
   create: admin.create,
   drop: admin.drop,
   dropdatabase: admin.dropDatabase,
@@ -83,7 +86,8 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   try {
     if (!name) throw new MongoCommandError(ErrorCodes.FailedToParse, 'Empty command');
     const key = name.toLowerCase();
-    const handler = HANDLERS[key];
+    // Own properties only: `constructor` or `__proto__` must not reach Object.prototype.
+    const handler = Object.hasOwn(HANDLERS, key) ? HANDLERS[key] : undefined;
     if (!handler) {
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
@@ -96,7 +100,7 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
     }
     validateDbName(ctx.db);
     const before = ctx.engine.store.changes;
-    const reply = await handler(cmd, ctx);
+    const reply = await handler(fromBson(cmd), { ...ctx, budget: budgetFor(cmd.maxTimeMS) });
     // A write is acknowledged only once it is durable.
     if (ctx.engine.store.changes !== before) await ctx.engine.flush();
     return reply;
