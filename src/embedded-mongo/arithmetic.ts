@@ -2,7 +2,15 @@
 // decimal); an int result that overflows becomes a long; a long that overflows becomes a double
 // in aggregation and an error in an update. Decimals go through decimal.ts.
 import { decimalAdd, decimalDivide, decimalMod, decimalMultiply, decimalSubtract } from './decimal.ts';
-import { LONG_MAX, LONG_MIN, makeDouble, type NumberKind, numberKind, toBigInt, toNumber } from './numbers.ts';
+import {
+  LONG_MAX,
+  LONG_MIN,
+  makeDouble,
+  type NumberKind,
+  numberKind,
+  toBigInt,
+  toNumber,
+} from './numbers.ts';
 
 const RANK: Record<NumberKind, number> = { int: 0, long: 1, double: 2, decimal: 3 };
 

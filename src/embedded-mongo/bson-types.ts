@@ -72,7 +72,8 @@ export function bsonTypeName(v: unknown): string {
 /** A `$type` operand as a test: a type number, an alias, or 'number'. */
 export function typeTest(wanted: unknown): (v: unknown) => boolean {
   if (wanted === 'number') return (v) => numberKind(v) !== null;
-  const code = typeof wanted === 'string' ? BSON_TYPE_ALIASES[wanted] : numberKind(wanted) ? Number(wanted) : undefined;
+  const code =
+    typeof wanted === 'string' ? BSON_TYPE_ALIASES[wanted] : numberKind(wanted) ? Number(wanted) : undefined;
   if (code === undefined || (typeof wanted !== 'string' && NAMES[code] === undefined)) {
     throw badValue(`Unknown type name alias: ${String(wanted)}`);
   }

@@ -60,7 +60,11 @@ export class Budget {
 export function budgetFor(maxTimeMS: unknown): Budget {
   if (maxTimeMS === undefined || maxTimeMS === null) return new Budget();
   const n = Number(maxTimeMS);
-  if (!Number.isInteger(n) || n < 0) throw new MongoCommandError(ErrorCodes.BadValue, `${String(maxTimeMS)} value for maxTimeMS is out of range`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new MongoCommandError(
+      ErrorCodes.BadValue,
+      `${String(maxTimeMS)} value for maxTimeMS is out of range`,
+    );
   return new Budget(n);
 }
 

@@ -52,7 +52,8 @@ export function toDecimalValue(v: unknown): DecimalValue {
 
 /** A decimal result written with the preferred exponent when its digits allow it. */
 export function toDecimal128(value: Dec, preferred: number): Decimal128 {
-  if (!value.isFinite()) return Decimal128.fromString(value.isNaN() ? 'NaN' : value.isNeg() ? '-Infinity' : 'Infinity');
+  if (!value.isFinite())
+    return Decimal128.fromString(value.isNaN() ? 'NaN' : value.isNeg() ? '-Infinity' : 'Infinity');
   if (value.isZero()) {
     const e = Math.max(-6176, Math.min(6111, preferred));
     return Decimal128.fromString(`${value.isNeg() ? '-' : ''}0E${e}`);
@@ -122,7 +123,8 @@ function exactDecimal(v: unknown): InstanceType<typeof Exact> {
   if (kind === 'decimal') return new Exact((v as Decimal128).toString());
   if (kind === 'int' || kind === 'long') return new Exact(String(toBigInt(v)));
   const n = toNumber(v);
-  if (!Number.isFinite(n) || Number.isInteger(n)) return new Exact(Number.isInteger(n) ? BigInt(n).toString() : n);
+  if (!Number.isFinite(n) || Number.isInteger(n))
+    return new Exact(Number.isInteger(n) ? BigInt(n).toString() : n);
   // A finite double is m × 2^e: expand it exactly.
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, n);

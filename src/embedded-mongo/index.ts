@@ -3,8 +3,8 @@
 // at a real MongoDB and this module is not used. It imports nothing of the application.
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import { Engine } from './engine.ts';
 import { listen } from './server.ts';
 
@@ -84,7 +84,11 @@ export function spawnEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<Emb
   const child = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [], {
     // The child runs TypeScript through tsx's loader, resolved from here (works whether this
     // module was loaded as ESM or, by tsx's require hook, as CommonJS).
-    execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, LINEAR_REGEX_FALLBACK],
+    execArgv: [
+      '--import',
+      pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+      LINEAR_REGEX_FALLBACK,
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, EMBEDDED_MONGO_OPTIONS: JSON.stringify({ ...opts, logger: undefined, bind }) },
   });

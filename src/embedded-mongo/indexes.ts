@@ -2,8 +2,9 @@
 // `$in` in O(1)), a sorted array of the distinct leading keys built on first range use and
 // maintained from then on (range lookups in O(log n)), and for compound indexes a map of
 // full keys (uniqueness). Keys come from values.ts's order-preserving encoding.
-import { ErrorCodes, MongoCommandError } from './errors.ts';
+
 import { type Collation, parseCollation } from './collation.ts';
+import { ErrorCodes, MongoCommandError } from './errors.ts';
 import { compileFilter, type Matcher } from './filter/compile.ts';
 import { type Doc, encodeKey, formatValue, pathValues } from './values.ts';
 

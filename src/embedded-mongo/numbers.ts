@@ -89,7 +89,11 @@ function compareBigIntToDouble(a: bigint, d: number): number {
 }
 
 /** Compares two numeric values exactly, whatever their BSON types; NaN sorts first. */
-export function compareNumbers(a: unknown, b: unknown, compareDecimal: (x: unknown, y: unknown) => number): number {
+export function compareNumbers(
+  a: unknown,
+  b: unknown,
+  compareDecimal: (x: unknown, y: unknown) => number,
+): number {
   const ka = numberKind(a);
   const kb = numberKind(b);
   if (ka === 'decimal' || kb === 'decimal') return compareDecimal(a, b);
@@ -124,7 +128,8 @@ export function fromBson<T>(v: T): T {
     if (x !== null && typeof x === 'object') {
       const y = fromBson(x);
       if (y === x) continue;
-      if (k === '__proto__') Object.defineProperty(o, k, { value: y, writable: true, enumerable: true, configurable: true });
+      if (k === '__proto__')
+        Object.defineProperty(o, k, { value: y, writable: true, enumerable: true, configurable: true });
       else o[k] = y;
     }
   }

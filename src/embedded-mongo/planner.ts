@@ -62,7 +62,8 @@ function planFor(coll: Collection, index: Index, cond: unknown, collation?: Coll
   };
   for (const [op, v] of Object.entries(ops)) {
     if (!rangeable(v)) continue;
-    if ((op === '$gt' || op === '$gte') && !lo) lo = { ...rangeStartKey(v, op === '$gte'), rank: typeRank(v) };
+    if ((op === '$gt' || op === '$gte') && !lo)
+      lo = { ...rangeStartKey(v, op === '$gte'), rank: typeRank(v) };
     if ((op === '$lt' || op === '$lte') && !hi) hi = { ...rangeEndKey(v, op === '$lte'), rank: typeRank(v) };
   }
   if (!lo && !hi) return null;
@@ -141,7 +142,12 @@ function hintedPlan(coll: Collection, hint: unknown): Plan {
 }
 
 /** The plan for a filter: a hinted index, the cheapest usable index, or a collection scan. */
-export function planQuery(coll: Collection, filter: Doc | undefined, collation?: Collation, hint?: unknown): Plan {
+export function planQuery(
+  coll: Collection,
+  filter: Doc | undefined,
+  collation?: Collation,
+  hint?: unknown,
+): Plan {
   if (hint !== undefined && hint !== null) return hintedPlan(coll, hint);
   const scan: Plan = { ids: null, cost: coll.docs.size };
   if (!filter) return scan;

@@ -1,11 +1,12 @@
 // Find projections as MongoDB applies them: inclusion keeps the document's own field order
 // (so `_id` comes first), exclusion copies the rest; `$slice`, `$elemMatch` (also with an
 // operator-only condition), the positional `field.$`, and aggregation expressions.
+
+import { evaluateExpression } from './aggregation/expressions.ts';
 import type { Collation } from './collation.ts';
 import { badValue, ErrorCodes, MongoCommandError } from './errors.ts';
-import { fieldPredicate, isOperatorDocument } from './filter/field.ts';
 import { compileDocument, type MatchDetails } from './filter/compile.ts';
-import { evaluateExpression } from './aggregation/expressions.ts';
+import { fieldPredicate, isOperatorDocument } from './filter/field.ts';
 import { cloneDoc, type Doc, isPlainObject, setField } from './values.ts';
 
 interface Node {
@@ -25,7 +26,12 @@ function newNode(): Node {
 }
 
 function isInclusionValue(v: unknown): v is number | boolean | bigint {
-  return typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || (v as { _bsontype?: string } | null)?._bsontype === 'Double';
+  return (
+    typeof v === 'boolean' ||
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    (v as { _bsontype?: string } | null)?._bsontype === 'Double'
+  );
 }
 
 interface Parsed {
@@ -45,7 +51,9 @@ function parse(projection: Doc, collation?: Collation): Parsed {
     else if (inclusion !== incl) {
       throw new MongoCommandError(
         incl ? 31253 : 31254,
-        incl ? `Cannot do inclusion on field ${path} in exclusion projection` : `Cannot do exclusion on field ${path} in inclusion projection`,
+        incl
+          ? `Cannot do inclusion on field ${path} in exclusion projection`
+          : `Cannot do exclusion on field ${path} in inclusion projection`,
       );
     }
   };
@@ -53,13 +61,15 @@ function parse(projection: Doc, collation?: Collation): Parsed {
     let path = rawPath;
     const node = (() => {
       if (path.endsWith('.$')) {
-        if (positional) throw new MongoCommandError(31276, 'Cannot specify more than one positional projection per query.');
+        if (positional)
+          throw new MongoCommandError(31276, 'Cannot specify more than one positional projection per query.');
         positional = true;
         path = path.slice(0, -2);
       }
       let n = root;
       for (const part of path.split('.')) {
-        if (part === '' || part.startsWith('$')) throw badValue(`FieldPath field names may not start with '$'. Given: ${rawPath}`);
+        if (part === '' || part.startsWith('$'))
+          throw badValue(`FieldPath field names may not start with '$'. Given: ${rawPath}`);
         let next = n.children.get(part);
         if (!next) {
           next = newNode();
@@ -86,7 +96,10 @@ function parse(projection: Doc, collation?: Collation): Parsed {
     } else if (isPlainObject(v) && Object.keys(v).length === 1 && '$elemMatch' in v) {
       node.elemMatch = elemMatchTest(v.$elemMatch, collation);
     } else if (isPlainObject(v) && '$meta' in v) {
-      throw new MongoCommandError(ErrorCodes.NotImplemented, '$meta projections are not supported by the embedded engine');
+      throw new MongoCommandError(
+        ErrorCodes.NotImplemented,
+        '$meta projections are not supported by the embedded engine',
+      );
     } else {
       mode(true, path);
       node.expression = v;
@@ -116,7 +129,14 @@ function sliceArray(arr: unknown[], spec: unknown): unknown[] {
   return n < 0 ? arr.slice(Math.max(0, arr.length + n)) : arr.slice(0, n);
 }
 
-function include(doc: Doc, node: Node, root: Doc, pos: number | undefined, isRoot: boolean, excludeId: boolean): Doc {
+function include(
+  doc: Doc,
+  node: Node,
+  root: Doc,
+  pos: number | undefined,
+  isRoot: boolean,
+  excludeId: boolean,
+): Doc {
   const out: Doc = {};
   for (const key of Object.keys(doc)) {
     const child = node.children.get(key);
@@ -128,15 +148,21 @@ function include(doc: Doc, node: Node, root: Doc, pos: number | undefined, isRoo
     if (child.expression !== undefined || child.elemMatch) continue;
     if (child.positional) {
       if (!Array.isArray(v) || pos === undefined || pos >= v.length) {
-        throw new MongoCommandError(51246, "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array");
+        throw new MongoCommandError(
+          51246,
+          "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+        );
       }
       setField(out, key, [cloneDoc(v[pos])]);
     } else if (child.leaf === 1) {
-      setField(out, key, child.slice !== undefined && Array.isArray(v) ? sliceArray(v, child.slice) : cloneDoc(v));
+      setField(
+        out,
+        key,
+        child.slice !== undefined && Array.isArray(v) ? sliceArray(v, child.slice) : cloneDoc(v),
+      );
     } else if (child.slice !== undefined) {
       setField(out, key, Array.isArray(v) ? sliceArray(v, child.slice) : cloneDoc(v));
     } else if (child.leaf === 0) {
-      continue;
     } else if (isPlainObject(v)) {
       setField(out, key, include(v, child, root, pos, false, excludeId));
     } else if (Array.isArray(v)) {
@@ -147,7 +173,13 @@ function include(doc: Doc, node: Node, root: Doc, pos: number | undefined, isRoo
   return out;
 }
 
-function includeArray(arr: unknown[], node: Node, root: Doc, pos: number | undefined, excludeId: boolean): unknown[] {
+function includeArray(
+  arr: unknown[],
+  node: Node,
+  root: Doc,
+  pos: number | undefined,
+  excludeId: boolean,
+): unknown[] {
   const out: unknown[] = [];
   for (const el of arr) {
     if (isPlainObject(el)) out.push(include(el, node, root, pos, false, excludeId));
@@ -172,7 +204,11 @@ function exclude(doc: Doc, node: Node, root: Doc, isRoot: boolean, excludeId: bo
     } else if (isPlainObject(v)) {
       setField(out, key, exclude(v, child, root, false, excludeId));
     } else if (Array.isArray(v)) {
-      setField(out, key, v.map((el) => (isPlainObject(el) ? exclude(el, child, root, false, excludeId) : cloneDoc(el))));
+      setField(
+        out,
+        key,
+        v.map((el) => (isPlainObject(el) ? exclude(el, child, root, false, excludeId) : cloneDoc(el))),
+      );
     } else {
       setField(out, key, cloneDoc(v));
     }
@@ -203,12 +239,18 @@ export function projector(projection: unknown, collation?: Collation): Projector
   if (Object.keys(projection).length === 0) return null;
   const parsed = parse(projection, collation);
   const { root, excludeId } = parsed;
-  const onlySpecial = [...root.children.entries()].every(([k, n]) => k === '_id' || (n.leaf === undefined && !n.positional && n.expression === undefined && n.children.size === 0));
+  const onlySpecial = [...root.children.entries()].every(
+    ([k, n]) =>
+      k === '_id' ||
+      (n.leaf === undefined && !n.positional && n.expression === undefined && n.children.size === 0),
+  );
   const hasElemMatch = [...root.children.values()].some((n) => n.elemMatch);
   // $slice alone (or with exclusions) keeps every other field; $elemMatch alone is an inclusion.
   const inclusion = parsed.inclusion || (onlySpecial && hasElemMatch);
   return (docs, details) =>
     docs.map((doc, i) =>
-      inclusion ? include(doc, root, doc, details?.[i]?.pos, true, excludeId) : exclude(doc, root, doc, true, excludeId),
+      inclusion
+        ? include(doc, root, doc, details?.[i]?.pos, true, excludeId)
+        : exclude(doc, root, doc, true, excludeId),
     );
 }

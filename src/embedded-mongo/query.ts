@@ -29,14 +29,20 @@ function exactIdLookup(coll: Collection, filter: Doc | undefined): Doc[] | null 
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== '_id') return null;
   const v = filter._id;
-  if (v === null || v === undefined || v instanceof RegExp || Array.isArray(v) || isOperatorObject(v)) return null;
+  if (v === null || v === undefined || v instanceof RegExp || Array.isArray(v) || isOperatorObject(v))
+    return null;
   if ((v as { _bsontype?: string })._bsontype === 'BSONRegExp') return null;
   const doc = coll.docs.get(encodeKey(v));
   return doc ? [doc] : [];
 }
 
 /** Candidate documents in plan order, each once. */
-function* candidates(coll: Collection, ids: (() => Iterable<string>) | null, reverse: boolean, metrics: QueryMetrics): Iterable<Doc> {
+function* candidates(
+  coll: Collection,
+  ids: (() => Iterable<string>) | null,
+  reverse: boolean,
+  metrics: QueryMetrics,
+): Iterable<Doc> {
   if (!ids) {
     const all = reverse ? [...coll.docs.values()].reverse() : coll.docs.values();
     for (const doc of all) {
@@ -58,7 +64,12 @@ function* candidates(coll: Collection, ids: (() => Iterable<string>) | null, rev
 }
 
 /** Matching documents until `wanted` are found, yielding to the event loop between slices. */
-async function collect(source: Iterable<Doc>, match: Matcher, wanted: number, budget: Budget): Promise<Doc[]> {
+async function collect(
+  source: Iterable<Doc>,
+  match: Matcher,
+  wanted: number,
+  budget: Budget,
+): Promise<Doc[]> {
   const out: Doc[] = [];
   if (wanted <= 0) return out;
   for (const doc of source) {
@@ -76,10 +87,18 @@ async function collect(source: Iterable<Doc>, match: Matcher, wanted: number, bu
  * is reached, instead of sorting every match. Null and missing values sort first, arrays by
  * their smallest (ascending) or largest (descending) element, as MongoDB does.
  */
-async function sortedByIndex(coll: Collection, match: Matcher, sort: SortSpec, wanted: number, opts: FindOptions): Promise<Doc[] | null> {
+async function sortedByIndex(
+  coll: Collection,
+  match: Matcher,
+  sort: SortSpec,
+  wanted: number,
+  opts: FindOptions,
+): Promise<Doc[] | null> {
   const [field, dir] = sort[0]!;
   if (opts.collation) return null;
-  const index = coll.indexes.find((ix) => ix.leadingField === field && !ix.partial && !ix.sparse && !ix.collation && !ix.hidden);
+  const index = coll.indexes.find(
+    (ix) => ix.leadingField === field && !ix.partial && !ix.sparse && !ix.collation && !ix.hidden,
+  );
   if (!index) return null;
   const out: Doc[] = [];
   const seen = index.multikey ? new Set<string>() : null;
@@ -112,7 +131,11 @@ function indexOrder(index: Index): SortSpec {
  * The documents matching a filter, sorted, skipped and limited (stored objects, unprojected).
  * The filter is checked even when the collection does not exist.
  */
-export async function findDocs(coll: Collection | undefined, filter: Doc | undefined, opts: FindOptions): Promise<Doc[]> {
+export async function findDocs(
+  coll: Collection | undefined,
+  filter: Doc | undefined,
+  opts: FindOptions,
+): Promise<Doc[]> {
   const match = compileFilter(filter, { collation: opts.collation, variables: opts.variables });
   if (!coll) return [];
   const skip = opts.skip ?? 0;

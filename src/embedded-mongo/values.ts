@@ -14,7 +14,11 @@ export type Doc = Record<string, unknown>;
  * nothing promoted, so an int32, a double and an int64 stay distinguishable; `fromBson`
  * (numbers.ts) then turns them into the engine's exact representation.
  */
-export const BSON_DESERIALIZE_OPTIONS = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
+export const BSON_DESERIALIZE_OPTIONS = {
+  promoteValues: false,
+  promoteBuffers: false,
+  bsonRegExp: true,
+} as const;
 
 /** Sets a field as an own property, `__proto__` included (plain assignment would set the prototype). */
 export function setField(doc: Doc, key: string, value: unknown): void {
@@ -27,7 +31,9 @@ export function setField(doc: Doc, key: string, value: unknown): void {
 
 /** A field's value when the object has it as its own property (never an inherited one). */
 export function own(node: unknown, key: string): unknown {
-  return node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Doc)[key] : undefined;
+  return node !== null && typeof node === 'object' && Object.hasOwn(node, key)
+    ? (node as Doc)[key]
+    : undefined;
 }
 
 /**

@@ -5,7 +5,16 @@ import { evalExpr } from 'mingo/core';
 import { badValue, MongoCommandError } from '../errors.ts';
 import { isPlainObject } from '../values.ts';
 import { parseDateString } from './date-strings.ts';
-import { formatOffset, fromLocal, isoWeek, type LocalParts, localParts, offsetMinutes, parseZone, toLocal } from './time-zones.ts';
+import {
+  formatOffset,
+  fromLocal,
+  isoWeek,
+  type LocalParts,
+  localParts,
+  offsetMinutes,
+  parseZone,
+  toLocal,
+} from './time-zones.ts';
 
 type Op = (obj: unknown, expr: any, options: any) => unknown;
 const isNil = (v: unknown) => v === null || v === undefined;
@@ -16,8 +25,10 @@ function evaluate(obj: unknown, expr: unknown, options: unknown): unknown {
 
 function asDate(v: unknown, op: string): Date {
   if (v instanceof Date) return v;
-  if ((v as { _bsontype?: string } | null)?._bsontype === 'ObjectId') return (v as { getTimestamp(): Date }).getTimestamp();
-  if ((v as { _bsontype?: string } | null)?._bsontype === 'Timestamp') return new Date((v as { high: number }).high * 1000);
+  if ((v as { _bsontype?: string } | null)?._bsontype === 'ObjectId')
+    return (v as { getTimestamp(): Date }).getTimestamp();
+  if ((v as { _bsontype?: string } | null)?._bsontype === 'Timestamp')
+    return new Date((v as { high: number }).high * 1000);
   throw new MongoCommandError(16006, `can't convert from BSON type ${typeof v} to Date (${op})`);
 }
 
@@ -37,7 +48,13 @@ function part(op: string, pick: (p: LocalParts) => number): Op {
 }
 
 const UNITS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond'];
-const FIXED_MS: Record<string, number> = { day: 86400000, hour: 3600000, minute: 60000, second: 1000, millisecond: 1 };
+const FIXED_MS: Record<string, number> = {
+  day: 86400000,
+  hour: 3600000,
+  minute: 60000,
+  second: 1000,
+  millisecond: 1,
+};
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const REFERENCE = Date.UTC(2000, 0, 1);
 
@@ -45,9 +62,14 @@ const $dateTrunc: Op = (obj, expr, options) => {
   const spec = evaluate(obj, expr, options) as Record<string, unknown>;
   const { date, unit } = spec;
   if (isNil(date) || isNil(unit) || isNil(spec.binSize === undefined ? 1 : spec.binSize)) return null;
-  if (typeof unit !== 'string' || !UNITS.includes(unit)) throw new MongoCommandError(5439014, `$dateTrunc parameter 'unit' value cannot be recognized as a time unit: ${String(unit)}`);
+  if (typeof unit !== 'string' || !UNITS.includes(unit))
+    throw new MongoCommandError(
+      5439014,
+      `$dateTrunc parameter 'unit' value cannot be recognized as a time unit: ${String(unit)}`,
+    );
   const binSize = Number(spec.binSize ?? 1);
-  if (!Number.isInteger(binSize) || binSize <= 0) throw new MongoCommandError(5439017, "$dateTrunc requires 'binSize' to be greater than 0");
+  if (!Number.isInteger(binSize) || binSize <= 0)
+    throw new MongoCommandError(5439017, "$dateTrunc requires 'binSize' to be greater than 0");
   const zone = parseZone(spec.timezone);
   const local = toLocal(zone, asDate(date, '$dateTrunc').getTime());
   let truncated: number;
@@ -55,8 +77,16 @@ const $dateTrunc: Op = (obj, expr, options) => {
     const size = FIXED_MS[unit]! * binSize;
     truncated = REFERENCE + Math.floor((local - REFERENCE) / size) * size;
   } else if (unit === 'week') {
-    const start = WEEKDAYS.indexOf(String(spec.startOfWeek ?? 'sunday').slice(0, 3).toLowerCase());
-    if (start < 0) throw new MongoCommandError(5439015, `$dateTrunc parameter 'startOfWeek' value cannot be recognized as a day of a week: ${String(spec.startOfWeek)}`);
+    const start = WEEKDAYS.indexOf(
+      String(spec.startOfWeek ?? 'sunday')
+        .slice(0, 3)
+        .toLowerCase(),
+    );
+    if (start < 0)
+      throw new MongoCommandError(
+        5439015,
+        `$dateTrunc parameter 'startOfWeek' value cannot be recognized as a day of a week: ${String(spec.startOfWeek)}`,
+      );
     // The first such weekday on or after 2000-01-01 (a Saturday) starts week bins.
     const reference = REFERENCE + ((start - 6 + 7) % 7) * 86400000;
     const size = 7 * 86400000 * binSize;
@@ -76,7 +106,11 @@ const $dateFromString: Op = (obj, expr, options) => {
   const s = spec.dateString;
   if (isNil(s)) return 'onNull' in spec ? spec.onNull : null;
   try {
-    if (typeof s !== 'string') throw new MongoCommandError(241, `$dateFromString requires that 'dateString' be a string, found: ${typeof s}`);
+    if (typeof s !== 'string')
+      throw new MongoCommandError(
+        241,
+        `$dateFromString requires that 'dateString' be a string, found: ${typeof s}`,
+      );
     return parseDateString(s, typeof spec.format === 'string' ? spec.format : undefined, spec.timezone);
   } catch (err) {
     if ('onError' in spec) return spec.onError;
@@ -92,7 +126,20 @@ export function formatDate(date: Date, format: string, tz: unknown): string {
   const p = localParts(zone, date);
   const offset = offsetMinutes(zone, date.getTime());
   const iso = isoWeek(p);
-  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const months = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
   const spec: Record<string, () => string> = {
     Y: () => pad(p.year, 4),
     m: () => pad(p.month),
@@ -124,7 +171,7 @@ const $dateToString: Op = (obj, expr, options) => {
   const spec = evaluate(obj, expr, options) as Record<string, unknown>;
   if (isNil(spec.date)) return 'onNull' in spec ? spec.onNull : null;
   const format = spec.format ?? (isNil(spec.timezone) ? '%Y-%m-%dT%H:%M:%S.%LZ' : '%Y-%m-%dT%H:%M:%S.%L');
-  if (typeof format !== 'string') throw badValue('$dateToString requires that \'format\' be a string');
+  if (typeof format !== 'string') throw badValue("$dateToString requires that 'format' be a string");
   return formatDate(asDate(spec.date, '$dateToString'), format, spec.timezone);
 };
 

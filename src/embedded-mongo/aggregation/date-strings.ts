@@ -63,7 +63,7 @@ function readWithFormat(s: string, format: string): Fields {
   const m = new RegExp(`^${pattern}$`).exec(s);
   if (!m) throw conversionFailure(s, `the string does not match the format '${format}'`);
   const f: Fields = {};
-  setters.forEach((set, i) => set(f, m[i + 1]!));
+  for (const [i, set] of setters.entries()) set(f, m[i + 1]!);
   return f;
 }
 
@@ -91,9 +91,21 @@ export function parseDateString(s: string, format: string | undefined, timezone:
       `you cannot pass in a date/time string with time zone information ('${s}') together with a second time zone argument`,
     );
   }
-  const local = Date.UTC(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0, f.ms ?? 0);
+  const local = Date.UTC(
+    f.year ?? 1970,
+    (f.month ?? 1) - 1,
+    f.day ?? 1,
+    f.hour ?? 0,
+    f.minute ?? 0,
+    f.second ?? 0,
+    f.ms ?? 0,
+  );
   const check = new Date(local);
-  if (check.getUTCMonth() !== (f.month ?? 1) - 1 || check.getUTCDate() !== (f.day ?? 1) || (f.hour ?? 0) > 23) {
+  if (
+    check.getUTCMonth() !== (f.month ?? 1) - 1 ||
+    check.getUTCDate() !== (f.day ?? 1) ||
+    (f.hour ?? 0) > 23
+  ) {
     throw conversionFailure(s, 'the parsed date is invalid');
   }
   if (f.offset !== undefined) return new Date(local - f.offset * 60000);

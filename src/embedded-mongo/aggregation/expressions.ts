@@ -29,7 +29,8 @@ function comparisons(c?: Collation): Record<string, ExpressionOp> {
   const op =
     (name: string, test: (x: number) => unknown): ExpressionOp =>
     (obj, expr, options) => {
-      if (!Array.isArray(expr) || expr.length !== 2) throw badValue(`Expression ${name} takes exactly 2 arguments.`);
+      if (!Array.isArray(expr) || expr.length !== 2)
+        throw badValue(`Expression ${name} takes exactly 2 arguments.`);
       const [a, b] = evalExpr(obj, expr, options) as [unknown, unknown];
       return test(cmp(a, b));
     };
@@ -45,7 +46,10 @@ function comparisons(c?: Collation): Record<string, ExpressionOp> {
 }
 
 const refusedScript: ExpressionOp = () => {
-  throw new MongoCommandError(ErrorCodes.NotImplemented, 'server-side JavaScript ($function, $accumulator) is not supported by the embedded engine');
+  throw new MongoCommandError(
+    ErrorCodes.NotImplemented,
+    'server-side JavaScript ($function, $accumulator) is not supported by the embedded engine',
+  );
 };
 
 /** Runs only functions mingo itself passes ($setWindowFields); a script from a client is refused. */

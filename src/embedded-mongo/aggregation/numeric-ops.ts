@@ -34,7 +34,8 @@ function fold(name: string, op: Operation): Op {
         date = v;
         continue;
       }
-      if (numberKind(v) === null) throw new MongoCommandError(16554, `${name} only supports numeric types, not ${bsonTypeName(v)}`);
+      if (numberKind(v) === null)
+        throw new MongoCommandError(16554, `${name} only supports numeric types, not ${bsonTypeName(v)}`);
       acc = arithmetic(op, acc, v, 'double');
     }
     return date ? new Date(date.getTime() + Math.round(toNumber(acc))) : acc;
@@ -57,7 +58,10 @@ function binary(name: string, fn: (a: unknown, b: unknown) => unknown, code: num
     const [a, b] = args(obj, expr, options, name);
     if (isNil(a) || isNil(b)) return null;
     if (numberKind(a) === null || numberKind(b) === null) {
-      throw new MongoCommandError(code, `${name} only supports numeric types, not ${bsonTypeName(a)} and ${bsonTypeName(b)}`);
+      throw new MongoCommandError(
+        code,
+        `${name} only supports numeric types, not ${bsonTypeName(a)} and ${bsonTypeName(b)}`,
+      );
     }
     try {
       return fn(a, b);
@@ -107,7 +111,9 @@ function roundHalfEven(x: number, places: number): number {
 
 function rounding(name: string, fn: (x: number, places: number) => number): Op {
   return (obj, expr, options) => {
-    const [v, p] = Array.isArray(expr) ? (evalExpr(obj, expr, options) as unknown[]) : [evalExpr(obj, expr, options), 0];
+    const [v, p] = Array.isArray(expr)
+      ? (evalExpr(obj, expr, options) as unknown[])
+      : [evalExpr(obj, expr, options), 0];
     if (isNil(v)) return null;
     const kind = numberKind(v);
     if (kind === null) throw badValue(`${name} only supports numeric types, not ${bsonTypeName(v)}`);
@@ -121,7 +127,10 @@ function rounding(name: string, fn: (x: number, places: number) => number): Op {
   };
 }
 
-const sumAcc: Accumulator = (coll, expr, options) => sumOf(typeof expr === 'number' ? coll.map(() => expr) : $push(coll as any, expr, options));
+// As accumulators these also serve the expression forms ({ $sum: ['$a', '$b'] } in $project):
+// mingo evaluates the argument and passes the values with no expression.
+const sumAcc: Accumulator = (coll, expr, options) =>
+  sumOf(typeof expr === 'number' ? coll.map(() => expr) : $push(coll as any, expr, options));
 const avgAcc: Accumulator = (coll, expr, options) => averageOf($push(coll as any, expr, options));
 
 /** $sum: ints stay ints (longs past int32), any double makes a double, any decimal a decimal. */
@@ -138,7 +147,9 @@ export function averageOf(values: unknown[]): unknown {
   const nums = values.filter((v) => numberKind(v) !== null);
   if (nums.length === 0) return null;
   if (nums.some((v) => numberKind(v) === 'decimal')) return decimalDivide(decimalSum(nums), nums.length);
-  return makeDouble(toNumber(sumOf(nums.map((v) => (numberKind(v) === 'long' ? Number(toBigInt(v)) : v)))) / nums.length);
+  return makeDouble(
+    toNumber(sumOf(nums.map((v) => (numberKind(v) === 'long' ? Number(toBigInt(v)) : v)))) / nums.length,
+  );
 }
 
 function extreme(sign: 1 | -1): Accumulator {
@@ -149,15 +160,6 @@ function extreme(sign: 1 | -1): Accumulator {
       if (best === undefined || compareValues(v, best) * sign > 0) best = v;
     }
     return best ?? null;
-  };
-}
-
-/** Expression forms of $sum/$avg/$min/$max: over an array argument or several arguments. */
-function overArguments(fn: (values: unknown[]) => unknown): Op {
-  return (obj, expr, options) => {
-    const v = evalExpr(obj, expr, options);
-    const values = Array.isArray(expr) ? (v as unknown[]) : Array.isArray(v) ? v : [v];
-    return fn(values.flatMap((x) => (Array.isArray(x) && !Array.isArray(expr) ? x : [x])));
   };
 }
 
@@ -172,7 +174,10 @@ const $range: Op = (obj, expr, options) => {
     ['step value', step],
   ] as const) {
     if (numberKind(v) === null || !Number.isInteger(toNumber(v))) {
-      throw new MongoCommandError(34443, `$range requires a numeric ${what} that can be represented as a 32-bit integer`);
+      throw new MongoCommandError(
+        34443,
+        `$range requires a numeric ${what} that can be represented as a 32-bit integer`,
+      );
     }
   }
   const s = toNumber(start);
@@ -183,15 +188,20 @@ const $range: Op = (obj, expr, options) => {
   const length = steps >= 0 ? steps + 1 : 0;
   const needed = 24 + length * 16;
   if (needed >= MAX_RANGE_BYTES) {
-    throw new MongoCommandError(146, `$range would use too much memory (${needed} bytes) and cannot spill to disk. Memory limit: ${MAX_RANGE_BYTES} bytes`);
+    throw new MongoCommandError(
+      146,
+      `$range would use too much memory (${needed} bytes) and cannot spill to disk. Memory limit: ${MAX_RANGE_BYTES} bytes`,
+    );
   }
   const out: number[] = [];
   for (let i = s; st > 0 ? i < e : i > e; i += st) out.push(i);
   return out;
 };
 
-const $type: Op = (obj, expr, options) => bsonTypeName(evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options));
-const $isNumber: Op = (obj, expr, options) => numberKind(evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options)) !== null;
+const $type: Op = (obj, expr, options) =>
+  bsonTypeName(evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options));
+const $isNumber: Op = (obj, expr, options) =>
+  numberKind(evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options)) !== null;
 
 function converter(fn: (v: unknown) => unknown): Op {
   return (obj, expr, options) => {
@@ -215,14 +225,24 @@ export const numericExpressionOps: Record<string, Op> = {
   $exp: unaryDouble('$exp', Math.exp),
   $ln: unaryDouble('$ln', Math.log),
   $log10: unaryDouble('$log10', Math.log10),
-  $sum: overArguments(sumOf),
-  $avg: overArguments(averageOf),
   $range,
   $type,
   $isNumber,
-  $toDouble: converter((v) => makeDouble(v instanceof Date ? v.getTime() : toNumber(typeof v === 'string' ? Number(v) : v))),
-  $toLong: converter((v) => (numberKind(v) === 'long' ? v : BigInt(Math.trunc(v instanceof Date ? v.getTime() : toNumber(typeof v === 'string' ? Number(v) : v))))),
-  $toDecimal: converter((v) => (numberKind(v) === 'decimal' ? v : Decimal128.fromString(numberKind(v) === 'long' ? String(v) : String(toNumber(typeof v === 'string' ? Number(v) : v))))),
+  $toDouble: converter((v) =>
+    makeDouble(v instanceof Date ? v.getTime() : toNumber(typeof v === 'string' ? Number(v) : v)),
+  ),
+  $toLong: converter((v) =>
+    numberKind(v) === 'long'
+      ? v
+      : BigInt(Math.trunc(v instanceof Date ? v.getTime() : toNumber(typeof v === 'string' ? Number(v) : v))),
+  ),
+  $toDecimal: converter((v) =>
+    numberKind(v) === 'decimal'
+      ? v
+      : Decimal128.fromString(
+          numberKind(v) === 'long' ? String(v) : String(toNumber(typeof v === 'string' ? Number(v) : v)),
+        ),
+  ),
 };
 
 export const numericAccumulators: Record<string, Accumulator> = {

@@ -12,7 +12,18 @@ import { toRegExp } from '../filter/leaf.ts';
 import { cloneDoc, type Doc, isPlainObject } from '../values.ts';
 import { mingoOptions } from './expressions.ts';
 
-const PER_DOCUMENT = new Set(['$match', '$project', '$addFields', '$set', '$unset', '$replaceRoot', '$replaceWith', '$unwind', '$lookup', '$redact']);
+const PER_DOCUMENT = new Set([
+  '$match',
+  '$project',
+  '$addFields',
+  '$set',
+  '$unset',
+  '$replaceRoot',
+  '$replaceWith',
+  '$unwind',
+  '$lookup',
+  '$redact',
+]);
 const CHUNK = 64;
 
 /** Pipeline literals as mingo takes them: JavaScript regular expressions. */
@@ -50,7 +61,16 @@ export function rewritePipeline(pipeline: Doc[]): Doc[] {
       return [{ $group: { _id: { $switch }, ...output } }, { $sort: { _id: 1 } }];
     }
     if (name === '$facet' && spec) {
-      return [{ $facet: Object.fromEntries(Object.entries(spec).map(([k, sub]) => [k, Array.isArray(sub) ? rewritePipeline(sub as Doc[]) : sub])) }];
+      return [
+        {
+          $facet: Object.fromEntries(
+            Object.entries(spec).map(([k, sub]) => [
+              k,
+              Array.isArray(sub) ? rewritePipeline(sub as Doc[]) : sub,
+            ]),
+          ),
+        },
+      ];
     }
     if ((name === '$lookup' || name === '$unionWith') && spec && Array.isArray(spec.pipeline)) {
       return [{ [name]: { ...spec, pipeline: rewritePipeline(spec.pipeline as Doc[]) } }];
@@ -72,8 +92,10 @@ export async function runPipeline(input: Doc[], stages: Doc[], opts: PipelineOpt
   // Each foreign collection is read once per pipeline run, however many chunks look it up.
   const read = new Map<string, Doc[]>();
   const collectionResolver = (name: string) => {
-    let docs = read.get(name);
-    if (!docs) read.set(name, (docs = opts.collectionResolver(name)));
+    const cached = read.get(name);
+    if (cached) return cached;
+    const docs = opts.collectionResolver(name);
+    read.set(name, docs);
     return docs;
   };
   const options = { ...mingoOptions(opts.collation, opts.variables), collectionResolver };
@@ -92,7 +114,8 @@ export async function runPipeline(input: Doc[], stages: Doc[], opts: PipelineOpt
     } else {
       docs = docs.map(cloneDoc);
     }
-    if (split < pipeline.length) docs = new Aggregator(pipeline.slice(split), options as never).run(docs) as Doc[];
+    if (split < pipeline.length)
+      docs = new Aggregator(pipeline.slice(split), options as never).run(docs) as Doc[];
     opts.budget.check();
     return docs;
   } catch (err) {

@@ -3,6 +3,7 @@
 // MongoDB 5.0+ allows), and `$project` (fields in document order, `_id` first).
 import { Aggregator } from 'mingo/aggregator';
 import { evalExpr } from 'mingo/core';
+import { $project as mingoProject } from 'mingo/operators/pipeline';
 import { parseCollation } from '../collation.ts';
 import { badValue } from '../errors.ts';
 import { compileFilter } from '../filter/compile.ts';
@@ -27,7 +28,10 @@ function variablesOf(options: any): Doc {
 
 const $match: Stage = (coll, spec, options) => {
   if (!isPlainObject(spec)) throw badValue('the match filter must be an expression in an object');
-  const match = compileFilter(spec, { collation: parseCollation(options.collation), variables: variablesOf(options) });
+  const match = compileFilter(spec, {
+    collation: parseCollation(options.collation),
+    variables: variablesOf(options),
+  });
   return coll.filter((doc) => match(doc));
 };
 
@@ -64,12 +68,17 @@ const $lookup: Stage = (coll, spec, options) => {
     let matches = from;
     if (index) {
       const seen = new Set<Doc>();
-      for (const key of joinKeys(doc, spec.localField as string)) for (const m of index.get(key) ?? []) seen.add(m);
+      for (const key of joinKeys(doc, spec.localField as string))
+        for (const m of index.get(key) ?? []) seen.add(m);
       matches = from.filter((m) => seen.has(m));
     }
     if (pipeline) {
       const letVars = spec.let ? (evalExpr(doc, spec.let, options) as Doc) : {};
-      const opts = { ...options.options, context: options.context, variables: { ...variablesOf(options), ...letVars } };
+      const opts = {
+        ...options.options,
+        context: options.context,
+        variables: { ...variablesOf(options), ...letVars },
+      };
       matches = new Aggregator(pipeline, opts).run(matches) as Doc[];
     }
     const out = { ...doc };
@@ -78,4 +87,29 @@ const $lookup: Stage = (coll, spec, options) => {
   });
 };
 
-export const engineStages: Record<string, Stage> = { $match, $sort, $lookup };
+/** Fields of `out` in the order of `input` (nested documents too), new fields after them. */
+function inDocumentOrder(out: Doc, input: Doc): Doc {
+  const ordered: Doc = {};
+  for (const k of Object.keys(input)) {
+    if (!Object.hasOwn(out, k)) continue;
+    const v = out[k];
+    const before = input[k];
+    setField(ordered, k, isPlainObject(v) && isPlainObject(before) ? inDocumentOrder(v, before) : v);
+  }
+  for (const k of Object.keys(out)) if (!Object.hasOwn(ordered, k)) setField(ordered, k, out[k]);
+  return ordered;
+}
+
+/** mingo's $project, with MongoDB's field order: the document's, `_id` first, computed fields last. */
+const $project: Stage = (coll, spec, options) => {
+  const inputs: Doc[] = [];
+  const source = coll.map((doc) => {
+    inputs.push(doc);
+    return doc;
+  });
+  return (mingoProject(source as never, spec, options) as unknown as Sequence).map((out) =>
+    inDocumentOrder(out, inputs.shift() ?? {}),
+  );
+};
+
+export const engineStages: Record<string, Stage> = { $match, $sort, $lookup, $project };

@@ -13,7 +13,8 @@ export const UTC: Zone = { fixed: 0 };
 /** A timezone argument as a zone; throws MongoDB's error for an unknown one. */
 export function parseZone(tz: unknown): Zone {
   if (tz === undefined || tz === null) return UTC;
-  if (typeof tz !== 'string') throw new MongoCommandError(40517, `timezone must evaluate to a string, found ${typeof tz}`);
+  if (typeof tz !== 'string')
+    throw new MongoCommandError(40517, `timezone must evaluate to a string, found ${typeof tz}`);
   const cached = zones.get(tz);
   if (cached) return cached;
   let zone: Zone;
@@ -48,8 +49,16 @@ export function parseZone(tz: unknown): Zone {
 export function offsetMinutes(zone: Zone, utcMs: number): number {
   if ('fixed' in zone) return zone.fixed;
   const parts: Record<string, number> = {};
-  for (const p of zone.format.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  for (const p of zone.format.formatToParts(new Date(utcMs)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+  );
   const whole = utcMs - (((utcMs % 1000) + 1000) % 1000);
   return Math.round((asUtc - whole) / 60000);
 }

@@ -29,7 +29,8 @@ function checkStages(stages: unknown[]): void {
       throw badValue('A pipeline stage specification object must contain exactly one field.');
     }
     const op = Object.keys(stage)[0]!;
-    if (UNSUPPORTED_STAGES[op]) throw new MongoCommandError(ErrorCodes.NotImplemented, UNSUPPORTED_STAGES[op]);
+    if (UNSUPPORTED_STAGES[op])
+      throw new MongoCommandError(ErrorCodes.NotImplemented, UNSUPPORTED_STAGES[op]);
     if ((op === '$out' || op === '$merge') && i !== stages.length - 1) {
       throw new MongoCommandError(40601, `${op} can only be the final stage in the pipeline`);
     }
@@ -69,7 +70,8 @@ export const aggregate: CommandHandler = async (cmd: Doc, ctx: CommandContext) =
     collation,
     variables,
     budget: scan.budget,
-    collectionResolver: (other: string) => [...(store.getCollection(ctx.db, other)?.docs.values() ?? [])].map(cloneDoc),
+    collectionResolver: (other: string) =>
+      [...(store.getCollection(ctx.db, other)?.docs.values() ?? [])].map(cloneDoc),
   });
   if (writeStage) {
     if ('$out' in writeStage) writeOut(store, targetOf(writeStage.$out, ctx.db), results);

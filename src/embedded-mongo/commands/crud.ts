@@ -69,7 +69,11 @@ export const insert: CommandHandler = (cmd, ctx) => {
 };
 
 /** The current version of a document found earlier, if it still matches (with the match's details). */
-function stillMatching(coll: Collection, found: Doc, match: Matcher): { doc: Doc; details: MatchDetails } | null {
+function stillMatching(
+  coll: Collection,
+  found: Doc,
+  match: Matcher,
+): { doc: Doc; details: MatchDetails } | null {
   const current = coll.docs.get(idKeyOf(found));
   if (!current) return null;
   const details: MatchDetails = {};
@@ -97,7 +101,10 @@ export const update: CommandHandler = async (cmd, ctx) => {
       if (!isPlainObject(s.q)) throw badValue("The 'q' field of an update must be an object");
       const kind = updateKind(s.u);
       if (s.multi === true && kind === 'replacement') {
-        throw new MongoCommandError(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
+        throw new MongoCommandError(
+          ErrorCodes.FailedToParse,
+          'multi update is not supported for replacement-style update',
+        );
       }
       const collation = parseCollation(s.collation ?? defaultCollation(ctx, name));
       const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
@@ -119,7 +126,12 @@ export const update: CommandHandler = async (cmd, ctx) => {
         if (!current) continue;
         matched++;
         n++;
-        const next = applyUpdate(current.doc, s.u, { arrayFilters, pos: current.details.pos, collation, variables });
+        const next = applyUpdate(current.doc, s.u, {
+          arrayFilters,
+          pos: current.details.pos,
+          collation,
+          variables,
+        });
         if (next) {
           coll!.replace(current.doc, next);
           nModified++;
@@ -158,7 +170,13 @@ export const remove: CommandHandler = async (cmd, ctx) => {
       const collation = parseCollation(s.collation ?? defaultCollation(ctx, name));
       const match = compileFilter(s.q, { collation });
       const coll = ctx.engine.store.getCollection(ctx.db, name);
-      const found = await findDocs(coll, s.q, { limit: s.limit, collation, hint: s.hint, budget, metrics: queryMetrics(ctx.engine) });
+      const found = await findDocs(coll, s.q, {
+        limit: s.limit,
+        collation,
+        hint: s.hint,
+        budget,
+        metrics: queryMetrics(ctx.engine),
+      });
       for (const doc of found) {
         const current = coll ? stillMatching(coll, doc, match) : null;
         if (!current) continue;
@@ -183,14 +201,18 @@ export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContex
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
   }
   if (cmd.remove !== true && !hasUpdate) {
-    throw new MongoCommandError(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
+    throw new MongoCommandError(
+      ErrorCodes.FailedToParse,
+      'Either an update or remove=true must be specified',
+    );
   }
   if (cmd.remove === true && cmd.upsert === true) {
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
   }
   const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
   const project = projector(cmd.fields, collation);
-  const shown = (doc: Doc | null, details?: MatchDetails) => (doc && project ? project([doc], details ? [details] : undefined)[0]! : doc);
+  const shown = (doc: Doc | null, details?: MatchDetails) =>
+    doc && project ? project([doc], details ? [details] : undefined)[0]! : doc;
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;
   const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
   const { store } = ctx.engine;
@@ -221,7 +243,12 @@ export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContex
   }
   ctx.engine.counters.update++;
   if (target) {
-    const next = applyUpdate(target.doc, cmd.update, { arrayFilters, pos: target.details.pos, collation, variables });
+    const next = applyUpdate(target.doc, cmd.update, {
+      arrayFilters,
+      pos: target.details.pos,
+      collation,
+      variables,
+    });
     if (next) coll!.replace(target.doc, next);
     return {
       lastErrorObject: { n: 1, updatedExisting: true },

@@ -9,6 +9,7 @@ import * as admin from './admin.ts';
 import { aggregate } from './aggregate.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 import * as crud from './crud.ts';
+import * as indexes from './index-commands.ts';
 import * as query from './query.ts';
 import * as server from './server.ts';
 
@@ -50,11 +51,11 @@ const HANDLERS: Record<string, CommandHandler> = {
   listcollections: admin.listCollections,
   listdatabases: admin.listDatabases,
   renamecollection: admin.renameCollection,
-  createindexes: admin.createIndexes,
-  listindexes: admin.listIndexes,
-  dropindexes: admin.dropIndexes,
-  deleteindexes: admin.dropIndexes,
-  collmod: admin.collMod,
+  createindexes: indexes.createIndexes,
+  listindexes: indexes.listIndexes,
+  dropindexes: indexes.dropIndexes,
+  deleteindexes: indexes.dropIndexes,
+  collmod: indexes.collMod,
   dbstats: admin.dbStats,
   collstats: admin.collStats,
   compact: admin.compact,

@@ -30,7 +30,8 @@ export const find: CommandHandler = async (cmd, ctx) => {
   ctx.engine.counters.query++;
   const filter = cmd.filter ?? {};
   if (!isPlainObject(filter)) throw badValue("'filter' must be an object");
-  if (cmd.tailable === true) throw badValue('error processing query: tailable cursor requested on non capped collection');
+  if (cmd.tailable === true)
+    throw badValue('error processing query: tailable cursor requested on non capped collection');
   const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
   const coll = ctx.engine.store.getCollection(ctx.db, name);
   checkHint(coll, cmd.hint);
@@ -47,7 +48,15 @@ export const find: CommandHandler = async (cmd, ctx) => {
   const project = projector(cmd.projection, collation);
   const sort = parseSort(cmd.sort);
   const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
-  let docs = await findDocs(coll, filter, { sort, skip, limit, collation, variables, hint: cmd.hint, ...scanOptions(ctx) });
+  let docs = await findDocs(coll, filter, {
+    sort,
+    skip,
+    limit,
+    collation,
+    variables,
+    hint: cmd.hint,
+    ...scanOptions(ctx),
+  });
   let cursorProject = project;
   if (project && Object.keys(cmd.projection as Doc).some((k) => k.endsWith('.$'))) {
     // The positional projection needs each document's match: project now.
@@ -62,7 +71,8 @@ export const find: CommandHandler = async (cmd, ctx) => {
     );
     cursorProject = null;
   }
-  const first = limit > 0 && batchSize !== undefined ? Math.min(limit, batchSize) : (batchSize ?? (limit || undefined));
+  const first =
+    limit > 0 && batchSize !== undefined ? Math.min(limit, batchSize) : (batchSize ?? (limit || undefined));
   return {
     ...ctx.engine.cursors.first(`${ctx.db}.${name}`, docs, {
       batchSize: first,
@@ -118,7 +128,10 @@ export const distinct: CommandHandler = async (cmd, ctx) => {
   const query = cmd.query ?? {};
   if (!isPlainObject(query)) throw badValue("'query' must be an object");
   const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
-  const docs = await findDocs(ctx.engine.store.getCollection(ctx.db, name), query, { collation, ...scanOptions(ctx) });
+  const docs = await findDocs(ctx.engine.store.getCollection(ctx.db, name), query, {
+    collation,
+    ...scanOptions(ctx),
+  });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const v of pathValues(doc, key).values) {

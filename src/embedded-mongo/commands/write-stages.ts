@@ -70,7 +70,9 @@ export async function writeMerge(
       filter[f] = v;
     }
     const [existing] =
-      filter._id === undefined && on.includes('_id') ? [] : await findDocs(coll, filter, { limit: 1, ...scan });
+      filter._id === undefined && on.includes('_id')
+        ? []
+        : await findDocs(coll, filter, { limit: 1, ...scan });
     if (!existing) {
       if (whenNotMatched === 'discard') continue;
       if (whenNotMatched === 'fail')
@@ -107,4 +109,3 @@ export async function writeMerge(
     if (next) coll.replace(existing, next);
   }
 }
-

@@ -120,8 +120,13 @@ function topLevel(op: string, value: unknown, opts: FilterOptions, inElemMatch: 
     case '$text':
       throw new MongoCommandError(ErrorCodes.IndexNotFound, 'text index required for $text query');
     case '$jsonSchema':
-      throw new MongoCommandError(ErrorCodes.NotImplemented, '$jsonSchema is not supported by the embedded engine');
+      throw new MongoCommandError(
+        ErrorCodes.NotImplemented,
+        '$jsonSchema is not supported by the embedded engine',
+      );
     default:
-      throw badValue(`unknown top level operator: ${op}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`);
+      throw badValue(
+        `unknown top level operator: ${op}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`,
+      );
   }
 }

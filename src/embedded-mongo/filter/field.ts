@@ -173,7 +173,7 @@ function allPredicate(path: string, v: unknown, opts: FieldOptions): Matcher {
 function elemMatch(path: string, spec: unknown, opts: FieldOptions): Matcher {
   if (!isPlainObject(spec)) throw badValue('$elemMatch needs an Object');
   const first = Object.keys(spec)[0];
-  const valueForm = first !== undefined && first.startsWith('$') && !LOGICAL.has(first) && !DBREF.has(first);
+  const valueForm = first?.startsWith('$') === true && !LOGICAL.has(first!) && !DBREF.has(first!);
   let test: Test;
   if (valueForm) {
     const inner = fieldPredicate('x', spec, opts);

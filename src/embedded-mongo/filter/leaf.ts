@@ -23,7 +23,8 @@ export function equalTo(operand: unknown, collation?: Collation): Test {
   if (operand === null || operand === undefined) return (v) => v === null || v === undefined;
   if (typeof operand === 'string' && !collation) return (v) => v === operand;
   if (typeof operand === 'number' && !Number.isNaN(operand)) {
-    return (v) => v === operand || (typeof v !== 'number' && typeRank(v) === 3 && compareValues(v, operand) === 0);
+    return (v) =>
+      v === operand || (typeof v !== 'number' && typeRank(v) === 3 && compareValues(v, operand) === 0);
   }
   if (isNaNNumber(operand)) return isNaNNumber;
   const rank = typeRank(operand);
@@ -65,7 +66,8 @@ export function toRegExp(pattern: string, options: string): RegExp {
     throw new MongoCommandError(51108, `invalid flag in regex options: ${options.replace(/[imsxu]/g, '')}`);
   }
   let source = pattern;
-  if (options.includes('x')) source = source.replace(/\\#|#[^\n]*|\\\s|\s+/g, (m) => (m.startsWith('\\') ? m : ''));
+  if (options.includes('x'))
+    source = source.replace(/\\#|#[^\n]*|\\\s|\s+/g, (m) => (m.startsWith('\\') ? m : ''));
   const flags = [...new Set(options.replace('x', '').split(''))].join('');
   try {
     return new RegExp(source, flags);
@@ -76,12 +78,16 @@ export function toRegExp(pattern: string, options: string): RegExp {
 
 export function regexTest(pattern: unknown, options?: unknown): Test {
   const re = isRegex(pattern)
-    ? toRegExp(regexSource(pattern), typeof options === 'string' ? options : normalizeFlags(regexFlags(pattern)))
+    ? toRegExp(
+        regexSource(pattern),
+        typeof options === 'string' ? options : normalizeFlags(regexFlags(pattern)),
+      )
     : toRegExp(String(pattern), typeof options === 'string' ? options : '');
   const literal = isRegex(pattern) ? pattern : undefined;
   return (v) => {
     if (typeof v === 'string') return re.test(v);
-    if ((v as { _bsontype?: string } | null)?._bsontype === 'BSONSymbol') return re.test(String((v as { value: string }).value));
+    if ((v as { _bsontype?: string } | null)?._bsontype === 'BSONSymbol')
+      return re.test(String((v as { value: string }).value));
     // A stored regular expression matches an equal one.
     return literal !== undefined && isRegex(v) && compareValues(v, literal) === 0;
   };
@@ -106,17 +112,20 @@ export function inTest(list: unknown, collation?: Collation): Test {
 function isOperatorDoc(x: unknown): boolean {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
   const first = Object.keys(x)[0];
-  return first !== undefined && first.startsWith('$') && first !== '$ref' && first !== '$id' && first !== '$db';
+  return first?.startsWith('$') === true && first !== '$ref' && first !== '$id' && first !== '$db';
 }
 
 export function modTest(operand: unknown): Test {
   if (!Array.isArray(operand) || operand.length !== 2) {
     throw badValue(
-      operand instanceof Array && operand.length < 2 ? 'malformed mod, not enough elements' : 'malformed mod, too many elements',
+      Array.isArray(operand) && operand.length < 2
+        ? 'malformed mod, not enough elements'
+        : 'malformed mod, too many elements',
     );
   }
   const [d, r] = operand;
-  if (numberKind(d) === null || numberKind(r) === null) throw badValue('malformed mod, divisor and remainder must be numbers');
+  if (numberKind(d) === null || numberKind(r) === null)
+    throw badValue('malformed mod, divisor and remainder must be numbers');
   const divisor = BigInt(Math.trunc(toNumber(d)));
   if (divisor === 0n) throw badValue('divisor cannot be 0');
   const remainder = BigInt(Math.trunc(toNumber(r)));
@@ -136,13 +145,16 @@ function bitPositions(op: BitsOp, operand: unknown): number[] {
   if (Array.isArray(operand)) {
     return operand.map((p) => {
       const n = toNumber(p);
-      if (!Number.isInteger(n) || n < 0) throw badValue(`bit positions must be non-negative integers for ${op}`);
+      if (!Number.isInteger(n) || n < 0)
+        throw badValue(`bit positions must be non-negative integers for ${op}`);
       return n;
     });
   }
-  if ((operand as { _bsontype?: string } | null)?._bsontype === 'Binary') return binaryBits(operand as Binary);
+  if ((operand as { _bsontype?: string } | null)?._bsontype === 'Binary')
+    return binaryBits(operand as Binary);
   const mask = toBigInt(operand);
-  if (mask === null || mask < 0n) throw badValue(`${op} takes an Array, a number, or a BinData but received: ${String(operand)}`);
+  if (mask === null || mask < 0n)
+    throw badValue(`${op} takes an Array, a number, or a BinData but received: ${String(operand)}`);
   const out: number[] = [];
   for (let i = 0; i < 64; i++) if ((mask >> BigInt(i)) & 1n) out.push(i);
   return out;
@@ -151,7 +163,8 @@ function bitPositions(op: BitsOp, operand: unknown): number[] {
 function binaryBits(bin: Binary): number[] {
   const out: number[] = [];
   const bytes = bin.buffer;
-  for (let i = 0; i < bytes.length; i++) for (let b = 0; b < 8; b++) if (bytes[i]! & (1 << b)) out.push(i * 8 + b);
+  for (let i = 0; i < bytes.length; i++)
+    for (let b = 0; b < 8; b++) if (bytes[i]! & (1 << b)) out.push(i * 8 + b);
   return out;
 }
 

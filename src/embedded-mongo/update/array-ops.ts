@@ -20,7 +20,21 @@ function notAnArray(ctx: OpContext, cur: unknown): MongoCommandError {
 }
 
 function typeName(v: unknown): string {
-  return ({ 1: 'double', 2: 'string', 3: 'object', 8: 'bool', 9: 'date', 10: 'null', 16: 'int', 18: 'long', 19: 'decimal' } as Record<number, string>)[bsonTypeOf(v)] ?? 'object';
+  return (
+    (
+      {
+        1: 'double',
+        2: 'string',
+        3: 'object',
+        8: 'bool',
+        9: 'date',
+        10: 'null',
+        16: 'int',
+        18: 'long',
+        19: 'decimal',
+      } as Record<number, string>
+    )[bsonTypeOf(v)] ?? 'object'
+  );
 }
 
 /** The array at a path, created empty when missing (for adding); errors for a non-array. */
@@ -47,7 +61,10 @@ export function $push(ctx: OpContext, parts: string[], spec: unknown): boolean {
       throw badValue(`Unrecognized clause in $push: ${k}`);
     }
   }
-  if (!Array.isArray(mods.$each)) throw badValue(`The argument to $each in $push must be an array but it was of type: ${typeName(mods.$each)}`);
+  if (!Array.isArray(mods.$each))
+    throw badValue(
+      `The argument to $each in $push must be an array but it was of type: ${typeName(mods.$each)}`,
+    );
   const arr = arrayFor(ctx, parts);
   const before = cloneDoc(arr);
   const items = (mods.$each as unknown[]).map(cloneDoc);
@@ -61,7 +78,8 @@ export function $push(ctx: OpContext, parts: string[], spec: unknown): boolean {
   if (mods.$sort !== undefined) sortArray(arr, mods.$sort);
   if (mods.$slice !== undefined) {
     const n = toNumber(mods.$slice);
-    if (!Number.isInteger(n)) throw badValue('The value for $slice must be an integer value but was given type: double');
+    if (!Number.isInteger(n))
+      throw badValue('The value for $slice must be an integer value but was given type: double');
     const kept = n < 0 ? arr.slice(Math.max(0, arr.length + n)) : arr.slice(0, n);
     arr.length = 0;
     arr.push(...kept);
@@ -79,14 +97,21 @@ function sortArray(arr: unknown[], spec: unknown): void {
     return;
   }
   const dir = toNumber(spec);
-  if (dir !== 1 && dir !== -1) throw badValue('The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
+  if (dir !== 1 && dir !== -1)
+    throw badValue(
+      'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields',
+    );
   arr.sort((a, b) => compareValues(a, b) * dir);
 }
 
 export function $addToSet(ctx: OpContext, parts: string[], spec: unknown): boolean {
   const items = isModifierDoc(spec) ? spec.$each : [spec];
-  if (isModifierDoc(spec) && Object.keys(spec).length > 1) throw badValue('Found unexpected fields after $each in $addToSet');
-  if (!Array.isArray(items)) throw badValue(`The argument to $each in $addToSet must be an array but it was of type ${typeName(items)}`);
+  if (isModifierDoc(spec) && Object.keys(spec).length > 1)
+    throw badValue('Found unexpected fields after $each in $addToSet');
+  if (!Array.isArray(items))
+    throw badValue(
+      `The argument to $each in $addToSet must be an array but it was of type ${typeName(items)}`,
+    );
   const arr = arrayFor(ctx, parts);
   const equal = (a: unknown, b: unknown) => compareValues(a, b, ctx.collation?.compare) === 0;
   let changed = false;
@@ -113,10 +138,21 @@ function pullTest(cond: unknown, ctx: OpContext): (el: unknown) => boolean {
   return (el) => compareValues(el, cond, ctx.collation?.compare) === 0;
 }
 
-const LOGICAL = new Set(['$and', '$or', '$nor', '$expr', '$comment', '$where', '$text', '$jsonSchema', '$alwaysTrue', '$alwaysFalse']);
+const LOGICAL = new Set([
+  '$and',
+  '$or',
+  '$nor',
+  '$expr',
+  '$comment',
+  '$where',
+  '$text',
+  '$jsonSchema',
+  '$alwaysTrue',
+  '$alwaysFalse',
+]);
 
 function isPathAcceptingOperator(first: string | undefined): boolean {
-  return first !== undefined && first.startsWith('$') && !LOGICAL.has(first);
+  return first?.startsWith('$') === true && !LOGICAL.has(first!);
 }
 
 function existingArray(ctx: OpContext, parts: string[], op: string): unknown[] | null {
@@ -125,7 +161,10 @@ function existingArray(ctx: OpContext, parts: string[], op: string): unknown[] |
   const cur = read(at.parent, at.key);
   if (!Array.isArray(cur)) {
     throw op === '$pop'
-      ? new MongoCommandError(ErrorCodes.TypeMismatch, `Path '${ctx.path}' contains an element of non-array type '${typeName(cur)}'`)
+      ? new MongoCommandError(
+          ErrorCodes.TypeMismatch,
+          `Path '${ctx.path}' contains an element of non-array type '${typeName(cur)}'`,
+        )
       : badValue(`Cannot apply ${op} to a non-array value`);
   }
   return cur;
@@ -145,9 +184,12 @@ export function $pull(ctx: OpContext, parts: string[], cond: unknown): boolean {
 }
 
 export function $pullAll(ctx: OpContext, parts: string[], values: unknown): boolean {
-  if (!Array.isArray(values)) throw badValue(`$pullAll requires an array argument but was given a ${typeName(values)}`);
+  if (!Array.isArray(values))
+    throw badValue(`$pullAll requires an array argument but was given a ${typeName(values)}`);
   const arr = existingArray(ctx, parts, '$pullAll');
-  return arr ? removeWhere(arr, (el) => values.some((v) => compareValues(el, v, ctx.collation?.compare) === 0)) : false;
+  return arr
+    ? removeWhere(arr, (el) => values.some((v) => compareValues(el, v, ctx.collation?.compare) === 0))
+    : false;
 }
 
 export function $pop(ctx: OpContext, parts: string[], end: unknown): boolean {

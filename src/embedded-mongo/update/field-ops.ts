@@ -66,7 +66,22 @@ function nonNumeric(ctx: OpContext, op: string, cur: unknown): MongoCommandError
 }
 
 function typeName(v: unknown): string {
-  const names: Record<number, string> = { 1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 7: 'objectId', 8: 'bool', 9: 'date', 10: 'null', 11: 'regex', 16: 'int', 17: 'timestamp', 18: 'long', 19: 'decimal' };
+  const names: Record<number, string> = {
+    1: 'double',
+    2: 'string',
+    3: 'object',
+    4: 'array',
+    5: 'binData',
+    7: 'objectId',
+    8: 'bool',
+    9: 'date',
+    10: 'null',
+    11: 'regex',
+    16: 'int',
+    17: 'timestamp',
+    18: 'long',
+    19: 'decimal',
+  };
   return names[bsonTypeOf(v)] ?? 'unknown';
 }
 
@@ -81,7 +96,9 @@ function arithmeticOp(op: '$inc' | '$mul', ctx: OpContext, parts: string[], amou
     return assign(ctx, parts, arithmetic(op === '$inc' ? 'add' : 'multiply', cur, amount, 'error'));
   } catch (err) {
     if (!(err instanceof LongOverflow)) throw err;
-    throw badValue(`Failed to apply ${op} operations to current value ((NumberLong)${String(toBigInt(cur))}) for document {_id: ${formatValue(ctx.doc._id)}}`);
+    throw badValue(
+      `Failed to apply ${op} operations to current value ((NumberLong)${String(toBigInt(cur))}) for document {_id: ${formatValue(ctx.doc._id)}}`,
+    );
   }
 }
 
@@ -129,25 +146,35 @@ export function $currentDate(ctx: OpContext, parts: string[], spec: unknown): bo
 
 export function $bit(ctx: OpContext, parts: string[], spec: unknown): boolean {
   if (!isPlainObject(spec) || Object.keys(spec).length === 0) {
-    throw badValue(`The $bit modifier is not compatible with a ${typeof spec}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`);
+    throw badValue(
+      `The $bit modifier is not compatible with a ${typeof spec}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`,
+    );
   }
   const at = locate(ctx.doc, parts, true)!;
   const cur = has(at.parent, at.key) ? read(at.parent, at.key) : 0;
   const kind = numberKind(cur);
   if (kind !== 'int' && kind !== 'long') {
-    throw badValue(`Cannot apply $bit to a value of non-integral type.{_id: ${formatValue(ctx.doc._id)}} has the field ${ctx.path} of non-integer type ${typeName(cur)}`);
+    throw badValue(
+      `Cannot apply $bit to a value of non-integral type.{_id: ${formatValue(ctx.doc._id)}} has the field ${ctx.path} of non-integer type ${typeName(cur)}`,
+    );
   }
   let result = toBigInt(cur)!;
   let wide = kind === 'long';
   for (const [op, operand] of Object.entries(spec)) {
     const ok = numberKind(operand);
-    if (ok !== 'int' && ok !== 'long') throw badValue(`The $bit modifier field must be an Integer(32/64 bit); a '${typeName(operand)}' is not supported here: {${op}: ${formatValue(operand)}}`);
+    if (ok !== 'int' && ok !== 'long')
+      throw badValue(
+        `The $bit modifier field must be an Integer(32/64 bit); a '${typeName(operand)}' is not supported here: {${op}: ${formatValue(operand)}}`,
+      );
     wide ||= ok === 'long';
     const b = toBigInt(operand)!;
     if (op === 'and') result &= b;
     else if (op === 'or') result |= b;
     else if (op === 'xor') result ^= b;
-    else throw badValue(`The $bit modifier only supports 'and', 'or', and 'xor', not '${op}' which is an unknown operator: {${op}: ${formatValue(operand)}}`);
+    else
+      throw badValue(
+        `The $bit modifier only supports 'and', 'or', and 'xor', not '${op}' which is an unknown operator: {${op}: ${formatValue(operand)}}`,
+      );
   }
   return assign(ctx, parts, wide ? BigInt.asIntN(64, result) : Number(BigInt.asIntN(32, result)));
 }

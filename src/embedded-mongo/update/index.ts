@@ -11,7 +11,18 @@ import { compileFilter, type Matcher } from '../filter/compile.ts';
 import { cloneDoc, type Doc, formatValue, isOperatorObject, isPlainObject, setField } from '../values.ts';
 import { MAX_BSON_OBJECT_SIZE } from '../wire.ts';
 import { $addToSet, $pop, $pull, $pullAll, $push } from './array-ops.ts';
-import { $bit, $currentDate, $inc, $max, $min, $mul, $set, $unset, type OpContext, sameValue } from './field-ops.ts';
+import {
+  $bit,
+  $currentDate,
+  $inc,
+  $max,
+  $min,
+  $mul,
+  $set,
+  $unset,
+  type OpContext,
+  sameValue,
+} from './field-ops.ts';
 import { modifications, updateKind } from './kind.ts';
 import { expandTargets, has, locate, read, type TargetContext, unusedArrayFilter, write } from './targets.ts';
 
@@ -46,12 +57,18 @@ const OPS: Record<string, FieldOp> = {
 };
 
 function immutableIdError(): MongoCommandError {
-  return new MongoCommandError(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+  return new MongoCommandError(
+    ErrorCodes.ImmutableField,
+    "Performing an update on the path '_id' would modify the immutable field '_id'",
+  );
 }
 
 function checkSize(doc: Doc): void {
   if (BSON.calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
-    throw new MongoCommandError(ErrorCodes.BSONObjectTooLarge, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`);
+    throw new MongoCommandError(
+      ErrorCodes.BSONObjectTooLarge,
+      `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`,
+    );
   }
 }
 
@@ -63,9 +80,16 @@ function compileArrayFilters(filters: Doc[] | undefined, opts: ApplyOptions): Ma
     const ids = new Set(Object.keys(f).map((k) => k.split('.')[0]!));
     const [id] = [...ids];
     if (ids.size !== 1 || !id || !/^[a-z][a-zA-Z0-9]*$/.test(id)) {
-      throw new MongoCommandError(ErrorCodes.FailedToParse, `Error parsing array filter :: caused by :: Expected a single top-level field name, found '${[...ids].join("' and '")}'`);
+      throw new MongoCommandError(
+        ErrorCodes.FailedToParse,
+        `Error parsing array filter :: caused by :: Expected a single top-level field name, found '${[...ids].join("' and '")}'`,
+      );
     }
-    if (out.has(id)) throw new MongoCommandError(ErrorCodes.FailedToParse, `Found multiple array filters with the same top-level field name ${id}`);
+    if (out.has(id))
+      throw new MongoCommandError(
+        ErrorCodes.FailedToParse,
+        `Found multiple array filters with the same top-level field name ${id}`,
+      );
     out.set(id, compileFilter(f, { collation: opts.collation, variables: opts.variables }));
   }
   return out;
@@ -74,18 +98,28 @@ function compileArrayFilters(filters: Doc[] | undefined, opts: ApplyOptions): Ma
 function rename(ctx: OpContext, from: string[], to: string): boolean {
   const at = locate(ctx.doc, from, false);
   if (!at || !has(at.parent, at.key)) return false;
-  if (Array.isArray(at.parent)) throw badValue(`The source field cannot be an array element, '${from.join('.')}' in doc with _id: ${formatValue(ctx.doc._id)} has an array field called '${from[from.length - 2]}'`);
+  if (Array.isArray(at.parent))
+    throw badValue(
+      `The source field cannot be an array element, '${from.join('.')}' in doc with _id: ${formatValue(ctx.doc._id)} has an array field called '${from[from.length - 2]}'`,
+    );
   const value = read(at.parent, at.key);
   delete at.parent[at.key];
   const dest = locate(ctx.doc, to.split('.'), true)!;
-  if (Array.isArray(dest.parent)) throw badValue(`The destination field cannot be an array element, '${to}' in doc with _id: ${formatValue(ctx.doc._id)} has an array field`);
+  if (Array.isArray(dest.parent))
+    throw badValue(
+      `The destination field cannot be an array element, '${to}' in doc with _id: ${formatValue(ctx.doc._id)} has an array field`,
+    );
   write(dest.parent, dest.key, value);
   return true;
 }
 
 function applyOperators(doc: Doc, update: Doc, opts: ApplyOptions): { next: Doc; changed: boolean } {
   const next = cloneDoc(doc);
-  const targets: TargetContext = { pos: opts.pos, arrayFilters: compileArrayFilters(opts.arrayFilters, opts), used: new Set() };
+  const targets: TargetContext = {
+    pos: opts.pos,
+    arrayFilters: compileArrayFilters(opts.arrayFilters, opts),
+    used: new Set(),
+  };
   let changed = false;
   for (const { op, path, value } of modifications(update, opts.inserting === true)) {
     const ctx: OpContext = { doc: next, collation: opts.collation, path };
@@ -102,7 +136,9 @@ function applyOperators(doc: Doc, update: Doc, opts: ApplyOptions): { next: Doc;
 }
 
 function applyPipeline(doc: Doc, pipeline: Doc[], opts: ApplyOptions): Doc {
-  const [out] = new Aggregator(pipeline, mingoOptions(opts.collation, opts.variables) as never).run([cloneDoc(doc)]) as Doc[];
+  const [out] = new Aggregator(pipeline, mingoOptions(opts.collation, opts.variables) as never).run([
+    cloneDoc(doc),
+  ]) as Doc[];
   if (!isPlainObject(out)) throw badValue('an update pipeline must produce a document');
   return out;
 }
@@ -203,12 +239,16 @@ export function buildUpsert(filter: Doc | undefined, update: unknown, opts: Appl
 }
 
 export function validateId(id: unknown): void {
-  if (Array.isArray(id)) throw new MongoCommandError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
+  if (Array.isArray(id))
+    throw new MongoCommandError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
   if (id instanceof RegExp || (id as { _bsontype?: string } | null)?._bsontype === 'BSONRegExp') {
     throw new MongoCommandError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type regex");
   }
   if (isPlainObject(id) && Object.keys(id).some((k) => k.startsWith('$'))) {
-    throw new MongoCommandError(ErrorCodes.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${Object.keys(id).find((k) => k.startsWith('$'))} is not valid for storage.`);
+    throw new MongoCommandError(
+      ErrorCodes.DollarPrefixedFieldName,
+      `_id fields may not contain '$'-prefixed fields: ${Object.keys(id).find((k) => k.startsWith('$'))} is not valid for storage.`,
+    );
   }
 }
 

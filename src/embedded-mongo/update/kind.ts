@@ -98,7 +98,10 @@ export function modifications(update: Doc, inserting: boolean): Modification[] {
         throw new MongoCommandError(56, `An empty update path is not valid.`);
       }
       if (path.startsWith('$') && !inserting) {
-        throw new MongoCommandError(52, `The dollar ($) prefixed field '${path.split('.')[0]}' in '${path}' is not valid for storage.`);
+        throw new MongoCommandError(
+          52,
+          `The dollar ($) prefixed field '${path.split('.')[0]}' in '${path}' is not valid for storage.`,
+        );
       }
       if ((op === '$inc' || op === '$mul') && numberKind(value) === null) {
         throw new MongoCommandError(
@@ -107,8 +110,10 @@ export function modifications(update: Doc, inserting: boolean): Modification[] {
         );
       }
       if (op === '$rename') {
-        if (typeof value !== 'string') throw badValue(`The 'to' field for $rename must be a string: ${path}: ${formatValue(value)}`);
-        if (value === path) throw badValue(`The source and target field for $rename must differ: ${path}: "${value}"`);
+        if (typeof value !== 'string')
+          throw badValue(`The 'to' field for $rename must be a string: ${path}: ${formatValue(value)}`);
+        if (value === path)
+          throw badValue(`The source and target field for $rename must differ: ${path}: "${value}"`);
         claimed.push(value);
       }
       claimed.push(path);

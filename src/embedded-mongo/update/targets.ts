@@ -18,7 +18,10 @@ const NUMERIC = /^\d+$/;
 
 /** Error 28: the path cannot be created through this value. */
 export function pathNotViable(part: string, holder: string, value: unknown): MongoCommandError {
-  return new MongoCommandError(28, `Cannot create field '${part}' in element {${holder}: ${formatValue(value)}}`);
+  return new MongoCommandError(
+    28,
+    `Cannot create field '${part}' in element {${holder}: ${formatValue(value)}}`,
+  );
 }
 
 /** The concrete paths (as parts) a path with positional elements stands for in `doc`. */
@@ -38,7 +41,8 @@ export function expandTargets(doc: Doc, path: string, ctx: TargetContext): strin
         if (ctx.pos === undefined) {
           throw badValue('The positional operator did not find the match needed from the query.');
         }
-        if (!Array.isArray(node)) throw badValue(`The positional operator did not find the match needed from the query.`);
+        if (!Array.isArray(node))
+          throw badValue(`The positional operator did not find the match needed from the query.`);
         walk(node[ctx.pos], i + 1, [...prefix, String(ctx.pos)]);
         return;
       }
@@ -72,7 +76,11 @@ export function expandTargets(doc: Doc, path: string, ctx: TargetContext): strin
  * way (a missing array element becomes part of a longer array, padded with nulls). Without
  * `create`, null when the path does not exist.
  */
-export function locate(doc: Doc, parts: string[], create: boolean): { parent: Doc | unknown[]; key: string } | null {
+export function locate(
+  doc: Doc,
+  parts: string[],
+  create: boolean,
+): { parent: Doc | unknown[]; key: string } | null {
   let node: Doc | unknown[] = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i]!;
@@ -86,11 +94,19 @@ export function locate(doc: Doc, parts: string[], create: boolean): { parent: Do
     } else {
       next = own(node, part);
     }
-    if (next === undefined || (next === null && Array.isArray(node) && create && Number(part) >= node.length)) {
+    if (
+      next === undefined ||
+      (next === null && Array.isArray(node) && create && Number(part) >= node.length)
+    ) {
       if (!create) return null;
       next = {};
       write(node, part, next);
-    } else if (next === null || typeof next !== 'object' || next instanceof Date || (next as { _bsontype?: string })._bsontype) {
+    } else if (
+      next === null ||
+      typeof next !== 'object' ||
+      next instanceof Date ||
+      (next as { _bsontype?: string })._bsontype
+    ) {
       if (!create) return null;
       throw pathNotViable(parts[i + 1]!, parts.slice(0, i + 1).join('.'), next);
     }
@@ -125,5 +141,8 @@ export function has(parent: Doc | unknown[], key: string): boolean {
 
 /** MongoDB's code for an update that would need an unused array filter. */
 export function unusedArrayFilter(id: string): MongoCommandError {
-  return new MongoCommandError(ErrorCodes.FailedToParse, `The array filter for identifier '${id}' was not used in the update`);
+  return new MongoCommandError(
+    ErrorCodes.FailedToParse,
+    `The array filter for identifier '${id}' was not used in the update`,
+  );
 }
