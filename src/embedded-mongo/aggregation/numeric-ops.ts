@@ -198,6 +198,31 @@ const $range: Op = (obj, expr, options) => {
   return out;
 };
 
+/** $pow: an int or long when both are integers and the exact result fits, else a double. */
+const $pow: Op = (obj, expr, options) => {
+  const [b, e] = args(obj, expr, options, '$pow');
+  if (isNil(b) || isNil(e)) return null;
+  if (numberKind(b) === null || numberKind(e) === null)
+    throw new MongoCommandError(28762, '$pow only supports numeric types');
+  const kb = numberKind(b);
+  const ke = numberKind(e);
+  if ((kb === 'int' || kb === 'long') && (ke === 'int' || ke === 'long') && toBigInt(e)! >= 0n) {
+    const r = toBigInt(b)! ** toBigInt(e)!;
+    if (kb === 'int' && ke === 'int' && r >= -2147483648n && r <= 2147483647n) return Number(r);
+    if (r >= -(2n ** 63n) && r < 2n ** 63n) return r;
+  }
+  const r = toNumber(b) ** toNumber(e);
+  return kb === 'decimal' || ke === 'decimal' ? Decimal128.fromString(String(r)) : makeDouble(r);
+};
+
+const $log: Op = (obj, expr, options) => {
+  const [n, base] = args(obj, expr, options, '$log');
+  if (isNil(n) || isNil(base)) return null;
+  if (numberKind(n) === null || numberKind(base) === null)
+    throw new MongoCommandError(28756, '$log only supports numeric types');
+  return makeDouble(Math.log(toNumber(n)) / Math.log(toNumber(base)));
+};
+
 const $type: Op = (obj, expr, options) =>
   bsonTypeName(evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options));
 const $isNumber: Op = (obj, expr, options) =>
@@ -225,6 +250,8 @@ export const numericExpressionOps: Record<string, Op> = {
   $exp: unaryDouble('$exp', Math.exp),
   $ln: unaryDouble('$ln', Math.log),
   $log10: unaryDouble('$log10', Math.log10),
+  $pow,
+  $log,
   $range,
   $type,
   $isNumber,
