@@ -4,6 +4,7 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import { Engine } from './engine.ts';
 import { listen } from './server.ts';
 
@@ -32,8 +33,16 @@ function uriFor(bind: string, port: number): string {
   return `mongodb://${host}:${port}/`;
 }
 
+/**
+ * V8 runs a regular expression that backtracks past a limit again on its linear-time engine, so
+ * a catastrophically backtracking `$regex` (`^(a+)+$` against a long string) cannot freeze the
+ * engine. The flag is process-wide and changes no result, only how a runaway match is run.
+ */
+const LINEAR_REGEX_FALLBACK = '--enable-experimental-regexp-engine-on-excessive-backtracks';
+
 /** Starts the engine in this process. */
 export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  v8.setFlagsFromString(LINEAR_REGEX_FALLBACK);
   const log = opts.logger ?? (() => undefined);
   const bind = opts.bind ?? '127.0.0.1';
   const engine = new Engine(opts.dbPath, log);
@@ -80,7 +89,11 @@ export function spawnEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<Emb
   const child = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [], {
     // The child runs TypeScript through tsx's loader, resolved from here (works whether this
     // module was loaded as ESM or, by tsx's require hook, as CommonJS).
-    execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href],
+    execArgv: [
+      '--import',
+      pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+      LINEAR_REGEX_FALLBACK,
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, EMBEDDED_MONGO_OPTIONS: JSON.stringify({ ...opts, logger: undefined, bind }) },
   });

@@ -2,8 +2,10 @@
 // `$in` in O(1)), a sorted array of the distinct leading keys built on first range use and
 // maintained from then on (range lookups in O(log n)), and for compound indexes a map of
 // full keys (uniqueness). Keys come from values.ts's order-preserving encoding.
+
+import { type Collation, parseCollation } from './collation.ts';
 import { ErrorCodes, MongoCommandError } from './errors.ts';
-import { type Collation, compileFilter, type Predicate, parseCollation } from './matcher.ts';
+import { compileFilter, type Matcher } from './filter/compile.ts';
 import { type Doc, encodeKey, formatValue, pathValues } from './values.ts';
 
 export interface IndexSpec {
@@ -90,7 +92,7 @@ export class Index {
   readonly fields: string[];
   readonly unique: boolean;
   readonly sparse: boolean;
-  readonly partial: Predicate | null;
+  readonly partial: Matcher | null;
   readonly collation: Collation | undefined;
   readonly expireAfterSeconds: number | undefined;
   multikey = false;
@@ -126,6 +128,11 @@ export class Index {
     this.expireAfterSeconds =
       typeof spec.expireAfterSeconds === 'number' ? spec.expireAfterSeconds : undefined;
     this.full = this.fields.length === 1 ? this.lead : new Map();
+  }
+
+  /** A hidden index is maintained (uniqueness included) but never used to answer queries. */
+  get hidden(): boolean {
+    return this.spec.hidden === true;
   }
 
   get isId(): boolean {

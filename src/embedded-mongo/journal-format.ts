@@ -15,6 +15,8 @@
 // the BSON document's own leading length; nothing is ever appended to a file in format 1.
 import zlib from 'node:zlib';
 import { BSON } from 'bson';
+import { fromBson } from './numbers.ts';
+import { BSON_DESERIALIZE_OPTIONS } from './values.ts';
 
 export const MAGIC = Buffer.from([0xc7, 0x4a, 0x52, 0x4e]);
 const HEADER_V2 = 16;
@@ -23,8 +25,6 @@ const HEADER_V1 = 8;
 const MAX_PAYLOAD = 17 * 1024 * 1024;
 /** The smallest BSON document: its length and its terminating zero. */
 const MIN_PAYLOAD = 5;
-
-const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
 export type Format = 1 | 2;
 
@@ -89,7 +89,7 @@ function readAt(
   const found = recordAt(buf, offset, format);
   if (!found) return null;
   try {
-    return { record: BSON.deserialize(found.payload, deserializeOptions), end: found.end };
+    return { record: fromBson(BSON.deserialize(found.payload, BSON_DESERIALIZE_OPTIONS)), end: found.end };
   } catch {
     return null;
   }

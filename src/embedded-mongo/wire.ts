@@ -1,6 +1,7 @@
 // MongoDB wire protocol framing: OP_MSG (kind 0 body, kind 1 document sequences, moreToCome,
 // checksum), legacy OP_QUERY (handshake) answered with OP_REPLY.
 import { BSON, type Document } from 'bson';
+import { BSON_DESERIALIZE_OPTIONS as deserializeOptions } from './values.ts';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -31,8 +32,6 @@ export interface ParsedMessage {
   moreToCome: boolean;
   legacy: boolean;
 }
-
-const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
 export function readHeader(buf: Buffer): Header {
   return {

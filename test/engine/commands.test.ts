@@ -88,6 +88,43 @@ describe('engine: more commands and options', () => {
     assert.equal(ix?.expireAfterSeconds, 200);
   });
 
+  it('hides and unhides an index with collMod; a hidden unique index still enforces uniqueness', async () => {
+    await c.insertMany([
+      { _id: 1, a: 1 },
+      { _id: 2, a: 2 },
+    ]);
+    await c.createIndex({ a: 1 }, { unique: true });
+    const r = await t.db.command({
+      collMod: c.collectionName,
+      index: { keyPattern: { a: 1 }, hidden: true },
+    });
+    assert.equal(r.hidden_old, false);
+    assert.equal(r.hidden_new, true);
+    const ix = (await c.listIndexes().toArray()).find((i) => i.name === 'a_1');
+    assert.equal(ix?.hidden, true);
+    await assert.rejects(c.find({ a: 1 }).hint({ a: 1 }).toArray(), MongoServerError);
+    assert.equal(await c.countDocuments({ a: 2 }), 1);
+    await assert.rejects(c.insertOne({ a: 1 }), (e: MongoServerError) => e.code === 11000);
+    const back = await t.db.command({ collMod: c.collectionName, index: { name: 'a_1', hidden: false } });
+    assert.equal(back.hidden_new, false);
+    assert.equal((await c.find({ a: 1 }).hint({ a: 1 }).toArray()).length, 1);
+    await assert.rejects(
+      t.db.command({ collMod: c.collectionName, bogusOption: 1 }),
+      (e: MongoServerError) => e.code === 72,
+    );
+  });
+
+  it('engine only: refuses document validators in collMod as not implemented, changing nothing', async function () {
+    if (!usingEmbeddedEngine()) this.skip();
+    await c.insertOne({ a: 1 });
+    await assert.rejects(
+      t.db.command({ collMod: c.collectionName, validator: { a: { $type: 'string' } } }),
+      (e: MongoServerError) => e.code === 238 && /validat/.test(e.message),
+    );
+    await c.insertOne({ a: 2 });
+    assert.equal(await c.countDocuments(), 2);
+  });
+
   it('gets and sets server parameters', async () => {
     const admin = t.client.db('admin');
     const got = await admin.command({ getParameter: 1, ttlMonitorSleepSecs: 1 });

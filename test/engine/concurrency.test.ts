@@ -64,6 +64,23 @@ describe('engine: concurrency of conditional updates', () => {
     assert.equal((await quota.findOne({ _id: 'day' as any }))?.used, 40);
   });
 
+  it('never oversells when the conditional update has to scan (and may yield) to find its document', async () => {
+    const slots = t.db.collection('scanned_slots');
+    await slots.insertMany(Array.from({ length: 30_000 }, (_, i) => ({ n: i, remaining: 1 })));
+    await slots.insertOne({ slot: 'peak', remaining: 5 });
+    const attempts = clients.flatMap((client) =>
+      Array.from({ length: 4 }, () =>
+        client
+          .db(t.db.databaseName)
+          .collection('scanned_slots')
+          .findOneAndUpdate({ slot: 'peak', remaining: { $gte: 1 } }, { $inc: { remaining: -1 } }),
+      ),
+    );
+    const results = await Promise.all(attempts);
+    assert.equal(results.filter((r) => r !== null).length, 5);
+    assert.equal((await slots.findOne({ slot: 'peak' }))?.remaining, 0);
+  });
+
   it('lets exactly one of many concurrent inserts of a unique key win', async () => {
     const bookings = t.db.collection('bookings');
     await bookings.createIndex({ slot: 1 }, { unique: true });

@@ -74,6 +74,30 @@ describe('engine: Mongoose 9', () => {
     assert.equal((await Slot.findById(slot!._id))?.remaining, 0);
   });
 
+  it('updates an element of a child array with timestamps by the positional operator', async () => {
+    const childSchema = new Schema({ name: String }, { timestamps: true });
+    const Family = conn.model('Family', new Schema({ children: [childSchema] }, { timestamps: true }));
+    const family = await Family.create({ children: [{ name: 'a' }, { name: 'b' }] });
+    const second = family.children[1]!;
+    const res = await Family.updateOne(
+      { _id: family._id, 'children._id': second._id },
+      { $set: { 'children.$.name': 'B' } },
+    );
+    assert.equal(res.modifiedCount, 1);
+    const back = await Family.findById(family._id).lean();
+    assert.deepEqual(
+      back?.children.map((ch) => ch.name),
+      ['a', 'B'],
+    );
+    assert.ok(back?.children[1]?.updatedAt instanceof Date);
+    family.children.pull(family.children[0]!._id);
+    await family.save();
+    assert.deepEqual(
+      (await Family.findById(family._id).lean())?.children.map((ch) => ch.name),
+      ['B'],
+    );
+  });
+
   it('upserts with findOneAndUpdate', async () => {
     const Office = conn.model('Office');
     const created = await Office.findOneAndUpdate(

@@ -1,16 +1,14 @@
-// Namespaces and indexes: create, drop, dropDatabase, listCollections, listDatabases,
-// renameCollection, createIndexes, listIndexes, dropIndexes, collMod, dbStats, collStats.
+// Namespaces: create, drop, dropDatabase, listCollections, listDatabases, renameCollection,
+// dbStats, collStats, compact (index commands and collMod are in index-commands.ts).
 import { BSON } from 'bson';
-import { Query } from 'mingo/query';
-import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
-import { defaultIndexName, type IndexSpec } from '../indexes.ts';
-import { mingoOptions } from '../matcher.ts';
+import { ErrorCodes, MongoCommandError } from '../errors.ts';
+import { compileFilter } from '../filter/compile.ts';
 import { type Collection, ID_INDEX_SPEC, validateCollName, validateDbName } from '../storage.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 
 /** Fields every command may carry that are not options of the command itself. */
-const GENERIC_FIELDS = new Set([
+export const GENERIC_FIELDS = new Set([
   '$db',
   'lsid',
   '$clusterTime',
@@ -27,7 +25,7 @@ const GENERIC_FIELDS = new Set([
   '$client',
 ]);
 
-const REFUSED_CREATE_OPTIONS: Record<string, string> = {
+export const REFUSED_CREATE_OPTIONS: Record<string, string> = {
   capped: 'capped collections are not supported by the embedded engine',
   viewOn: 'views are not supported by the embedded engine',
   timeseries: 'time-series collections are not supported by the embedded engine',
@@ -40,7 +38,7 @@ function nsNotFound(ctx: CommandContext, name: string): MongoCommandError {
   return new MongoCommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
 }
 
-function requireCollection(ctx: CommandContext, name: string): Collection {
+export function requireCollection(ctx: CommandContext, name: string): Collection {
   const coll = ctx.engine.store.getCollection(ctx.db, name);
   if (!coll) throw nsNotFound(ctx, name);
   return coll;
@@ -88,8 +86,8 @@ export const listCollections: CommandHandler = (cmd, ctx) => {
   const colls = [...(ctx.engine.store.dbs.get(ctx.db)?.values() ?? [])];
   let infos = colls.map(collectionInfo);
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length) {
-    const q = new Query(cmd.filter, mingoOptions());
-    infos = infos.filter((i) => q.test(i));
+    const match = compileFilter(cmd.filter);
+    infos = infos.filter((i) => match(i));
   }
   if (cmd.nameOnly === true) infos = infos.map((i) => ({ name: i.name, type: i.type }));
   const batchSize = isPlainObject(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
@@ -113,8 +111,8 @@ export const listDatabases: CommandHandler = (cmd, ctx) => {
     return { name, sizeOnDisk, empty: sizeOnDisk === 0 };
   });
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length) {
-    const q = new Query(cmd.filter, mingoOptions());
-    databases = databases.filter((d) => q.test(d));
+    const match = compileFilter(cmd.filter);
+    databases = databases.filter((d) => match(d));
   }
   if (cmd.nameOnly === true) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
   const totalSize = databases.reduce((n, d) => n + (d.sizeOnDisk as number), 0);
@@ -139,167 +137,6 @@ export const renameCollection: CommandHandler = (cmd, ctx) => {
   const to = splitNs(cmd.to);
   ctx.engine.store.renameCollection(from.db, from.coll, to.db, to.coll, cmd.dropTarget === true);
   return { ok: 1 };
-};
-
-const INDEX_OPTIONS = new Set([
-  'v',
-  'key',
-  'name',
-  'unique',
-  'sparse',
-  'partialFilterExpression',
-  'expireAfterSeconds',
-  'collation',
-  'background',
-  'hidden',
-  'weights',
-  'default_language',
-  'language_override',
-  'textIndexVersion',
-  '2dsphereIndexVersion',
-  'bits',
-  'min',
-  'max',
-  'storageEngine',
-  'wildcardProjection',
-]);
-
-function parseIndexSpec(raw: unknown): IndexSpec {
-  if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
-    throw new MongoCommandError(
-      ErrorCodes.CannotCreateIndex,
-      "The 'key' field of an index specification must be a non-empty object",
-    );
-  }
-  const key = raw.key as Doc;
-  for (const [f, dir] of Object.entries(key)) {
-    const ok = (typeof dir === 'number' && dir !== 0) || typeof dir === 'string';
-    if (!ok)
-      throw new MongoCommandError(
-        ErrorCodes.CannotCreateIndex,
-        `Values in the index key pattern can't be 0 or non-numbers: ${f}: ${String(dir)}`,
-      );
-  }
-  const name = raw.name ?? defaultIndexName(key);
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new MongoCommandError(
-      ErrorCodes.CannotCreateIndex,
-      "The 'name' field of an index specification must be a non-empty string",
-    );
-  }
-  for (const k of Object.keys(raw)) {
-    if (!INDEX_OPTIONS.has(k)) {
-      throw new MongoCommandError(
-        ErrorCodes.InvalidOptions,
-        `The field '${k}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`,
-      );
-    }
-  }
-  if (raw.expireAfterSeconds !== undefined) {
-    const ttl = raw.expireAfterSeconds;
-    if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
-      throw new MongoCommandError(
-        ErrorCodes.CannotCreateIndex,
-        "TTL index 'expireAfterSeconds' option must be numeric and non-negative",
-      );
-    }
-    if (Object.keys(key).length !== 1) {
-      throw new MongoCommandError(
-        ErrorCodes.CannotCreateIndex,
-        'TTL indexes are single-field indexes, compound indexes do not support TTL.',
-      );
-    }
-  }
-  if (raw.partialFilterExpression !== undefined && !isPlainObject(raw.partialFilterExpression)) {
-    throw new MongoCommandError(ErrorCodes.CannotCreateIndex, 'partialFilterExpression must be an object');
-  }
-  if (name === '_id_' && JSON.stringify(key) !== '{"_id":1}') {
-    throw new MongoCommandError(
-      ErrorCodes.CannotCreateIndex,
-      "The index name '_id_' is reserved for the _id index",
-    );
-  }
-  const { v: _v, key: _k, name: _n, ...options } = raw;
-  return { v: 2, key, name, ...options };
-}
-
-export const createIndexes: CommandHandler = (cmd, ctx) => {
-  const name = validateCollName(cmd.createIndexes);
-  if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) {
-    throw badValue('Must specify at least one index to create');
-  }
-  const specs = cmd.indexes.map(parseIndexSpec);
-  const { coll, created } = ctx.engine.store.ensureCollection(validateDbName(ctx.db), name);
-  const before = coll.indexes.length;
-  for (const spec of specs) {
-    // An index without a collation takes the collection's default, as in MongoDB.
-    if (spec.collation === undefined && coll.options.collation !== undefined)
-      spec.collation = coll.options.collation as Doc;
-    coll.createIndex(spec);
-  }
-  const reply: Doc = {
-    numIndexesBefore: before,
-    numIndexesAfter: coll.indexes.length,
-    createdCollectionAutomatically: created,
-  };
-  if (coll.indexes.length === before) reply.note = 'all indexes already exist';
-  reply.ok = 1;
-  return reply;
-};
-
-export const listIndexes: CommandHandler = (cmd, ctx) => {
-  const name = validateCollName(cmd.listIndexes);
-  const coll = requireCollection(ctx, name);
-  const batchSize = isPlainObject(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
-  const specs = coll.indexes.map((ix) => ix.describe());
-  return { ...ctx.engine.cursors.first(`${ctx.db}.$cmd.listIndexes.${name}`, specs, { batchSize }), ok: 1 };
-};
-
-export const dropIndexes: CommandHandler = (cmd, ctx) => {
-  const name = validateCollName(cmd.dropIndexes ?? cmd.deleteIndexes);
-  const coll = ctx.engine.store.getCollection(ctx.db, name);
-  if (!coll) throw new MongoCommandError(ErrorCodes.NamespaceNotFound, `ns not found ${ctx.db}.${name}`);
-  const nIndexesWas = coll.indexes.length;
-  const which = cmd.index;
-  if (which === '*') {
-    for (const ix of coll.indexes.slice(1)) coll.dropIndex(ix);
-    return { nIndexesWas, msg: 'non-_id indexes dropped for collection', ok: 1 };
-  }
-  const targets = Array.isArray(which) ? which : [which];
-  const found = targets.map((t) => {
-    const ix = coll.findIndex(t);
-    if (!ix) {
-      const shown = typeof t === 'string' ? t : JSON.stringify(t);
-      throw new MongoCommandError(ErrorCodes.IndexNotFound, `index not found with name [${shown}]`);
-    }
-    return ix;
-  });
-  for (const ix of found) coll.dropIndex(ix);
-  return { nIndexesWas, ok: 1 };
-};
-
-export const collMod: CommandHandler = (cmd, ctx) => {
-  const name = validateCollName(cmd.collMod);
-  const coll = requireCollection(ctx, name);
-  const reply: Doc = {};
-  if (isPlainObject(cmd.index)) {
-    const target = cmd.index.name ?? cmd.index.keyPattern;
-    const ix = coll.findIndex(target);
-    if (!ix)
-      throw new MongoCommandError(
-        ErrorCodes.IndexNotFound,
-        `cannot find index ${JSON.stringify(target)} for ns ${coll.ns}`,
-      );
-    if (cmd.index.expireAfterSeconds !== undefined) {
-      const spec = { ...ix.spec, expireAfterSeconds: Number(cmd.index.expireAfterSeconds) };
-      reply.expireAfterSeconds_old = ix.spec.expireAfterSeconds;
-      reply.expireAfterSeconds_new = spec.expireAfterSeconds;
-      coll.dropIndex(ix);
-      coll.createIndex(spec);
-    }
-  }
-  reply.ok = 1;
-  return reply;
 };
 
 export const dbStats: CommandHandler = (_cmd, ctx) => {

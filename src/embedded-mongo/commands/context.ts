@@ -1,4 +1,6 @@
-// What a command handler receives: the engine's state and the calling connection.
+// What a command handler receives: the engine's state, the calling connection and the
+// command's time budget.
+import type { Budget } from '../budget.ts';
 import type { CursorRegistry } from '../cursors.ts';
 import type { WriteTicket } from '../journal.ts';
 import type { Store } from '../storage.ts';
@@ -49,6 +51,8 @@ export interface CommandContext {
   remote: string;
   /** Size of the request message, for the 16 MiB document checks. */
   messageSize: number;
+  /** The command's maxTimeMS and its slices of the event loop (set by the dispatcher). */
+  budget?: Budget;
 }
 
 export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;

@@ -1,12 +1,19 @@
 // Writes: insert (ordered/unordered), update (operator, replacement, pipeline; upsert, multi,
-// arrayFilters), delete and findAndModify. Each statement runs synchronously from reading the
-// matching documents to writing them, so conditional updates are atomic.
+// arrayFilters), delete and findAndModify. Finding the documents may yield to other
+// connections (a long scan); each document is then re-checked against the filter in its
+// current version and written in the same synchronous step, as MongoDB re-checks a document
+// after a yield, so a conditional update is never applied past its condition.
 import { BSON } from 'bson';
+import { type Budget, unlimited } from '../budget.ts';
+import { parseCollation } from '../collation.ts';
 import { asCommandError, badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
-import { parseCollation } from '../matcher.ts';
-import { findDocs, parseSort, projector } from '../query.ts';
-import { validateCollName } from '../storage.ts';
-import { applyUpdate, buildUpsert, prepareInsert, updateKind } from '../update.ts';
+import { compileFilter, type MatchDetails, type Matcher } from '../filter/compile.ts';
+import { queryMetrics } from '../metrics.ts';
+import { projector } from '../projection.ts';
+import { findDocs } from '../query.ts';
+import { parseSort } from '../sort.ts';
+import { type Collection, idKeyOf, validateCollName } from '../storage.ts';
+import { applyUpdate, buildUpsert, prepareInsert, updateKind } from '../update/index.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import { MAX_BSON_OBJECT_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire.ts';
 import { type CommandContext, type CommandHandler, defaultCollation } from './context.ts';
@@ -61,11 +68,28 @@ export const insert: CommandHandler = (cmd, ctx) => {
   return writeReply(n, writeErrors);
 };
 
-export const update: CommandHandler = (cmd, ctx) => {
+/** The current version of a document found earlier, if it still matches (with the match's details). */
+function stillMatching(
+  coll: Collection,
+  found: Doc,
+  match: Matcher,
+): { doc: Doc; details: MatchDetails } | null {
+  const current = coll.docs.get(idKeyOf(found));
+  if (!current) return null;
+  const details: MatchDetails = {};
+  return match(current, details) ? { doc: current, details } : null;
+}
+
+function budgetOf(ctx: CommandContext): Budget {
+  return ctx.budget ?? unlimited();
+}
+
+export const update: CommandHandler = async (cmd, ctx) => {
   const name = validateCollName(cmd.update);
   const stmts = statements(cmd, 'updates');
   const ordered = cmd.ordered !== false;
   const { store } = ctx.engine;
+  const budget = budgetOf(ctx);
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
@@ -85,29 +109,40 @@ export const update: CommandHandler = (cmd, ctx) => {
       const collation = parseCollation(s.collation ?? defaultCollation(ctx, name));
       const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
       const variables = isPlainObject(s.c) ? s.c : isPlainObject(cmd.let) ? (cmd.let as Doc) : undefined;
+      const match = compileFilter(s.q, { collation, variables });
       const coll = store.getCollection(ctx.db, name);
-      const matches = findDocs(coll, s.q, {
+      const found = await findDocs(coll, s.q, {
         limit: s.multi === true ? 0 : 1,
         collation,
         sort: parseSort(s.sort),
         variables,
+        hint: s.hint,
+        budget,
+        metrics: queryMetrics(ctx.engine),
       });
-      if (matches.length === 0) {
-        if (s.upsert === true) {
-          const doc = buildUpsert(s.q, s.u, { arrayFilters, collation, variables });
-          store.ensureCollection(ctx.db, name).coll.insert(doc);
-          n++;
-          upserted.push({ index: i, _id: doc._id });
-        }
-        continue;
-      }
-      for (const doc of matches) {
+      let matched = 0;
+      for (const doc of found) {
+        const current = coll ? stillMatching(coll, doc, match) : null;
+        if (!current) continue;
+        matched++;
         n++;
-        const next = applyUpdate(doc, s.u, { arrayFilters, filter: s.q, collation, variables });
+        const next = applyUpdate(current.doc, s.u, {
+          arrayFilters,
+          pos: current.details.pos,
+          collation,
+          variables,
+        });
         if (next) {
-          coll!.replace(doc, next);
+          coll!.replace(current.doc, next);
           nModified++;
         }
+        if (budget.step()) await budget.pause();
+      }
+      if (matched === 0 && s.upsert === true) {
+        const doc = buildUpsert(s.q, s.u, { arrayFilters, collation, variables });
+        store.ensureCollection(ctx.db, name).coll.insert(doc);
+        n++;
+        upserted.push({ index: i, _id: doc._id });
       }
     } catch (err) {
       writeErrors.push(asCommandError(err).toWriteError(i));
@@ -119,10 +154,11 @@ export const update: CommandHandler = (cmd, ctx) => {
   return writeReply(n, writeErrors, extra);
 };
 
-export const remove: CommandHandler = (cmd, ctx) => {
+export const remove: CommandHandler = async (cmd, ctx) => {
   const name = validateCollName(cmd.delete);
   const stmts = statements(cmd, 'deletes');
   const ordered = cmd.ordered !== false;
+  const budget = budgetOf(ctx);
   let n = 0;
   const writeErrors: Doc[] = [];
   for (let i = 0; i < stmts.length; i++) {
@@ -131,14 +167,22 @@ export const remove: CommandHandler = (cmd, ctx) => {
     try {
       if (!isPlainObject(s.q)) throw badValue("The 'q' field of a delete must be an object");
       if (s.limit !== 0 && s.limit !== 1) throw badValue('The limit field in delete objects must be 0 or 1');
+      const collation = parseCollation(s.collation ?? defaultCollation(ctx, name));
+      const match = compileFilter(s.q, { collation });
       const coll = ctx.engine.store.getCollection(ctx.db, name);
-      const matches = findDocs(coll, s.q, {
+      const found = await findDocs(coll, s.q, {
         limit: s.limit,
-        collation: parseCollation(s.collation ?? defaultCollation(ctx, name)),
+        collation,
+        hint: s.hint,
+        budget,
+        metrics: queryMetrics(ctx.engine),
       });
-      for (const doc of matches) {
-        coll!.delete(doc);
+      for (const doc of found) {
+        const current = coll ? stillMatching(coll, doc, match) : null;
+        if (!current) continue;
+        coll!.delete(current.doc);
         n++;
+        if (budget.step()) await budget.pause();
       }
     } catch (err) {
       writeErrors.push(asCommandError(err).toWriteError(i));
@@ -148,7 +192,7 @@ export const remove: CommandHandler = (cmd, ctx) => {
   return writeReply(n, writeErrors);
 };
 
-export const findAndModify: CommandHandler = (cmd: Doc, ctx: CommandContext) => {
+export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContext) => {
   const name = validateCollName(cmd.findAndModify ?? cmd.findandmodify);
   const filter = cmd.query === undefined || cmd.query === null ? {} : cmd.query;
   if (!isPlainObject(filter)) throw badValue('query must be an object');
@@ -166,27 +210,49 @@ export const findAndModify: CommandHandler = (cmd: Doc, ctx: CommandContext) => 
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
   }
   const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
-  const project = projector(cmd.fields, filter, collation);
-  const shown = (doc: Doc | null) => (doc && project ? project([doc])[0]! : doc);
+  const project = projector(cmd.fields, collation);
+  const shown = (doc: Doc | null, details?: MatchDetails) =>
+    doc && project ? project([doc], details ? [details] : undefined)[0]! : doc;
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;
   const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
   const { store } = ctx.engine;
   if (hasUpdate) updateKind(cmd.update);
+  const match = compileFilter(filter, { collation, variables });
   const coll = store.getCollection(ctx.db, name);
-  const [doc] = findDocs(coll, filter, { sort: parseSort(cmd.sort), limit: 1, collation, variables });
+  const sort = parseSort(cmd.sort);
+  const found = await findDocs(coll, filter, {
+    sort,
+    limit: sort ? 0 : 1,
+    collation,
+    variables,
+    hint: cmd.hint,
+    budget: budgetOf(ctx),
+    metrics: queryMetrics(ctx.engine),
+  });
+  // The first candidate that still matches now: found earlier, it may have changed since.
+  let target: { doc: Doc; details: MatchDetails } | null = null;
+  for (const doc of found) {
+    target = coll ? stillMatching(coll, doc, match) : null;
+    if (target) break;
+  }
   if (cmd.remove === true) {
     ctx.engine.counters.delete++;
-    if (!doc) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
-    coll!.delete(doc);
-    return { lastErrorObject: { n: 1 }, value: shown(doc), ok: 1 };
+    if (!target) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+    coll!.delete(target.doc);
+    return { lastErrorObject: { n: 1 }, value: shown(target.doc, target.details), ok: 1 };
   }
   ctx.engine.counters.update++;
-  if (doc) {
-    const next = applyUpdate(doc, cmd.update, { arrayFilters, filter, collation, variables });
-    if (next) coll!.replace(doc, next);
+  if (target) {
+    const next = applyUpdate(target.doc, cmd.update, {
+      arrayFilters,
+      pos: target.details.pos,
+      collation,
+      variables,
+    });
+    if (next) coll!.replace(target.doc, next);
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
-      value: shown(cmd.new === true ? (next ?? doc) : doc),
+      value: shown(cmd.new === true ? (next ?? target.doc) : target.doc, target.details),
       ok: 1,
     };
   }

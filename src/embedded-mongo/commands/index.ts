@@ -1,11 +1,15 @@
 // Command dispatch: names matched case-insensitively, transactions refused as a standalone
 // mongod refuses them, every failure turned into `{ ok: 0, errmsg, code, codeName }`.
+import { budgetFor } from '../budget.ts';
 import { asCommandError, ErrorCodes, MongoCommandError } from '../errors.ts';
+import { fromBson } from '../numbers.ts';
 import { validateDbName } from '../storage.ts';
 import type { Doc } from '../values.ts';
 import * as admin from './admin.ts';
+import { aggregate } from './aggregate.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 import * as crud from './crud.ts';
+import * as indexes from './index-commands.ts';
 import * as query from './query.ts';
 import * as server from './server.ts';
 
@@ -40,18 +44,18 @@ const HANDLERS: Record<string, CommandHandler> = {
   killcursors: query.killCursors,
   count: query.count,
   distinct: query.distinct,
-  aggregate: query.aggregate,
+  aggregate,
   create: admin.create,
   drop: admin.drop,
   dropdatabase: admin.dropDatabase,
   listcollections: admin.listCollections,
   listdatabases: admin.listDatabases,
   renamecollection: admin.renameCollection,
-  createindexes: admin.createIndexes,
-  listindexes: admin.listIndexes,
-  dropindexes: admin.dropIndexes,
-  deleteindexes: admin.dropIndexes,
-  collmod: admin.collMod,
+  createindexes: indexes.createIndexes,
+  listindexes: indexes.listIndexes,
+  dropindexes: indexes.dropIndexes,
+  deleteindexes: indexes.dropIndexes,
+  collmod: indexes.collMod,
   dbstats: admin.dbStats,
   collstats: admin.collStats,
   compact: admin.compact,
@@ -84,7 +88,8 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   try {
     if (!name) throw new MongoCommandError(ErrorCodes.FailedToParse, 'Empty command');
     const key = name.toLowerCase();
-    const found = HANDLERS[key];
+    // Own properties only: `constructor` or `__proto__` must not reach Object.prototype.
+    const found = Object.hasOwn(HANDLERS, key) ? HANDLERS[key] : undefined;
     if (!found) {
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
@@ -105,7 +110,7 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   const ticket = engine.beginWrite();
   let reply: Doc;
   try {
-    reply = await handler(cmd, ctx);
+    reply = await handler(fromBson(cmd), { ...ctx, budget: budgetFor(cmd.maxTimeMS) });
   } catch (err) {
     reply = asCommandError(err).toReply();
   }

@@ -2,6 +2,7 @@
 // sessions, parameters and the small diagnostics drivers and shells ask for.
 import os from 'node:os';
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
+import { queryMetrics } from '../metrics.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire.ts';
 import type { CommandHandler } from './context.ts';
@@ -80,6 +81,7 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
         totalOpened: e.cursors.totalOpened,
       },
       ttl: { deletedDocuments: e.ttlDeleted },
+      queryExecutor: { ...queryMetrics(e) },
     },
     storageEngine: { name: e.persistent ? 'embedded-journal' : 'embedded-memory', persistent: e.persistent },
     ok: 1,
