@@ -40,17 +40,23 @@ export async function ensureIndexes(): Promise<void> {
  * Whether the database answers, and takes writes: after a write was refused for want of
  * storage (a full disk), a small write must succeed again before this says yes.
  */
+/** About the journal space a batch of concurrent bookings takes. */
+const READINESS_PROBE_BYTES = 256 * 1024;
+
 export async function databaseReachable(): Promise<boolean> {
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1) return false;
   try {
     await db.command({ ping: 1 }, { timeoutMS: 2_000 } as never);
     if (storageFailureNoted()) {
-      await AppSettingModel.updateOne(
-        { _id: 'readiness_probe' },
-        { $set: { value: new Date().toISOString() } },
+      // The probe must be as large as the writes that were refused: on a nearly full disk a
+      // tiny write still fits while a batch of bookings does not, and readiness would lie.
+      await AppSettingModel.collection.updateOne(
+        { _id: 'readiness_probe' } as never,
+        { $set: { value: new Date().toISOString(), padding: 'x'.repeat(READINESS_PROBE_BYTES) } },
         { upsert: true },
       );
+      await AppSettingModel.collection.deleteOne({ _id: 'readiness_probe' } as never);
       storageRecovered();
     }
     return true;
