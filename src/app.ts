@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts
 import { localeMiddleware } from './web/middleware/locale.ts';
 import { perAddressLimit } from './web/middleware/rate-limit.ts';
 import { requestLog } from './web/middleware/request-log.ts';
+import { requestTarget } from './web/middleware/request-target.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
 import { apiRouter } from './web/routes/api.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   if (config.env === 'production') app.set('view cache', true);
 
+  app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
   app.use(requestLog(logger));
   app.use(

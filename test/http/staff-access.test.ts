@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import type { Router } from 'express';
 import express from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/app.ts';
 import { WindowModel } from '../../src/models/window.model.ts';
-import { extraRouters } from '../../src/web/extra-routers.ts';
 import { requireStaff } from '../../src/web/middleware/staff-auth.ts';
 import { browser } from '../helpers/forms.ts';
-import { buildTestApp, resetDatabase, TEST_SECRET, type TestApp } from '../helpers/test-app.ts';
+import { appWith, buildTestApp, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 import { book, createWorld, NOW, signIn, TODAY, type World } from './staff-fixtures.ts';
 
 type Who = 'anonymous' | 'registrarA' | 'registrarB' | 'coordinatorA' | 'admin';
@@ -228,14 +226,7 @@ describe('staff console access matrix', () => {
     probe.get('/', requireStaff('coordinator', 'admin'), (req, res) => {
       res.json({ staff: req.staff });
     });
-    const app = createApp({
-      config: t.config,
-      logger: t.container.logger,
-      services: t.container.services,
-      secret: TEST_SECRET,
-      readiness: async () => ({ ok: true, checks: {} }),
-      extraRouters: [...extraRouters(t.container), { path: '/staff/probe', router: probe }],
-    });
+    const app = appWith(t, [{ path: '/staff/probe', router: probe }]);
     const anon = await request(app).get('/staff/probe');
     assert.equal(anon.status, 303);
     assert.equal(anon.headers.location, '/staff/login?next=%2Fstaff%2Fprobe');
