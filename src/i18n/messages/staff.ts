@@ -364,7 +364,7 @@ export const staffMessages = defineMessages({
     'staff.account_email_taken': '该邮箱已有账号。',
     'staff.account_needs_office': '登记员和协调员至少需要一个登记处。',
     'staff.account_not_found': '未找到该账号。',
-    'staff.account_not_self': '不能停用自己的账号或取消自己的管理员角色。',
+    'staff.account_not_self': '不能停用自己的账号，也不能更改自己的角色或登记处。',
     'staff.account_inactive': '账号已停用。',
 
     'staff.audit.title': '操作日志',
@@ -803,7 +803,7 @@ export const staffMessages = defineMessages({
     'staff.account_email_taken': 'An account with this e-mail exists.',
     'staff.account_needs_office': 'Registrars and coordinators need at least one office.',
     'staff.account_not_found': 'Account not found.',
-    'staff.account_not_self': 'You cannot deactivate yourself or give up your own administrator role.',
+    'staff.account_not_self': 'You cannot deactivate yourself or change your own role or offices.',
     'staff.account_inactive': 'The account is deactivated.',
 
     'staff.audit.title': 'Audit log',
