@@ -1,4 +1,4 @@
-import mongoose, { type Model, Schema } from 'mongoose';
+import mongoose, { type Model, Schema, type Types } from 'mongoose';
 
 /**
  * The development outbox: where messages go when no SMTP server is configured (SMTP_URL
@@ -20,6 +20,8 @@ export interface OutboxMessage {
   html: string;
   attachments: OutboxAttachment[];
   notificationKey?: string;
+  /** The office the message is about; none (a digest to administrators): global administrators only. */
+  office?: Types.ObjectId;
   createdAt: Date;
 }
 
@@ -41,6 +43,7 @@ const outboxMessageSchema = new Schema<OutboxMessage>(
       default: [],
     },
     notificationKey: String,
+    office: { type: Schema.Types.ObjectId, ref: 'Office' },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

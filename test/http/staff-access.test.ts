@@ -106,6 +106,7 @@ function cases(w: World, ids: { appointment: string; window: string; user: strin
     { method: 'GET', path: `/staff/accounts/${userB}`, expect: ADMINS },
     { method: 'GET', path: `/staff/accounts/${globalAdmin}`, expect: GLOBAL_ADMIN },
     { method: 'GET', path: '/staff/audit', expect: ['L', 200, 200, 403, 200, 200] },
+    { method: 'GET', path: '/staff/outbox', expect: ADMINS },
     { method: 'GET', path: `/staff?office=${w.officeA}`, expect: ['L', 200, 403, 200, 200, 403] },
 
     { method: 'POST', path: `${A}/details`, body: details, expect: GLOBAL_ADMIN_POST },
