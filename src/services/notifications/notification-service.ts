@@ -49,6 +49,8 @@ export interface DeliveryResult {
 export interface DeliverOptions {
   /** The private manage token, known only to the process that made the booking; never stored. */
   manageToken?: string;
+  /** A locked staff account's unlock token, known only to the sign-in that locked it; never stored. */
+  unlockToken?: string;
   preloaded?: Preloaded;
   /** Attempts before a transient failure becomes `failed` (default 5). */
   maxAttempts?: number;
@@ -133,7 +135,9 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   }
 
   function compose(spec: NotificationSpec, opts: DeliverOptions): Promise<Composed | Skipped> {
-    if (spec.kind === 'roster' || spec.kind === 'peak_days') return staff.compose(spec);
+    if (spec.kind === 'roster' || spec.kind === 'peak_days' || spec.kind === 'staff_unlock') {
+      return staff.compose(spec, opts.unlockToken ? { unlockToken: opts.unlockToken } : {});
+    }
     if (spec.kind === 'lottery') return composeLottery(spec.event);
     return appointments.compose(spec, {
       ...(opts.manageToken ? { manageToken: opts.manageToken } : {}),
