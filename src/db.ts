@@ -3,12 +3,23 @@ import mongoose from 'mongoose';
 import { AppSettingModel } from './models/app-setting.model.ts';
 
 /**
+ * The longest the server may work on one of the application's reads (find, findOne, count,
+ * distinct, aggregate) or findOneAndUpdate before it gives up with MaxTimeMSExpired (code 50),
+ * answered as a 503. The application's queries take milliseconds; this bounds a pathological
+ * one instead of letting it hold a connection and the request. A query that sets its own
+ * `maxTimeMS` keeps it.
+ */
+export const QUERY_MAX_TIME_MS = 10_000;
+
+/**
  * Connects Mongoose. Commands are not buffered while the database is away: a request fails
  * fast with a 503 page instead of hanging, and the driver reconnects on its own.
  */
 export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
   mongoose.set('bufferCommands', false);
   mongoose.set('strictQuery', true);
+  // Mongoose adds it to every query and aggregation of every connection.
+  mongoose.set('maxTimeMS', QUERY_MAX_TIME_MS);
   await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000, autoIndex: false, maxPoolSize: 50 });
   return mongoose;
 }

@@ -24,8 +24,11 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
+/** The database is away, or gave up on a query past its time bound (MaxTimeMSExpired, code 50). */
 function isDatabaseDown(err: unknown): boolean {
   const name = (err as { name?: string })?.name ?? '';
+  const code = (err as { code?: unknown })?.code;
+  if (name === 'MongoServerError' && code === 50) return true;
   return (
     /^Mongo(Network|ServerSelection|Topology|NotConnected)|^MongooseServerSelectionError|MongoPoolClearedError/.test(
       name,
