@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Container, createContainer } from './container.ts';
 import { applicationSecret, connectDatabase, ensureIndexes } from './db.ts';
-import { type EmbeddedMongo, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
+import { type EmbeddedMongo, socketPathIn, spawnEmbeddedMongo } from './embedded-mongo/index.ts';
 
 /** The validated configuration, or a message naming every bad variable and exit status 2. */
 export function configOrExit(): Readonly<Config> {
@@ -19,16 +19,20 @@ export function configOrExit(): Readonly<Config> {
   }
 }
 
-/** MONGODB_URI, or else the embedded engine started in a child process on $DATA_DIR/db. */
+/**
+ * MONGODB_URI, or else the embedded engine started in a child process on $DATA_DIR/db. The
+ * app reaches it on a Unix-domain socket in $DATA_DIR/run, a directory only this OS user can
+ * open: the engine has no authentication, and a TCP port would let any local user in.
+ */
 export async function databaseUri(
   config: Readonly<Config>,
   logger: Logger,
 ): Promise<{ uri: string; engine?: EmbeddedMongo }> {
   if (config.mongodbUri) return { uri: config.mongodbUri };
   const dbPath = path.join(config.dataDir, 'db');
-  const engine = await spawnEmbeddedMongo({ port: 0, dbPath });
+  const engine = await spawnEmbeddedMongo({ socket: socketPathIn(path.join(config.dataDir, 'run')), dbPath });
   logger.info(
-    { dbPath },
+    { dbPath, socket: engine.socket },
     'embedded MongoDB-compatible engine started (set MONGODB_URI to use a real MongoDB)',
   );
   return { uri: engine.uri, engine };

@@ -1,5 +1,5 @@
-// The TCP server: frames messages per connection, answers them in order, and closes only the
-// connection that sent a malformed or oversized message.
+// The server, on a Unix-domain socket or on TCP: frames messages per connection, answers them
+// in order, and closes only the connection that sent a malformed or oversized message.
 import net from 'node:net';
 import type { EngineState } from './commands/context.ts';
 import { runCommand } from './commands/index.ts';
@@ -7,23 +7,26 @@ import { asCommandError, ErrorCodes, MongoCommandError } from './errors.ts';
 import { encodeOpMsg, encodeOpReply, MAX_MESSAGE_SIZE, ProtocolError, parseMessage } from './wire.ts';
 
 export interface WireServer {
+  /** The TCP port; 0 on a socket. */
   port: number;
   close(): Promise<void>;
 }
+
+/** Where to listen: a Unix-domain socket's path, or a TCP port and address. */
+export type Endpoint = { socket: string } | { port: number; bind: string };
 
 let nextConnectionId = 1;
 
 export function listen(
   engine: EngineState,
-  port: number,
-  bind: string,
+  endpoint: Endpoint,
   log: (line: string) => void,
 ): Promise<WireServer> {
   const sockets = new Set<net.Socket>();
 
   const handle = (socket: net.Socket) => {
     const connectionId = nextConnectionId++;
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'local socket';
     sockets.add(socket);
     engine.connections.current++;
     engine.connections.totalCreated++;
@@ -121,17 +124,19 @@ export function listen(
   const server = net.createServer(handle);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, bind, () => {
+    const ready = () => {
       server.off('error', reject);
-      const address = server.address() as net.AddressInfo;
+      const address = server.address();
       resolve({
-        port: address.port,
+        port: typeof address === 'object' && address ? address.port : 0,
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();
             server.close(() => done());
           }),
       });
-    });
+    };
+    if ('socket' in endpoint) server.listen(endpoint.socket, ready);
+    else server.listen(endpoint.port, endpoint.bind, ready);
   });
 }
