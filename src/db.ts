@@ -20,7 +20,15 @@ export async function connectDatabase(uri: string, dbName: string): Promise<type
   mongoose.set('strictQuery', true);
   // Mongoose adds it to every query and aggregation of every connection.
   mongoose.set('maxTimeMS', QUERY_MAX_TIME_MS);
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000, autoIndex: false, maxPoolSize: 50 });
+  await mongoose.connect(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 5_000,
+    autoIndex: false,
+    maxPoolSize: 50,
+    // The driver closes idle connections itself before the embedded engine's idle limit
+    // (30 minutes) would: a connection is never taken from the pool just as it is closed.
+    maxIdleTimeMS: 10 * 60_000,
+  });
   return mongoose;
 }
 

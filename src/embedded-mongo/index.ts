@@ -15,6 +15,7 @@ import {
   temporarySocketPath,
 } from './private-channel.ts';
 import { type Endpoint, listen } from './server.ts';
+import type { ConnectionLimits } from './wire-limits.ts';
 
 export { socketPathIn } from './private-channel.ts';
 
@@ -34,6 +35,8 @@ export interface EmbeddedMongoOptions {
   /** Data directory (made private to this OS user); omitted = in memory. */
   dbPath?: string;
   logger?: (line: string) => void;
+  /** Limits on what connections may make the engine hold, and for how long (wire-limits.ts). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface EmbeddedMongo {
@@ -70,7 +73,7 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
   let server: Awaited<ReturnType<typeof listen>>;
   try {
     if ('socket' in endpoint) await prepareSocket(endpoint.socket);
-    server = await listen(engine, endpoint, log);
+    server = await listen(engine, endpoint, log, opts.limits);
     if ('socket' in endpoint) lockDownSocket(endpoint.socket);
   } catch (err) {
     await engine.close();

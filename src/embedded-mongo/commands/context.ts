@@ -2,6 +2,7 @@
 import type { CursorRegistry } from '../cursors.ts';
 import type { Store } from '../storage.ts';
 import type { Doc } from '../values.ts';
+import type { WireStats } from '../wire-limits.ts';
 
 export interface Counters {
   insert: number;
@@ -31,6 +32,8 @@ export interface EngineState {
   port: number;
   bind: string;
   ttlDeleted: number;
+  /** How the connection limits are doing (set by the server that listens; serverStatus `wire`). */
+  wire?: () => WireStats;
   /** Waits until every change so far is durable (no-op in memory). */
   flush(): Promise<void>;
   /** Rewrites the journal into a snapshot (no-op in memory). */
