@@ -38,7 +38,6 @@ export const staffMessages = defineMessages({
     'staff.unlock.submit': '解除锁定',
     'staff.unlocked': '账号已解锁，请登录。',
     'staff.unlock_invalid': '解锁链接无效或已过期。账号会在锁定时间结束后自动解锁。',
-    'staff.login_rate_limited': '登录尝试过于频繁，请 {seconds} 秒后再试。',
     'staff.logged_out': '您已退出登录。',
     'staff.password.title': '设置密码',
     'staff.password.for': '为 {name}（{email}）设置登录密码。',
@@ -478,7 +477,6 @@ export const staffMessages = defineMessages({
     'staff.unlocked': 'The account is unlocked. Please sign in.',
     'staff.unlock_invalid':
       'This unlock link is not valid or has expired. The lock ends by itself when its time is up.',
-    'staff.login_rate_limited': 'Too many sign-in attempts. Please try again in {seconds} seconds.',
     'staff.logged_out': 'You have signed out.',
     'staff.password.title': 'Set your password',
     'staff.password.for': 'Choose a password for {name} ({email}).',
