@@ -14,6 +14,8 @@ import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts
 import { localeMiddleware } from './web/middleware/locale.ts';
 import { perAddressLimit } from './web/middleware/rate-limit.ts';
 import { requestLog } from './web/middleware/request-log.ts';
+import { requestTarget } from './web/middleware/request-target.ts';
+import { verifyFormUtf8, verifyJsonUtf8 } from './web/middleware/utf8-body.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
 import { apiRouter } from './web/routes/api.ts';
@@ -22,6 +24,9 @@ import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
 import { manageRouter } from './web/routes/manage.ts';
 import { publicRouter } from './web/routes/public.ts';
 import { viewHelpers } from './web/view-helpers.ts';
+
+const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
+const JSON_BODY = { limit: '100kb' } as const;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   if (config.env === 'production') app.set('view cache', true);
 
+  app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
   app.use(requestLog(logger));
   app.use(
@@ -81,8 +87,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
     addressLimit,
-    express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }),
-    express.json({ limit: '100kb' }),
+    express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }),
+    express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }),
     bodyHygiene(),
   );
   apiRouter(services, config, api);
@@ -100,8 +106,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(localeMiddleware({ secureCookies: config.cookieSecure }));
   app.use(viewHelpers(config));
   app.use(addressLimit);
-  app.use(express.urlencoded({ extended: true, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }));
+  app.use(express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }));
   app.use(bodyHygiene());
   app.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
   app.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));

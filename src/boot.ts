@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Container, createContainer } from './container.ts';
 import { applicationSecret, connectDatabase, ensureIndexes } from './db.ts';
+import { socketPathIn } from './embedded-mongo/index.ts';
 import { type SupervisedEngine, superviseEmbeddedMongo } from './embedded-mongo/supervisor.ts';
 
 /** The validated configuration, or a message naming every bad variable and exit status 2. */
@@ -21,8 +22,10 @@ export function configOrExit(): Readonly<Config> {
 
 /**
  * MONGODB_URI, or else the embedded engine started in a child process on $DATA_DIR/db and
- * kept running: should it exit, it is restarted on the same port (logged) and the driver
- * reconnects by itself.
+ * kept running: should it exit, it is restarted on the same socket (logged) and the driver
+ * reconnects by itself. The app reaches it on a Unix-domain socket in $DATA_DIR/run, a
+ * directory only this OS user can open: the engine has no authentication, and a TCP port
+ * would let any local user in.
  */
 export async function databaseUri(
   config: Readonly<Config>,
@@ -31,7 +34,7 @@ export async function databaseUri(
   if (config.mongodbUri) return { uri: config.mongodbUri };
   const dbPath = path.join(config.dataDir, 'db');
   const engine = await superviseEmbeddedMongo({
-    port: 0,
+    socket: socketPathIn(path.join(config.dataDir, 'run')),
     dbPath,
     logger: (line) => logger.info({ component: 'engine' }, line),
   });
@@ -50,7 +53,7 @@ export async function databaseUri(
       );
   });
   logger.info(
-    { dbPath, enginePid: engine.pid(), port: engine.port },
+    { dbPath, enginePid: engine.pid(), socket: engine.socket },
     'embedded MongoDB-compatible engine started (set MONGODB_URI to use a real MongoDB)',
   );
   return { uri: engine.uri, engine };

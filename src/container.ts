@@ -70,7 +70,6 @@ export function createContainer(opts: ContainerOptions): Container {
   const schedule = createScheduleService({ clock, cacheMs: config.scheduleCacheMs });
   const booking = createBookingService({ clock, random, secret, events, schedule });
   const ceremonies = createCeremonyService({ clock, events, schedule });
-  const { audit, dayOps, staff } = createStaffServices({ clock, events, schedule });
   const lottery = createLotteryService({ clock, random, secret, events, schedule, booking });
   const mailer = opts.mailer ?? createMailTransport(config);
   const notifications = createNotificationService({
@@ -81,6 +80,31 @@ export function createContainer(opts: ContainerOptions): Container {
     renderer: createEmailRenderer({ cache: config.env !== 'development' }),
     schedule,
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
+  });
+  const { audit, dayOps, staff } = createStaffServices({
+    clock,
+    events,
+    schedule,
+    // Sent at once, by the sign-in that locks (only it knows the link), and never retried:
+    // a lock that mails nothing still ends by itself.
+    sendUnlockLink: async (mail) => {
+      const result = await notifications
+        .deliver(
+          {
+            kind: 'staff_unlock',
+            staffId: mail.staffId,
+            lockedAt: mail.lockedAt.toISOString(),
+            lockedUntil: mail.lockedUntil.toISOString(),
+          },
+          { unlockToken: mail.token, maxAttempts: 1 },
+        )
+        .catch((err: unknown) => {
+          logger.error({ err }, 'unlock link not sent');
+          return undefined;
+        });
+      if (result && result.outcome !== 'sent')
+        logger.warn({ outcome: result.outcome }, 'unlock link not sent');
+    },
   });
   return {
     config,

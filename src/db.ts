@@ -4,6 +4,15 @@ import { AppSettingModel } from './models/app-setting.model.ts';
 import { storageFailureNoted, storageRecovered } from './services/database-errors.ts';
 
 /**
+ * The longest the server may work on one of the application's reads (find, findOne, count,
+ * distinct, aggregate) or findOneAndUpdate before it gives up with MaxTimeMSExpired (code 50),
+ * answered as a 503. The application's queries take milliseconds; this bounds a pathological
+ * one instead of letting it hold a connection and the request. A query that sets its own
+ * `maxTimeMS` keeps it.
+ */
+export const QUERY_MAX_TIME_MS = 10_000;
+
+/**
  * Connects Mongoose. Commands are not buffered while the database is away: a request fails
  * within SERVER_SELECTION_TIMEOUT_MS with a 503 page instead of hanging, and the driver
  * reconnects on its own, checking the server every HEARTBEAT_MS, so service resumes within
@@ -12,12 +21,17 @@ import { storageFailureNoted, storageRecovered } from './services/database-error
 export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
   mongoose.set('bufferCommands', false);
   mongoose.set('strictQuery', true);
+  // Mongoose adds it to every query and aggregation of every connection.
+  mongoose.set('maxTimeMS', QUERY_MAX_TIME_MS);
   await mongoose.connect(uri, {
     dbName,
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     heartbeatFrequencyMS: HEARTBEAT_MS,
     autoIndex: false,
     maxPoolSize: 50,
+    // The driver closes idle connections itself before the embedded engine's idle limit
+    // (30 minutes) would: a connection is never taken from the pool just as it is closed.
+    maxIdleTimeMS: 10 * 60_000,
   });
   return mongoose;
 }

@@ -1,13 +1,16 @@
-// Command line: npm run mongo:embedded -- [--port 27017] [--dbpath DIR] [--bind 127.0.0.1]
-// In memory when --dbpath is omitted. Prints "waiting for connections" once it accepts them
-// and stops cleanly on SIGINT/SIGTERM. With --repair it repairs DIR (repair.ts) and exits.
+// Command line: npm run mongo:embedded -- [--socket PATH | --port N [--bind 127.0.0.1]] [--dbpath DIR]
+// On a Unix-domain socket only this OS user can open (--socket, or one in a private temporary
+// directory), or on TCP when --port is given. In memory when --dbpath is omitted. Prints
+// "waiting for connections" and the connection string once it accepts connections, and stops
+// cleanly on SIGINT/SIGTERM. With --repair it repairs DIR (repair.ts) and exits.
 import { parseArgs } from 'node:util';
 import { startEmbeddedMongo } from './index.ts';
 import { repairDataDirectory } from './repair.ts';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '27017' },
+    port: { type: 'string' },
+    socket: { type: 'string' },
     dbpath: { type: 'string' },
     bind: { type: 'string', default: '127.0.0.1' },
     bind_ip: { type: 'string' },
@@ -19,7 +22,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    'usage: mongo:embedded [--port N] [--dbpath DIR] [--bind ADDRESS]\n       mongo:embedded --repair --dbpath DIR',
+    'usage: mongo:embedded [--socket PATH | --port N [--bind ADDRESS]] [--dbpath DIR]\n       mongo:embedded --repair --dbpath DIR',
   );
   process.exit(0);
 }
@@ -53,21 +56,26 @@ if (values.repair) {
   }
 }
 
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
+const port = values.port === undefined ? undefined : Number(values.port);
+if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
   console.error(`invalid --port ${values.port}`);
+  process.exit(2);
+}
+if (port !== undefined && values.socket !== undefined) {
+  console.error('give --port or --socket, not both');
   process.exit(2);
 }
 
 try {
   const mongo = await startEmbeddedMongo({
-    port,
-    bind: values.bind_ip ?? values.bind,
+    ...(port !== undefined ? { port, bind: values.bind_ip ?? values.bind } : {}),
+    ...(values.socket !== undefined ? { socket: values.socket } : {}),
     dbPath: values.dbpath,
     logger: (line) => {
       if (!values.quiet || line.includes('waiting for connections')) console.log(`${stamp()} ${line}`);
     },
   });
+  console.log(`${stamp()} connection string: ${mongo.uri}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

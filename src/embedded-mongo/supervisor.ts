@@ -1,6 +1,6 @@
 // Keeps the embedded engine's child process running: if it exits on its own (a crash, kill -9,
 // the OOM killer), it is started again with the options it was first started with, on the
-// same address and port, so the driver reconnects by itself and the application serves again
+// same address (socket or port), so the driver reconnects by itself and the application serves again
 // without a restart of its own. Restarts back off (doubling, up to a ceiling) while the engine
 // keeps failing to start (a data directory it refuses, a port still held), and every exit and
 // restart is reported.
@@ -23,7 +23,10 @@ export interface SupervisorOptions {
 
 export interface SupervisedEngine {
   uri: string;
+  /** The TCP port; 0 on a socket. */
   port: number;
+  /** The socket's path, when it listens on one. */
+  socket?: string;
   /** True while an engine process is up (false from its exit until its restart is ready). */
   running(): boolean;
   /** The current engine process, if any. */
@@ -49,9 +52,12 @@ export async function superviseEmbeddedMongo(
   };
 
   let current: EmbeddedMongo | undefined = await spawn(options);
-  // Every restart asks for the address the driver already knows: a port 0 is pinned to the
-  // one the first start got; every other option is passed as it was.
-  const again: EmbeddedMongoOptions = { ...options, port: current.port };
+  // Every restart asks for the address the driver already knows: the socket the first start
+  // listened on, or on TCP the port it got (a port 0 is pinned); every other option is passed
+  // as it was.
+  const again: EmbeddedMongoOptions = current.socket
+    ? { ...options, socket: current.socket }
+    : { ...options, port: current.port };
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let delay = minDelay;
@@ -97,6 +103,7 @@ export async function superviseEmbeddedMongo(
   return {
     uri: current.uri,
     port: current.port,
+    ...(current.socket ? { socket: current.socket } : {}),
     running: () => current !== undefined,
     pid: () => current?.pid,
     onEvent: (listener) => {

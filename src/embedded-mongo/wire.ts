@@ -17,6 +17,63 @@ export const MAX_WRITE_BATCH_SIZE = 100_000;
 
 export class ProtocolError extends Error {}
 
+/** A message announced a length outside 16..MAX_MESSAGE_SIZE: the connection cannot be read further. */
+export class MessageLengthError extends ProtocolError {
+  constructor(
+    readonly length: number,
+    /** The request's id, when its header had arrived: the refusal answers it. */
+    readonly requestId: number | undefined,
+  ) {
+    super(`invalid message length ${length}`);
+  }
+}
+
+/**
+ * Splits one connection's byte stream into whole messages. It holds the bytes of at most one
+ * unfinished message (`pending`), whose announced length is checked as soon as it is known.
+ */
+export class MessageFramer {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private expected = 0;
+
+  /** Bytes of a message that has begun to arrive and is not whole yet. */
+  get pending(): number {
+    return this.buffered;
+  }
+
+  /** The length the message now arriving announced; 0 before its header is in. */
+  get announced(): number {
+    return this.expected;
+  }
+
+  /** Adds received bytes; returns the messages they completed, in order. */
+  push(data: Buffer): Buffer[] {
+    this.chunks.push(data);
+    this.buffered += data.length;
+    const complete: Buffer[] = [];
+    for (;;) {
+      if (this.buffered < 4) return complete;
+      if (this.expected === 0) {
+        if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+        const head = this.chunks[0]!;
+        const length = head.readInt32LE(0);
+        if (length < 16 || length > MAX_MESSAGE_SIZE) {
+          throw new MessageLengthError(length, head.length >= 8 ? head.readInt32LE(4) : undefined);
+        }
+        this.expected = length;
+      }
+      if (this.buffered < this.expected) return complete;
+      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+      complete.push(all.subarray(0, this.expected));
+      const rest = all.subarray(this.expected);
+      this.chunks = rest.length ? [rest] : [];
+      this.buffered = rest.length;
+      this.expected = 0;
+    }
+  }
+}
+
 export interface Header {
   length: number;
   requestId: number;

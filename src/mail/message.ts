@@ -15,6 +15,8 @@ export interface OutgoingMessage {
   /** A stable Message-ID derived from the notification key: a receiving server may drop repeats. */
   messageId?: string;
   headers?: Record<string, string>;
+  /** The office the message is about (not sent): the development outbox shows it to that office's staff. */
+  officeId?: string;
 }
 
 export interface MailTransport {

@@ -20,6 +20,7 @@ export function outboxTransport(opts: { from: string }): MailTransport {
         ...(message.headers?.['X-Notification-Key']
           ? { notificationKey: message.headers['X-Notification-Key'] }
           : {}),
+        ...(message.officeId ? { office: message.officeId } : {}),
       });
       return { messageId };
     },

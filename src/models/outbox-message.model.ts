@@ -1,4 +1,4 @@
-import mongoose, { type Model, Schema } from 'mongoose';
+import mongoose, { type Model, Schema, type Types } from 'mongoose';
 
 /**
  * The development outbox: where messages go when no SMTP server is configured (SMTP_URL
@@ -35,6 +35,8 @@ export interface OutboxMessage {
   notificationKey?: string;
   /** Texts only: what a provider would have been sent. */
   smsTemplate?: OutboxSmsTemplate;
+  /** The office the message is about; none (a digest to administrators): global administrators only. */
+  office?: Types.ObjectId;
   createdAt: Date;
 }
 
@@ -67,6 +69,7 @@ const outboxMessageSchema = new Schema<OutboxMessage>(
       ),
       required: false,
     },
+    office: { type: Schema.Types.ObjectId, ref: 'Office' },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

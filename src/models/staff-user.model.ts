@@ -17,8 +17,14 @@ export interface StaffUser {
   active: boolean;
   /** '' until a password is set: no password can match it. */
   passwordHash: string;
+  /** Failed sign-ins in a row, from every address; far beyond the per-address limits it locks the account. */
   failedLogins: number;
   lockedUntil?: Date;
+  /** Locks since the last successful sign-in: each lasts twice as long as the one before. */
+  lockCount: number;
+  /** The mailed link that lifts a lock (only its hash), and until when it works. */
+  unlockTokenHash?: string;
+  unlockExpiresAt?: Date;
   passwordSetTokenHash?: string;
   passwordSetExpiresAt?: Date;
   lastLoginAt?: Date;
@@ -39,6 +45,9 @@ const staffUserSchema = new Schema<StaffUser>(
     passwordHash: { type: String, default: '' },
     failedLogins: { type: Number, default: 0 },
     lockedUntil: Date,
+    lockCount: { type: Number, default: 0 },
+    unlockTokenHash: String,
+    unlockExpiresAt: Date,
     passwordSetTokenHash: String,
     passwordSetExpiresAt: Date,
     lastLoginAt: Date,
@@ -48,6 +57,7 @@ const staffUserSchema = new Schema<StaffUser>(
   { timestamps: true },
 );
 staffUserSchema.index({ passwordSetTokenHash: 1 }, { unique: true, sparse: true });
+staffUserSchema.index({ unlockTokenHash: 1 }, { unique: true, sparse: true });
 
 export type StaffUserDoc = HydratedDocument<StaffUser>;
 export const StaffUserModel: Model<StaffUser> =

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Config } from '../config.ts';
+import { createLookupGuard } from './lookup-guard.ts';
 import { keyedLimit } from './middleware/rate-limit.ts';
 
 const idsOf = (req: Request): string | undefined => {
@@ -13,8 +14,9 @@ const idsOf = (req: Request): string | undefined => {
 };
 
 /**
- * Limits keyed on the person or the booking rather than the address: booking attempts per
- * pair of ID numbers, and look-ups per reference (guessing the last four phone digits).
+ * Limits keyed on the person rather than the address: booking attempts per pair of ID
+ * numbers; and the guard of look-ups by reference, which counts failures per reference and
+ * address (see lookup-guard.ts).
  */
 export function bookingLimits(config: Readonly<Config>) {
   // One set of counters per application, shared by the web form, the API and the lottery:
@@ -37,20 +39,6 @@ function makeLimits() {
       key: idsOf,
       messageKey: 'booking.rate_limited',
     }),
-    byReference: keyedLimit({
-      name: 'lookup',
-      windowMs: 15 * 60_000,
-      limit: 10,
-      key: (req) => {
-        const ref = (req.body as { reference?: unknown } | undefined)?.reference ?? req.params.reference;
-        return typeof ref === 'string' && ref.trim()
-          ? ref
-              .trim()
-              .toUpperCase()
-              .replace(/[^A-Z0-9]/g, '')
-          : undefined;
-      },
-      messageKey: 'booking.rate_limited',
-    }),
+    lookups: createLookupGuard(),
   };
 }

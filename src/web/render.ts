@@ -2,18 +2,27 @@ import type { Response } from 'express';
 
 declare module 'express-serve-static-core' {
   interface Response {
-    /** Renders views/<view>.ejs inside views/layouts/main.ejs. */
-    renderPage(view: string, locals?: Record<string, unknown>, status?: number): void;
+    /**
+     * Renders views/<view>.ejs inside views/layouts/main.ejs. A rendering failure goes to
+     * `failed` when given, else to the error handler.
+     */
+    renderPage(
+      view: string,
+      locals?: Record<string, unknown>,
+      status?: number,
+      failed?: (err: Error) => void,
+    ): void;
   }
 }
 
 export function installRenderPage(res: Response, next: () => void): void {
-  res.renderPage = function renderPage(view, locals = {}, status = 200) {
+  res.renderPage = function renderPage(view, locals = {}, status = 200, failed) {
     const layout = (locals.layout as string | undefined) ?? 'layouts/main';
+    const fail = failed ?? ((err: Error) => this.req.next?.(err));
     this.render(view, locals, (err, body) => {
-      if (err) return this.req.next?.(err);
+      if (err) return fail(err);
       this.status(status).render(layout, { ...locals, body }, (layoutErr, html) => {
-        if (layoutErr) return this.req.next?.(layoutErr);
+        if (layoutErr) return fail(layoutErr);
         this.send(html);
       });
     });

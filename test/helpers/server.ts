@@ -96,7 +96,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `fn` with coverage off for the processes it starts (see startAppProcess). */
-async function withoutChildCoverage<T>(fn: () => Promise<T>): Promise<T> {
+export async function withoutChildCoverage<T>(fn: () => Promise<T>): Promise<T> {
   const saved = process.env.NODE_V8_COVERAGE;
   process.env.NODE_V8_COVERAGE = '';
   try {

@@ -1,5 +1,5 @@
 // Builds the real application against the test database with a fixed, movable clock.
-import type { Express } from 'express';
+import type { Express, Router } from 'express';
 import mongoose from 'mongoose';
 import { createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -84,6 +84,18 @@ export async function buildTestApp(opts: { now: string; env?: Record<string, str
     extraRouters: extraRouters(container),
   });
   return { app, container, clock, config };
+}
+
+/** The same application with more routers mounted after its own (a probe, a deliberately broken route). */
+export function appWith(t: TestApp, routers: { path: string; router: Router }[]): Express {
+  return createApp({
+    config: t.config,
+    logger: t.container.logger,
+    services: t.container.services,
+    secret: TEST_SECRET,
+    readiness: async () => ({ ok: true, checks: {} }),
+    extraRouters: [...extraRouters(t.container), ...routers],
+  });
 }
 
 export const weekdays = (overrides: Partial<WeekdayTemplate> = {}): WeekdayTemplate[] =>

@@ -2,16 +2,14 @@ import assert from 'node:assert/strict';
 import type { Router } from 'express';
 import express from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/app.ts';
 import { WindowModel } from '../../src/models/window.model.ts';
-import { extraRouters } from '../../src/web/extra-routers.ts';
 import { requireStaff } from '../../src/web/middleware/staff-auth.ts';
 import { browser } from '../helpers/forms.ts';
-import { buildTestApp, resetDatabase, TEST_SECRET, type TestApp } from '../helpers/test-app.ts';
+import { appWith, buildTestApp, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 import { book, createWorld, NOW, signIn, TODAY, type World } from './staff-fixtures.ts';
 
-type Who = 'anonymous' | 'registrarA' | 'registrarB' | 'coordinatorA' | 'admin';
-const WHO: Who[] = ['anonymous', 'registrarA', 'registrarB', 'coordinatorA', 'admin'];
+type Who = 'anonymous' | 'registrarA' | 'registrarB' | 'coordinatorA' | 'admin' | 'adminB';
+const WHO: Who[] = ['anonymous', 'registrarA', 'registrarB', 'coordinatorA', 'admin', 'adminB'];
 /** 'L': a 303 to the login page. Numbers are exact statuses. */
 type Expect = number | 'L';
 
@@ -19,18 +17,27 @@ interface Case {
   method: 'GET' | 'POST';
   path: string;
   body?: Record<string, unknown>;
-  /** anonymous, registrar of the office, registrar of another office, coordinator, administrator */
-  expect: [Expect, Expect, Expect, Expect, Expect];
+  /**
+   * anonymous, registrar of the office, registrar of another office, coordinator, administrator
+   * of every office, administrator of another office only
+   */
+  expect: [Expect, Expect, Expect, Expect, Expect, Expect];
 }
 
 // Who may do what, on office A's pages (registrar B is "a registrar of another office").
-const PLANNERS: Case['expect'] = ['L', 200, 403, 403, 200];
-const PLANNERS_POST: Case['expect'] = ['L', 303, 403, 403, 303];
-const OFFICE_STAFF: Case['expect'] = ['L', 200, 403, 200, 200];
-const ADMINS: Case['expect'] = ['L', 403, 403, 403, 200];
-const ADMINS_POST: Case['expect'] = ['L', 403, 403, 403, 303];
+const PLANNERS: Case['expect'] = ['L', 200, 403, 403, 200, 403];
+const PLANNERS_POST: Case['expect'] = ['L', 303, 403, 403, 303, 403];
+const OFFICE_STAFF: Case['expect'] = ['L', 200, 403, 200, 200, 403];
+/** Only an administrator of every office (office A's accounts, creating offices). */
+const GLOBAL_ADMIN: Case['expect'] = ['L', 403, 403, 403, 200, 403];
+const GLOBAL_ADMIN_POST: Case['expect'] = ['L', 403, 403, 403, 303, 403];
+/** Any administrator (their own scope: the account list, office B's accounts). */
+const ADMINS: Case['expect'] = ['L', 403, 403, 403, 200, 200];
+const ADMINS_POST: Case['expect'] = ['L', 403, 403, 403, 303, 303];
 
 function cases(w: World, ids: { appointment: string; window: string; user: string }): Case[] {
+  const userB = w.users.registrarB.id;
+  const globalAdmin = w.users.admin.id;
   const A = `/staff/offices/${w.officeA}`;
   const details = {
     nameZh: '锦江区婚姻登记处',
@@ -73,9 +80,10 @@ function cases(w: World, ids: { appointment: string; window: string; user: strin
     },
   };
   return [
-    { method: 'GET', path: '/staff', expect: ['L', 200, 200, 200, 200] },
-    { method: 'GET', path: '/staff/offices', expect: ['L', 200, 200, 200, 200] },
-    { method: 'GET', path: '/staff/offices/new', expect: ADMINS },
+    { method: 'GET', path: '/staff', expect: ['L', 200, 200, 200, 200, 200] },
+    { method: 'GET', path: '/staff/offices', expect: ['L', 200, 200, 200, 200, 200] },
+    { method: 'GET', path: '/staff/offices/new', expect: GLOBAL_ADMIN },
+    { method: 'GET', path: `/staff/offices/${w.officeB}`, expect: ['L', 403, 200, 403, 200, 200] },
     { method: 'GET', path: A, expect: OFFICE_STAFF },
     { method: 'GET', path: `${A}/windows`, expect: PLANNERS },
     { method: 'GET', path: `${A}/template`, expect: PLANNERS },
@@ -90,16 +98,19 @@ function cases(w: World, ids: { appointment: string; window: string; user: strin
     { method: 'GET', path: `${A}/roster?date=${TODAY}&q=1234`, expect: OFFICE_STAFF },
     { method: 'GET', path: `${A}/roster.csv`, expect: OFFICE_STAFF },
     { method: 'GET', path: `/staff/appointments/${ids.appointment}`, expect: OFFICE_STAFF },
-    { method: 'GET', path: '/staff/roster', expect: ['L', 303, 303, 303, 303] },
-    { method: 'GET', path: '/staff/planning', expect: ['L', 303, 303, 403, 303] },
+    { method: 'GET', path: '/staff/roster', expect: ['L', 303, 303, 303, 303, 303] },
+    { method: 'GET', path: '/staff/planning', expect: ['L', 303, 303, 403, 303, 303] },
     { method: 'GET', path: '/staff/accounts', expect: ADMINS },
     { method: 'GET', path: '/staff/accounts/new', expect: ADMINS },
-    { method: 'GET', path: `/staff/accounts/${ids.user}`, expect: ADMINS },
-    { method: 'GET', path: '/staff/audit', expect: ['L', 200, 200, 403, 200] },
-    { method: 'GET', path: `/staff?office=${w.officeA}`, expect: ['L', 200, 403, 200, 200] },
+    { method: 'GET', path: `/staff/accounts/${ids.user}`, expect: GLOBAL_ADMIN },
+    { method: 'GET', path: `/staff/accounts/${userB}`, expect: ADMINS },
+    { method: 'GET', path: `/staff/accounts/${globalAdmin}`, expect: GLOBAL_ADMIN },
+    { method: 'GET', path: '/staff/audit', expect: ['L', 200, 200, 403, 200, 200] },
+    { method: 'GET', path: '/staff/outbox', expect: ADMINS },
+    { method: 'GET', path: `/staff?office=${w.officeA}`, expect: ['L', 200, 403, 200, 200, 403] },
 
-    { method: 'POST', path: `${A}/details`, body: details, expect: ADMINS_POST },
-    { method: 'POST', path: `${A}/rules`, body: rules, expect: ADMINS_POST },
+    { method: 'POST', path: `${A}/details`, body: details, expect: GLOBAL_ADMIN_POST },
+    { method: 'POST', path: `${A}/rules`, body: rules, expect: GLOBAL_ADMIN_POST },
     { method: 'POST', path: `${A}/windows`, body: { name: 'Extra' }, expect: PLANNERS_POST },
     { method: 'POST', path: `${A}/windows/couples`, body: { couplesPerWindow: 3 }, expect: PLANNERS_POST },
     { method: 'POST', path: `${A}/windows/${ids.window}`, body: { name: '一号' }, expect: PLANNERS_POST },
@@ -125,7 +136,12 @@ function cases(w: World, ids: { appointment: string; window: string; user: strin
     },
     { method: 'POST', path: `${A}/peak-days/remove`, body: { month: 9, day: 9 }, expect: PLANNERS_POST },
     { method: 'POST', path: `${A}/days/2026-08-05/close`, body: { step: 'preview' }, expect: PLANNERS },
-    { method: 'POST', path: `${A}/walk-in`, body: { start: '16:00' }, expect: ['L', 422, 403, 403, 422] },
+    {
+      method: 'POST',
+      path: `${A}/walk-in`,
+      body: { start: '16:00' },
+      expect: ['L', 422, 403, 403, 422, 403],
+    },
     {
       method: 'POST',
       path: `/staff/appointments/${ids.appointment}/check-in`,
@@ -141,22 +157,73 @@ function cases(w: World, ids: { appointment: string; window: string; user: strin
       expect: PLANNERS_POST,
     },
     { method: 'POST', path: `${A}/windows/${ids.window}/delete`, body: {}, expect: PLANNERS_POST },
-    { method: 'POST', path: '/staff/offices', body: { ...details, slug: 'new-office' }, expect: ADMINS_POST },
+    {
+      method: 'POST',
+      path: '/staff/offices',
+      body: { ...details, slug: 'new-office' },
+      expect: GLOBAL_ADMIN_POST,
+    },
     {
       method: 'POST',
       path: '/staff/accounts',
       body: { email: 'x@example.com', name: 'X', role: 'registrar', offices: w.officeA },
+      expect: GLOBAL_ADMIN_POST,
+    },
+    {
+      method: 'POST',
+      path: '/staff/accounts',
+      body: { email: 'y@example.com', name: 'Y', role: 'registrar', offices: w.officeB },
       expect: ADMINS_POST,
+    },
+    {
+      method: 'POST',
+      path: '/staff/accounts',
+      body: { email: 'z@example.com', name: 'Z', role: 'admin' },
+      expect: GLOBAL_ADMIN_POST,
     },
     {
       method: 'POST',
       path: `/staff/accounts/${ids.user}`,
       body: { name: 'Y', role: 'registrar', offices: w.officeA },
+      expect: GLOBAL_ADMIN_POST,
+    },
+    { method: 'POST', path: `/staff/accounts/${ids.user}/link`, body: {}, expect: GLOBAL_ADMIN_POST },
+    { method: 'POST', path: `/staff/accounts/${ids.user}/deactivate`, body: {}, expect: GLOBAL_ADMIN_POST },
+    { method: 'POST', path: `/staff/accounts/${ids.user}/activate`, body: {}, expect: GLOBAL_ADMIN_POST },
+    {
+      method: 'POST',
+      path: `/staff/accounts/${userB}`,
+      body: { name: 'B', role: 'registrar', offices: w.officeB },
       expect: ADMINS_POST,
     },
-    { method: 'POST', path: `/staff/accounts/${ids.user}/link`, body: {}, expect: ADMINS_POST },
-    { method: 'POST', path: `/staff/accounts/${ids.user}/deactivate`, body: {}, expect: ADMINS_POST },
-    { method: 'POST', path: `/staff/accounts/${ids.user}/activate`, body: {}, expect: ADMINS_POST },
+    {
+      method: 'POST',
+      path: `/staff/accounts/${userB}`,
+      body: { name: 'B', role: 'admin' },
+      expect: GLOBAL_ADMIN_POST,
+    },
+    {
+      method: 'POST',
+      path: `/staff/accounts/${userB}`,
+      body: { name: 'B', role: 'registrar', offices: [w.officeA, w.officeB] },
+      expect: GLOBAL_ADMIN_POST,
+    },
+    { method: 'POST', path: `/staff/accounts/${userB}/link`, body: {}, expect: ADMINS_POST },
+    { method: 'POST', path: `/staff/accounts/${userB}/deactivate`, body: {}, expect: ADMINS_POST },
+    { method: 'POST', path: `/staff/accounts/${userB}/activate`, body: {}, expect: ADMINS_POST },
+    {
+      method: 'POST',
+      path: `/staff/accounts/${globalAdmin}/link`,
+      body: {},
+      expect: ['L', 403, 403, 403, 303, 403],
+    },
+    // An administrator never deactivates itself: the global one gets its own page back with a message.
+    {
+      method: 'POST',
+      path: `/staff/accounts/${globalAdmin}/deactivate`,
+      body: {},
+      expect: ['L', 403, 403, 403, 303, 403],
+    },
   ];
 }
 
@@ -189,6 +256,7 @@ describe('staff console access matrix', () => {
               registrarB: 'registrar-b@example.com',
               coordinatorA: 'coordinator-a@example.com',
               admin: 'admin@example.com',
+              adminB: 'admin-b@example.com',
             }[who];
       const b = email ? await signIn(t, email) : { ...browser(t.app), csrf: '' };
       const csrf = email ? b.csrf : await b.csrfFrom('/staff/login');
@@ -228,14 +296,7 @@ describe('staff console access matrix', () => {
     probe.get('/', requireStaff('coordinator', 'admin'), (req, res) => {
       res.json({ staff: req.staff });
     });
-    const app = createApp({
-      config: t.config,
-      logger: t.container.logger,
-      services: t.container.services,
-      secret: TEST_SECRET,
-      readiness: async () => ({ ok: true, checks: {} }),
-      extraRouters: [...extraRouters(t.container), { path: '/staff/probe', router: probe }],
-    });
+    const app = appWith(t, [{ path: '/staff/probe', router: probe }]);
     const anon = await request(app).get('/staff/probe');
     assert.equal(anon.status, 303);
     assert.equal(anon.headers.location, '/staff/login?next=%2Fstaff%2Fprobe');

@@ -22,7 +22,10 @@ export async function passwordHash(): Promise<string> {
 export interface World {
   officeA: string;
   officeB: string;
-  users: Record<'admin' | 'registrarA' | 'registrarB' | 'coordinatorA', { id: string; email: string }>;
+  users: Record<
+    'admin' | 'adminB' | 'registrarA' | 'registrarB' | 'coordinatorA',
+    { id: string; email: string }
+  >;
 }
 
 export async function createUser(
@@ -55,6 +58,8 @@ export async function createWorld(): Promise<World> {
     officeB,
     users: {
       admin: await createUser('admin@example.com', 'admin', []),
+      // An administrator of office B only.
+      adminB: await createUser('admin-b@example.com', 'admin', [officeB]),
       registrarA: await createUser('registrar-a@example.com', 'registrar', [officeA]),
       registrarB: await createUser('registrar-b@example.com', 'registrar', [officeB]),
       coordinatorA: await createUser('coordinator-a@example.com', 'coordinator', [officeA]),

@@ -5,6 +5,7 @@ import type { CursorRegistry } from '../cursors.ts';
 import type { WriteTicket } from '../journal.ts';
 import type { Store } from '../storage.ts';
 import type { Doc } from '../values.ts';
+import type { WireStats } from '../wire-limits.ts';
 
 export interface Counters {
   insert: number;
@@ -38,6 +39,8 @@ export interface EngineState {
   beginWrite(): WriteTicket;
   /** Waits until the command's changes are durable; rejects when they were taken back. */
   commit(ticket: WriteTicket): Promise<void>;
+  /** How the connection limits are doing (set by the server that listens; serverStatus `wire`). */
+  wire?: () => WireStats;
   /** Waits until every change so far is durable (no-op in memory). */
   flush(): Promise<void>;
   /** Rewrites the journal into a snapshot (no-op in memory). */

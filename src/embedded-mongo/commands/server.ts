@@ -69,6 +69,8 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
     },
     opcounters: { ...e.counters },
     network: { ...e.network },
+    // The engine's own: what the connection limits hold, and whom they closed.
+    ...(e.wire ? { wire: e.wire() } : {}),
     mem: {
       bits: 64,
       resident: Math.round(mem.rss / 1024 / 1024),

@@ -58,6 +58,9 @@ export const commonMessages = defineMessages({
     'field.invalid_time': '时间格式应为 时:分，例如 09:30。',
     'field.invalid_email': '请输入有效的电子邮箱地址。',
     'field.invalid_number': '请输入有效的数字。',
+    'field.control_chars': '不能包含换行、制表符或其他控制字符。',
+    'field.control_chars_multiline': '除换行外，不能包含制表符以外的控制字符。',
+    'field.nothing_visible': '请填写可见的文字（不能只有空格或不可见字符）。',
     'flash.saved': '已保存。',
   },
   en: {
@@ -117,6 +120,9 @@ export const commonMessages = defineMessages({
     'field.invalid_time': 'Use hours:minutes, e.g. 09:30.',
     'field.invalid_email': 'Enter a valid e-mail address.',
     'field.invalid_number': 'Enter a valid number.',
+    'field.control_chars': 'Must not contain line breaks, tabs or other control characters.',
+    'field.control_chars_multiline': 'Must not contain control characters other than line breaks and tabs.',
+    'field.nothing_visible': 'Enter visible text (not only spaces or invisible characters).',
     'flash.saved': 'Saved.',
   },
 });

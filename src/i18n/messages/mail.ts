@@ -171,6 +171,16 @@ export const mailMessages = defineMessages({
     'notification.kind.roster': '每日名单',
     'notification.kind.peak_days': '热门日提醒',
     'notification.kind.lottery': '抽签通知',
+    'notification.kind.staff_unlock': '账号解锁链接',
+    'mail.unlock.subject': '您的工作人员账号已临时锁定',
+    'mail.unlock.heading': '账号已临时锁定',
+    'mail.unlock.lead': '{name}，您的账号（{email}）因多次登录失败已被临时锁定，到期后会自动解锁。',
+    'mail.unlock.not_you':
+      '如果是您本人，可用下面的链接立即解锁；如果不是，说明有人在尝试您的密码，解锁后请考虑更换密码。',
+    'mail.unlock.account': '账号',
+    'mail.unlock.until': '锁定至',
+    'mail.unlock.action': '解除锁定',
+    'mail.unlock.hint': '此链接仅可使用一次，24 小时内有效，请勿转发。',
   },
   en: {
     'mail.greeting': 'Hello,',
@@ -352,5 +362,16 @@ export const mailMessages = defineMessages({
     'notification.kind.roster': 'Daily roster',
     'notification.kind.peak_days': 'Peak days',
     'notification.kind.lottery': 'Lottery',
+    'notification.kind.staff_unlock': 'Unlock link',
+    'mail.unlock.subject': 'Your staff account is locked for now',
+    'mail.unlock.heading': 'Account locked for now',
+    'mail.unlock.lead':
+      '{name}, your account ({email}) is locked after many failed sign-ins. The lock ends by itself.',
+    'mail.unlock.not_you':
+      'If that was you, the link below unlocks it at once. If not, someone is trying your password: think of changing it once you are in.',
+    'mail.unlock.account': 'Account',
+    'mail.unlock.until': 'Locked until',
+    'mail.unlock.action': 'Unlock',
+    'mail.unlock.hint': 'This link works once, for 24 hours. Please do not forward it.',
   },
 });

@@ -3,8 +3,8 @@
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { pick, translate } from '../../i18n/translate.ts';
-import { formatDay } from '../format.ts';
-import type { BuiltMessage } from '../notice-view.ts';
+import { formatDay, formatInstant } from '../format.ts';
+import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 
 export interface RosterLine {
   start: string;
@@ -77,4 +77,31 @@ export function peakDaysMessage(input: {
       footer: [t('mail.footer.auto')],
     },
   };
+}
+
+/** To a member of staff whose account was locked after many failed sign-ins: the link that lifts it. */
+export function unlockMessage(input: {
+  locale: Locale;
+  name: string;
+  email: string;
+  lockedUntil: Date;
+  url: string;
+}): BuiltMessage {
+  const { locale } = input;
+  const t = (key: string) => translate(locale, key, { name: input.name, email: input.email });
+  const view: NoticeView = {
+    subject: t('mail.unlock.subject'),
+    heading: t('mail.unlock.heading'),
+    paragraphs: [t('mail.unlock.lead'), t('mail.unlock.not_you')],
+    details: [
+      { label: t('mail.unlock.account'), value: input.email },
+      // Staff sign in to one console: its times are China's.
+      { label: t('mail.unlock.until'), value: formatInstant(input.lockedUntil, 'Asia/Shanghai', locale) },
+    ],
+    documents: [],
+    documentsLabel: '',
+    action: { label: t('mail.unlock.action'), url: input.url, hint: t('mail.unlock.hint') },
+    footer: [t('mail.footer.auto')],
+  };
+  return { template: 'notice', subject: view.subject, locals: { view } };
 }

@@ -19,6 +19,8 @@ export interface LotteryNotice {
   /** Unique per application and what happened: a retried job sends nothing twice. */
   key: string;
   message: BuiltMessage;
+  /** The office of the application: who among staff may read the message. */
+  officeId: string;
 }
 
 const EXCLUDED_REASON: Record<string, string> = {
@@ -141,6 +143,7 @@ export function createLotteryNotices(deps: Pick<LotteryDeps, 'secret' | 'schedul
       locale,
       key,
       message: { template: 'notice', subject: view.subject, locals: { view } },
+      officeId: application.office.toString(),
     };
   }
 

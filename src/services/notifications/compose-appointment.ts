@@ -51,7 +51,7 @@ export interface ComposeDeps {
 
 type AppointmentSpec = Exclude<
   NotificationSpec,
-  { kind: 'roster' } | { kind: 'peak_days' } | { kind: 'lottery' }
+  { kind: 'roster' } | { kind: 'peak_days' } | { kind: 'staff_unlock' } | { kind: 'lottery' }
 >;
 
 const ACTIVE = new Set(['booked', 'arrived']);

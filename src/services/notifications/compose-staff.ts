@@ -1,8 +1,14 @@
-// Messages to staff: the day's roster of an office, and the monthly peak-day suggestions.
+// Messages to staff: the day's roster of an office, the monthly peak-day suggestions, and the
+// link that lifts a locked account's lock.
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { suggestPeakDays } from '../../domain/peak-days.ts';
-import { type PeakOfficeDigest, peakDaysMessage, rosterMessage } from '../../mail/builders/staff-messages.ts';
+import {
+  type PeakOfficeDigest,
+  peakDaysMessage,
+  rosterMessage,
+  unlockMessage,
+} from '../../mail/builders/staff-messages.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
 import { DayPlanModel } from '../../models/day-plan.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
@@ -13,7 +19,10 @@ import type { Composed, Skipped } from './compose-appointment.ts';
 import type { NotificationSpec } from './specs.ts';
 
 type StaffRecord = StaffUser & { _id: Types.ObjectId };
-type StaffSpec = Extract<NotificationSpec, { kind: 'roster' } | { kind: 'peak_days' }>;
+type StaffSpec = Extract<
+  NotificationSpec,
+  { kind: 'roster' } | { kind: 'peak_days' } | { kind: 'staff_unlock' }
+>;
 
 /** How far ahead the monthly digest looks. */
 export const PEAK_DIGEST_MONTHS = 3;
@@ -122,7 +131,35 @@ export function createStaffComposer(deps: { clock: Clock; baseUrl: string }) {
     };
   }
 
-  async function compose(spec: StaffSpec): Promise<Composed | Skipped> {
+  /**
+   * The unlock link: its token is known only to the sign-in that locked the account (only its
+   * hash is stored), so a retry or a resend has none and sends nothing; the lock still ends
+   * by itself.
+   */
+  async function unlock(
+    spec: Extract<StaffSpec, { kind: 'staff_unlock' }>,
+    token: string | undefined,
+  ): Promise<Composed | Skipped> {
+    if (!token) return { skip: 'the unlock link is known only when the account is locked' };
+    if (!isId(spec.staffId)) return { skip: 'bad id' };
+    const member = await StaffUserModel.findOne({ _id: spec.staffId, active: true }).lean<StaffRecord>();
+    if (!member) return { skip: 'staff inactive' };
+    const locale = member.language ?? 'zh-CN';
+    return {
+      to: member.email,
+      locale,
+      message: unlockMessage({
+        locale,
+        name: member.name,
+        email: member.email,
+        lockedUntil: new Date(spec.lockedUntil),
+        url: `${baseUrl}/staff/unlock/${token}`,
+      }),
+    };
+  }
+
+  async function compose(spec: StaffSpec, opts: { unlockToken?: string } = {}): Promise<Composed | Skipped> {
+    if (spec.kind === 'staff_unlock') return unlock(spec, opts.unlockToken);
     return spec.kind === 'roster' ? roster(spec) : peakDays(spec);
   }
 

@@ -32,6 +32,7 @@ import {
   type Skipped,
 } from './compose-appointment.ts';
 import { createStaffComposer } from './compose-staff.ts';
+import { maskAttachment, maskPrivateLinks } from './private-links.ts';
 import { type NotificationSpec, notificationKey } from './specs.ts';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'duplicate' | 'retrying' | 'failed';
@@ -48,6 +49,8 @@ export interface DeliveryResult {
 export interface DeliverOptions {
   /** The private manage token, known only to the process that made the booking; never stored. */
   manageToken?: string;
+  /** A locked staff account's unlock token, known only to the sign-in that locked it; never stored. */
+  unlockToken?: string;
   preloaded?: Preloaded;
   /** Attempts before a transient failure becomes `failed` (default 5). */
   maxAttempts?: number;
@@ -67,6 +70,23 @@ export interface NotificationServiceDeps {
 }
 
 export type NotificationRecord = Notification & { _id: Types.ObjectId };
+
+/**
+ * Which offices' messages a reader may see: undefined for every office (a global
+ * administrator), else a list; messages about no office are then left out.
+ */
+export type OfficeScope = string[] | undefined;
+
+function officeFilter(offices: OfficeScope): Record<string, unknown> {
+  if (!offices) return {};
+  return {
+    office: { $in: offices.filter((o) => Types.ObjectId.isValid(o)).map((o) => new Types.ObjectId(o)) },
+  };
+}
+
+function inScope(offices: OfficeScope, office: Types.ObjectId | undefined): boolean {
+  return !offices || (office !== undefined && offices.includes(office.toString()));
+}
 export type OutboxRecord = OutboxMessage & { _id: Types.ObjectId };
 
 const DUPLICATE_KEY = 11000;
@@ -105,11 +125,19 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       throw err;
     }
     if (!notice) return { skip: 'no recipient' };
-    return { key: notice.key, to: notice.to, locale: notice.locale, message: notice.message };
+    return {
+      key: notice.key,
+      to: notice.to,
+      locale: notice.locale,
+      message: notice.message,
+      officeId: notice.officeId,
+    };
   }
 
   function compose(spec: NotificationSpec, opts: DeliverOptions): Promise<Composed | Skipped> {
-    if (spec.kind === 'roster' || spec.kind === 'peak_days') return staff.compose(spec);
+    if (spec.kind === 'roster' || spec.kind === 'peak_days' || spec.kind === 'staff_unlock') {
+      return staff.compose(spec, opts.unlockToken ? { unlockToken: opts.unlockToken } : {});
+    }
     if (spec.kind === 'lottery') return composeLottery(spec.event);
     return appointments.compose(spec, {
       ...(opts.manageToken ? { manageToken: opts.manageToken } : {}),
@@ -177,6 +205,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         ...(c.message.attachments ? { attachments: c.message.attachments } : {}),
         messageId: messageIdFor(n.key, resend),
         headers: { 'X-Notification-Key': n.key, 'Auto-Submitted': 'auto-generated' },
+        ...(c.officeId ? { officeId: c.officeId } : {}),
       });
       await NotificationModel.updateOne(
         { _id: n._id, status: 'sending' },
@@ -253,7 +282,17 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   }
 
   /** Staff send a failed notification again, once, now; the outcome is shown to them. */
-  async function resend(notificationId: string, actor: string): Promise<DeliveryResult> {
+  async function resend(
+    notificationId: string,
+    actor: string,
+    offices: OfficeScope = undefined,
+  ): Promise<DeliveryResult> {
+    if (offices) {
+      if (!Types.ObjectId.isValid(notificationId)) throw notFound();
+      const n = await NotificationModel.findById(notificationId, { office: 1 }).lean();
+      if (!n) throw notFound();
+      if (!inScope(offices, n.office)) throw new AppError('forbidden', 'error.forbidden');
+    }
     const result = await again(notificationId, 'failed', 'once', actor);
     if (result.outcome === 'duplicate') throw new AppError('conflict', 'outbox.resend_conflict');
     return result;
@@ -267,34 +306,51 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     );
   }
 
-  async function failed(limit = 50): Promise<NotificationRecord[]> {
-    return NotificationModel.find({ status: 'failed' })
+  async function failed(limit = 50, offices: OfficeScope = undefined): Promise<NotificationRecord[]> {
+    return NotificationModel.find({ status: 'failed', ...officeFilter(offices) })
       .sort({ updatedAt: -1 })
       .limit(limit)
       .lean<NotificationRecord[]>();
   }
 
-  async function recent(limit = 30): Promise<NotificationRecord[]> {
-    return NotificationModel.find({}).sort({ updatedAt: -1 }).limit(limit).lean<NotificationRecord[]>();
+  async function recent(limit = 30, offices: OfficeScope = undefined): Promise<NotificationRecord[]> {
+    return NotificationModel.find(officeFilter(offices))
+      .sort({ updatedAt: -1 })
+      .limit(limit)
+      .lean<NotificationRecord[]>();
   }
 
   /** The development outbox, newest first, `before` an id for the next page. */
-  async function outbox(opts: { limit?: number; before?: string } = {}): Promise<OutboxRecord[]> {
-    const filter =
-      opts.before && Types.ObjectId.isValid(opts.before)
+  async function outbox(
+    opts: { limit?: number; before?: string; offices?: OfficeScope } = {},
+  ): Promise<OutboxRecord[]> {
+    const filter = {
+      ...officeFilter(opts.offices),
+      ...(opts.before && Types.ObjectId.isValid(opts.before)
         ? { _id: { $lt: new Types.ObjectId(opts.before) } }
-        : {};
+        : {}),
+    };
     return OutboxMessageModel.find(filter, { html: 0 })
       .sort({ _id: -1 })
       .limit(opts.limit ?? 30)
       .lean<OutboxRecord[]>();
   }
 
-  async function outboxMessage(id: string): Promise<OutboxRecord> {
+  /** One message of the outbox as staff see it: private links masked (the stored message is as sent). */
+  async function outboxMessage(id: string, offices: OfficeScope = undefined): Promise<OutboxRecord> {
     if (!Types.ObjectId.isValid(id)) throw notFound();
     const found = await OutboxMessageModel.findById(id).lean<OutboxRecord>();
     if (!found) throw notFound();
-    return found;
+    if (!inScope(offices, found.office)) throw new AppError('forbidden', 'error.forbidden');
+    return {
+      ...found,
+      text: maskPrivateLinks(found.text),
+      html: maskPrivateLinks(found.html),
+      attachments: found.attachments.map((a) => ({
+        ...a,
+        content: maskAttachment(a.contentType, a.content),
+      })),
+    };
   }
 
   return {

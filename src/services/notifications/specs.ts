@@ -65,6 +65,8 @@ export type NotificationSpec =
   | { kind: 'ceremony_reminder'; appointmentId: string; ceremonyId: string; ceremony: CeremonyFacts }
   | { kind: 'roster'; officeId: string; date: string; staffId: string }
   | { kind: 'peak_days'; staffId: string; month: string }
+  /** A staff account was locked: the link that lifts it (the token travels only with the first send). */
+  | { kind: 'staff_unlock'; staffId: string; lockedAt: string; lockedUntil: string }
   /** The peak-day lottery's notices, worded by the lottery service (services.lottery.notice). */
   | { kind: 'lottery'; event: LotteryEvent };
 
@@ -97,6 +99,8 @@ export function notificationKey(spec: NotificationSpec): string {
       return `roster:${spec.officeId}:${spec.date}:${spec.staffId}`;
     case 'peak_days':
       return `peak_days:${spec.staffId}:${spec.month}`;
+    case 'staff_unlock':
+      return `staff_unlock:${spec.staffId}:${spec.lockedAt}`;
     case 'lottery':
       // The lottery service names its notices itself (LotteryNotice.key); this is the fallback.
       return 'applicationId' in spec.event

@@ -12,14 +12,24 @@ import { createPlanningService } from './planning-service.ts';
 import { createRosterService } from './roster-service.ts';
 import { createSessionStore } from './session-store.ts';
 import { createStaffAccountsService } from './staff-accounts-service.ts';
-import { createStaffAuthService } from './staff-auth-service.ts';
+import { createStaffAuthService, type UnlockMail } from './staff-auth-service.ts';
 import { createWindowService } from './window-service.ts';
 
-export function createStaffServices(deps: { clock: Clock; events: EventBus; schedule: ScheduleService }) {
+export function createStaffServices(deps: {
+  clock: Clock;
+  events: EventBus;
+  schedule: ScheduleService;
+  /** Mails a locked account the link that lifts the lock. */
+  sendUnlockLink?: (mail: UnlockMail) => Promise<void>;
+}) {
   const { clock, events, schedule } = deps;
   const audit = createAuditService({ clock });
   const dayOps = createDayOpsService({ clock, events, audit });
-  const auth = createStaffAuthService({ clock, audit });
+  const auth = createStaffAuthService({
+    clock,
+    audit,
+    ...(deps.sendUnlockLink ? { sendUnlockLink: deps.sendUnlockLink } : {}),
+  });
   const capacity = createCapacitySync({ schedule });
   const closure = createClosureService({ clock, events, audit });
   const planning = createPlanningService({ clock, events, schedule, audit, capacity, closure });

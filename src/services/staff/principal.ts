@@ -12,12 +12,27 @@ export interface StaffPrincipal {
   offices: string[];
 }
 
+/** An administrator with no office listed: the only one who acts on every office. */
+export function isGlobalAdmin(staff: Pick<StaffPrincipal, 'role' | 'offices'> | undefined): boolean {
+  return staff?.role === 'admin' && staff.offices.length === 0;
+}
+
 /** Office scope: a listed office, or any office for an administrator with no list. */
 export function canAccessOffice(
   staff: StaffPrincipal | undefined,
   officeId: string | { toString(): string },
 ): boolean {
   if (!staff) return false;
-  if (staff.role === 'admin' && staff.offices.length === 0) return true;
+  if (isGlobalAdmin(staff)) return true;
   return staff.offices.includes(officeId.toString());
+}
+
+/**
+ * Whether `staff` may act on everything given by these offices: every office must be one of
+ * its own. An empty list stands for every office (a global administrator's account, a
+ * message about no office in particular): only a global administrator covers that.
+ */
+export function coversOffices(staff: StaffPrincipal, offices: readonly { toString(): string }[]): boolean {
+  if (isGlobalAdmin(staff)) return true;
+  return offices.length > 0 && offices.every((o) => staff.offices.includes(o.toString()));
 }

@@ -1,11 +1,16 @@
 // Accounts, managed by administrators: create (with a one-time link to set the password),
 // change role and offices, deactivate and reactivate. Every change is audited.
+//
+// An administrator acts only inside its own offices: it sees and changes the accounts whose
+// offices are all among its own, and grants only those offices. Only a global administrator
+// (no office listed) reaches every account and grants every office or the global role.
+// Nobody changes their own role or offices, or deactivates themselves.
 import { Types } from 'mongoose';
 import { OfficeModel } from '../../models/office.model.ts';
 import { STAFF_ROLES, type StaffRole, StaffUserModel } from '../../models/staff-user.model.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import type { AuditService } from './audit-service.ts';
-import type { StaffPrincipal } from './principal.ts';
+import { coversOffices, type StaffPrincipal } from './principal.ts';
 import type { StaffAuthService, StaffUserRecord } from './staff-auth-service.ts';
 
 export interface AccountInput {
@@ -26,15 +31,24 @@ const snapshot = (u: StaffUserRecord) => ({
 export function createStaffAccountsService(deps: { audit: AuditService; auth: StaffAuthService }) {
   const { audit, auth } = deps;
 
-  async function list(): Promise<StaffUserRecord[]> {
-    return StaffUserModel.find().sort({ active: -1, role: 1, email: 1 }).lean<StaffUserRecord[]>();
+  /** The accounts the administrator may manage. */
+  async function list(actor: StaffPrincipal): Promise<StaffUserRecord[]> {
+    const all = await StaffUserModel.find().sort({ active: -1, role: 1, email: 1 }).lean<StaffUserRecord[]>();
+    return all.filter((u) => coversOffices(actor, u.offices));
   }
 
-  async function get(id: string): Promise<StaffUserRecord> {
+  /** One account the administrator may manage; another one is forbidden. */
+  async function get(id: string, actor: StaffPrincipal): Promise<StaffUserRecord> {
     if (!Types.ObjectId.isValid(id)) throw notFound('staff.account_not_found');
     const user = await StaffUserModel.findById(id).lean<StaffUserRecord>();
     if (!user) throw notFound('staff.account_not_found');
+    if (!coversOffices(actor, user.offices)) throw new AppError('forbidden', 'error.forbidden');
     return user;
+  }
+
+  /** Offices (none: every office, for an administrator) only an actor holding them all may grant. */
+  function assertGrantable(actor: StaffPrincipal, offices: string[]): void {
+    if (!coversOffices(actor, offices)) throw new AppError('forbidden', 'error.forbidden');
   }
 
   /** Registrars and coordinators need at least one office; every listed office must exist. */
@@ -54,6 +68,7 @@ export function createStaffAccountsService(deps: { audit: AuditService; auth: St
     input: AccountInput,
     actor: StaffPrincipal,
   ): Promise<{ user: StaffUserRecord; token: string }> {
+    assertGrantable(actor, input.offices);
     const offices = await checkOffices(input.role, input.offices);
     const email = input.email.trim().toLowerCase();
     let user: StaffUserRecord;
@@ -90,9 +105,13 @@ export function createStaffAccountsService(deps: { audit: AuditService; auth: St
     input: Omit<AccountInput, 'email'>,
     actor: StaffPrincipal,
   ): Promise<StaffUserRecord> {
-    const before = await get(id);
+    const before = await get(id, actor);
+    assertGrantable(actor, input.offices);
     const offices = await checkOffices(input.role, input.offices);
-    if (before._id.toString() === actor.id && input.role !== 'admin') {
+    const sameOffices =
+      offices.length === before.offices.length &&
+      offices.every((o) => before.offices.some((b) => b.equals(o)));
+    if (before._id.toString() === actor.id && (input.role !== before.role || !sameOffices)) {
       throw new AppError('conflict', 'staff.account_not_self');
     }
     const after = await StaffUserModel.findOneAndUpdate(
@@ -113,7 +132,7 @@ export function createStaffAccountsService(deps: { audit: AuditService; auth: St
 
   /** Deactivating ends the account's sessions too: every request re-reads `active`. */
   async function setActive(id: string, active: boolean, actor: StaffPrincipal): Promise<StaffUserRecord> {
-    const before = await get(id);
+    const before = await get(id, actor);
     if (before._id.toString() === actor.id) throw new AppError('conflict', 'staff.account_not_self');
     const after = await StaffUserModel.findOneAndUpdate(
       { _id: before._id },
@@ -132,7 +151,7 @@ export function createStaffAccountsService(deps: { audit: AuditService; auth: St
   }
 
   async function resetLink(id: string, actor: StaffPrincipal): Promise<string> {
-    const user = await get(id);
+    const user = await get(id, actor);
     if (!user.active) throw new AppError('conflict', 'staff.account_inactive');
     const token = await auth.issuePasswordLink(user._id);
     await audit.record({

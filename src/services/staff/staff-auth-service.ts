@@ -1,5 +1,13 @@
-// Signing in: scrypt-verified passwords, a temporary lockout after repeated failures, and
-// one-time links to set a password. The clock is injected so the lockout can be tested.
+// Signing in: scrypt-verified passwords, one-time links to set a password, and the lock that
+// stops guessing without handing the owner's account to whoever guesses. The clock is
+// injected so the lock can be tested.
+//
+// Guessing is slowed first where it comes from: the web layer counts failures per account and
+// address, and per address (src/web/routes/staff/login-throttle.ts), so the owner at its own
+// address is never refused for a stranger's failures. Only far beyond those limits
+// (ACCOUNT_LOCK_FAILURES in a row, from any addresses) is the account locked as a whole: for
+// 15 minutes, twice as long at each lock until a sign-in succeeds (24 hours at most), with an
+// audit entry and a link mailed to the account that lifts the lock.
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts';
@@ -9,9 +17,26 @@ import type { AuditService } from './audit-service.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password.ts';
 import type { StaffPrincipal } from './principal.ts';
 
-export const MAX_FAILED_LOGINS = 5;
+/** Failed sign-ins in a row, from any addresses, that lock an account as a whole. */
+export const ACCOUNT_LOCK_FAILURES = 50;
+/** The first lock; each further one without a sign-in in between lasts twice as long. */
 export const LOCKOUT_MINUTES = 15;
+export const LOCKOUT_MAX_MINUTES = 24 * 60;
+export const UNLOCK_LINK_HOURS = 24;
 export const PASSWORD_LINK_HOURS = 72;
+
+/** How long the lock after `earlier` locks (since the last successful sign-in) lasts. */
+export function lockMinutes(earlier: number): number {
+  return Math.min(LOCKOUT_MINUTES * 2 ** Math.min(earlier, 16), LOCKOUT_MAX_MINUTES);
+}
+
+/** What the unlock mail needs; the token is known here only, never stored in clear. */
+export interface UnlockMail {
+  staffId: string;
+  token: string;
+  lockedAt: Date;
+  lockedUntil: Date;
+}
 
 export type StaffUserRecord = StaffUser & { _id: Types.ObjectId };
 
@@ -27,35 +52,43 @@ export function principalOf(user: StaffUserRecord): StaffPrincipal {
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Failed sign-ins with e-mails that have no account, counted like an account's (bounded, in memory). */
+/**
+ * Failed sign-ins with e-mails that have no account, counted and locked exactly like an
+ * account's, so that a lock tells nothing about which e-mails exist (bounded, in memory).
+ */
 function unknownEmailFailures() {
-  const failures = new Map<string, { count: number; lockedUntil?: Date }>();
+  const failures = new Map<string, { count: number; locks: number; lockedUntil?: Date }>();
   return {
     lockedUntil(email: string, now: Date): Date | undefined {
-      const f = failures.get(email);
-      if (f?.lockedUntil && f.lockedUntil <= now) failures.delete(email);
-      return failures.get(email)?.lockedUntil;
+      const until = failures.get(email)?.lockedUntil;
+      return until && until > now ? until : undefined;
     },
     fail(email: string, now: Date): void {
       if (failures.size > 10_000) failures.clear();
-      const f = failures.get(email) ?? { count: 0 };
+      const f = failures.get(email) ?? { count: 0, locks: 0 };
       f.count += 1;
-      if (f.count >= MAX_FAILED_LOGINS) {
+      if (f.count >= ACCOUNT_LOCK_FAILURES) {
+        f.lockedUntil = new Date(now.getTime() + lockMinutes(f.locks) * 60_000);
+        f.locks += 1;
         f.count = 0;
-        f.lockedUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
       }
       failures.set(email, f);
     },
   };
 }
 
-export function createStaffAuthService(deps: { clock: Clock; audit: AuditService }) {
+export function createStaffAuthService(deps: {
+  clock: Clock;
+  audit: AuditService;
+  /** Mails the link that lifts a lock to the account (wired to the notification service). */
+  sendUnlockLink?: (mail: UnlockMail) => Promise<void>;
+}) {
   const { clock, audit } = deps;
   const unknownEmails = unknownEmailFailures();
 
   /**
    * Checks an e-mail and password. Unknown e-mails, inactive accounts and wrong passwords all
-   * answer the same; a locked account says for how long. The fifth failure in a row locks.
+   * answer the same; a locked account (or e-mail) says for how long, whatever the password.
    */
   async function login(
     emailInput: string,
@@ -81,8 +114,8 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
     await StaffUserModel.updateOne(
       { _id: user._id },
       {
-        $set: { failedLogins: 0, lastLoginAt: now, ...(language ? { language } : {}) },
-        $unset: { lockedUntil: 1 },
+        $set: { failedLogins: 0, lockCount: 0, lastLoginAt: now, ...(language ? { language } : {}) },
+        $unset: { lockedUntil: 1, unlockTokenHash: 1, unlockExpiresAt: 1 },
       },
     );
     return principalOf(user);
@@ -95,22 +128,76 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
       { $inc: { failedLogins: 1 } },
       { returnDocument: 'after' },
     ).lean<StaffUserRecord>();
-    if (after && after.failedLogins >= MAX_FAILED_LOGINS) {
-      const until = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
-      // Conditional on the count, so concurrent failures lock once and reset the count once.
-      const locked = await StaffUserModel.updateOne(
-        { _id: id, failedLogins: { $gte: MAX_FAILED_LOGINS } },
-        { $set: { lockedUntil: until, failedLogins: 0 } },
-      );
-      if (locked.modifiedCount === 1) {
-        await audit.record({
-          actor: 'system',
-          action: 'account.locked',
-          target: { kind: 'staff', id: id.toString(), label: after.email },
-          after: { lockedUntil: until },
-        });
-      }
-    }
+    if (!after || after.failedLogins < ACCOUNT_LOCK_FAILURES) return;
+    const minutes = lockMinutes(after.lockCount ?? 0);
+    const until = new Date(now.getTime() + minutes * 60_000);
+    const token = randomBytes(32).toString('base64url');
+    // Conditional on the count, so concurrent failures lock once and reset the count once.
+    const locked = await StaffUserModel.updateOne(
+      { _id: id, failedLogins: { $gte: ACCOUNT_LOCK_FAILURES } },
+      {
+        $set: {
+          lockedUntil: until,
+          failedLogins: 0,
+          unlockTokenHash: hashToken(token),
+          unlockExpiresAt: new Date(now.getTime() + UNLOCK_LINK_HOURS * 3_600_000),
+        },
+        $inc: { lockCount: 1 },
+      },
+    );
+    if (locked.modifiedCount !== 1) return;
+    await audit.record({
+      actor: 'system',
+      action: 'account.locked',
+      target: { kind: 'staff', id: id.toString(), label: after.email },
+      after: { lockedUntil: until, minutes, failedLogins: after.failedLogins },
+    });
+    await deps.sendUnlockLink?.({ staffId: id.toString(), token, lockedAt: now, lockedUntil: until });
+  }
+
+  /** The active account a link's token is for, while the link works (only the token's hash is stored). */
+  async function accountForToken(
+    token: string,
+    link: { hash: 'passwordSetTokenHash' | 'unlockTokenHash'; expires: string; invalid: string },
+  ): Promise<StaffUserRecord> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('not_found', link.invalid);
+    const user = await StaffUserModel.findOne({
+      [link.hash]: hashToken(token),
+      [link.expires]: { $gt: clock() },
+      active: true,
+    }).lean<StaffUserRecord>();
+    if (!user) throw new AppError('not_found', link.invalid);
+    return user;
+  }
+
+  /** The account a mailed unlock link is for, while the link works. */
+  function accountForUnlock(token: string): Promise<StaffUserRecord> {
+    return accountForToken(token, {
+      hash: 'unlockTokenHash',
+      expires: 'unlockExpiresAt',
+      invalid: 'staff.unlock_invalid',
+    });
+  }
+
+  /** Uses an unlock link: the lock ends and the link with it (the same update consumes it). */
+  async function unlockWithLink(token: string): Promise<StaffUserRecord> {
+    const user = await accountForUnlock(token);
+    const unlocked = await StaffUserModel.findOneAndUpdate(
+      { _id: user._id, unlockTokenHash: hashToken(token), unlockExpiresAt: { $gt: clock() } },
+      {
+        $set: { failedLogins: 0 },
+        $unset: { lockedUntil: 1, unlockTokenHash: 1, unlockExpiresAt: 1 },
+      },
+      { returnDocument: 'after' },
+    ).lean<StaffUserRecord>();
+    if (!unlocked) throw new AppError('not_found', 'staff.unlock_invalid');
+    await audit.record({
+      actor: { id: unlocked._id.toString(), name: unlocked.name },
+      action: 'account.unlocked',
+      target: { kind: 'staff', id: unlocked._id.toString(), label: unlocked.email },
+      before: { lockedUntil: user.lockedUntil },
+    });
+    return unlocked;
   }
 
   /** The signed-in user for a session, or null when the account is gone or deactivated. */
@@ -132,15 +219,12 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
     return token;
   }
 
-  async function accountForLink(token: string): Promise<StaffUserRecord> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('not_found', 'staff.link_invalid');
-    const user = await StaffUserModel.findOne({
-      passwordSetTokenHash: hashToken(token),
-      passwordSetExpiresAt: { $gt: clock() },
-      active: true,
-    }).lean<StaffUserRecord>();
-    if (!user) throw new AppError('not_found', 'staff.link_invalid');
-    return user;
+  function accountForLink(token: string): Promise<StaffUserRecord> {
+    return accountForToken(token, {
+      hash: 'passwordSetTokenHash',
+      expires: 'passwordSetExpiresAt',
+      invalid: 'staff.link_invalid',
+    });
   }
 
   /** Uses the one-time link: the token is consumed by the same update that sets the password. */
@@ -169,7 +253,15 @@ export function createStaffAuthService(deps: { clock: Clock; audit: AuditService
     return updated;
   }
 
-  return { login, loadPrincipal, issuePasswordLink, accountForLink, setPasswordWithLink };
+  return {
+    login,
+    loadPrincipal,
+    issuePasswordLink,
+    accountForLink,
+    setPasswordWithLink,
+    accountForUnlock,
+    unlockWithLink,
+  };
 }
 
 export function checkPassword(password: string, confirm: string): void {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.ts';
 import { translate } from '../../i18n/translate.ts';
 import { isDatabaseUnavailable, noteStorageFailure } from '../../services/database-errors.ts';
 import { AppError, type ErrorCode } from '../../services/errors.ts';
@@ -30,8 +30,42 @@ export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'));
 }
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The error page without views or layout: for an error that comes before the page helpers
+ * are installed (a malformed request target), or when the error page itself cannot render.
+ * It says what the ordinary page says and nothing of the server's insides.
+ */
+function plainErrorPage(res: Response, locale: Locale, status: number, message: string): void {
+  if (res.headersSent) return;
+  const title = escapeHtml(translate(locale, 'error.title'));
+  res
+    .status(status)
+    .type('html')
+    .send(
+      `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${title}</title></head>` +
+        `<body><h1>${status} ${title}</h1><p>${escapeHtml(message)}</p>` +
+        `<p><a href="/">${escapeHtml(translate(locale, 'error.home'))}</a></p></body></html>`,
+    );
+}
+
 /** The one place that turns an error into a status, a message in the user's language, and a page or JSON body. */
 export function errorHandler(logger: Logger) {
+  const handle = answer(logger);
+  // Whatever goes wrong in here, Express's own handler (a stack trace outside production)
+  // must never answer instead.
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    try {
+      handle(err, req, res, next);
+    } catch (failure) {
+      logger.error({ err: failure }, 'error handler failed');
+      plainErrorPage(res, req.locale ?? DEFAULT_LOCALE, 500, translate(DEFAULT_LOCALE, 'error.500'));
+    }
+  };
+}
+
+function answer(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locale = req.locale ?? DEFAULT_LOCALE;
     let status: number;
@@ -80,6 +114,10 @@ export function errorHandler(logger: Logger) {
       res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
       return;
     }
+    // Before the page helpers are installed (a refused request target), or when the page
+    // itself fails to render, the plain page answers.
+    const plain = () => plainErrorPage(res, locale, status, message);
+    if (typeof res.renderPage !== 'function' || typeof res.locals.t !== 'function') return plain();
     res.renderPage(
       'errors/error',
       {
@@ -99,6 +137,10 @@ export function errorHandler(logger: Logger) {
           : {}),
       },
       status,
+      (renderErr) => {
+        logger.error({ err: renderErr }, 'error page failed to render');
+        plain();
+      },
     );
   };
 }

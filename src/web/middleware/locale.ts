@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DEFAULT_LOCALE, type Locale, parseLocale } from '../../i18n/locales.ts';
 import { pick, translator } from '../../i18n/translate.ts';
+import { pathOf } from './request-target.ts';
 
 const COOKIE = 'lang';
 const ONE_YEAR_MS = 365 * 86_400_000;
@@ -42,7 +43,9 @@ export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean
     // The JSON API renders no page: it needs the locale alone.
     if (!pages) return next();
     const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
-    const url = new URL(req.originalUrl, 'http://x');
+    // The path is appended to a fixed origin, never resolved against it: '//host/...' is a
+    // path here, not another origin.
+    const url = URL.parse(`http://x${pathOf(req.originalUrl)}`) ?? new URL('http://x/');
     url.searchParams.set('lang', other === 'en' ? 'en' : 'zh');
     res.locals.locale = locale;
     res.locals.t = translator(locale);

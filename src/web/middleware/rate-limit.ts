@@ -3,13 +3,19 @@ import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { AppError } from '../../services/errors.ts';
 
-const hash = (s: string) => digest('sha256', s, 'base64url').slice(0, 22);
+/** A short digest of a key, so that limits never hold an ID number, an e-mail or a reference in clear. */
+export const hashKey = (s: string) => digest('sha256', s, 'base64url').slice(0, 22);
 
 function limited(messageKey: string) {
   return (_req: Request, res: Response, next: NextFunction) => {
     const reset = res.getHeader('RateLimit-Reset') ?? res.getHeader('Retry-After');
     next(new AppError('rate_limited', messageKey, { seconds: Number(reset ?? 60) || 60 }));
   };
+}
+
+/** The client's address as limits key it: IPv6 addresses by their /56 network, as one subscriber's. */
+export function addressOf(req: Request): string {
+  return ipKeyGenerator(req.ip ?? 'unknown');
 }
 
 /**
@@ -24,7 +30,7 @@ export function perAddressLimit(perMinute: number) {
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    keyGenerator: addressOf,
     skip: (req) => req.path === '/healthz' || req.path === '/readyz' || req.path.startsWith('/public/'),
     handler: (req, res, next) => limited('error.rate_limited')(req, res, next),
   });
@@ -53,7 +59,7 @@ export function keyedLimit(opts: {
     limit: opts.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (req) => `${opts.name}:${hash(keyOf(req) ?? '')}`,
+    keyGenerator: (req) => `${opts.name}:${hashKey(keyOf(req) ?? '')}`,
     skip: (req) => !keyOf(req),
     // Its checks are about keying on addresses behind proxies, which this limit does not do.
     validate: false,

@@ -13,13 +13,7 @@ import {
   moveSchema,
   rangeQuerySchema,
 } from '../schemas/booking.schema.ts';
-
-function bearer(req: Request): string {
-  const header = req.get('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new AppError('not_found', 'booking.not_found');
-  return m[1]!;
-}
+import { tokenLookup } from '../token-lookup.ts';
 
 export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
   return {
@@ -50,6 +44,7 @@ export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
 export function apiRouter(services: Services, config: Readonly<Config>, router: Router = Router()): Router {
   const { schedule, booking } = services;
   const limits = bookingLimits(config);
+  const appointmentOf = (req: Request) => tokenLookup(limits.lookups, req, booking.findByReferenceAndToken);
 
   router.get('/offices', async (req, res) => {
     const offices = await schedule.listOffices();
@@ -99,20 +94,20 @@ export function apiRouter(services: Services, config: Readonly<Config>, router: 
       .json({ ...appointmentJson(result.appointment), manageToken: result.manageToken });
   });
 
-  router.get('/appointments/:reference', limits.byReference, async (req, res) => {
-    const a = await booking.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  router.get('/appointments/:reference', async (req, res) => {
+    const a = await appointmentOf(req);
     res.set('Cache-Control', 'no-store');
     res.json(appointmentJson(a));
   });
 
-  router.post('/appointments/:reference/cancel', limits.byReference, async (req, res) => {
-    const a = await booking.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  router.post('/appointments/:reference/cancel', async (req, res) => {
+    const a = await appointmentOf(req);
     const cancelled = await booking.cancel(a._id, 'couple');
     res.json(appointmentJson(cancelled));
   });
 
-  router.post('/appointments/:reference/move', limits.byReference, validate(moveSchema), async (req, res) => {
-    const a = await booking.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  router.post('/appointments/:reference/move', validate(moveSchema), async (req, res) => {
+    const a = await appointmentOf(req);
     const moved = await booking.move(a._id, req.valid as { date: string; start: string }, { channel: 'api' });
     res.json(appointmentJson(moved));
   });

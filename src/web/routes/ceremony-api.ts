@@ -8,12 +8,7 @@ import { bookingLimits } from '../booking-limits.ts';
 import { validate } from '../middleware/validate.ts';
 import { rangeQuerySchema } from '../schemas/booking.schema.ts';
 import { joinApiSchema } from '../schemas/ceremony-couple.schema.ts';
-
-function bearer(req: Request): string {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  if (!m) throw new AppError('not_found', 'booking.not_found');
-  return m[1]!;
-}
+import { tokenLookup } from '../token-lookup.ts';
 
 /** A ceremony as the API shows it: seats left, never who holds them. */
 export function ceremonyJson(c: CeremonySummary, req: Request) {
@@ -61,16 +56,18 @@ export function ceremonyApiRouter(services: Services, config: Readonly<Config>):
     res.json(list.map((c) => ceremonyJson(c, req)));
   });
 
-  router.get('/appointments/:reference/ceremony', limits.byReference, async (req, res) => {
-    const a = await booking.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  const appointmentOf = (req: Request) => tokenLookup(limits.lookups, req, booking.findByReferenceAndToken);
+
+  router.get('/appointments/:reference/ceremony', async (req, res) => {
+    const a = await appointmentOf(req);
     const standing = await ceremonies.standing(a);
     res.set('Cache-Control', 'no-store');
     if (!standing) throw new AppError('not_found', 'ceremony.error.not_joined');
     res.json(standingJson(standing));
   });
 
-  router.post('/appointments/:reference/ceremony', limits.byReference, async (req, res) => {
-    const a = await booking.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  router.post('/appointments/:reference/ceremony', async (req, res) => {
+    const a = await appointmentOf(req);
     const body = joinApiSchema.safeParse(req.body ?? {});
     if (!body.success)
       throw new AppError('invalid', 'error.invalid', {}, { ceremonyId: { key: 'field.invalid' } });
@@ -79,8 +76,8 @@ export function ceremonyApiRouter(services: Services, config: Readonly<Config>):
     res.json(standingJson(result));
   });
 
-  router.delete('/appointments/:reference/ceremony', limits.byReference, async (req, res) => {
-    const a = await booking.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  router.delete('/appointments/:reference/ceremony', async (req, res) => {
+    const a = await appointmentOf(req);
     const left = await ceremonies.leave(a);
     res.json({ ceremonyId: left.ceremonyId, status: 'left' });
   });

@@ -6,15 +6,10 @@ import { bookingLimits } from '../booking-limits.ts';
 import { validate } from '../middleware/validate.ts';
 import { localDate } from '../schemas/booking.schema.ts';
 import { type ApplyApiBody, applyApiSchema } from '../schemas/lottery.schema.ts';
+import { bearer, tokenLookup } from '../token-lookup.ts';
 import { publishedJson } from './lottery-public.ts';
 
 type ApplicationView = Awaited<ReturnType<Services['lottery']['status']>>;
-
-function bearer(req: Request): string {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  if (!m) throw new AppError('not_found', 'lottery.not_found');
-  return m[1]!;
-}
 
 export function applicationJson(view: ApplicationView) {
   const a = view.application;
@@ -61,17 +56,19 @@ export function lotteryApiRouter(services: Services, config: Readonly<Config>): 
     });
   });
 
-  router.get('/lottery/applications/:reference', limits.byReference, async (req, res) => {
-    const application = await lottery.findByReferenceAndToken(String(req.params.reference), bearer(req));
+  const applicationOf = (req: Request) =>
+    tokenLookup(limits.lookups, req, lottery.findByReferenceAndToken, 'lottery.not_found');
+
+  router.get('/lottery/applications/:reference', async (req, res) => {
+    const application = await applicationOf(req);
     res.set('Cache-Control', 'no-store');
     res.json(applicationJson(await lottery.status(application)));
   });
 
   for (const action of ['confirm', 'decline', 'withdraw'] as const) {
-    router.post(`/lottery/applications/:reference/${action}`, limits.byReference, async (req, res) => {
-      const token = bearer(req);
-      await lottery.findByReferenceAndToken(String(req.params.reference), token);
-      const updated = await lottery[action](token);
+    router.post(`/lottery/applications/:reference/${action}`, async (req, res) => {
+      await applicationOf(req);
+      const updated = await lottery[action](bearer(req, 'lottery.not_found'));
       res.json(applicationJson(await lottery.status(updated)));
     });
   }

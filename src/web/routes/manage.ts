@@ -35,11 +35,14 @@ export function manageRouter(services: Services, config: Readonly<Config>): Rout
     res.renderPage('public/lookup', {});
   });
 
-  router.post('/lookup', limits.byReference, async (req, res) => {
+  router.post('/lookup', async (req, res) => {
     const parsed = lookupSchema.safeParse(req.body);
     try {
       if (!parsed.success) throw new AppError('not_found', 'booking.lookup_failed');
-      const found = await booking.findByReference(parsed.data.reference, parsed.data.phoneLast4);
+      const { reference, phoneLast4 } = parsed.data;
+      const found = await limits.lookups.byDigits(req, reference, () =>
+        booking.findByReference(reference, phoneLast4),
+      );
       res.cookie(ACCESS_COOKIE, found._id.toString(), {
         signed: true,
         httpOnly: true,
@@ -50,11 +53,12 @@ export function manageRouter(services: Services, config: Readonly<Config>): Rout
       });
       res.redirect(303, `/booking/${BY_LOOKUP}`);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
+      if (!(err instanceof AppError) || (err.code !== 'not_found' && err.code !== 'rate_limited')) throw err;
+      if (err.code === 'rate_limited') res.set('Retry-After', String(err.params.seconds ?? 60));
       res.renderPage(
         'public/lookup',
-        { values: formEcho(req.body), formError: res.locals.t(err.messageKey) },
-        404,
+        { values: formEcho(req.body), formError: res.locals.t(err.messageKey, err.params) },
+        err.code === 'rate_limited' ? 429 : 404,
       );
     }
   });

@@ -1,9 +1,11 @@
 // /staff/outbox, for administrators: the development outbox (every message sent while no
 // SMTP server is configured) and the notifications that failed after their last attempt,
-// each with a button to send it again.
+// each with a button to send it again. An administrator of some offices sees only the
+// messages about them; private links in messages are shown masked.
 import { type Request, type Response, Router } from 'express';
 import type { Services } from '../../container.ts';
 import { AppError } from '../../services/errors.ts';
+import { isGlobalAdmin } from '../../services/staff/principal.ts';
 import { requireStaff } from '../middleware/staff-auth.ts';
 import { me, renderStaff } from './staff/support.ts';
 
@@ -15,6 +17,12 @@ function idParam(req: Request, name = 'id'): string {
   return id;
 }
 
+/** The offices whose messages the signed-in administrator reads (undefined: every office). */
+function scopeOf(req: Request): string[] | undefined {
+  const staff = me(req);
+  return isGlobalAdmin(staff) ? undefined : staff.offices;
+}
+
 export function staffOutboxRouter(services: Services): Router {
   const router = Router();
   const { notifications } = services;
@@ -23,10 +31,11 @@ export function staffOutboxRouter(services: Services): Router {
   router.get('/', async (req: Request, res: Response) => {
     const before =
       typeof req.query.before === 'string' && ID.test(req.query.before) ? req.query.before : undefined;
+    const offices = scopeOf(req);
     const [failed, recent, messages] = await Promise.all([
-      notifications.failed(100),
-      notifications.recent(20),
-      notifications.outbox({ limit: 30, ...(before ? { before } : {}) }),
+      notifications.failed(100, offices),
+      notifications.recent(20, offices),
+      notifications.outbox({ limit: 30, offices, ...(before ? { before } : {}) }),
     ]);
     renderStaff(res, 'staff/outbox', {
       title: res.locals.t('outbox.title'),
@@ -41,7 +50,7 @@ export function staffOutboxRouter(services: Services): Router {
   });
 
   router.get('/messages/:id', async (req, res) => {
-    const message = await notifications.outboxMessage(idParam(req));
+    const message = await notifications.outboxMessage(idParam(req), scopeOf(req));
     renderStaff(res, 'staff/outbox-message', {
       title: message.subject,
       navActive: 'outbox',
@@ -51,7 +60,7 @@ export function staffOutboxRouter(services: Services): Router {
 
   // The message's own HTML, shown in a sandboxed frame: no scripts, no requests, own origin.
   router.get('/messages/:id/html', async (req, res) => {
-    const message = await notifications.outboxMessage(idParam(req));
+    const message = await notifications.outboxMessage(idParam(req), scopeOf(req));
     res.set(
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
@@ -61,7 +70,7 @@ export function staffOutboxRouter(services: Services): Router {
   });
 
   router.get('/messages/:id/attachments/:index', async (req, res) => {
-    const message = await notifications.outboxMessage(idParam(req));
+    const message = await notifications.outboxMessage(idParam(req), scopeOf(req));
     const attachment = message.attachments[Number(req.params.index)];
     if (!attachment) throw new AppError('not_found');
     res.type(attachment.contentType.split(';')[0] ?? 'application/octet-stream');
@@ -71,7 +80,7 @@ export function staffOutboxRouter(services: Services): Router {
 
   router.post('/notifications/:id/resend', async (req, res) => {
     try {
-      const result = await notifications.resend(idParam(req), me(req).id);
+      const result = await notifications.resend(idParam(req), me(req).id, scopeOf(req));
       if (result.outcome === 'sent') res.flash('success', 'outbox.resent');
       else if (result.outcome === 'skipped') res.flash('info', 'outbox.resend_skipped');
       else res.flash('error', 'outbox.resend_failed', { error: result.detail ?? '' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLocalDate } from '../../domain/local-time.ts';
+import { blankToUndefined, requiredText } from './free-text.schema.ts';
 
 /** A real calendar day (not 2026-02-30) in years a registry deals with: the domain's date math assumes one. */
 export const localDate = z
@@ -13,20 +14,19 @@ export const localDate = z
     { error: 'field.invalid_date' },
   );
 export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_time' });
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+/** A field a form may leave empty (undefined then), else checked by its schema. */
+const optionalField = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 export const idTypeSchema = z.enum(['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit']);
 export const languageSchema = z.enum(['zh-CN', 'en']);
 
 export const partnerSchema = z.object({
-  name: text(50),
+  name: requiredText(50),
   idType: idTypeSchema,
-  idNumber: text(30),
-  phone: text(24),
-  birthDate: optionalText(localDate),
-  sex: optionalText(z.enum(['male', 'female'])),
+  idNumber: requiredText(30),
+  phone: requiredText(24),
+  birthDate: optionalField(localDate),
+  sex: optionalField(z.enum(['male', 'female'])),
 });
 
 export const partnersSchema = z.array(partnerSchema).length(2, { error: 'booking.two_partners' });
@@ -51,7 +51,7 @@ export type BookingForm = z.infer<typeof bookingFormSchema>;
 
 /** POST /api/v1/appointments. */
 export const bookingApiSchema = z.object({
-  officeId: text(64),
+  officeId: requiredText(64),
   date: localDate,
   start: localTime,
   partners: partnersSchema,
@@ -62,7 +62,7 @@ export type BookingApiBody = z.infer<typeof bookingApiSchema>;
 
 export const moveSchema = z.object({ date: localDate, start: localTime });
 export const lookupSchema = z.object({
-  reference: text(20),
+  reference: requiredText(20),
   phoneLast4: z
     .string()
     .trim()

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import type { CeremonyInput } from '../../services/ceremony/ceremony-service.ts';
 import { localDate, localTime } from './booking.schema.ts';
+import { optionalMultilineText, optionalText, requiredText } from './free-text.schema.ts';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, { error: 'field.invalid' });
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional().default('');
+/** An optional field of a session: empty is ''. */
+const optional = (max: number) => optionalText(max).transform((v) => v ?? '');
 const whole = (min: number, max: number) =>
   z.coerce
     .number({ error: 'field.invalid_number' })
@@ -19,16 +20,16 @@ export const ceremonyFormSchema = z.object({
   date: localDate,
   start: localTime,
   durationMinutes: whole(10, 480),
-  titleZh: text(60),
-  titleEn: optionalText(120),
-  themeZh: optionalText(60),
-  themeEn: optionalText(120),
-  hallZh: text(60),
-  hallEn: optionalText(120),
-  presenterZh: optionalText(60),
-  presenterEn: optionalText(120),
-  programmeZh: optionalText(1000),
-  programmeEn: optionalText(2000),
+  titleZh: requiredText(60),
+  titleEn: optional(120),
+  themeZh: optional(60),
+  themeEn: optional(120),
+  hallZh: requiredText(60),
+  hallEn: optional(120),
+  presenterZh: optional(60),
+  presenterEn: optional(120),
+  programmeZh: optionalMultilineText(1000).transform((v) => v ?? ''),
+  programmeEn: optionalMultilineText(2000).transform((v) => v ?? ''),
   seats: whole(1, 200),
   minCouples: whole(0, 200),
   signupDeadline: z
@@ -63,7 +64,7 @@ export function ceremonyInput(f: CeremonyForm): CeremonyInput {
 }
 
 export const ceremonyStatusSchema = z.object({ status: z.enum(['draft', 'open', 'closed', 'held']) });
-export const addCoupleSchema = z.object({ reference: text(20) });
+export const addCoupleSchema = z.object({ reference: requiredText(20) });
 export const attendanceSchema = z.object({ attended: z.enum(['yes', 'no']) });
 export const reorderSchema = z.object({ direction: z.enum(['up', 'down']) });
 export const staffListQuerySchema = z.object({ past: z.enum(['1']).optional() });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_RANKED, type Preference } from '../../domain/lottery.ts';
 import { languageSchema, localDate, localTime, partnersSchema } from './booking.schema.ts';
+import { requiredText } from './free-text.schema.ts';
 
 const email = z
   .string()
@@ -48,7 +49,7 @@ export type ApplyForm = z.infer<typeof applyFormSchema>;
 
 /** POST /api/v1/lottery/applications. */
 export const applyApiSchema = z.object({
-  officeId: z.string().trim().min(1).max(64),
+  officeId: requiredText(64),
   date: localDate,
   partners: partnersSchema,
   email,

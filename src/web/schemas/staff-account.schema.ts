@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { requiredText, stringList } from './staff-common.schema.ts';
+import { requiredText } from './free-text.schema.ts';
+import { stringList } from './staff-common.schema.ts';
 
 export const accountCreateSchema = z.object({
   email: z

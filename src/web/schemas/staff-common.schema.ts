@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { blankToUndefined } from './free-text.schema.ts';
 
 export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' });
 export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_time' });
-
-/** An empty form field means "not set". */
-export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-export const optionalText = (max: number) =>
-  z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
-export const requiredText = (max: number) => z.string().trim().min(1).max(max);
 
 /** A whole number typed in a form, within bounds; empty is undefined. */
 export const optionalInt = (min: number, max: number) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkbox, int, localTime, optionalText, requiredText } from './staff-common.schema.ts';
+import { hasControlInLines, hasVisible, optionalText, requiredText } from './free-text.schema.ts';
+import { checkbox, int, localTime } from './staff-common.schema.ts';
 
 /** 'Chinese | English' per line; a line with one language only uses it for both. */
 const documentsText = z.preprocess(
@@ -7,6 +8,10 @@ const documentsText = z.preprocess(
   z
     .string()
     .max(3000)
+    .refine((text) => !hasControlInLines(text), { error: 'field.control_chars_multiline' })
+    .refine((text) => text.split(/\r?\n/).every((line) => line.trim() === '' || hasVisible(line)), {
+      error: 'field.nothing_visible',
+    })
     .transform((text) =>
       text
         .split(/\r?\n/)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkbox, int, optionalInt, optionalText, sessionsText, stepSchema } from './staff-common.schema.ts';
+import { linesText, optionalMultilineText, optionalText, requiredText } from './free-text.schema.ts';
+import { checkbox, int, optionalInt, sessionsText, stepSchema } from './staff-common.schema.ts';
 
 /** The day-plan form (POST /staff/offices/:officeId/plans/:date). */
 export const planFormSchema = z.object({
@@ -15,8 +16,8 @@ export const planFormSchema = z.object({
   couplesPerWindow: optionalInt(0, 50),
   extraQuotaPerSlot: optionalInt(-500, 500),
   quotaPerSlot: optionalInt(0, 1000),
-  messageZh: optionalText(300),
-  messageEn: optionalText(500),
+  messageZh: optionalMultilineText(300),
+  messageEn: optionalMultilineText(500),
   bookingOpensAt: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z
@@ -37,8 +38,8 @@ export const planRemoveSchema = z.object({
 export const closeDaySchema = z.object({
   step: stepSchema,
   fingerprint: z.string().max(64).optional(),
-  messageZh: optionalText(300),
-  messageEn: optionalText(500),
+  messageZh: optionalMultilineText(300),
+  messageEn: optionalMultilineText(500),
 });
 
 export const WEEKDAY_KEYS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'] as const;
@@ -69,14 +70,14 @@ export type TemplateForm = z.infer<typeof templateFormSchema>;
 /** The holiday-notice import: the CSV text pasted (or read from a file by the page's script). */
 export const importFormSchema = z.object({
   step: stepSchema,
-  csv: z.string().max(60_000),
+  csv: linesText(60_000),
 });
 
 /** The office's own peak day (e.g. 9 September, "长长久久"). */
 export const customPeakSchema = z.object({
   month: int(1, 12),
   day: int(1, 31),
-  labelZh: z.string().trim().min(1).max(40),
+  labelZh: requiredText(40),
   labelEn: optionalText(60),
 });
 export const customPeakRemoveSchema = z.object({ month: int(1, 12), day: int(1, 31) });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { blankToUndefined, int, localDate, optionalText, requiredText } from './staff-common.schema.ts';
+import { blankToUndefined, optionalText, requiredText } from './free-text.schema.ts';
+import { int, localDate } from './staff-common.schema.ts';
 
 const optionalDate = z.preprocess(blankToUndefined, localDate.optional());
 

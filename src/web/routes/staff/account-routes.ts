@@ -1,5 +1,6 @@
 // Staff accounts, for administrators: create (with a one-time link to set the password,
-// shown once), change role and offices, deactivate, reactivate, send a new link.
+// shown once), change role and offices, deactivate, reactivate, send a new link. Each
+// administrator sees and changes only the accounts of its own offices (the service checks).
 import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
@@ -17,7 +18,7 @@ export function accountRoutes(container: Container): Router {
   const linkUrl = (token: string) => `${config.baseUrl}/staff/password/${token}`;
 
   router.get('/accounts', admins, async (req, res) => {
-    const [accounts, offices] = await Promise.all([s.accounts.list(), s.offices.listFor(me(req))]);
+    const [accounts, offices] = await Promise.all([s.accounts.list(me(req)), s.offices.listFor(me(req))]);
     renderStaff(res, 'staff/accounts', { title: t(req, 'staff.accounts.title'), accounts, offices });
   });
 
@@ -68,7 +69,7 @@ export function accountRoutes(container: Container): Router {
     extra: Record<string, unknown> = {},
     status = 200,
   ) {
-    const [account, offices] = await Promise.all([s.accounts.get(id), s.offices.listFor(me(req))]);
+    const [account, offices] = await Promise.all([s.accounts.get(id, me(req)), s.offices.listFor(me(req))]);
     const link = req.session.oneTimeLink?.userId === id ? req.session.oneTimeLink.url : undefined;
     if (link) delete req.session.oneTimeLink;
     res.set('Cache-Control', 'no-store');

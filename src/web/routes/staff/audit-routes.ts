@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
+import { isGlobalAdmin } from '../../../services/staff/principal.ts';
 import { requireStaff } from '../../middleware/staff-auth.ts';
 import { auditQuerySchema } from '../../schemas/staff-roster.schema.ts';
 import { me, parseForm, renderStaff } from './support.ts';
@@ -14,7 +15,7 @@ export function auditRoutes(container: Container): Router {
     const staff = me(req);
     const parsed = parseForm(req, auditQuerySchema, 'query');
     const q = parsed.ok ? parsed.data : {};
-    const allOffices = staff.role === 'admin' && staff.offices.length === 0;
+    const allOffices = isGlobalAdmin(staff);
     const result = await audit.list({
       ...(allOffices ? {} : { offices: staff.offices }),
       ...(q.office ? { office: q.office } : {}),

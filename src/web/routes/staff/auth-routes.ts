@@ -1,4 +1,5 @@
-// Signing in and out, and the one-time link that sets a password.
+// Signing in and out, the one-time link that sets a password, and the mailed link that lifts
+// a locked account's lock.
 import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
@@ -6,6 +7,7 @@ import { AppError } from '../../../services/errors.ts';
 import { keyedLimit } from '../../middleware/rate-limit.ts';
 import { STAFF_COOKIE } from '../../middleware/staff-auth.ts';
 import { safeNext, staffLoginSchema, staffPasswordSchema } from '../../schemas/staff-auth.schema.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 import { fieldsOf, isFormError, parseForm, renderStaff, statusOfFormError } from './support.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -22,21 +24,9 @@ export function authRoutes(container: Container): Router {
   const { auth } = container.services.staff;
   const { clock, config } = container;
 
-  // Guessing is slowed three ways: per address, per account (here), and by the lockout.
-  const byAddress = keyedLimit({
-    name: 'staff-login-ip',
-    windowMs: FIFTEEN_MINUTES,
-    limit: 50,
-    key: (req) => req.ip ?? 'unknown',
-    messageKey: 'staff.login_rate_limited',
-  });
-  const byAccount = keyedLimit({
-    name: 'staff-login-email',
-    windowMs: FIFTEEN_MINUTES,
-    limit: 20,
-    key: (req) => (typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : undefined),
-    messageKey: 'staff.login_rate_limited',
-  });
+  // Failures slow the address they come from (per account, and in all); the account itself
+  // locks only far beyond that (the service).
+  const throttle = createLoginThrottle(clock);
 
   function loginPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     renderStaff(
@@ -57,10 +47,23 @@ export function authRoutes(container: Container): Router {
     loginPage(req, res);
   });
 
-  router.post('/login', byAddress, byAccount, async (req, res) => {
+  router.post('/login', async (req, res) => {
     const parsed = parseForm(req, staffLoginSchema);
     if (!parsed.ok) {
       return loginPage(req, res, { formError: translate(req.locale, 'staff.login_failed') }, 401);
+    }
+    const keys = throttle.keys(req, parsed.data.email);
+    // Asked before the password is checked: past the limit, that address learns nothing more.
+    const wait = await throttle.retryAfter(keys);
+    if (wait > 0) {
+      const minutes = Math.max(1, Math.ceil(wait / 60));
+      res.set('Retry-After', String(wait));
+      return loginPage(
+        req,
+        res,
+        { formError: translate(req.locale, 'staff.login_throttled', { minutes }) },
+        429,
+      );
     }
     let principal: Awaited<ReturnType<typeof auth.login>>;
     try {
@@ -68,9 +71,11 @@ export function authRoutes(container: Container): Router {
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'unauthorized' && err.code !== 'rate_limited'))
         throw err;
+      if (err.code === 'unauthorized') await throttle.fail(keys);
       const status = err.code === 'rate_limited' ? 429 : 401;
       return loginPage(req, res, { formError: translate(req.locale, err.messageKey, err.params) }, status);
     }
+    await throttle.succeeded(keys);
     // A new session id at sign-in: an id planted before login (session fixation) is worthless.
     await regenerate(req);
     req.session.staffId = principal.id;
@@ -96,14 +101,31 @@ export function authRoutes(container: Container): Router {
     key: (req) => req.ip ?? 'unknown',
   });
 
-  router.get('/password/:token', linkLimit, async (req, res) => {
-    const user = await auth.accountForLink(String(req.params.token));
+  /** The page a mailed or shown link opens: whose account, and a form to act on it. */
+  function linkPage(
+    req: Request,
+    res: Response,
+    view: 'password' | 'unlock',
+    user: { email: string; name: string },
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     res.set('Referrer-Policy', 'no-referrer');
-    renderStaff(res, 'staff/password', {
-      title: translate(req.locale, 'staff.password.title'),
-      account: { email: user.email, name: user.name },
-      token: String(req.params.token),
-    });
+    renderStaff(
+      res,
+      `staff/${view}`,
+      {
+        title: translate(req.locale, `staff.${view}.title`),
+        account: { email: user.email, name: user.name },
+        token: String(req.params.token),
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/password/:token', linkLimit, async (req, res) => {
+    linkPage(req, res, 'password', await auth.accountForLink(String(req.params.token)));
   });
 
   router.post('/password/:token', linkLimit, async (req, res) => {
@@ -114,21 +136,28 @@ export function authRoutes(container: Container): Router {
       await auth.setPasswordWithLink(token, parsed.data.password, parsed.data.confirm);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      const user = await auth.accountForLink(token);
-      return renderStaff(
+      return linkPage(
+        req,
         res,
-        'staff/password',
-        {
-          title: translate(req.locale, 'staff.password.title'),
-          account: { email: user.email, name: user.name },
-          token,
-          fields: fieldsOf(req, err),
-          formError: translate(req.locale, err.messageKey, err.params),
-        },
+        'password',
+        await auth.accountForLink(token),
+        { fields: fieldsOf(req, err), formError: translate(req.locale, err.messageKey, err.params) },
         statusOfFormError(err),
       );
     }
     res.flash('success', 'staff.password_set');
+    res.redirect(303, '/staff/login');
+  });
+
+  // The link mailed when an account locks. Opening it changes nothing (a mail scanner may
+  // open it); its button lifts the lock.
+  router.get('/unlock/:token', linkLimit, async (req, res) => {
+    linkPage(req, res, 'unlock', await auth.accountForUnlock(String(req.params.token)));
+  });
+
+  router.post('/unlock/:token', linkLimit, async (req, res) => {
+    await auth.unlockWithLink(String(req.params.token));
+    res.flash('success', 'staff.unlocked');
     res.redirect(303, '/staff/login');
   });
 

@@ -5,6 +5,7 @@ import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { AppError } from '../../../services/errors.ts';
 import type { OfficeRecord } from '../../../services/schedule-service.ts';
+import { isGlobalAdmin } from '../../../services/staff/principal.ts';
 import { requireStaff } from '../../middleware/staff-auth.ts';
 import {
   newOfficeSchema,
@@ -23,7 +24,7 @@ export function officeRoutes(container: Container): Router {
     renderStaff(res, 'staff/offices', {
       title: translate(req.locale, 'staff.offices.title'),
       offices: await s.offices.listFor(me(req)),
-      canCreate: me(req).role === 'admin' && me(req).offices.length === 0,
+      canCreate: isGlobalAdmin(me(req)),
     });
   });
 
@@ -38,7 +39,7 @@ export function officeRoutes(container: Container): Router {
 
   /** Only an administrator of every office creates offices (a scoped one would not see it). */
   function assertGlobalAdmin(req: Request) {
-    if (me(req).offices.length > 0) throw new AppError('forbidden', 'error.forbidden');
+    if (!isGlobalAdmin(me(req))) throw new AppError('forbidden', 'error.forbidden');
   }
 
   router.get('/offices/new', requireStaff('admin'), (req, res) => {

@@ -1,0 +1,24 @@
+import type { Request } from 'express';
+import { AppError } from '../services/errors.ts';
+import type { LookupGuard } from './lookup-guard.ts';
+
+/** The token of `Authorization: Bearer <token>`; without one, the thing is simply not found. */
+export function bearer(req: Request, notFoundKey = 'booking.not_found'): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+  if (!m) throw new AppError('not_found', notFoundKey);
+  return m[1]!;
+}
+
+/**
+ * What the URL's reference and the Authorization header's token name (a booking, a lottery
+ * application), through the look-up guard: the right token always passes, wrong ones count.
+ */
+export function tokenLookup<T>(
+  guard: LookupGuard,
+  req: Request,
+  find: (reference: string, token: string) => Promise<T>,
+  notFoundKey?: string,
+): Promise<T> {
+  const reference = String(req.params.reference);
+  return guard.byToken(req, reference, () => find(reference, bearer(req, notFoundKey)));
+}
