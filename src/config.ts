@@ -5,9 +5,8 @@ import { z } from 'zod';
 import type { SmsTemplates } from './sms/kinds.ts';
 import { parseSmsEndpoint, parseSmsTemplates, type SmsEndpoint } from './sms/settings.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const TRUE_WORDS = ['true', '1', 'yes'];
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => TRUE_WORDS.includes(v));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -35,7 +34,10 @@ const schema = z.object({
   JOBS: z.enum(['inline', 'worker', 'off']).default('inline'),
   TRUST_PROXY: z.string().default('loopback'),
   COOKIE_SECURE: bool.optional(),
-  SEED_DEMO: bool.default(true),
+  /** Unset: true, except in production. */
+  SEED_DEMO: bool.optional(),
+  /** A statement, not a switch: the data lives in the embedded engine on purpose (see productionProblems). */
+  EMBEDDED_DB: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   REMINDERS: z
@@ -86,6 +88,45 @@ function missingSmsSettings(env: Record<string, string | undefined>): string[] {
   const needed = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATES'];
   if (provider === 'tencent') needed.push('SMS_SDK_APP_ID');
   return needed.filter((name) => !env[name]).map((name) => `${name}: required when SMS_PROVIDER=${provider}`);
+}
+
+/**
+ * Where the data lives must be said once, consistently: EMBEDDED_DB=true with MONGODB_URI, or
+ * EMBEDDED_DB=false without it, is a configuration that does not do what its author thinks.
+ */
+function databaseChoiceProblems(env: Record<string, string | undefined>): string[] {
+  if (env.EMBEDDED_DB === undefined || !bool.safeParse(env.EMBEDDED_DB).success) return [];
+  const embedded = TRUE_WORDS.includes(env.EMBEDDED_DB);
+  if (embedded && env.MONGODB_URI)
+    return ['EMBEDDED_DB: true keeps the data in the embedded engine, but MONGODB_URI is set too: unset one'];
+  if (!embedded && !env.MONGODB_URI) return ['MONGODB_URI: required when EMBEDDED_DB=false'];
+  return [];
+}
+
+/**
+ * In production the app refuses to start half-configured, rather than run with a generated
+ * secret, links to localhost, messages nobody receives, or personal data silently kept in the
+ * embedded engine. Each missing variable is named, together with any wrong ones.
+ */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const required = 'required when NODE_ENV=production';
+  const problems: string[] = [];
+  if (!env.APP_SECRET)
+    problems.push(
+      `APP_SECRET: ${required} (32 or more random characters, kept for good: ID fingerprints depend on it)`,
+    );
+  if (!env.BASE_URL)
+    problems.push(`BASE_URL: ${required} (the public https:// address the links in messages point to)`);
+  if (!env.SMTP_URL && !env.SMS_PROVIDER)
+    problems.push(
+      `SMTP_URL or SMS_PROVIDER: ${required} (a way to send messages; without one they only reach the development outbox)`,
+    );
+  if (!env.MONGODB_URI && env.EMBEDDED_DB === undefined)
+    problems.push(
+      `MONGODB_URI: ${required}, or EMBEDDED_DB=true to keep the data in the embedded engine on purpose (one office on one machine)`,
+    );
+  return problems;
 }
 
 const DEFAULT_SMS_REGION = { aliyun: 'cn-hangzhou', tencent: 'ap-guangzhou' } as const;
@@ -166,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
     ...missingSmsSettings(cleaned),
+    ...databaseChoiceProblems(cleaned),
+    ...productionProblems(cleaned),
   ];
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -188,7 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jobs: e.JOBS,
     trustProxy: e.TRUST_PROXY,
     cookieSecure: e.COOKIE_SECURE ?? baseUrl.startsWith('https://'),
-    seedDemo: e.SEED_DEMO,
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,

@@ -3,6 +3,7 @@
 // that can be stopped and started again on the same port and data directory (spawnEngine,
 // startAppProcess). Tests drive it over real sockets.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -169,38 +170,84 @@ export interface AppProcess {
 }
 
 /**
+ * The environment of an app process the tests start: the test defaults, then `env`, where an
+ * undefined value takes a default away (to see what the app does without it).
+ */
+function appProcessEnv(
+  defaults: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    // No coverage from children: c8 cannot merge their differently compiled sources with the
+    // parent's (it lowers the figures). Empty, not absent: Node would copy its own value in.
+    NODE_V8_COVERAGE: '',
+    ...defaults,
+    ...env,
+  };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs a script of the project (src/server.ts, jobs/worker.ts...) with exactly `env` (plus PATH
+ * and HOME) and waits for it to exit: for starts that must be refused. Kills it after `ms`.
+ */
+export async function runToExit(
+  script: string,
+  env: Record<string, string | undefined>,
+  ms = 30_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: appProcessEnv({}, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr };
+}
+
+/**
  * Runs src/server.ts in a child process (the real boot: config, connect, indexes, listen)
  * against MONGODB_URI, or without it (as `npm start` runs: its own embedded engine on
- * env.DATA_DIR, supervised), and waits until /healthz answers.
+ * env.DATA_DIR, supervised), and waits until /healthz answers. In `env`, an undefined value
+ * takes one of the test defaults away.
  */
 export async function startAppProcess(opts: {
   mongodbUri?: string;
   dbName: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
 }): Promise<AppProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      // No coverage from children: c8 cannot merge their differently compiled sources with the
-      // parent's (it lowers the figures). Empty, not absent: Node would copy its own value in.
-      NODE_V8_COVERAGE: '',
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BASE_URL: url,
-      ...(opts.mongodbUri ? { MONGODB_URI: opts.mongodbUri } : {}),
-      MONGODB_DB: opts.dbName,
-      APP_SECRET: TEST_SECRET,
-      RATE_LIMIT_PER_MINUTE: '0',
-      SEED_DEMO: 'false',
-      JOBS: 'off',
-      LOG_LEVEL: 'warn',
-      ...opts.env,
-    },
+    env: appProcessEnv(
+      {
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        BASE_URL: url,
+        ...(opts.mongodbUri ? { MONGODB_URI: opts.mongodbUri } : {}),
+        MONGODB_DB: opts.dbName,
+        APP_SECRET: TEST_SECRET,
+        RATE_LIMIT_PER_MINUTE: '0',
+        SEED_DEMO: 'false',
+        JOBS: 'off',
+        LOG_LEVEL: 'warn',
+      },
+      opts.env,
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -49,6 +49,95 @@ describe('config', () => {
     );
   });
 
+  describe('in production (NODE_ENV=production)', () => {
+    const complete = {
+      NODE_ENV: 'production',
+      APP_SECRET: 's'.repeat(40),
+      BASE_URL: 'https://yuyue.example.gov.cn',
+      SMTP_URL: 'smtp://mail.example.gov.cn:587',
+      MONGODB_URI: 'mongodb://db1,db2,db3/?replicaSet=rs0',
+    };
+    const refusal = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        return err.message;
+      }
+      return assert.fail(`accepted ${JSON.stringify(env)}`);
+    };
+
+    it('refuses to start without what production needs, naming each missing variable in one message', () => {
+      const message = refusal({ NODE_ENV: 'production' });
+      assert.match(message, /APP_SECRET: required when NODE_ENV=production/);
+      assert.match(message, /BASE_URL: required when NODE_ENV=production/);
+      assert.match(message, /SMTP_URL or SMS_PROVIDER: required when NODE_ENV=production/);
+      assert.match(message, /MONGODB_URI: required when NODE_ENV=production, or EMBEDDED_DB=true/);
+      // Named together with values that are wrong, so one start shows everything to fix.
+      const both = refusal({ NODE_ENV: 'production', PORT: 'eighty' });
+      assert.match(both, /PORT/);
+      assert.match(both, /APP_SECRET/);
+    });
+
+    it('names only what is missing', () => {
+      for (const name of ['APP_SECRET', 'BASE_URL', 'MONGODB_URI'] as const) {
+        const { [name]: _left, ...rest } = complete;
+        const message = refusal(rest);
+        assert.match(message, new RegExp(`^  ${name}: required when NODE_ENV=production`, 'm'));
+        assert.equal(message.match(/required when NODE_ENV=production/g)?.length, 1, message);
+      }
+      const { SMTP_URL: _smtp, ...noMail } = complete;
+      assert.match(refusal(noMail), /SMTP_URL or SMS_PROVIDER: required/);
+    });
+
+    it('starts with a complete configuration, and seeds no demo data unless asked', () => {
+      const c = loadConfig(complete);
+      assert.equal(c.env, 'production');
+      assert.equal(c.seedDemo, false);
+      assert.equal(c.cookieSecure, true);
+      assert.equal(loadConfig({ ...complete, SEED_DEMO: 'true' }).seedDemo, true);
+    });
+
+    it('sends messages by text alone when an SMS provider is set', () => {
+      const { SMTP_URL: _smtp, ...noMail } = complete;
+      const c = loadConfig({
+        ...noMail,
+        SMS_PROVIDER: 'aliyun',
+        SMS_ACCESS_KEY_ID: 'LTAI5tKeyId',
+        SMS_ACCESS_KEY_SECRET: 'secret',
+        SMS_SIGN_NAME: '锦江区民政局',
+        SMS_TEMPLATES: 'verification_code=SMS_460915009:code',
+      });
+      assert.equal(c.smtpUrl, undefined);
+      assert.equal(c.sms.provider, 'aliyun');
+    });
+
+    it('keeps the data in the embedded engine only when EMBEDDED_DB=true says so', () => {
+      const { MONGODB_URI: _uri, ...embedded } = complete;
+      const c = loadConfig({ ...embedded, EMBEDDED_DB: 'true' });
+      assert.equal(c.mongodbUri, undefined);
+      assert.match(refusal({ ...embedded, EMBEDDED_DB: 'false' }), /MONGODB_URI: required/);
+    });
+  });
+
+  it('refuses EMBEDDED_DB that contradicts MONGODB_URI', () => {
+    assert.throws(
+      () => loadConfig({ EMBEDDED_DB: 'true', MONGODB_URI: 'mongodb://localhost/' }),
+      /EMBEDDED_DB: true keeps the data in the embedded engine, but MONGODB_URI is set/,
+    );
+    assert.throws(() => loadConfig({ EMBEDDED_DB: 'false' }), /MONGODB_URI: required when EMBEDDED_DB=false/);
+    assert.equal(loadConfig({ EMBEDDED_DB: 'true' }).mongodbUri, undefined);
+    assert.throws(() => loadConfig({ EMBEDDED_DB: 'maybe' }), /EMBEDDED_DB/);
+  });
+
+  it('keeps the zero-configuration start outside production', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const c = loadConfig({ NODE_ENV });
+      assert.equal(c.seedDemo, true);
+      assert.equal(c.appSecret, undefined);
+    }
+  });
+
   it('treats empty variables as unset', () => {
     assert.equal(loadConfig({ MONGODB_URI: '', PORT: '' }).port, 3000);
   });
