@@ -1,9 +1,9 @@
 // The start-up steps shared by the web server, the job worker and the seed script.
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Container, createContainer } from './container.ts';
 import { applicationSecret, connectDatabase, ensureIndexes } from './db.ts';
+import { embeddedEnginePaths } from './embedded-engine-paths.ts';
 import { socketPathIn } from './embedded-mongo/index.ts';
 import { type SupervisedEngine, superviseEmbeddedMongo } from './embedded-mongo/supervisor.ts';
 
@@ -32,9 +32,9 @@ export async function databaseUri(
   logger: Logger,
 ): Promise<{ uri: string; engine?: SupervisedEngine }> {
   if (config.mongodbUri) return { uri: config.mongodbUri };
-  const dbPath = path.join(config.dataDir, 'db');
+  const { dbPath, runDir } = embeddedEnginePaths(config.dataDir);
   const engine = await superviseEmbeddedMongo({
-    socket: socketPathIn(path.join(config.dataDir, 'run')),
+    socket: socketPathIn(runDir),
     dbPath,
     logger: (line) => logger.info({ component: 'engine' }, line),
   });

@@ -200,20 +200,34 @@ function reminderProblem(spec: string): string | undefined {
 
 export class ConfigError extends Error {}
 
-/** Parses an environment (process.env by default) into a frozen Config, or throws a ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+/** The environment without its empty variables: an empty value means unset. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<
+    string,
+    string
+  >;
+}
+
+/** The parsed values, or a ConfigError naming every bad variable and every problem in `more`. */
+function validOrThrow<T>(parsed: z.ZodSafeParseResult<T>, more: string[]): T {
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
-    ...missingSmsSettings(cleaned),
-    ...databaseChoiceProblems(cleaned),
-    ...productionProblems(cleaned),
+    ...more,
   ];
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Parses an environment (process.env by default) into a frozen Config, or throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const cleaned = withoutEmpty(env);
+  const e = validOrThrow(schema.safeParse(cleaned), [
+    ...missingSmsSettings(cleaned),
+    ...databaseChoiceProblems(cleaned),
+    ...productionProblems(cleaned),
+  ]);
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     env: e.NODE_ENV,
@@ -237,6 +251,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
+  });
+}
+
+/** Where the data lives: all the backup and restore commands need (no secret, mail or public URL). */
+export type StorageConfig = Pick<Config, 'mongodbUri' | 'mongodbDb' | 'dataDir'>;
+
+const storageSchema = schema.pick({ MONGODB_URI: true, MONGODB_DB: true, DATA_DIR: true, EMBEDDED_DB: true });
+
+/** Like loadConfig, for the variables that say where the data lives only. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Readonly<StorageConfig> {
+  const cleaned = withoutEmpty(env);
+  const e = validOrThrow(storageSchema.safeParse(cleaned), databaseChoiceProblems(cleaned));
+  return Object.freeze({
+    mongodbUri: e.MONGODB_URI,
+    mongodbDb: e.MONGODB_DB,
+    dataDir: path.resolve(e.DATA_DIR),
   });
 }
 

@@ -1,9 +1,13 @@
 // The engine's state and its background work: the TTL monitor and idle-cursor reaping.
+import { backupBytes } from './backup-format.ts';
 import type { Counters, EngineState, ServerParameters } from './commands/context.ts';
 import { CursorRegistry } from './cursors.ts';
 import { Journal, type JournalIo, type WriteTicket } from './journal.ts';
 import { Store } from './storage.ts';
 import { encodeKey, typeStartKey } from './values.ts';
+
+/** Captures tried while the journal keeps failing its writes, before the backup fails too. */
+const BACKUP_ATTEMPTS = 3;
 
 export class Engine implements EngineState {
   readonly store = new Store();
@@ -58,6 +62,24 @@ export class Engine implements EngineState {
 
   async compact(): Promise<void> {
     await this.journal?.compact();
+  }
+
+  /**
+   * The whole state as a backup file (backup-format.ts). It is captured in one synchronous
+   * step, between the writes of any two commands, as compaction captures it, and handed out only
+   * once everything in it is on disk: should the journal fail to keep a write it holds (and take
+   * it back), the capture is made again from what is left.
+   */
+  async backup(): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      const bytes = backupBytes(this.store);
+      try {
+        await this.flush();
+        return bytes;
+      } catch (err) {
+        if (attempt >= BACKUP_ATTEMPTS) throw err;
+      }
+    }
   }
 
   private tick(): void {

@@ -29,7 +29,8 @@ import { encodeRecord, type FileScan, formatOf, scanRecords } from './journal-fo
 import type { ChangeRecord, Store } from './storage.ts';
 
 export const SNAPSHOT = 'snapshot.bson';
-const SNAPSHOT_TMP = 'snapshot.bson.tmp';
+/** A snapshot being written; removed at start, where a crash may have left it. */
+export const SNAPSHOT_TMP = 'snapshot.bson.tmp';
 const LOCK = 'mongod.lock';
 const JOURNAL_RE = /^journal\.(\d+)\.log$/;
 
@@ -38,7 +39,16 @@ const COMPACT_MIN_BYTES = 64 * 1024 * 1024;
 /** After a failed compaction, the next automatic attempt waits this long. */
 const COMPACT_RETRY_MS = 60_000;
 
-export class DbPathLockedError extends Error {}
+export class DbPathLockedError extends Error {
+  constructor(
+    message: string,
+    /** The process that holds the lock. */
+    readonly pid: number | string,
+  ) {
+    super(message);
+    this.name = 'DbPathLockedError';
+  }
+}
 
 /** Damage in the middle of a data file: the engine refuses to start until it is repaired. */
 export class DataCorruptError extends Error {
@@ -76,6 +86,7 @@ export function acquireLock(dir: string): () => void {
     new DbPathLockedError(
       `Another embedded MongoDB engine (pid ${pid}) is already using the data directory ${resolved}; ` +
         'stop it first, or start this one with another --dbpath.',
+      pid,
     );
   if (lockedInThisProcess.has(resolved)) throw refuse(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -104,6 +115,25 @@ export function acquireLock(dir: string): () => void {
   throw refuse('unknown');
 }
 
+/**
+ * Runs `work` holding the directory's lock, as an engine would hold it. When a live engine
+ * holds it, throws what `refusal` makes of that engine's pid instead.
+ */
+export function underLock<T>(dir: string, refusal: (pid: number | string) => Error, work: () => T): T {
+  let release: () => void;
+  try {
+    release = acquireLock(dir);
+  } catch (err) {
+    if (err instanceof DbPathLockedError) throw refusal(err.pid);
+    throw err;
+  }
+  try {
+    return work();
+  } finally {
+    release();
+  }
+}
+
 export function fsyncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
@@ -115,6 +145,28 @@ export function fsyncDir(dir: string): void {
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
   }
+}
+
+/** Writes a whole file and fsyncs it before it returns. */
+export function writeDurably(file: string, data: Buffer): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The data files of a directory (the snapshot and the journals, by name), and whether they
+ * hold any data: a snapshot, or a journal with a record in it. A missing directory has none.
+ */
+export function dataFilesIn(dir: string): { files: string[]; holdsData: boolean } {
+  if (!fs.existsSync(dir)) return { files: [], holdsData: false };
+  const files = fs.readdirSync(dir).filter((f) => f === SNAPSHOT || JOURNAL_RE.test(f));
+  const holdsData = files.some((f) => f === SNAPSHOT || fs.statSync(path.join(dir, f)).size > 0);
+  return { files, holdsData };
 }
 
 /** The journal files of a directory, oldest first. */
@@ -203,6 +255,8 @@ interface Waiter {
 export interface RecoveryOptions {
   /** Read past damage (a repair): report it instead of refusing, and touch nothing. */
   skipDamage?: boolean;
+  /** Change no file (a backup of a stopped engine): a torn tail is left out, not cut off. */
+  readOnly?: boolean;
 }
 
 export interface RecoveryReport {
@@ -561,7 +615,7 @@ export function replay(
     if (!scan.tornTail || laterRecords) throw new DataCorruptError(file, scan.goodEnd);
     torn = { file, at: scan.goodEnd, bytes: buf.length - scan.goodEnd };
   });
-  if (torn) {
+  if (torn && !opts.readOnly) {
     const { file, at, bytes } = torn as { file: string; at: number; bytes: number };
     // A write cut short at the very end: it was never acknowledged. Cut it off.
     log(`journal ${path.basename(file)}: discarding ${bytes} bytes of an incomplete write at byte ${at}`);

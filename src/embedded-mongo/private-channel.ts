@@ -32,8 +32,13 @@ export function temporarySocketPath(): string {
  * directory), a socket in a fresh temporary directory of its own.
  */
 export function socketPathIn(dir: string): string {
+  return fittingSocketPath(dir) ?? temporarySocketPath();
+}
+
+/** `<dir>/mongod.sock` when that path fits a socket; undefined when it is too long. */
+export function fittingSocketPath(dir: string): string | undefined {
   const wanted = path.join(path.resolve(dir), SOCKET_NAME);
-  return Buffer.byteLength(wanted) <= MAX_SOCKET_PATH_BYTES ? wanted : temporarySocketPath();
+  return Buffer.byteLength(wanted) <= MAX_SOCKET_PATH_BYTES ? wanted : undefined;
 }
 
 /**
@@ -56,7 +61,7 @@ export function makePrivateDir(dir: string, opts: { strict: boolean }): void {
 }
 
 /** Whether something accepts connections on the socket (a live engine), or it is a leftover. */
-function inUse(socketPath: string): Promise<boolean> {
+export function socketAnswers(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.connect(socketPath);
     probe.once('connect', () => {
@@ -78,7 +83,7 @@ export async function prepareSocket(socketPath: string): Promise<void> {
   makePrivateDir(path.dirname(socketPath), { strict: true });
   if (!existsSync(socketPath)) return;
   if (!lstatSync(socketPath).isSocket()) throw new Error(`${socketPath} exists and is not a socket`);
-  if (await inUse(socketPath)) {
+  if (await socketAnswers(socketPath)) {
     throw new Error(`Another embedded MongoDB engine is already listening on ${socketPath}`);
   }
   unlinkSync(socketPath);

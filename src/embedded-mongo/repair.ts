@@ -13,6 +13,7 @@ import {
   replay,
   SNAPSHOT,
   snapshotBuffer,
+  writeDurably,
 } from './journal.ts';
 import { Store } from './storage.ts';
 
@@ -25,16 +26,6 @@ export interface RepairResult {
   conflicts: number;
   /** Where the copy of the previous files is, or null when nothing needed repairing. */
   backup: string | null;
-}
-
-function writeDurably(file: string, data: Buffer): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export function repairDataDirectory(

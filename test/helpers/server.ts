@@ -190,15 +190,15 @@ function appProcessEnv(
 }
 
 /**
- * Runs a script of the project (src/server.ts, jobs/worker.ts...) with exactly `env` (plus PATH
- * and HOME) and waits for it to exit: for starts that must be refused. Kills it after `ms`.
+ * Runs a script of the project (src/server.ts, jobs/worker.ts, scripts/backup.ts...) with `args`
+ * and exactly `env` (plus PATH and HOME), and waits for it to exit. Kills it after `ms`.
  */
 export async function runToExit(
   script: string,
-  env: Record<string, string | undefined>,
-  ms = 30_000,
+  opts: { args?: string[]; env?: Record<string, string | undefined>; ms?: number } = {},
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  const { args = [], env = {}, ms = 60_000 } = opts;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: appProcessEnv({}, env),
     stdio: ['ignore', 'pipe', 'pipe'],

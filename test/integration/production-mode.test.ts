@@ -34,7 +34,9 @@ describe('production mode: the real processes', function () {
   for (const script of ['src/server.ts', 'jobs/worker.ts']) {
     it(`${script} refuses to start without what production needs, naming each missing variable`, async () => {
       const dataUnder = path.join(dataDir, 'data');
-      const run = await runToExit(script, { NODE_ENV: 'production', DATA_DIR: dataUnder, PORT: '0' });
+      const run = await runToExit(script, {
+        env: { NODE_ENV: 'production', DATA_DIR: dataUnder, PORT: '0' },
+      });
       assert.equal(run.code, 2, `exit status (stderr: ${run.stderr})`);
       assert.match(run.stderr, /^Invalid configuration:/m);
       for (const missing of MISSING) assert.match(run.stderr, missing);
@@ -46,12 +48,14 @@ describe('production mode: the real processes', function () {
 
   it('names only the missing variable when the rest is there', async () => {
     const run = await runToExit('src/server.ts', {
-      NODE_ENV: 'production',
-      APP_SECRET: 'p'.repeat(40),
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      EMBEDDED_DB: 'true',
-      DATA_DIR: dataDir,
-      PORT: '0',
+      env: {
+        NODE_ENV: 'production',
+        APP_SECRET: 'p'.repeat(40),
+        SMTP_URL: 'smtp://127.0.0.1:9',
+        EMBEDDED_DB: 'true',
+        DATA_DIR: dataDir,
+        PORT: '0',
+      },
     });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /BASE_URL: required when NODE_ENV=production/);

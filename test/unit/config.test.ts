@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig, loadStorageConfig } from '../../src/config.ts';
 
 describe('config', () => {
   it('has working defaults for npm start on a fresh machine', () => {
@@ -136,6 +136,21 @@ describe('config', () => {
       assert.equal(c.seedDemo, true);
       assert.equal(c.appSecret, undefined);
     }
+  });
+
+  it('reads where the data lives for the backup and restore commands, without what serving needs', () => {
+    // A production shell without the secret or mail settings may still back the data up.
+    assert.deepEqual(loadStorageConfig({ NODE_ENV: 'production', DATA_DIR: '/srv/registry' }), {
+      mongodbUri: undefined,
+      mongodbDb: 'registry',
+      dataDir: '/srv/registry',
+    });
+    assert.equal(loadStorageConfig({ MONGODB_URI: 'mongodb://db1/', MONGODB_DB: 'r2' }).mongodbDb, 'r2');
+    assert.throws(() => loadStorageConfig({ MONGODB_URI: 'postgres://x' }), /MONGODB_URI/);
+    assert.throws(
+      () => loadStorageConfig({ EMBEDDED_DB: 'true', MONGODB_URI: 'mongodb://db1/' }),
+      /EMBEDDED_DB: true keeps the data in the embedded engine/,
+    );
   });
 
   it('treats empty variables as unset', () => {

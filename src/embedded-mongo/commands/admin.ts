@@ -1,6 +1,6 @@
 // Namespaces: create, drop, dropDatabase, listCollections, listDatabases, renameCollection,
 // dbStats, collStats, compact (index commands and collMod are in index-commands.ts).
-import { BSON } from 'bson';
+import { Binary, BSON } from 'bson';
 import { ErrorCodes, MongoCommandError } from '../errors.ts';
 import { compileFilter } from '../filter/compile.ts';
 import { type Collection, ID_INDEX_SPEC, validateCollName, validateDbName } from '../storage.ts';
@@ -182,4 +182,30 @@ export const compact: CommandHandler = async (cmd, ctx) => {
   requireCollection(ctx, validateCollName(cmd.compact));
   await ctx.engine.compact();
   return { bytesFreed: 0, ok: 1 };
+};
+
+/** Bytes of the backup file in each document of the `backup` command's cursor. */
+export const BACKUP_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * `{ backup: 1 }` on `admin` (the engine's own command; mongod has none): the whole state at
+ * one instant (Engine.backup) as a cursor of `{ data: BinData }` chunks of the backup file, in
+ * order, so a state larger than a message travels in getMore batches.
+ */
+export const backup: CommandHandler = async (cmd, ctx) => {
+  if (ctx.db !== 'admin')
+    throw new MongoCommandError(
+      ErrorCodes.Unauthorized,
+      'backup may only be run against the admin database.',
+    );
+  const bytes = await ctx.engine.backup();
+  const chunks: Doc[] = [];
+  for (let at = 0; at < bytes.length; at += BACKUP_CHUNK_BYTES)
+    chunks.push({ data: new Binary(bytes.subarray(at, at + BACKUP_CHUNK_BYTES)) });
+  const batchSize = isPlainObject(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
+  return {
+    ...ctx.engine.cursors.first('admin.$cmd.backup', chunks, { batchSize }),
+    bytes: bytes.length,
+    ok: 1,
+  };
 };

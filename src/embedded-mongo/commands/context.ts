@@ -45,6 +45,8 @@ export interface EngineState {
   flush(): Promise<void>;
   /** Rewrites the journal into a snapshot (no-op in memory). */
   compact(): Promise<void>;
+  /** The whole state at one instant, as a backup file's bytes, once all of it is durable. */
+  backup(): Promise<Buffer>;
 }
 
 export interface CommandContext {

@@ -59,6 +59,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   dbstats: admin.dbStats,
   collstats: admin.collStats,
   compact: admin.compact,
+  backup: admin.backup,
 };
 
 const COMMAND_NAMES = Object.keys(HANDLERS);
