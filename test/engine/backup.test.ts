@@ -117,6 +117,16 @@ describe('engine: backups and restore', function () {
     );
   });
 
+  it('sends a state larger than one reply in getMore batches', async () => {
+    const source = await engineOn('large');
+    const megabyte = 'x'.repeat(1024 * 1024 - 100);
+    for (let i = 0; i < 40; i++) await source.db.collection('large').insertOne({ i, megabyte });
+    const out = path.join(root, 'large.backup');
+    const taken = await takeBackup({ socket: source.socket, dbPath: source.dbPath, out });
+    assert.ok(taken.bytes > 40 * 1024 * 1024, `${taken.bytes} bytes`);
+    assert.deepEqual(checkBackup(out).databases, [{ name: 'registry', collections: 1, documents: 40 }]);
+  });
+
   it('captures one instant while clients keep writing: every insert command whole or absent, every earlier one present', async () => {
     const source = await engineOn('busy');
     const batches = source.db.collection('batches');

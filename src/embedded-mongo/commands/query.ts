@@ -84,11 +84,20 @@ export const find: CommandHandler = async (cmd, ctx) => {
   };
 };
 
+/**
+ * The collection a getMore names: a collection, or `$cmd.<command>` for the cursor of a command
+ * (`listCollections`, `backup`), as mongod names them. The cursor itself checks it belongs there.
+ */
+function cursorCollection(name: unknown): string {
+  if (typeof name === 'string' && /^\$cmd\.[A-Za-z]+$/.test(name)) return name;
+  return validateCollName(name);
+}
+
 export const getMore: CommandHandler = (cmd, ctx) => {
   ctx.engine.counters.getmore++;
   const id = Number(cmd.getMore);
   if (!Number.isFinite(id)) throw badValue('getMore must be a cursor id');
-  const name = validateCollName(cmd.collection);
+  const name = cursorCollection(cmd.collection);
   return { ...ctx.engine.cursors.getMore(id, `${ctx.db}.${name}`, optionalNumber(cmd, 'batchSize')), ok: 1 };
 };
 
