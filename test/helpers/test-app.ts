@@ -51,6 +51,17 @@ export async function resetDatabase(): Promise<void> {
   );
 }
 
+/**
+ * What NODE_ENV=production cannot start without (src/config.ts), for tests that build the app
+ * as production runs it: the data in the embedded engine on purpose, mail to nowhere.
+ */
+export const PRODUCTION_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  APP_SECRET: TEST_SECRET,
+  SMTP_URL: 'smtp://127.0.0.1:9',
+  EMBEDDED_DB: 'true',
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
   return loadConfig({
     NODE_ENV: 'test',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import express from 'express';
-import { appWith, buildTestApp, resetDatabase } from '../helpers/test-app.ts';
+import { appWith, buildTestApp, PRODUCTION_ENV, resetDatabase } from '../helpers/test-app.ts';
 
 const NOW = '2026-08-03T02:00:00.000Z';
 
@@ -52,7 +52,10 @@ for (const env of ['development', 'production'] as const) {
 
     before(async () => {
       await resetDatabase();
-      const t = await buildTestApp({ now: NOW, env: { NODE_ENV: env } });
+      const t = await buildTestApp({
+        now: NOW,
+        env: env === 'production' ? PRODUCTION_ENV : { NODE_ENV: env },
+      });
       // Two routes that fail the way a bug would: an error naming a file, a page that cannot render.
       const broken = express.Router();
       broken.get('/throws', () => {
