@@ -87,8 +87,12 @@ describe('faults: the app is killed during a booking rush', function () {
     const again = await Promise.all(couples.map((c, i) => book(url, day, start(i), c)));
     assertHonestAnswers(again, 'the same couples again');
     for (const [i, a] of again.entries()) {
-      const before = first[i]!.status === 201;
-      assert.equal(a.body.error?.code === 'already_booked', before, `couple ${i}: ${JSON.stringify(a.body)}`);
+      const before = first[i]!.status;
+      const already = a.body.error?.code === 'already_booked';
+      // A couple cut off without an answer may have been booked all the same: the kill can
+      // fall between the write and the reply. That booking then stands, and is theirs alone.
+      if (before === 0 && already) continue;
+      assert.equal(already, before === 201, `couple ${i}: ${JSON.stringify(a.body)}`);
     }
 
     // No place was lost: new couples fill the day up to exactly its capacity, no further.
