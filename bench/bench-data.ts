@@ -10,6 +10,7 @@ import { OfficeModel } from '../src/models/office.model.ts';
 import { OutboxMessageModel } from '../src/models/outbox-message.model.ts';
 import { SlotModel } from '../src/models/slot.model.ts';
 import { residentId } from '../test/helpers/ids.ts';
+import type { RequestSpec } from './http-load.ts';
 
 export const ZONE = 'Asia/Shanghai';
 
@@ -121,6 +122,22 @@ export async function seedPeakDay(opts: {
     date,
     starts,
     places: starts.length * opts.quota,
+  };
+}
+
+/** A booking of POST /api/v1/appointments: this couple, in this slot of the day. */
+export function apiBooking(day: PeakDay, start: string, partners: [BenchPartner, BenchPartner]): RequestSpec {
+  return {
+    method: 'POST',
+    path: '/api/v1/appointments',
+    body: {
+      officeId: day.officeId,
+      date: day.date,
+      start,
+      partners,
+      email: 'bench@example.com',
+      language: 'zh-CN',
+    },
   };
 }
 

@@ -3,7 +3,15 @@
 // from that moment on (through BENCH_CLIENTS connections), each trying once more on another
 // slot when told the first is full (409 slot_full). Then the cost of a "full" answer alone:
 // more couples asking for the slots once every place is gone.
-import { freshCouples, integrityOf, outboxCount, type PeakDay, seedPeakDay } from './bench-data.ts';
+import {
+  apiBooking,
+  type BenchPartner,
+  freshCouples,
+  integrityOf,
+  outboxCount,
+  type PeakDay,
+  seedPeakDay,
+} from './bench-data.ts';
 import { type Requester, runClients, runLoad } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
 import { loadRows, micros, type ScenarioReport } from './report.ts';
@@ -61,24 +69,18 @@ export async function openingApi(ctx: ScenarioContext): Promise<ScenarioReport> 
   const couples = freshCouples(ctx.couples);
   const outboxBefore = await outboxCount();
   const day = await openingDay(ctx, 'bench-opening-api');
-  const body = (c: number, slot: number) => ({
-    officeId: day.officeId,
-    date: day.date,
-    start: day.starts[slot],
-    partners: couples[c],
-    email: 'bench@example.com',
-    language: 'zh-CN',
-  });
+  const book = (partners: [BenchPartner, BenchPartner], slot: number) =>
+    apiBooking(day, day.starts[slot]!, partners);
   const isFull = (status: number, text: string) => status === 409 && text.includes('slot_full');
   const tally = { bookedFirst: 0, bookedRetry: 0, fullTwice: 0, other: 0 };
   const opening = await visitsMeasured(ctx, couples.length, async (c, request) => {
     const first = Math.floor(Math.random() * day.starts.length);
-    const one = await request({ method: 'POST', path: '/api/v1/appointments', body: body(c, first) });
+    const one = await request(book(couples[c]!, first));
     if (one.status === 201) tally.bookedFirst += 1;
     else if (!isFull(one.status, one.body)) tally.other += 1;
     else {
       const slot = otherSlot(first, day.starts.length);
-      const two = await request({ method: 'POST', path: '/api/v1/appointments', body: body(c, slot) });
+      const two = await request(book(couples[c]!, slot));
       if (two.status === 201) tally.bookedRetry += 1;
       else if (isFull(two.status, two.body)) tally.fullTwice += 1;
       else tally.other += 1;
@@ -100,12 +102,7 @@ export async function openingApi(ctx: ScenarioContext): Promise<ScenarioReport> 
       durationMs: ctx.fullPhaseMs,
       next: (client, i) => {
         const c = i * ctx.clients + client;
-        if (c >= late.length) return null;
-        return {
-          method: 'POST',
-          path: '/api/v1/appointments',
-          body: { ...body(0, c % day.starts.length), partners: late[c] },
-        };
+        return c < late.length ? book(late[c]!, c % day.starts.length) : null;
       },
     }),
   );

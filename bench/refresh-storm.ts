@@ -1,7 +1,7 @@
 // Scenario 3, the refresh storm: BENCH_CLIENTS phones reloading the peak day's page, then the
 // month calendar it sits in, as fast as the app answers, each phone keeping the cookies the
 // app gave it. Half the day's places are taken first, so the pages show real counts.
-import { freshCouples, integrityOf, seedPeakDay } from './bench-data.ts';
+import { apiBooking, freshCouples, integrityOf, seedPeakDay } from './bench-data.ts';
 import { runClients } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
 import { OPENING_SESSIONS } from './opening-api.ts';
@@ -20,17 +20,7 @@ export async function refreshStorm(ctx: ScenarioContext): Promise<ScenarioReport
     step: async (_client, _i, request) => {
       const c = taken++;
       if (c >= couples.length) return false;
-      await request({
-        method: 'POST',
-        path: '/api/v1/appointments',
-        body: {
-          officeId: day.officeId,
-          date: day.date,
-          start: day.starts[c % day.starts.length],
-          partners: couples[c],
-          email: 'bench@example.com',
-        },
-      });
+      await request(apiBooking(day, day.starts[c % day.starts.length]!, couples[c]!));
       return true;
     },
   });

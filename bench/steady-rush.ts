@@ -3,7 +3,7 @@
 // that every couple is booked. With it, the database requests each booking costs (the
 // server's serverStatus.network.numRequests, which MongoDB keeps too).
 import mongoose from 'mongoose';
-import { coupleFor, integrityOf, seedPeakDay } from './bench-data.ts';
+import { apiBooking, coupleFor, integrityOf, seedPeakDay } from './bench-data.ts';
 import { runLoad } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
 import { loadRows, micros, type ScenarioReport } from './report.ts';
@@ -29,18 +29,8 @@ export async function steadyRush(ctx: ScenarioContext, slug = 'bench-steady'): P
       port: ctx.app.port,
       clients: ctx.clients,
       durationMs: ctx.durationMs,
-      next: (client, i) => ({
-        method: 'POST',
-        path: '/api/v1/appointments',
-        body: {
-          officeId: day.officeId,
-          date: day.date,
-          start: day.starts[(client + i) % day.starts.length],
-          partners: coupleFor(++serial),
-          email: 'bench@example.com',
-          language: 'zh-CN',
-        },
-      }),
+      next: (client, i) =>
+        apiBooking(day, day.starts[(client + i) % day.starts.length]!, coupleFor(++serial)),
     }),
   );
   const booking = run.value;

@@ -1,7 +1,7 @@
 // Before anything is measured, every path the scenarios take is run for a few seconds on an
 // office of its own: on a peak day the app has been up for days, so its code is compiled and
 // its connections are open when the booking opens.
-import { freshCouples, seedPeakDay } from './bench-data.ts';
+import { apiBooking, freshCouples, seedPeakDay } from './bench-data.ts';
 import { runClients, runLoad } from './http-load.ts';
 import { bookingForm, hiddenField, Phone } from './phone.ts';
 
@@ -20,17 +20,7 @@ export async function warmUp(port: number, withPages: boolean): Promise<void> {
     port,
     clients: 20,
     durationMs: 2000,
-    next: (client, i) => ({
-      method: 'POST',
-      path: '/api/v1/appointments',
-      body: {
-        officeId: day.officeId,
-        date: day.date,
-        start: start(client + i),
-        partners: couple(),
-        email: 'bench@example.com',
-      },
-    }),
+    next: (client, i) => apiBooking(day, start(client + i), couple()),
   });
   if (!withPages) return;
   const dayPath = `/offices/${day.slug}/days/${day.date}`;
