@@ -2,6 +2,7 @@
 // (from /proc), counting the work the app goes on doing after the last answer (confirmation
 // messages, jobs) until it is idle again, and how many bytes it logged; and the /healthz
 // baseline every rate is compared with, measured in the same run.
+import mongoose from 'mongoose';
 import type { BenchApp } from './app-process.ts';
 import { type LoadResult, runLoad } from './http-load.ts';
 import { cpuSecondsOf } from './proc-stats.ts';
@@ -16,6 +17,18 @@ export interface Usage {
   /** How long the app kept busy after the last answer, in ms. */
   busyAfterMs: number;
   logBytes: number;
+  /** Requests the database received meanwhile (the aftermath included). */
+  databaseRequests: number;
+}
+
+/**
+ * Requests the database has received so far: serverStatus.network.numRequests, which MongoDB
+ * keeps too, asked over the benchmark's own connection (which adds one per reading).
+ */
+async function databaseRequests(): Promise<number> {
+  if (mongoose.connection.readyState !== 1) return Number.NaN;
+  const status = await mongoose.connection.db!.admin().command({ serverStatus: 1 });
+  return Number((status.network as { numRequests?: number } | undefined)?.numRequests ?? Number.NaN);
 }
 
 const snapshot = (app: BenchApp) => ({
@@ -45,11 +58,13 @@ export async function measured<T>(
   app: BenchApp,
   load: () => Promise<T>,
 ): Promise<{ value: T; usage: Usage }> {
+  const requestsBefore = await databaseRequests();
   const before = snapshot(app);
   const value = await load();
   const end = snapshot(app);
   const busyAfterMs = await settle(app);
   const after = snapshot(app);
+  const requestsAfter = await databaseRequests();
   return {
     value,
     usage: {
@@ -59,6 +74,7 @@ export async function measured<T>(
       engineCpuAfter: after.engine - end.engine,
       busyAfterMs,
       logBytes: after.log - before.log,
+      databaseRequests: requestsAfter - requestsBefore - 1,
     },
   };
 }

@@ -31,18 +31,24 @@ export interface ProfileSummary {
 }
 
 function fileOf(url: string): string {
-  const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+  // EJS names a compiled template after its file, in quotes.
+  const plain = url.replace(/^"|"$/g, '');
+  const file = plain.startsWith('file://') ? fileURLToPath(plain) : plain;
   return file.startsWith(root) ? path.relative(root, file) : file;
 }
 
 function areaOf(frame: ProfileNode['callFrame']): string {
+  // Without a script: V8's own entries ((garbage collector), (program)...) or native code
+  // called from JavaScript (system calls such as a socket's writeBuffer, builtins).
   if (!frame.url)
-    return frame.functionName.startsWith('(') ? frame.functionName : '(compiled code: eval, templates)';
+    return frame.functionName.startsWith('(') ? frame.functionName : '(native: system calls, builtins)';
   const file = fileOf(frame.url);
-  const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(file);
+  // The innermost package: the driver Mongoose bundles counts as mongodb.
+  const pkg = /.*node_modules\/((@[^/]+\/)?[^/]+)/.exec(file);
   if (pkg) return pkg[1]!;
   if (file.startsWith('node:')) return 'node core';
   const parts = file.split('/');
+  if (parts.includes('views')) return 'views (EJS templates)';
   return parts[0] === 'src' && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 

@@ -41,6 +41,7 @@ export async function refreshStorm(ctx: ScenarioContext): Promise<ScenarioReport
     );
     return { result: run.value.recorder.result(run.value.seconds), usage: run.usage };
   };
+  await ctx.part('day-page');
   const dayPage = await reload(`/offices/${day.slug}/days/${day.date}`);
   await ctx.part('calendar');
   const calendar = await reload(`/offices/${day.slug}?month=${day.date.slice(0, 7)}`);

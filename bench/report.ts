@@ -17,7 +17,7 @@ export interface ScenarioReport {
   drift: number;
 }
 
-export const line = (k: string, v: string) => console.log(`  ${k.padEnd(46)} ${v}`);
+export const line = (k: string, v: string) => console.log(`  ${k.padEnd(50)} ${v}`);
 export const micros = (seconds: number) => `${(seconds * 1e6).toFixed(0)} µs`;
 export const ms = (r: Pick<LoadResult, 'p50' | 'p99'>) => `${r.p50.toFixed(1)} ms / ${r.p99.toFixed(1)} ms`;
 export const statusList = (statuses: Record<string, number>) =>
@@ -43,6 +43,7 @@ export function usageRows(label: string, u: Usage, requests: number): [string, s
       `${micros((u.appCpu + u.appCpuAfter) / requests)} (${micros(u.appCpuAfter / requests)} of it after the last answer, busy ${(u.busyAfterMs / 1000).toFixed(1)} s more)`,
     ],
     [`${label}: engine CPU / request`, micros((u.engineCpu + u.engineCpuAfter) / requests)],
+    [`${label}: database requests / request`, (u.databaseRequests / requests).toFixed(2)],
     [`${label}: log bytes / request`, (u.logBytes / requests).toFixed(0)],
   ];
 }

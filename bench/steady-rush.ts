@@ -1,8 +1,6 @@
 // Scenario 4, the steady rush: a peak day of 34,000 places (17 half-hour slots of 2,000) booked
 // through POST /api/v1/appointments by BENCH_CLIENTS clients for BENCH_SECONDS, places enough
-// that every couple is booked. With it, the database requests each booking costs (the
-// server's serverStatus.network.numRequests, which MongoDB keeps too).
-import mongoose from 'mongoose';
+// that every couple is booked.
 import { apiBooking, coupleFor, integrityOf, seedPeakDay } from './bench-data.ts';
 import { runLoad } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
@@ -14,16 +12,10 @@ const SESSIONS = [
   { start: '13:00', end: '18:00' },
 ];
 
-async function databaseRequests(): Promise<number> {
-  const status = await mongoose.connection.db!.admin().command({ serverStatus: 1 });
-  return Number((status.network as { numRequests?: number } | undefined)?.numRequests ?? Number.NaN);
-}
-
 export async function steadyRush(ctx: ScenarioContext, slug = 'bench-steady'): Promise<ScenarioReport> {
   const day = await seedPeakDay({ slug, sessions: SESSIONS, quota: 2000 });
   // Far above the couples of the opening scenarios, so that nobody is booked twice.
   let serial = 500_000;
-  const requestsBefore = await databaseRequests();
   const run = await measured(ctx.app, () =>
     runLoad({
       port: ctx.app.port,
@@ -34,14 +26,10 @@ export async function steadyRush(ctx: ScenarioContext, slug = 'bench-steady'): P
     }),
   );
   const booking = run.value;
-  const perBooking = ((await databaseRequests()) - requestsBefore) / booking.requests;
   const integrity = await integrityOf(day);
   return {
     title: `4. Steady rush: a peak day of ${day.places} places through the API`,
-    rows: [
-      ...loadRows('booking', booking, run.usage),
-      ['database requests / booking', perBooking.toFixed(2)],
-    ],
+    rows: loadRows('booking', booking, run.usage),
     rates: [{ label: 'booking', result: booking, aim: 0.25, p99AimMs: 250 }],
     cpu: [
       { label: 'app CPU / booking', seconds: (run.usage.appCpu + run.usage.appCpuAfter) / booking.requests },

@@ -22,6 +22,18 @@ export async function warmUp(port: number, withPages: boolean): Promise<void> {
     durationMs: 2000,
     next: (client, i) => apiBooking(day, start(client + i), couple()),
   });
+  // And "full" answers: a day of one place per slot, soon full.
+  const small = await seedPeakDay({
+    slug: 'bench-warm-up-full',
+    sessions: [{ start: '09:00', end: '12:00' }],
+    quota: 1,
+  });
+  await runLoad({
+    port,
+    clients: 20,
+    durationMs: 1000,
+    next: (client, i) => apiBooking(small, small.starts[(client + i) % small.starts.length]!, couple()),
+  });
   if (!withPages) return;
   const dayPath = `/offices/${day.slug}/days/${day.date}`;
   await runClients({
