@@ -119,7 +119,7 @@ export async function openingApi(ctx: ScenarioContext): Promise<ScenarioReport> 
       ['bookings stored / places', `${integrity.booked} / ${day.places}`],
       ['confirmations in the outbox', `${confirmations} for ${booked} bookings`],
       ...loadRows('all requests', all, opening.usage),
-      ['app CPU / booking (derived: all less the full answers at their cost alone)', micros(cpuBooking)],
+      ['app CPU / booking (all less the full answers)', micros(cpuBooking)],
       ...loadRows('"full" alone', full.value, full.usage),
     ],
     rates: [{ label: 'opening requests', result: all, aim: 0.25, p99AimMs: 250 }],
