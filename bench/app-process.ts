@@ -4,7 +4,7 @@
 // ceiling off (RATE_LIMIT_PER_MINUTE=0). Nothing else is set unless a caller asks: by default
 // that is the default install (durable embedded engine, jobs inline, info logs, messages to
 // the development outbox), and a setting given to `npm run bench` (`JOBS=off`, say) reaches
-// the app as it would reach `npm start`.
+// the app as it would reach `npm start`; only MONGODB_URI and MONGODB_DB are not passed on.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -78,8 +78,11 @@ export async function startApp(
   const dataDir = path.join(work, 'data');
   const logFile = path.join(work, 'app.log');
   const port = await freePort();
+  // The shell's own database is never written to: another server is asked for by name
+  // (BENCH_MONGODB_URI, which callers pass as MONGODB_URI).
+  const { MONGODB_URI: _uri, MONGODB_DB: _db, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.join(root, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     DATA_DIR: dataDir,
     PORT: String(port),
@@ -160,7 +163,11 @@ export async function startApp(
     exited: () => exited,
     stop: async () => {
       if (!exited) {
-        process.kill(pid, 'SIGTERM');
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* it has just exited */
+        }
         const timer = setTimeout(() => !exited && process.kill(-child.pid!, 'SIGKILL'), 20_000);
         await exit;
         clearTimeout(timer);
