@@ -1,223 +1,162 @@
-// `npm run bench`: the peak-day rush. The app runs in its own process on the embedded engine
-// (another process), as `npm start` does; 100 clients book across a peak day as fast as the
-// app answers, then the same clients hit /healthz for the baseline. Prints bookings/s,
-// latency, errors, oversold places (must be 0) and the ratio to the /healthz rate.
-import { readFileSync } from 'node:fs';
-import { DateTime } from 'luxon';
+// `npm run bench`: the peak-day rush as couples meet it. The app is started as `npm start`
+// starts it (bench/app-process.ts: its durable embedded engine on a fresh DATA_DIR, jobs
+// inline, info logs, confirmations to the development outbox), with only the per-address
+// ceiling off, and the scenarios run one after the other against it, each between two
+// measures of /healthz: the opening minute through the API, the same through the pages, a
+// refresh storm on the day and month pages, the steady rush. Then, each with an app of its
+// own, the steady rush as the benchmark used to run it (in memory, jobs off, logs at warn) and
+// the lottery. Errors, oversold places and counter drift fail the run; missed aims are printed.
 import mongoose from 'mongoose';
 import { spawnEmbeddedMongo } from '../src/embedded-mongo/index.ts';
-import { AppointmentModel } from '../src/models/appointment.model.ts';
-import { DayPlanModel } from '../src/models/day-plan.model.ts';
-import { OfficeModel } from '../src/models/office.model.ts';
-import { SlotModel } from '../src/models/slot.model.ts';
-import { residentId } from '../test/helpers/ids.ts';
-import { startBenchApp } from './app-process.ts';
-import { runLoad } from './http-load.ts';
+import { type BenchApp, startApp } from './app-process.ts';
 import { lotteryScenario } from './lottery.ts';
+import { SECRET } from './lottery-children.ts';
+import { type Health, measureHealthz, settle } from './measure.ts';
+import { openingApi } from './opening-api.ts';
+import { openingPages } from './opening-pages.ts';
+import { machineLoad } from './proc-stats.ts';
+import { ScenarioProfiler } from './profiler.ts';
+import { refreshStorm } from './refresh-storm.ts';
+import { line, meanHealth, printReport, type ScenarioReport } from './report.ts';
+import type { ScenarioContext } from './scenario.ts';
+import { oneLine, steadyRush } from './steady-rush.ts';
+import { warmUp } from './warm-up.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-const PORT = 3900 + Math.floor(Math.random() * 90);
+const COUPLES = Number(process.env.BENCH_COUPLES ?? 5000);
+const HEALTH_MS = Math.min(DURATION_MS, 3000);
 
-// CPU seconds the app process has used so far (user + system, all its threads), read from
-// /proc on Linux, whose clock ticks are 1/100 s; NaN elsewhere. Per request, it shows what each path costs the app itself,
-// apart from the load generator and the database sharing the machine.
-function cpuSecondsOf(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
+const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioReport>> = {
+  'opening-api': openingApi,
+  'opening-pages': openingPages,
+  refresh: refreshStorm,
+  steady: steadyRush,
+};
+const ALL = [...Object.keys(SCENARIOS), 'in-memory', 'lottery'];
+// BENCH_SCENARIO=name[,name...] runs those alone; BENCH_LOTTERY=off leaves the lottery out.
+const chosen = (process.env.BENCH_SCENARIO ?? ALL.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s && !(s === 'lottery' && process.env.BENCH_LOTTERY === 'off'));
+const unknown = chosen.filter((s) => !ALL.includes(s));
+if (unknown.length) {
+  console.error(`BENCH_SCENARIO: unknown ${unknown.join(', ')}; the scenarios are ${ALL.join(', ')}`);
+  process.exit(2);
 }
 
-async function main() {
-  // BENCH_MONGODB_URI points the run at another server (a real MongoDB, or an engine started by hand).
-  const external = process.env.BENCH_MONGODB_URI;
-  const engine = external
-    ? { uri: external, stop: async () => undefined }
-    : await spawnEmbeddedMongo({ port: 0 });
-  await mongoose.connect(engine.uri, { dbName: 'bench' });
-  await mongoose.connection.db!.dropDatabase();
-  const zone = 'Asia/Shanghai';
-  const today = DateTime.now().setZone(zone).startOf('day');
-  const peakDate = today.plus({ days: 5 }).toISODate()!;
-  const office = await OfficeModel.create({
-    slug: 'bench',
-    name: { zh: '压测登记处', en: 'Bench office' },
-    address: { zh: '成都', en: 'Chengdu' },
-    timezone: zone,
-    bookingRules: { daysAhead: 30, cutoffDaysBefore: 0, cutoffTime: '00:00', openTime: '00:00' },
-    weeklyTemplate: [1, 2, 3, 4, 5].map((weekday) => ({
-      weekday,
-      sessions: [{ start: '09:00', end: '12:00' }],
-      slotMinutes: 30,
-      windowsOpen: 4,
-      couplesPerWindow: 3,
-    })),
-  });
-  await DayPlanModel.create({
-    office: office._id,
-    date: peakDate,
-    kind: 'peak',
-    label: { zh: '七夕', en: 'Qixi' },
-    sessions: [
-      { start: '08:30', end: '12:00' },
-      { start: '13:00', end: '18:00' },
-    ],
-    slotMinutes: 30,
-    quotaPerSlot: 2000,
-  });
-  // BENCH_PROFILE=<dir> writes a CPU profile of the app process there, to see where a booking's time goes.
-  const app = await startBenchApp({
-    mongoUri: engine.uri,
-    dbName: 'bench',
-    port: PORT,
-    secret: 'bench-secret-0123456789-abcdefghijklmnop',
-    nodeFlags: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
-  });
-  const starts = [
-    '08:30',
-    '09:00',
-    '09:30',
-    '10:00',
-    '10:30',
-    '11:00',
-    '11:30',
-    '13:00',
-    '13:30',
-    '14:00',
-    '14:30',
-    '15:00',
-    '15:30',
-    '16:00',
-    '16:30',
-    '17:00',
-    '17:30',
-  ];
-  let serial = 0;
-  const couple = () => {
-    serial += 1;
-    const n = serial;
-    const birth = `19${80 + (n % 15)}-0${1 + (n % 9)}-1${n % 10}`;
-    return [
-      {
-        name: `新郎${n}`,
-        idType: 'resident_id',
-        idNumber: residentId(birth, 'male', n, String(110101 + (n % 800000)).padStart(6, '0')),
-        phone: `138${String(n).padStart(8, '0')}`,
-      },
-      {
-        name: `新娘${n}`,
-        idType: 'resident_id',
-        idNumber: residentId(birth, 'female', n, String(110101 + (n % 800000)).padStart(6, '0')),
-        phone: `139${String(n).padStart(8, '0')}`,
-      },
-    ];
+function contextFor(app: BenchApp, part: ScenarioContext['part'] = async () => undefined): ScenarioContext {
+  return {
+    part,
+    app,
+    clients: CLIENTS,
+    durationMs: DURATION_MS,
+    couples: COUPLES,
+    openingCapMs: 180_000,
+    fullPhaseMs: Math.min(DURATION_MS, 5000),
   };
+}
 
+/** The scenarios against the app as `npm start` runs it; true when any failed. */
+async function defaultInstall(names: string[]): Promise<boolean> {
+  // BENCH_MONGODB_URI points the app at another server (a real MongoDB, or an engine started by hand).
+  const external = process.env.BENCH_MONGODB_URI;
+  if (external) {
+    await mongoose.connect(external, { dbName: 'bench' });
+    await mongoose.connection.db!.dropDatabase();
+    await mongoose.disconnect();
+  }
+  const profileDir = process.env.BENCH_PROFILE;
+  const app = await startApp({
+    env: external ? { MONGODB_URI: external, MONGODB_DB: 'bench' } : {},
+    ...(profileDir ? { profileDir } : {}),
+  });
+  let failed = false;
   try {
-    // Warm-up: compile paths, open pools.
-    await runLoad({
-      port: PORT,
-      clients: 10,
-      durationMs: 1500,
-      next: () => ({ method: 'GET', path: '/healthz' }),
-    });
+    console.log('\nThe app, as `npm start` runs it, with RATE_LIMIT_PER_MINUTE=0');
+    for (const [k, v] of Object.entries(app.settings)) line(k, v);
+    line('app / engine process', `${app.pid} / ${app.enginePid ?? 'none (MONGODB_URI)'}`);
+    await mongoose.connect(app.databaseUri, { dbName: app.databaseName });
+    await warmUp(app.port, true);
+    await settle(app);
+    const profiler = profileDir ? new ScenarioProfiler(app, profileDir) : undefined;
+    let before = await measureHealthz(app, CLIENTS, HEALTH_MS);
+    for (const name of names) {
+      const profiles: { print(): void }[] = [];
+      let profiled = name;
+      const part = async (label: string) => {
+        if (!profiler) return;
+        profiles.push(await profiler.stop(profiled));
+        profiled = `${name}-${label}`;
+        profiler.start();
+      };
+      profiler?.start();
+      const report = await SCENARIOS[name]!(contextFor(app, part));
+      if (profiler) profiles.push(await profiler.stop(profiled));
+      const after = await measureHealthz(app, CLIENTS, HEALTH_MS);
+      printReport(report, before, after);
+      for (const p of profiles) p.print();
+      failed ||= report.errors > 0 || report.oversold > 0 || report.drift > 0;
+      before = after;
+    }
+    if (app.exited()) throw new Error('the app exited during the run');
+  } finally {
+    await mongoose.disconnect();
+    await app.stop();
+  }
+  return failed;
+}
 
-    // Requests the booking phase sends the database, from the server's own counter
-    // (serverStatus.network.numRequests, which MongoDB keeps too).
-    const requestsSoFar = async () => {
-      const status = await mongoose.connection.db!.admin().command({ serverStatus: 1 });
-      return Number((status.network as { numRequests?: number } | undefined)?.numRequests ?? Number.NaN);
-    };
-    const requestsBefore = await requestsSoFar();
-    const cpuBeforeBooking = cpuSecondsOf(app.pid);
-    let created = 0;
-    let full = 0;
-    let refused = 0;
-    const booking = await runLoad({
-      port: PORT,
-      clients: CLIENTS,
-      durationMs: DURATION_MS,
-      next: (client, i) => ({
-        method: 'POST',
-        path: '/api/v1/appointments',
-        body: {
-          officeId: office._id.toString(),
-          date: peakDate,
-          start: starts[(client + i) % starts.length],
-          partners: couple(),
-          email: 'bench@example.com',
-          language: 'zh-CN',
-        },
-      }),
-      onResponse: (status, body) => {
-        if (status === 201) created += 1;
-        else if (status === 409 && body.includes('slot_full')) full += 1;
-        else refused += 1;
+/** The steady rush as the benchmark measured it before: in memory, jobs off, logs at warn. */
+async function inMemoryLine(): Promise<boolean> {
+  const engine = await spawnEmbeddedMongo();
+  let app: BenchApp | undefined;
+  try {
+    app = await startApp({
+      env: {
+        MONGODB_URI: engine.uri,
+        MONGODB_DB: 'bench',
+        JOBS: 'off',
+        LOG_LEVEL: 'warn',
+        SEED_DEMO: 'false',
+        APP_SECRET: SECRET,
       },
     });
-    const bookingCpu = cpuSecondsOf(app.pid) - cpuBeforeBooking;
-    const databaseRequests = (await requestsSoFar()) - requestsBefore;
-    const cpuBeforeHealth = cpuSecondsOf(app.pid);
-    const health = await runLoad({
-      port: PORT,
-      clients: CLIENTS,
-      durationMs: Math.min(DURATION_MS, 5000),
-      next: () => ({ method: 'GET', path: '/healthz' }),
-    });
-    const healthCpu = cpuSecondsOf(app.pid) - cpuBeforeHealth;
-
-    const slots = await SlotModel.find({ office: office._id, date: peakDate }).lean();
-    let oversold = 0;
-    let drift = 0;
-    for (const s of slots) {
-      const active = await AppointmentModel.countDocuments({ slot: s._id, status: 'booked' });
-      if (active > s.capacity) oversold += active - s.capacity;
-      if (active !== s.booked) drift += Math.abs(active - s.booked);
-    }
-    const errors = Object.entries(booking.statuses)
-      .filter(([s]) => s === '0' || s.startsWith('5'))
-      .reduce((n, [, c]) => n + c, 0);
-    const ratio = booking.perSecond / health.perSecond;
-    const line = (k: string, v: string) => console.log(`  ${k.padEnd(30)} ${v}`);
-    console.log('\nPeak rush: booking a peak day through POST /api/v1/appointments');
-    line('concurrent clients', String(CLIENTS));
-    line('capacity of the day', String(slots.reduce((n, s) => n + s.capacity, 0)));
-    line('booking requests', `${booking.requests} in ${booking.seconds.toFixed(1)} s`);
-    line('  booked (201)', String(created));
-    line('  slot full (409)', String(full));
-    line('  other 4xx', String(refused - errors));
-    line('booking requests/s', booking.perSecond.toFixed(0));
-    line('booking latency p50 / p99', `${booking.p50.toFixed(1)} ms / ${booking.p99.toFixed(1)} ms`);
-    line('database requests / booking', (databaseRequests / booking.requests).toFixed(2));
-    line('app CPU / booking', `${((bookingCpu / booking.requests) * 1e6).toFixed(0)} µs`);
-    line('errors (5xx or network)', String(errors));
-    line('oversold places', String(oversold));
-    line('counter drift', String(drift));
-    line('/healthz requests/s', health.perSecond.toFixed(0));
-    line('/healthz latency p50 / p99', `${health.p50.toFixed(1)} ms / ${health.p99.toFixed(1)} ms`);
-    line('app CPU / healthz', `${((healthCpu / health.requests) * 1e6).toFixed(0)} µs`);
-    line('booking ÷ healthz rate', `${ratio.toFixed(3)} (aim ≥ 0.25)`);
-    line('booking p99 under 250 ms', booking.p99 < 250 ? 'yes' : 'NO');
-
-    // BENCH_LOTTERY=off runs the rush alone.
-    if (process.env.BENCH_LOTTERY !== 'off') await printLotteryScenario(line);
-    if (oversold > 0 || errors > 0) process.exitCode = 1;
+    await mongoose.connect(engine.uri, { dbName: 'bench' });
+    await warmUp(app.port, false);
+    await settle(app);
+    const before: Health = await measureHealthz(app, CLIENTS, HEALTH_MS);
+    const report = await steadyRush(contextFor(app), 'bench-memory');
+    const health = meanHealth(before, await measureHealthz(app, CLIENTS, HEALTH_MS));
+    console.log(
+      '\nFor comparison: the steady rush in memory, jobs off, logs at warn (as the benchmark used to run)',
+    );
+    line('steady rush', oneLine(report, health.perSecond, health.cpuPerRequest));
+    return report.errors > 0 || report.oversold > 0 || report.drift > 0;
   } finally {
-    app.kill('SIGTERM');
     await mongoose.disconnect();
+    await app?.stop();
     await engine.stop();
   }
 }
 
-async function printLotteryScenario(line: (k: string, v: string) => void) {
+async function printLottery(): Promise<boolean> {
   const result = await lotteryScenario();
-  console.log('\nLottery draw');
+  console.log('\nLottery draw (in memory, jobs off, as it always ran)');
   for (const [k, v] of Object.entries(result))
     line(k, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
+  return result.oversold > 0;
+}
+
+async function main() {
+  console.log(`Peak-day rush benchmark: ${CLIENTS} clients, ${machineLoad()}`);
+  let failed = false;
+  const mine = chosen.filter((s) => s in SCENARIOS);
+  if (mine.length) failed = (await defaultInstall(mine)) || failed;
+  if (chosen.includes('in-memory')) failed = (await inMemoryLine()) || failed;
+  if (chosen.includes('lottery')) failed = (await printLottery()) || failed;
+  console.log(`\nDone: ${machineLoad()}`);
+  if (failed) process.exitCode = 1;
 }
 
 await main();
