@@ -1,12 +1,12 @@
 // The composition root: the one place that wires repositories, services, mailer and jobs.
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { type Clock, createSystemRandom, type RandomBytes, systemClock } from './lib/clock.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
-import { type Clock, type RandomBytes, systemClock, systemRandom } from './services/clock.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
 import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
 import {
@@ -63,7 +63,7 @@ export function createContainer(opts: ContainerOptions): Container {
   if (!secret || secret.length < 32)
     throw new Error('createContainer: a secret of at least 32 characters is required');
   const clock = opts.clock ?? systemClock;
-  const random = opts.random ?? systemRandom;
+  const random = opts.random ?? createSystemRandom();
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, 'event listener failed'),
   );

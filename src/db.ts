@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+import { storageFailureNoted, storageRecovered } from './lib/database-errors.ts';
 import { AppSettingModel } from './models/app-setting.model.ts';
-import { storageFailureNoted, storageRecovered } from './services/database-errors.ts';
 
 /**
  * The longest the server may work on one of the application's reads (find, findOne, count,

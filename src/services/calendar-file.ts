@@ -3,9 +3,9 @@ import { createEvent } from 'ics';
 import { DateTime } from 'luxon';
 import type { Locale } from '../i18n/locales.ts';
 import { pick, translate } from '../i18n/translate.ts';
+import { foldIcsByOctets } from '../lib/ics-fold.ts';
 import type { Appointment } from '../models/appointment.model.ts';
 import type { Office } from '../models/office.model.ts';
-import { foldIcsByOctets } from './ics-fold.ts';
 
 export function appointmentIcs(input: {
   appointment: Pick<Appointment, 'reference' | 'startsAt' | 'endsAt' | 'status'>;

@@ -12,6 +12,10 @@ import { planDay } from '../domain/day-schedule.ts';
 import { type DayStatus, dayStatus } from '../domain/day-status.ts';
 import { type LotteryPhase, lotteryPhase } from '../domain/lottery.ts';
 import type { DaySchedule, PlannedSlot } from '../domain/schedule-types.ts';
+import type { Clock } from '../lib/clock.ts';
+import { perDocumentErrors } from '../lib/database-errors.ts';
+import { isDuplicate } from '../lib/duplicate-key.ts';
+import { ttlCache } from '../lib/ttl-cache.ts';
 import {
   type AllocationMode,
   DayPlanModel,
@@ -20,11 +24,7 @@ import {
 } from '../models/day-plan.model.ts';
 import { type Office, OfficeModel } from '../models/office.model.ts';
 import { type Slot, SlotModel } from '../models/slot.model.ts';
-import type { Clock } from './clock.ts';
-import { perDocumentErrors } from './database-errors.ts';
-import { isDuplicate } from './duplicate-key.ts';
 import { AppError, notFound } from './errors.ts';
-import { ttlCache } from './ttl-cache.ts';
 
 export type OfficeRecord = Office & { _id: Types.ObjectId };
 export type SlotRecord = Slot & { _id: Types.ObjectId };

@@ -7,6 +7,8 @@ import { idFingerprint } from '../../domain/masking.ts';
 import { noShowBlock } from '../../domain/no-show-policy.ts';
 import { newReferenceCode, normalizeReference } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
+import type { Clock, RandomBytes } from '../../lib/clock.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import {
   type Appointment,
   AppointmentModel,
@@ -16,8 +18,6 @@ import {
   type Partner,
 } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
-import type { Clock, RandomBytes } from '../clock.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';

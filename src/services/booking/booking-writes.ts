@@ -5,11 +5,11 @@
 // and one active booking per person is the unique index of the holds. Each couple gets its
 // own answer, and a conflict in one booking never fails its neighbours in the batch.
 import type { Types } from 'mongoose';
+import { batchedInsert } from '../../lib/batched-db.ts';
+import { coalesce, failed, type Outcome, succeeded } from '../../lib/coalesce.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { AppointmentModel, type newAppointmentDocument } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
-import { batchedInsert } from '../batched-db.ts';
-import { coalesce, failed, type Outcome, succeeded } from '../coalesce.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { takePlace, takePlacesInSlots } from './slot-counter.ts';
 
 export interface NoShowRecord {

@@ -1,9 +1,9 @@
 // The only code that moves a slot's counters. Every change is one conditional
 // single-document update, so concurrent requests can never oversell a slot.
 import type { Types } from 'mongoose';
+import { perDocumentErrors, WriteOutcomeUnknownError } from '../../lib/database-errors.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { SlotModel } from '../../models/slot.model.ts';
-import { perDocumentErrors, WriteOutcomeUnknownError } from '../database-errors.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 
 /** Takes one place if any is left; returns false when the slot is full. */
 export function takePlace(slotId: Types.ObjectId): Promise<boolean> {

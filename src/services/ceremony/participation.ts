@@ -3,6 +3,7 @@
 // the seat document records where the couple stands and is claimed first, so one couple
 // can never be placed twice.
 import type { QueryFilter, Types } from 'mongoose';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { type Appointment, AppointmentModel } from '../../models/appointment.model.ts';
 import type { CeremonyStatus } from '../../models/ceremony.model.ts';
 import {
@@ -12,7 +13,6 @@ import {
   HOLDING_SEAT_STATES,
 } from '../../models/ceremony-seat.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import {

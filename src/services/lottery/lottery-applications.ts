@@ -6,6 +6,9 @@ import { Types } from 'mongoose';
 import { lotteryPhase, type Preference, preferenceProblem } from '../../domain/lottery.ts';
 import { newReferenceCode } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
+import { batchedFindByIds, batchedInsert } from '../../lib/batched-db.ts';
+import { coalesce, succeeded } from '../../lib/coalesce.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import {
   ACTIVE_STATUSES,
   AppointmentModel,
@@ -20,11 +23,8 @@ import {
 import { LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import { LotteryPersonModel } from '../../models/lottery-person.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
-import { batchedFindByIds, batchedInsert } from '../batched-db.ts';
 import { checkPartners, type PartnerInput } from '../booking/check-partners.ts';
 import { newManageToken } from '../booking/manage-token.ts';
-import { coalesce, succeeded } from '../coalesce.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, type FieldMessage, invalid, notFound } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import type { DrawCache } from './draw-cache.ts';
@@ -67,7 +67,7 @@ export function createLotteryApplications(
   },
 ) {
   const { clock, random, secret, events, schedule, booking, cache } = deps;
-  // A rush of applications shares its database work like a rush of bookings (see coalesce.ts).
+  // A rush of applications shares its database work like a rush of bookings (see lib/coalesce.ts).
   const holdsOf = batchedFindByIds<string, { _id: string; appointment: Types.ObjectId }>(
     () => PersonHoldModel.collection as never,
   );

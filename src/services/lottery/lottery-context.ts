@@ -2,12 +2,12 @@
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { Preference } from '../../domain/lottery.ts';
+import type { Clock, RandomBytes } from '../../lib/clock.ts';
 import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../../models/day-plan.model.ts';
 import type { LotteryApplication } from '../../models/lottery-application.model.ts';
 import { type LotteryDraw, LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import type { LotteryReserve } from '../../models/lottery-reserve.model.ts';
 import type { BookingService } from '../booking/booking-service.ts';
-import type { Clock, RandomBytes } from '../clock.ts';
 import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
 

@@ -2,6 +2,7 @@
 // a day in lottery mode generates the draw's seed once and publishes its commitment on the
 // day plan; the seed never changes afterwards, whatever else staff edit before the draw.
 import { commitment, lotterySettingsProblems, newSeed, reservedPlaces } from '../../domain/lottery.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { DayPlanModel } from '../../models/day-plan.model.ts';
 import { LotteryApplicationModel } from '../../models/lottery-application.model.ts';
 import { LotteryDrawModel } from '../../models/lottery-draw.model.ts';
@@ -10,7 +11,6 @@ import { LotteryReserveModel } from '../../models/lottery-reserve.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
 import type { BookingRequest, BookingResult } from '../booking/booking-service.ts';
 import { holdBackPlaces, releaseReservedPlaces } from '../booking/slot-counter.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import {

@@ -2,6 +2,7 @@
 // at sending time: a reminder for a cancelled or moved booking, or for a time already past,
 // is never sent, whenever the job that asked for it runs.
 import type { Bilingual } from '../../domain/schedule-types.ts';
+import type { Clock } from '../../lib/clock.ts';
 import {
   type AppointmentMailContext,
   cancelledMessage,
@@ -21,7 +22,6 @@ import {
 import type { BuiltMessage } from '../../mail/notice-view.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
-import type { Clock } from '../clock.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
 import type { CeremonyFacts, NotificationSpec } from './specs.ts';
 

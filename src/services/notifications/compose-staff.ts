@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { suggestPeakDays } from '../../domain/peak-days.ts';
+import type { Clock } from '../../lib/clock.ts';
 import {
   type PeakOfficeDigest,
   peakDaysMessage,
@@ -13,7 +14,6 @@ import { AppointmentModel } from '../../models/appointment.model.ts';
 import { DayPlanModel } from '../../models/day-plan.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
 import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts';
-import type { Clock } from '../clock.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import type { Composed, Skipped } from './compose-appointment.ts';
 import type { NotificationSpec } from './specs.ts';

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { isPermanentMailError, type MailTransport, mailErrorText } from '../../mail/message.ts';
 import type { EmailRenderer } from '../../mail/render.ts';
 import {
@@ -20,7 +21,6 @@ import {
   type NotificationStatus,
 } from '../../models/notification.model.ts';
 import { type OutboxMessage, OutboxMessageModel } from '../../models/outbox-message.model.ts';
-import type { Clock } from '../clock.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';

@@ -4,8 +4,8 @@
 // the day opens again the marks are lifted and the couples told (`office.reopened`).
 import type { Types } from 'mongoose';
 import type { Bilingual, LocalDate } from '../../domain/schedule-types.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { ACTIVE_STATUSES, AppointmentModel } from '../../models/appointment.model.ts';
-import type { Clock } from '../clock.ts';
 import type { EventBus } from '../events.ts';
 import type { AuditService } from './audit-service.ts';
 

@@ -7,12 +7,12 @@
 // restores the holds, and is refused if either partner has booked again meanwhile.
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
+import type { Clock } from '../../lib/clock.ts';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
 import { clearHold, settledHold } from '../booking/person-holds.ts';
-import type { Clock } from '../clock.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { AuditService } from './audit-service.ts';

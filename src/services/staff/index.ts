@@ -1,5 +1,6 @@
 // The staff console's services, built once by the composition root (src/container.ts).
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { createSessionStore } from '../../lib/session-store.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
 import { type AuditService, createAuditService } from './audit-service.ts';
@@ -10,7 +11,6 @@ import { createDayOpsService, type DayOpsService } from './day-ops-service.ts';
 import { createOfficeAdminService } from './office-admin-service.ts';
 import { createPlanningService } from './planning-service.ts';
 import { createRosterService } from './roster-service.ts';
-import { createSessionStore } from './session-store.ts';
 import { createStaffAccountsService } from './staff-accounts-service.ts';
 import { createStaffAuthService, type UnlockMail } from './staff-auth-service.ts';
 import { createWindowService } from './window-service.ts';

@@ -6,9 +6,9 @@ import { type HolidayCsvError, type HolidayRow, parseHolidayCsv } from '../../do
 import { addDays } from '../../domain/local-time.ts';
 import { type PeakSuggestion, suggestPeakDays } from '../../domain/peak-days.ts';
 import type { DayPlan, LocalDate, WeekdayTemplate } from '../../domain/schedule-types.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
-import type { Clock } from '../clock.ts';
 import { AppError, invalid } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';

@@ -10,8 +10,8 @@
 // audit entry and a link mailed to the account that lifts the lock.
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
+import type { Clock } from '../../lib/clock.ts';
 import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts';
-import type { Clock } from '../clock.ts';
 import { AppError, invalid } from '../errors.ts';
 import type { AuditService } from './audit-service.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password.ts';

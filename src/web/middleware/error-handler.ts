@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.ts';
 import { translate } from '../../i18n/translate.ts';
-import { isDatabaseUnavailable, noteStorageFailure } from '../../services/database-errors.ts';
+import { isDatabaseUnavailable, noteStorageFailure } from '../../lib/database-errors.ts';
 import { AppError, type ErrorCode } from '../../services/errors.ts';
 import { formEcho } from './validate.ts';
 

@@ -6,10 +6,10 @@
 // `canAccessOffice(req.staff, officeId)`.
 import type { NextFunction, Request, Response } from 'express';
 import session, { type Store } from 'express-session';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { createSessionStore } from '../../lib/session-store.ts';
 import { AppError } from '../../services/errors.ts';
 import { canAccessOffice, type StaffPrincipal, type StaffRole } from '../../services/staff/principal.ts';
-import { createSessionStore } from '../../services/staff/session-store.ts';
 import { wantsJson } from './error-handler.ts';
 
 export type { StaffPrincipal, StaffRole };

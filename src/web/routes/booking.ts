@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../container.ts';
 import { translate } from '../../i18n/translate.ts';
-import { isDatabaseUnavailable, noteStorageFailure } from '../../services/database-errors.ts';
+import { isDatabaseUnavailable, noteStorageFailure } from '../../lib/database-errors.ts';
 import { AppError } from '../../services/errors.ts';
 import { bookingLimits } from '../booking-limits.ts';
 import { statusOf } from '../middleware/error-handler.ts';
