@@ -3,26 +3,20 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type Router } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Logger } from 'pino';
-import type { Config } from './config.ts';
-import type { Services } from './container.ts';
+import type { Container } from './container.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
-import { perAddressLimit } from './web/middleware/rate-limit.ts';
 import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
 import { verifyFormUtf8, verifyJsonUtf8 } from './web/middleware/utf8-body.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
-import { apiRouter } from './web/routes/api.ts';
-import { bookingRouter } from './web/routes/booking.ts';
 import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
-import { manageRouter } from './web/routes/manage.ts';
-import { publicRouter } from './web/routes/public.ts';
+import { type AppRoutes, appRoutes } from './web/routes/index.ts';
 import { viewHelpers } from './web/view-helpers.ts';
 
 const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
@@ -31,18 +25,15 @@ const JSON_BODY = { limit: '100kb' } as const;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface AppDeps {
-  config: Readonly<Config>;
-  logger: Logger;
-  services: Services;
-  /** Secret for CSRF tokens and signed cookies. */
-  secret: string;
+  /** What the composition root built: config, logger, secret, services, limits. */
+  container: Container;
   readiness: ReadinessCheck;
-  /** Routers mounted by features that live beside the booking journey (staff console, ceremonies). */
-  extraRouters?: { path: string; router: Router }[];
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { config, logger, services, secret } = deps;
+/** The application: its middleware, every area's routes (web/routes/index.ts), the error handler. */
+export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express {
+  const { container } = deps;
+  const { config, logger, secret } = container;
   const app = express();
   app.set('views', path.join(root, 'views'));
   app.set('view engine', 'ejs');
@@ -75,9 +66,7 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: config.cookieSecure,
     }),
   );
-  const addressLimit = perAddressLimit(config.rateLimitPerMinute);
-  const isApi = (extra: { path: string }) => extra.path === '/api/v1';
-  const extras = deps.extraRouters ?? [];
+  const addressLimit = container.limits.perAddress;
   // The JSON API comes first, with only what it uses: no page helpers, no visitor cookie and
   // no CSRF (it takes no cookie as a credential), so a rush of bookings pays for nothing else.
   // Its errors, 404 included, are answered as JSON by the error handler below. It is one
@@ -91,8 +80,7 @@ export function createApp(deps: AppDeps): Express {
     express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }),
     bodyHygiene(),
   );
-  apiRouter(services, config, api);
-  for (const extra of extras.filter(isApi)) api.use(extra.router);
+  routes.api(api, container);
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   app.use(
@@ -112,12 +100,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
   app.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
 
-  app.use(publicRouter(services));
-  app.use(bookingRouter(services, config));
-  app.use(manageRouter(services, config));
-  for (const extra of extras.filter((e) => !isApi(e))) app.use(extra.path, extra.router);
+  routes.pages(app, container);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler({ logger, storage: container.storage }));
   return app;
 }

@@ -1,7 +1,11 @@
-// The composition root: the one place that wires repositories, services, mailer and jobs.
+// The composition root: the one place that builds what lives as long as the application —
+// services, the mailer, the web layer's limits, the staff session store, the storage health
+// that readiness reads — and wires them together. Nothing else keeps state across requests.
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Clock, createSystemRandom, type RandomBytes, systemClock } from './lib/clock.ts';
+import { createStorageHealth, type StorageHealth } from './lib/database-errors.ts';
+import { createSessionStore } from './lib/session-store.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
 import { createMailTransport } from './mail/transport.ts';
@@ -20,6 +24,7 @@ import {
   type DayOpsService,
   type StaffServices,
 } from './services/staff/index.ts';
+import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -56,6 +61,12 @@ export interface Container {
   events: EventBus;
   mailer: MailTransport;
   services: Services;
+  /** The web layer's rate limits and failure counters. */
+  limits: WebLimits;
+  /** Whether a write was refused for want of storage (readiness probes with a write until one succeeds). */
+  storage: StorageHealth;
+  /** The staff session store (MongoDB), built on first use: after the database is connected. */
+  sessionStore(ttlSeconds: number): ReturnType<typeof createSessionStore>;
 }
 
 export function createContainer(opts: ContainerOptions): Container {
@@ -106,6 +117,7 @@ export function createContainer(opts: ContainerOptions): Container {
         logger.warn({ outcome: result.outcome }, 'unlock link not sent');
     },
   });
+  let sessions: ReturnType<typeof createSessionStore> | undefined;
   return {
     config,
     logger,
@@ -114,5 +126,11 @@ export function createContainer(opts: ContainerOptions): Container {
     events,
     mailer,
     services: { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications },
+    limits: createWebLimits({ config, clock }),
+    storage: createStorageHealth(),
+    sessionStore(ttlSeconds) {
+      sessions ??= createSessionStore(ttlSeconds);
+      return sessions;
+    },
   };
 }

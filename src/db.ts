@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { storageFailureNoted, storageRecovered } from './lib/database-errors.ts';
+import type { StorageHealth } from './lib/database-errors.ts';
 import { AppSettingModel } from './models/app-setting.model.ts';
 
 /**
@@ -57,12 +57,12 @@ export async function ensureIndexes(): Promise<void> {
 /** About the journal space a batch of concurrent bookings takes. */
 const READINESS_PROBE_BYTES = 256 * 1024;
 
-export async function databaseReachable(): Promise<boolean> {
+export async function databaseReachable(storage: StorageHealth): Promise<boolean> {
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1) return false;
   try {
     await db.command({ ping: 1 }, { timeoutMS: 2_000 } as never);
-    if (storageFailureNoted()) {
+    if (storage.failed()) {
       // The probe must be as large as the writes that were refused: on a nearly full disk a
       // tiny write still fits while a batch of bookings does not, and readiness would lie.
       await AppSettingModel.collection.updateOne(
@@ -71,7 +71,7 @@ export async function databaseReachable(): Promise<boolean> {
         { upsert: true },
       );
       await AppSettingModel.collection.deleteOne({ _id: 'readiness_probe' } as never);
-      storageRecovered();
+      storage.recovered();
     }
     return true;
   } catch {

@@ -7,23 +7,14 @@ import { configOrExit, connectAndCompose, databaseUri } from './boot.ts';
 import type { Container } from './container.ts';
 import { databaseReachable } from './db.ts';
 import { createLogger } from './logger.ts';
-import { seedDemo } from './seed/demo-seed.ts';
-import { extraSeeders } from './seed/seeders.ts';
-import { staffSeeder } from './seed/staff-seed.ts';
+import { seed } from './seed/index.ts';
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const { uri, engine } = await databaseUri(config, logger);
   const container = await connectAndCompose(config, logger, uri);
-  const secret = container.secret;
-  const seedContext = { now: new Date(), log: (line: string) => logger.info(line) };
-  if (config.seedDemo) {
-    await seedDemo(seedContext, extraSeeders(container));
-  } else {
-    // Without the demo there must still be a first administrator to sign in with.
-    await staffSeeder(container)(seedContext);
-  }
+  await seed(container, { now: new Date(), log: (line) => logger.info(line) }, { demo: config.seedDemo });
   // Before the first booking (and before the jobs, which book lottery winners): holds and
   // counters left by a process killed mid-booking are put right.
   const { reconcileBeforeBooking } = await import('../jobs/handlers/reconcile.ts');
@@ -39,17 +30,13 @@ async function main(): Promise<void> {
   const jobs = await startJobs(container);
 
   const app = createApp({
-    config,
-    logger,
-    services: container.services,
-    secret,
+    container,
     readiness: async () => {
       // A supervised engine known to be down: no need to ask the driver.
-      const db = (engine?.running() ?? true) && (await databaseReachable());
+      const db = (engine?.running() ?? true) && (await databaseReachable(container.storage));
       const jobsOk = jobs ? jobs.healthy() : true;
       return { ok: db && jobsOk, checks: { database: db, jobs: jobsOk } };
     },
-    extraRouters: (await import('./web/extra-routers.ts')).extraRouters(container),
   });
 
   const server: Server = app.listen(config.port, config.host, () => {

@@ -102,20 +102,29 @@ export function isStorageFailure(err: unknown): boolean {
   return code === 14031 || code === 39;
 }
 
-// Readiness (/readyz) answers from a ping, which a full disk does not stop: once a write has
-// been refused for want of storage, readiness proves the database takes writes again by
-// making one (see db.ts databaseReachable), and only then says ready.
-let storageFailed = false;
-
-/** Remembers a write refused for want of storage, for readiness to check. */
-export function noteStorageFailure(err: unknown): void {
-  if (isStorageFailure(err)) storageFailed = true;
+/**
+ * Readiness (/readyz) answers from a ping, which a full disk does not stop: once a write has
+ * been refused for want of storage, readiness proves the database takes writes again by
+ * making one (see db.ts databaseReachable), and only then says ready.
+ */
+export interface StorageHealth {
+  /** Remembers a write refused for want of storage. */
+  note(err: unknown): void;
+  /** A write was refused for want of storage and none has succeeded since. */
+  failed(): boolean;
+  /** A write succeeded again. */
+  recovered(): void;
 }
 
-export function storageFailureNoted(): boolean {
-  return storageFailed;
-}
-
-export function storageRecovered(): void {
-  storageFailed = false;
+export function createStorageHealth(): StorageHealth {
+  let failed = false;
+  return {
+    note(err) {
+      if (isStorageFailure(err)) failed = true;
+    },
+    failed: () => failed,
+    recovered() {
+      failed = false;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AppError } from '../services/errors.ts';
-import type { LookupGuard } from './lookup-guard.ts';
+import type { LookupGuard } from './limits/lookup-guard.ts';
 
 /** The token of `Authorization: Bearer <token>`; without one, the thing is simply not found. */
 export function bearer(req: Request, notFoundKey = 'booking.not_found'): string {

@@ -8,7 +8,7 @@ import { connectDatabase, ensureIndexes } from '../../src/db.ts';
 import type { WeekdayTemplate } from '../../src/domain/schedule-types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Office, OfficeModel } from '../../src/models/office.model.ts';
-import { extraRouters } from '../../src/web/extra-routers.ts';
+import { appRoutes } from '../../src/web/routes/index.ts';
 import { testDbName, testMongoUri } from './mongo.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
@@ -76,26 +76,24 @@ export async function buildTestApp(opts: { now: string; env?: Record<string, str
   const logger = createLogger(config.logLevel);
   const container = createContainer({ config, logger, secret: TEST_SECRET, clock });
   const app = createApp({
-    config,
-    logger,
-    services: container.services,
-    secret: TEST_SECRET,
+    container,
     readiness: async () => ({ ok: true, checks: { database: true } }),
-    extraRouters: extraRouters(container),
   });
   return { app, container, clock, config };
 }
 
 /** The same application with more routers mounted after its own (a probe, a deliberately broken route). */
 export function appWith(t: TestApp, routers: { path: string; router: Router }[]): Express {
-  return createApp({
-    config: t.config,
-    logger: t.container.logger,
-    services: t.container.services,
-    secret: TEST_SECRET,
-    readiness: async () => ({ ok: true, checks: {} }),
-    extraRouters: [...extraRouters(t.container), ...routers],
-  });
+  return createApp(
+    { container: t.container, readiness: async () => ({ ok: true, checks: {} }) },
+    {
+      api: appRoutes.api,
+      pages(app, container) {
+        appRoutes.pages(app, container);
+        for (const { path, router } of routers) app.use(path, router);
+      },
+    },
+  );
 }
 
 export const weekdays = (overrides: Partial<WeekdayTemplate> = {}): WeekdayTemplate[] =>

@@ -1,6 +1,5 @@
 // The staff console's services, built once by the composition root (src/container.ts).
 import type { Clock } from '../../lib/clock.ts';
-import { createSessionStore } from '../../lib/session-store.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
 import { type AuditService, createAuditService } from './audit-service.ts';
@@ -33,7 +32,6 @@ export function createStaffServices(deps: {
   const capacity = createCapacitySync({ schedule });
   const closure = createClosureService({ clock, events, audit });
   const planning = createPlanningService({ clock, events, schedule, audit, capacity, closure });
-  let store: ReturnType<typeof createSessionStore> | undefined;
   const windows = createWindowService({ schedule, planning, audit });
   const staff = {
     auth,
@@ -44,11 +42,6 @@ export function createStaffServices(deps: {
     closure,
     roster: createRosterService({ schedule, windowsOf: windows.list }),
     dashboard: createDashboardService({ schedule }),
-    /** The MongoDB session store, created on first use (after the database is connected). */
-    sessionStore(ttlSeconds: number) {
-      store ??= createSessionStore(ttlSeconds);
-      return store;
-    },
   };
   return { audit, dayOps, staff };
 }

@@ -3,7 +3,7 @@
 // injected so the lock can be tested.
 //
 // Guessing is slowed first where it comes from: the web layer counts failures per account and
-// address, and per address (src/web/routes/staff/login-throttle.ts), so the owner at its own
+// address, and per address (src/web/limits/login-throttle.ts), so the owner at its own
 // address is never refused for a stranger's failures. Only far beyond those limits
 // (ACCOUNT_LOCK_FAILURES in a row, from any addresses) is the account locked as a whole: for
 // 15 minutes, twice as long at each lock until a sign-in succeeds (24 hours at most), with an

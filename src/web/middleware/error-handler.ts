@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.ts';
 import { translate } from '../../i18n/translate.ts';
-import { isDatabaseUnavailable, noteStorageFailure } from '../../lib/database-errors.ts';
+import { isDatabaseUnavailable, type StorageHealth } from '../../lib/database-errors.ts';
 import { AppError, type ErrorCode } from '../../services/errors.ts';
 import { formEcho } from './validate.ts';
 
@@ -51,8 +51,9 @@ function plainErrorPage(res: Response, locale: Locale, status: number, message: 
 }
 
 /** The one place that turns an error into a status, a message in the user's language, and a page or JSON body. */
-export function errorHandler(logger: Logger) {
-  const handle = answer(logger);
+export function errorHandler(deps: { logger: Logger; storage: StorageHealth }) {
+  const { logger } = deps;
+  const handle = answer(deps);
   // Whatever goes wrong in here, Express's own handler (a stack trace outside production)
   // must never answer instead.
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -65,7 +66,7 @@ export function errorHandler(logger: Logger) {
   };
 }
 
-function answer(logger: Logger) {
+function answer({ logger, storage }: { logger: Logger; storage: StorageHealth }) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locale = req.locale ?? DEFAULT_LOCALE;
     let status: number;
@@ -86,7 +87,7 @@ function answer(logger: Logger) {
       code = 'csrf';
       message = translate(locale, 'error.csrf');
     } else if (isDatabaseUnavailable(err)) {
-      noteStorageFailure(err);
+      storage.note(err);
       status = 503;
       code = 'unavailable';
       message = translate(locale, 'error.503');

@@ -7,7 +7,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import session, { type Store } from 'express-session';
 import type { Clock } from '../../lib/clock.ts';
-import { createSessionStore } from '../../lib/session-store.ts';
 import { AppError } from '../../services/errors.ts';
 import { canAccessOffice, type StaffPrincipal, type StaffRole } from '../../services/staff/principal.ts';
 import { wantsJson } from './error-handler.ts';
@@ -45,15 +44,15 @@ export const STAFF_COOKIE = 'staff.sid';
 export function staffSession(opts: {
   secret: string;
   secure: boolean;
-  /** Default: a connect-mongo store on the application's Mongoose connection. */
-  store?: Store;
+  /** The session store the composition root built (connect-mongo on the application's connection). */
+  store: Store;
   idleMinutes?: number;
 }) {
   const idleMinutes = opts.idleMinutes ?? STAFF_IDLE_MINUTES;
   return session({
     name: opts.secure ? `__Secure-${STAFF_COOKIE}` : STAFF_COOKIE,
     secret: opts.secret,
-    store: opts.store ?? createSessionStore(idleMinutes * 60),
+    store: opts.store,
     resave: false,
     saveUninitialized: false,
     rolling: true,

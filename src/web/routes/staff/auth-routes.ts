@@ -4,13 +4,9 @@ import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { AppError } from '../../../services/errors.ts';
-import { keyedLimit } from '../../middleware/rate-limit.ts';
 import { STAFF_COOKIE } from '../../middleware/staff-auth.ts';
 import { safeNext, staffLoginSchema, staffPasswordSchema } from '../../schemas/staff-auth.schema.ts';
-import { createLoginThrottle } from './login-throttle.ts';
 import { fieldsOf, isFormError, parseForm, renderStaff, statusOfFormError } from './support.ts';
-
-const FIFTEEN_MINUTES = 15 * 60_000;
 
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
@@ -26,7 +22,7 @@ export function authRoutes(container: Container): Router {
 
   // Failures slow the address they come from (per account, and in all); the account itself
   // locks only far beyond that (the service).
-  const throttle = createLoginThrottle(clock);
+  const throttle = container.limits.login;
 
   function loginPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     renderStaff(
@@ -94,12 +90,7 @@ export function authRoutes(container: Container): Router {
     req.session.destroy((err) => (err ? next(err) : done()));
   });
 
-  const linkLimit = keyedLimit({
-    name: 'staff-password-link',
-    windowMs: FIFTEEN_MINUTES,
-    limit: 30,
-    key: (req) => req.ip ?? 'unknown',
-  });
+  const linkLimit = container.limits.passwordLinks;
 
   /** The page a mailed or shown link opens: whose account, and a form to act on it. */
   function linkPage(

@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
-import type { Services } from '../../container.ts';
-import { translate } from '../../i18n/translate.ts';
-import { AppError } from '../../services/errors.ts';
-import { toLocalInput } from '../../services/lottery/lottery-context.ts';
-import type { ResultRow } from '../../services/lottery/lottery-service.ts';
-import { assertOffice, canAccessOffice, requireStaff } from '../middleware/staff-auth.ts';
-import { fieldMessages, formEcho } from '../middleware/validate.ts';
-import { localDate } from '../schemas/booking.schema.ts';
+import type { Container, Services } from '../../../container.ts';
+import { translate } from '../../../i18n/translate.ts';
+import { AppError } from '../../../services/errors.ts';
+import { toLocalInput } from '../../../services/lottery/lottery-context.ts';
+import type { ResultRow } from '../../../services/lottery/lottery-service.ts';
+import { assertOffice, canAccessOffice, requireStaff } from '../../middleware/staff-auth.ts';
+import { fieldMessages, formEcho } from '../../middleware/validate.ts';
+import { localDate } from '../../schemas/booking.schema.ts';
 import {
   lotterySettingsSchema,
   priorityBookingSchema,
   reserveSchema,
   resultQuerySchema,
-} from '../schemas/lottery.schema.ts';
-import { renderStaff } from './staff/support.ts';
+} from '../../schemas/lottery.schema.ts';
+import { renderStaff } from './support.ts';
 
 const BASE = '/staff/lottery';
 
@@ -53,8 +53,9 @@ function preferenceText(req: Request, row: Pick<ResultRow, 'preference'>): strin
  * The staff console's lottery pages, mounted at /staff/lottery after the staff router
  * (which signs staff in and sets req.staff). Administrators and registrars of the office.
  */
-export function lotteryStaffRouter(services: Services): Router {
+export function lotteryRoutes(c: Container): Router {
   const router = Router();
+  const { services } = c;
   const { lottery } = services;
   router.use(requireStaff('admin', 'registrar'));
 

@@ -1,19 +1,17 @@
-import { type Request, Router } from 'express';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../container.ts';
-import { pick } from '../../i18n/translate.ts';
-import type { AppointmentRecord } from '../../services/booking/booking-service.ts';
-import { AppError } from '../../services/errors.ts';
-import type { OfficeRecord } from '../../services/schedule-service.ts';
-import { bookingLimits } from '../booking-limits.ts';
-import { validate } from '../middleware/validate.ts';
+import type { Request, Router } from 'express';
+import type { Container } from '../../../container.ts';
+import { pick } from '../../../i18n/translate.ts';
+import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
+import { AppError } from '../../../services/errors.ts';
+import type { OfficeRecord } from '../../../services/schedule-service.ts';
+import { validate } from '../../middleware/validate.ts';
 import {
   type BookingApiBody,
   bookingApiSchema,
   moveSchema,
   rangeQuerySchema,
-} from '../schemas/booking.schema.ts';
-import { tokenLookup } from '../token-lookup.ts';
+} from '../../schemas/booking.schema.ts';
+import { tokenLookup } from '../../token-lookup.ts';
 
 export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
   return {
@@ -41,9 +39,9 @@ export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
  * Its routes are added to `router` when one is given, so that they sit beside the API's own
  * middleware in one router instead of a router nested in it.
  */
-export function apiRouter(services: Services, config: Readonly<Config>, router: Router = Router()): Router {
-  const { schedule, booking } = services;
-  const limits = bookingLimits(config);
+export function bookingApiRoutes(router: Router, c: Container): void {
+  const { schedule, booking } = c.services;
+  const { limits } = c;
   const appointmentOf = (req: Request) => tokenLookup(limits.lookups, req, booking.findByReferenceAndToken);
 
   router.get('/offices', async (req, res) => {
@@ -111,6 +109,4 @@ export function apiRouter(services: Services, config: Readonly<Config>, router: 
     const moved = await booking.move(a._id, req.valid as { date: string; start: string }, { channel: 'api' });
     res.json(appointmentJson(moved));
   });
-
-  return router;
 }

@@ -1,13 +1,13 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { DateTime } from 'luxon';
-import type { Services } from '../../container.ts';
-import { translate } from '../../i18n/translate.ts';
-import type { CeremonyRecord } from '../../services/ceremony/ceremony-records.ts';
-import type { JoinResult } from '../../services/ceremony/ceremony-service.ts';
-import { AppError, notFound } from '../../services/errors.ts';
-import type { OfficeRecord } from '../../services/schedule-service.ts';
-import { assertOffice, canAccessOffice, requireStaff } from '../middleware/staff-auth.ts';
-import { fieldMessages, formEcho } from '../middleware/validate.ts';
+import type { Container } from '../../../container.ts';
+import { translate } from '../../../i18n/translate.ts';
+import type { CeremonyRecord } from '../../../services/ceremony/ceremony-records.ts';
+import type { JoinResult } from '../../../services/ceremony/ceremony-service.ts';
+import { AppError, notFound } from '../../../services/errors.ts';
+import type { OfficeRecord } from '../../../services/schedule-service.ts';
+import { assertOffice, canAccessOffice, requireStaff } from '../../middleware/staff-auth.ts';
+import { fieldMessages, formEcho } from '../../middleware/validate.ts';
 import {
   addCoupleSchema,
   attendanceSchema,
@@ -15,8 +15,8 @@ import {
   ceremonyInput,
   ceremonyStatusSchema,
   reorderSchema,
-} from '../schemas/ceremony-staff.schema.ts';
-import { renderStaff } from './staff/support.ts';
+} from '../../schemas/ceremony-staff.schema.ts';
+import { renderStaff } from './support.ts';
 
 const BASE = '/staff/ceremonies';
 
@@ -68,8 +68,9 @@ function defaultValues(office: OfficeRecord, today: string): Record<string, unkn
  * router (which signs staff in and sets req.staff). Coordinators and administrators of the
  * ceremony's office only; registrars get 403.
  */
-export function ceremonyStaffRouter(services: Services): Router {
+export function ceremonyRoutes(c: Container): Router {
   const router = Router();
+  const { services } = c;
   const { ceremonies, schedule } = services;
   router.use(requireStaff('coordinator', 'admin'));
 

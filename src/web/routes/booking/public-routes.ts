@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import { DateTime } from 'luxon';
-import type { Services } from '../../container.ts';
-import { invalid } from '../../services/errors.ts';
-import { localDate, monthQuerySchema } from '../schemas/booking.schema.ts';
-import { monthGrid, shiftMonth } from '../view-models/calendar.ts';
+import type { Container } from '../../../container.ts';
+import { invalid } from '../../../services/errors.ts';
+import { localDate, monthQuerySchema } from '../../schemas/booking.schema.ts';
+import { monthGrid, shiftMonth } from '../../view-models/calendar.ts';
 
 /** The couple's browsing pages: offices, an office's month, a day's slots. */
-export function publicRouter(services: Services): Router {
+export function publicRoutes(c: Container): Router {
   const router = Router();
+  const { services } = c;
   const { schedule } = services;
 
   router.get('/', async (_req, res) => {

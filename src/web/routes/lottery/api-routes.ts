@@ -1,13 +1,11 @@
-import { type Request, Router } from 'express';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../container.ts';
-import { AppError } from '../../services/errors.ts';
-import { bookingLimits } from '../booking-limits.ts';
-import { validate } from '../middleware/validate.ts';
-import { localDate } from '../schemas/booking.schema.ts';
-import { type ApplyApiBody, applyApiSchema } from '../schemas/lottery.schema.ts';
-import { bearer, tokenLookup } from '../token-lookup.ts';
-import { publishedJson } from './lottery-public.ts';
+import type { Request, Router } from 'express';
+import type { Container, Services } from '../../../container.ts';
+import { AppError } from '../../../services/errors.ts';
+import { validate } from '../../middleware/validate.ts';
+import { localDate } from '../../schemas/booking.schema.ts';
+import { type ApplyApiBody, applyApiSchema } from '../../schemas/lottery.schema.ts';
+import { bearer, tokenLookup } from '../../token-lookup.ts';
+import { publishedJson } from './public-routes.ts';
 
 type ApplicationView = Awaited<ReturnType<Services['lottery']['status']>>;
 
@@ -30,10 +28,9 @@ export function applicationJson(view: ApplicationView) {
 }
 
 /** Lottery applications over the JSON API (docs/api.md), with the same rules as the web form. */
-export function lotteryApiRouter(services: Services, config: Readonly<Config>): Router {
-  const router = Router();
+export function lotteryApiRoutes(router: Router, c: Container): void {
+  const { services, limits } = c;
   const { lottery } = services;
-  const limits = bookingLimits(config);
 
   router.get('/offices/:officeId/days/:date/lottery', async (req, res) => {
     const date = localDate.safeParse(req.params.date);
@@ -72,6 +69,4 @@ export function lotteryApiRouter(services: Services, config: Readonly<Config>): 
       res.json(applicationJson(await lottery.status(updated)));
     });
   }
-
-  return router;
 }

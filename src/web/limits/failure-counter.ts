@@ -7,7 +7,7 @@
 // any other store of that interface (one shared by every process) can be passed instead.
 import type { Options, Store } from 'express-rate-limit';
 import { ClockedMemoryStore } from './memory-store.ts';
-import { hashKey } from './middleware/rate-limit.ts';
+import { hashKey } from './rate-limit.ts';
 
 export interface FailureCounter {
   /** Seconds until the key may try again; 0 while it is under its limit. */

@@ -1,16 +1,17 @@
 import { type Request, type Response, Router } from 'express';
-import type { Services } from '../../container.ts';
-import type { JoinResult } from '../../services/ceremony/ceremony-service.ts';
-import { AppError } from '../../services/errors.ts';
-import { appointmentAccess } from '../middleware/appointment-access.ts';
-import { coupleActionSchema, joinFormSchema } from '../schemas/ceremony-couple.schema.ts';
+import type { Container } from '../../../container.ts';
+import type { JoinResult } from '../../../services/ceremony/ceremony-service.ts';
+import { AppError } from '../../../services/errors.ts';
+import { appointmentAccess } from '../../middleware/appointment-access.ts';
+import { coupleActionSchema, joinFormSchema } from '../../schemas/ceremony-couple.schema.ts';
 
 /**
  * The couple's ceremony actions from its confirmation and manage pages, mounted at
  * /booking/:token/ceremony: join (seat or waitlist), accept an offered seat, leave. Every
  * answer is a redirect back to the page with a flash message; a refusal changes nothing.
  */
-export function ceremonyCoupleRouter(services: Services): Router {
+export function ceremonyCoupleRoutes(c: Container): Router {
+  const { services } = c;
   const router = Router({ mergeParams: true });
   const { ceremonies } = services;
   const resolve = appointmentAccess(services);

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../container.ts';
-import { translate } from '../../i18n/translate.ts';
-import { isDatabaseUnavailable, noteStorageFailure } from '../../lib/database-errors.ts';
-import { AppError } from '../../services/errors.ts';
-import { bookingLimits } from '../booking-limits.ts';
-import { statusOf } from '../middleware/error-handler.ts';
-import { fieldMessages, formEcho } from '../middleware/validate.ts';
-import { bookingFormSchema, localDate, localTime } from '../schemas/booking.schema.ts';
+import type { Container } from '../../../container.ts';
+import { translate } from '../../../i18n/translate.ts';
+import { isDatabaseUnavailable } from '../../../lib/database-errors.ts';
+import { AppError } from '../../../services/errors.ts';
+import { statusOf } from '../../middleware/error-handler.ts';
+import { fieldMessages, formEcho } from '../../middleware/validate.ts';
+import { bookingFormSchema, localDate, localTime } from '../../schemas/booking.schema.ts';
 
 /** The booking form and its submission (post/redirect/get to the confirmation). */
-export function bookingRouter(services: Services, config: Readonly<Config>): Router {
+export function bookRoutes(c: Container): Router {
   const router = Router();
-  const { schedule, booking } = services;
-  const limits = bookingLimits(config);
+  const { schedule, booking } = c.services;
+  const { limits } = c;
 
   async function loadSlot(req: Request) {
     const office = await schedule.getOffice(String(req.params.slug));
@@ -78,7 +76,7 @@ export function bookingRouter(services: Services, config: Readonly<Config>): Rou
     // that sending it again later books once, whatever became of this attempt.
     const unavailable = (ctx: FormContext | null, err: unknown) => {
       if (!ctx) throw err;
-      noteStorageFailure(err);
+      c.storage.note(err);
       res.set('Retry-After', '5');
       return renderForm(req, res, ctx, { ...keep, formError: t('error.503'), unavailable: true }, 503);
     };

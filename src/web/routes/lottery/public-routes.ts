@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../container.ts';
-import { translate } from '../../i18n/translate.ts';
-import { AppError } from '../../services/errors.ts';
-import { bookingLimits } from '../booking-limits.ts';
-import { fieldMessages, formEcho } from '../middleware/validate.ts';
-import { localDate } from '../schemas/booking.schema.ts';
-import { applyFormSchema, checkQuerySchema } from '../schemas/lottery.schema.ts';
+import type { Container, Services } from '../../../container.ts';
+import { translate } from '../../../i18n/translate.ts';
+import { AppError } from '../../../services/errors.ts';
+import { fieldMessages, formEcho } from '../../middleware/validate.ts';
+import { localDate } from '../../schemas/booking.schema.ts';
+import { applyFormSchema, checkQuerySchema } from '../../schemas/lottery.schema.ts';
 
 const newKey = () => randomBytes(18).toString('base64url');
 
@@ -16,10 +14,10 @@ const newKey = () => randomBytes(18).toString('base64url');
  * private status page (confirm, decline, withdraw), and the public page where anyone
  * recomputes the draw from the revealed seed.
  */
-export function lotteryPublicRouter(services: Services, config: Readonly<Config>): Router {
+export function lotteryPublicRoutes(c: Container): Router {
   const router = Router();
+  const { services, limits } = c;
   const { lottery, schedule } = services;
-  const limits = bookingLimits(config);
 
   async function lotteryDay(req: Request) {
     const office = await schedule.getOffice(String(req.params.slug));

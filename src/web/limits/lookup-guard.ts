@@ -9,9 +9,9 @@
 // - Four digits can be: past the limit, that address gets no answer at all (429), right or
 //   wrong, until its window ends.
 import type { Request } from 'express';
-import { AppError } from '../services/errors.ts';
+import { AppError } from '../../services/errors.ts';
 import { subjectAndAddressCounter } from './failure-counter.ts';
-import { addressOf } from './middleware/rate-limit.ts';
+import { addressOf } from './rate-limit.ts';
 
 export const LOOKUP_WINDOW_MS = 15 * 60_000;
 /** Failed look-ups of one reference from one address in a window. */

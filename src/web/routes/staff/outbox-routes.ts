@@ -3,11 +3,11 @@
 // each with a button to send it again. An administrator of some offices sees only the
 // messages about them; private links in messages are shown masked.
 import { type Request, type Response, Router } from 'express';
-import type { Services } from '../../container.ts';
-import { AppError } from '../../services/errors.ts';
-import { isGlobalAdmin } from '../../services/staff/principal.ts';
-import { requireStaff } from '../middleware/staff-auth.ts';
-import { me, renderStaff } from './staff/support.ts';
+import type { Container } from '../../../container.ts';
+import { AppError } from '../../../services/errors.ts';
+import { isGlobalAdmin } from '../../../services/staff/principal.ts';
+import { requireStaff } from '../../middleware/staff-auth.ts';
+import { me, renderStaff } from './support.ts';
 
 const ID = /^[a-f0-9]{24}$/i;
 
@@ -23,8 +23,9 @@ function scopeOf(req: Request): string[] | undefined {
   return isGlobalAdmin(staff) ? undefined : staff.offices;
 }
 
-export function staffOutboxRouter(services: Services): Router {
+export function outboxRoutes(c: Container): Router {
   const router = Router();
+  const { services } = c;
   const { notifications } = services;
   router.use(requireStaff('admin'));
 

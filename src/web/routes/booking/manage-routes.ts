@@ -1,25 +1,23 @@
 import { type Response, Router } from 'express';
 import { DateTime } from 'luxon';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../container.ts';
-import type { AppointmentRecord } from '../../services/booking/booking-service.ts';
-import { appointmentIcs } from '../../services/calendar-file.ts';
-import { AppError } from '../../services/errors.ts';
-import { bookingLimits } from '../booking-limits.ts';
-import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../middleware/appointment-access.ts';
-import { formEcho, validate } from '../middleware/validate.ts';
-import { localDate, lookupSchema, moveSchema } from '../schemas/booking.schema.ts';
-import { formatDate } from '../view-helpers.ts';
+import type { Container } from '../../../container.ts';
+import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
+import { appointmentIcs } from '../../../services/calendar-file.ts';
+import { AppError } from '../../../services/errors.ts';
+import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
+import { formEcho, validate } from '../../middleware/validate.ts';
+import { localDate, lookupSchema, moveSchema } from '../../schemas/booking.schema.ts';
+import { formatDate } from '../../view-helpers.ts';
 
 /**
  * The couple's booking after it is made: confirmation, manage page, calendar file, cancel
  * and move. Reached by the private link (/booking/<token>) or, after a look-up by reference
  * and phone digits, by a short-lived signed cookie (/booking/r).
  */
-export function manageRouter(services: Services, config: Readonly<Config>): Router {
+export function manageRoutes(c: Container): Router {
   const router = Router();
+  const { services, config, limits } = c;
   const { booking, schedule } = services;
-  const limits = bookingLimits(config);
 
   const resolve = appointmentAccess(services);
 

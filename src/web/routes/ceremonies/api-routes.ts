@@ -1,14 +1,12 @@
-import { type Request, Router } from 'express';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../container.ts';
-import { pick } from '../../i18n/translate.ts';
-import type { CeremonySummary, JoinResult } from '../../services/ceremony/ceremony-service.ts';
-import { AppError } from '../../services/errors.ts';
-import { bookingLimits } from '../booking-limits.ts';
-import { validate } from '../middleware/validate.ts';
-import { rangeQuerySchema } from '../schemas/booking.schema.ts';
-import { joinApiSchema } from '../schemas/ceremony-couple.schema.ts';
-import { tokenLookup } from '../token-lookup.ts';
+import type { Request, Router } from 'express';
+import type { Container } from '../../../container.ts';
+import { pick } from '../../../i18n/translate.ts';
+import type { CeremonySummary, JoinResult } from '../../../services/ceremony/ceremony-service.ts';
+import { AppError } from '../../../services/errors.ts';
+import { validate } from '../../middleware/validate.ts';
+import { rangeQuerySchema } from '../../schemas/booking.schema.ts';
+import { joinApiSchema } from '../../schemas/ceremony-couple.schema.ts';
+import { tokenLookup } from '../../token-lookup.ts';
 
 /** A ceremony as the API shows it: seats left, never who holds them. */
 export function ceremonyJson(c: CeremonySummary, req: Request) {
@@ -45,10 +43,9 @@ function standingJson(r: JoinResult) {
 }
 
 /** Ceremony endpoints of the JSON API (mounted at /api/v1; see docs/api.md). */
-export function ceremonyApiRouter(services: Services, config: Readonly<Config>): Router {
-  const router = Router();
+export function ceremonyApiRoutes(router: Router, c: Container): void {
+  const { services, limits } = c;
   const { booking, ceremonies } = services;
-  const limits = bookingLimits(config);
 
   router.get('/offices/:officeId/ceremonies', validate(rangeQuerySchema, 'query'), async (req, res) => {
     const { from, to } = req.valid as { from: string; to: string };
@@ -81,6 +78,4 @@ export function ceremonyApiRouter(services: Services, config: Readonly<Config>):
     const left = await ceremonies.leave(a);
     res.json({ ceremonyId: left.ceremonyId, status: 'left' });
   });
-
-  return router;
 }

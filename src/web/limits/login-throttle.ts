@@ -3,9 +3,9 @@
 // owner signing in from its own address is never refused for failures made elsewhere; only
 // far beyond these limits does the account lock as a whole (staff-auth-service.ts).
 import type { Request } from 'express';
-import type { Clock } from '../../../lib/clock.ts';
-import { subjectAndAddressCounter } from '../../failure-counter.ts';
-import { addressOf } from '../../middleware/rate-limit.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { subjectAndAddressCounter } from './failure-counter.ts';
+import { addressOf } from './rate-limit.ts';
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** Failed sign-ins to one account from one address in a window. */
