@@ -9,6 +9,7 @@ import { createSessionStore } from './lib/session-store.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
 import { createMailTransport } from './mail/transport.ts';
+import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
@@ -18,12 +19,7 @@ import {
   type NotificationService,
 } from './services/notifications/notification-service.ts';
 import { createScheduleService, type ScheduleService } from './services/schedule-service.ts';
-import {
-  type AuditService,
-  createStaffServices,
-  type DayOpsService,
-  type StaffServices,
-} from './services/staff/index.ts';
+import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
 export interface Services {
@@ -79,9 +75,10 @@ export function createContainer(opts: ContainerOptions): Container {
     logger.error({ err, event: event.type }, 'event listener failed'),
   );
   const schedule = createScheduleService({ clock, cacheMs: config.scheduleCacheMs });
-  const booking = createBookingService({ clock, random, secret, events, schedule });
-  const ceremonies = createCeremonyService({ clock, events, schedule });
-  const lottery = createLotteryService({ clock, random, secret, events, schedule, booking });
+  const audit = createAuditService({ clock });
+  const booking = createBookingService({ clock, random, secret, events, schedule, audit });
+  const ceremonies = createCeremonyService({ clock, events, schedule, audit });
+  const lottery = createLotteryService({ clock, random, secret, events, schedule, booking, audit });
   const mailer = opts.mailer ?? createMailTransport(config);
   const notifications = createNotificationService({
     clock,
@@ -92,10 +89,11 @@ export function createContainer(opts: ContainerOptions): Container {
     schedule,
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
   });
-  const { audit, dayOps, staff } = createStaffServices({
+  const { dayOps, staff } = createStaffServices({
     clock,
     events,
     schedule,
+    audit,
     // Sent at once, by the sign-in that locks (only it knows the link), and never retried:
     // a lock that mails nothing still ends by itself.
     sendUnlockLink: async (mail) => {

@@ -1,12 +1,13 @@
 import type { Request } from 'express';
+import { bearerToken } from '../lib/bearer.ts';
 import { AppError } from '../services/errors.ts';
 import type { LookupGuard } from './limits/lookup-guard.ts';
 
 /** The token of `Authorization: Bearer <token>`; without one, the thing is simply not found. */
 export function bearer(req: Request, notFoundKey = 'booking.not_found'): string {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  if (!m) throw new AppError('not_found', notFoundKey);
-  return m[1]!;
+  const token = bearerToken(req.get('authorization'));
+  if (!token) throw new AppError('not_found', notFoundKey);
+  return token;
 }
 
 /**

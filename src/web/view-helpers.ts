@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { DateTime } from 'luxon';
 import type { Config } from '../config.ts';
-import type { Locale } from '../i18n/locales.ts';
+import { formatDate, formatInstant, formatMonth, localClock } from '../i18n/format.ts';
 import { type MessageParams, translate } from '../i18n/translate.ts';
 
 declare module 'express-serve-static-core' {
@@ -13,29 +12,14 @@ declare module 'express-serve-static-core' {
 
 const FLASH_COOKIE = 'flash';
 
-export function formatDate(date: string, locale: Locale): string {
-  const d = DateTime.fromISO(date, { locale: locale === 'en' ? 'en-GB' : 'zh-CN' });
-  if (!d.isValid) return date;
-  return locale === 'en'
-    ? d.toFormat('ccc d LLL yyyy')
-    : `${d.toFormat('yyyy年M月d日')} ${translate(locale, `weekday.${d.weekday}`)}`;
-}
-
-export function formatInstant(at: Date | string, zone: string, locale: Locale): string {
-  const d = DateTime.fromJSDate(new Date(at), { zone });
-  return `${formatDate(d.toISODate()!, locale)} ${d.toFormat('HH:mm')}`;
-}
-
 export function viewHelpers(config: Readonly<Config>) {
   return (req: Request, res: Response, next: NextFunction) => {
     const locale = req.locale;
     res.locals.baseUrl = config.baseUrl;
     res.locals.formatDate = (date: string) => formatDate(date, locale);
     res.locals.formatInstant = (at: Date | string, zone: string) => formatInstant(at, zone, locale);
-    res.locals.formatMonth = (month: string) => {
-      const d = DateTime.fromISO(`${month}-01`, { locale: locale === 'en' ? 'en-GB' : 'zh-CN' });
-      return !d.isValid ? month : locale === 'en' ? d.toFormat('LLLL yyyy') : d.toFormat('yyyy年M月');
-    };
+    res.locals.formatMonth = (month: string) => formatMonth(month, locale);
+    res.locals.localClock = localClock;
     res.locals.colon = locale === 'en' ? ': ' : '：';
     res.locals.fields = {};
     res.locals.values = {};

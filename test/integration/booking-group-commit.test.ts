@@ -7,6 +7,7 @@ import { createSystemRandom } from '../../src/lib/clock.ts';
 import { AppointmentModel, newAppointmentDocument } from '../../src/models/appointment.model.ts';
 import { PersonHoldModel } from '../../src/models/person-hold.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
+import { createAuditService } from '../../src/services/audit-service.ts';
 import { createBookingService } from '../../src/services/booking/booking-service.ts';
 import { takePlaces, takePlacesInSlots } from '../../src/services/booking/slot-counter.ts';
 import { createEventBus } from '../../src/services/events.ts';
@@ -22,7 +23,8 @@ function service(random: RandomBytes = createSystemRandom()) {
   const clock = testClock(NOW);
   const schedule = createScheduleService({ clock });
   const events = createEventBus(() => undefined);
-  return createBookingService({ clock, random, secret: TEST_SECRET, events, schedule });
+  const audit = createAuditService({ clock });
+  return createBookingService({ clock, random, secret: TEST_SECRET, events, schedule, audit });
 }
 
 type Booking = ReturnType<typeof service>;

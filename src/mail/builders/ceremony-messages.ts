@@ -2,9 +2,9 @@
 // offered until a deadline, leaving, cancellation, a change of time or hall, and the reminder. The ceremony's facts
 // come with the event (CeremonyInfo), so no ceremony model is read here.
 import type { Bilingual } from '../../domain/schedule-types.ts';
+import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { pick, translate } from '../../i18n/translate.ts';
-import { formatDay, formatInstant } from '../format.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 import { type AppointmentMailContext, appointmentNoticeBase } from './appointment-messages.ts';
 
@@ -26,7 +26,7 @@ export type CeremonyChange =
 function ceremonyParams(c: MailCeremony, locale: Locale) {
   return {
     title: pick(c.title, locale),
-    date: formatDay(c.date, locale),
+    date: formatDate(c.date, locale),
     time: c.start,
     hall: pick(c.hallName, locale),
   };
@@ -127,7 +127,7 @@ export function ceremonyChangedMessage(
   const was = [
     {
       label: t('mail.label.previous_ceremony_time'),
-      value: `${formatDay(previous.date, locale)} ${previous.start}`,
+      value: `${formatDate(previous.date, locale)} ${previous.start}`,
     },
     ...(previous.hallName
       ? [{ label: t('mail.label.previous_hall'), value: pick(previous.hallName, locale) }]

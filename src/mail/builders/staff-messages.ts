@@ -1,9 +1,9 @@
 // Messages to staff: the day's roster per office, and the monthly peak-day suggestions for
 // administrators. Staff accounts carry no language, so these use the default (Chinese).
 import type { Bilingual } from '../../domain/schedule-types.ts';
+import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { pick, translate } from '../../i18n/translate.ts';
-import { formatDay, formatInstant } from '../format.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 
 export interface RosterLine {
@@ -24,7 +24,7 @@ export function rosterMessage(input: {
 }): BuiltMessage {
   const { locale } = input;
   const office = pick(input.office.name, locale);
-  const date = formatDay(input.date, locale);
+  const date = formatDate(input.date, locale);
   const count = input.lines.length;
   const t = (key: string) => translate(locale, key, { office, date, count });
   const subject = t('mail.roster.subject');
@@ -69,7 +69,7 @@ export function peakDaysMessage(input: {
         name: pick(o.office, locale),
         url: o.url,
         days: o.days.map((d) => ({
-          date: formatDay(d.date, locale),
+          date: formatDate(d.date, locale),
           label: pick(d.label, locale),
           planned: d.planned,
         })),

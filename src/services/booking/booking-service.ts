@@ -18,6 +18,7 @@ import {
   type Partner,
 } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
@@ -69,10 +70,11 @@ export interface BookingServiceDeps {
   secret: string;
   events: EventBus;
   schedule: ScheduleService;
+  audit: AuditService;
 }
 
 export function createBookingService(deps: BookingServiceDeps) {
-  const { clock, random, secret, events, schedule } = deps;
+  const { clock, random, secret, events, schedule, audit } = deps;
   const writes = createBookingWrites();
 
   function assertWindow(
@@ -283,6 +285,27 @@ export function createBookingService(deps: BookingServiceDeps) {
   }
 
   /**
+   * A walk-in or phone booking taken by a member of staff at the desk: the staff channel (no
+   * booking window; past a full slot when confirmed), written to the audit log.
+   */
+  async function walkIn(
+    req: Omit<BookingRequest, 'channel' | 'fromReserve' | 'checkedPartners'> & { actor: string },
+  ): Promise<BookingResult> {
+    const result = await book({ ...req, channel: 'staff' });
+    const a = result.appointment;
+    if (result.created) {
+      await audit.record({
+        actor: req.actor,
+        action: a.overbooked ? 'appointment.overbook' : 'appointment.walk_in',
+        target: { kind: 'appointment', id: a._id.toString(), label: a.reference },
+        after: { date: a.date, start: a.start, overbooked: a.overbooked, channel: 'staff' },
+        officeId: a.office,
+      });
+    }
+    return result;
+  }
+
+  /**
    * Takes back a booking that failed midway, whatever of it got stored (a failed command may
    * still have written). The appointment goes first: once it is gone nothing active is left,
    * so an interruption after that strands only a place (recounted) and holds (cleared once
@@ -477,6 +500,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   return {
     book,
+    walkIn,
     findByToken,
     findByReference,
     findByReferenceAndToken,

@@ -19,6 +19,7 @@ import {
   type SeatRecord,
   summarize,
 } from './ceremony-records.ts';
+import { createCoordination } from './coordination.ts';
 import { joinProblem, PARTICIPATING_APPOINTMENT_STATUSES } from './join-rules.ts';
 import { createParticipation, problemError } from './participation.ts';
 import { createReconciler } from './reconcile.ts';
@@ -65,6 +66,7 @@ export function createCeremonyService(ctx: CeremonyContext) {
   const admin = createCeremonyAdmin(ctx, participation);
   const roster = createRoster(ctx, participation);
   const { reconcileSeats } = createReconciler(ctx, participation);
+  const coordination = createCoordination(ctx, admin, roster, (id) => officeIdOf(id));
 
   // Cancelling or moving an appointment may break the rule for a ceremony it is in.
   const inflight = new Set<Promise<void>>();
@@ -241,6 +243,8 @@ export function createCeremonyService(ctx: CeremonyContext) {
     move: roster.move,
     sortBySlot: roster.sortBySlot,
     addByReference: roster.addByReference,
+    /** The same changes made by a coordinator in the console: each one written to the audit log. */
+    coordinator: coordination,
     // the job system
     expireOffers: participation.expireOffers,
     closeDueCeremonies: admin.closeDueCeremonies,

@@ -7,6 +7,7 @@ import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../../mo
 import type { LotteryApplication } from '../../models/lottery-application.model.ts';
 import { type LotteryDraw, LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import type { LotteryReserve } from '../../models/lottery-reserve.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
@@ -18,6 +19,7 @@ export interface LotteryDeps {
   events: EventBus;
   schedule: ScheduleService;
   booking: BookingService;
+  audit: AuditService;
 }
 
 export type DrawRecord = LotteryDraw & { _id: Types.ObjectId };

@@ -3,9 +3,9 @@
 // job system send it at most once. The job system renders and sends it; this only says what
 // it says, so that messages and pages tell the same story.
 
+import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { pick, translate } from '../../i18n/translate.ts';
-import { formatDay, formatInstant } from '../../mail/format.ts';
 import type { BuiltMessage, NoticeView } from '../../mail/notice-view.ts';
 import { LotteryApplicationModel } from '../../models/lottery-application.model.ts';
 import type { LotteryEvent } from '../events.ts';
@@ -42,7 +42,7 @@ export function createLotteryNotices(deps: Pick<LotteryDeps, 'secret' | 'schedul
     const t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
     const zone = office.timezone;
     const when = (at: Date) => formatInstant(at, zone, locale);
-    const day = formatDay(application.date, locale);
+    const day = formatDate(application.date, locale);
     const officeName = pick(office.name, locale);
     const lang = locale === 'en' ? '?lang=en' : '';
     const statusUrl = `${baseUrl}/lottery/a/${statusToken(secret, application._id)}${lang}`;

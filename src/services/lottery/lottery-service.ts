@@ -1,7 +1,8 @@
-// The peak-day lottery and reserved pools (issue 8), composed from its parts. The job
+// The peak-day lottery and reserved pools, composed from its parts. The job
 // system calls runDueDraws, expireConfirmations and releaseReservedPools periodically.
 import { createDrawCache } from './draw-cache.ts';
 import { createLotteryApplications } from './lottery-applications.ts';
+import { createLotteryConsole } from './lottery-console.ts';
 import type { LotteryDeps } from './lottery-context.ts';
 import { createLotteryDraws } from './lottery-draw.ts';
 import { createLotteryNotices } from './lottery-notices.ts';
@@ -14,7 +15,7 @@ export type { ResultRow } from './lottery-reports.ts';
 export type { LotteryDayInput, ReserveInput } from './lottery-setup.ts';
 
 export function createLotteryService(deps: LotteryDeps) {
-  for (const name of ['clock', 'random', 'secret', 'events', 'schedule', 'booking'] as const) {
+  for (const name of ['clock', 'random', 'secret', 'events', 'schedule', 'booking', 'audit'] as const) {
     if (!deps[name]) throw new Error(`createLotteryService: ${name} is required`);
   }
   const cache = createDrawCache();
@@ -29,10 +30,11 @@ export function createLotteryService(deps: LotteryDeps) {
   const reports = createLotteryReports({ ...deps, cache });
   const notices = createLotteryNotices(deps);
   return {
-    // Staff: mode, times and reserved pools.
+    // Mode, times and reserved pools (the seed, tests); `staff` makes the same changes, audited.
     configureDay: setup.configureDay,
     setReserve: setup.setReserve,
     bookFromReserve: setup.bookFromReserve,
+    staff: createLotteryConsole(deps, setup, draws),
     // Jobs.
     runDueDraws: draws.runDueDraws,
     expireConfirmations: draws.expireConfirmations,

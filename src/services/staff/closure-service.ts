@@ -6,8 +6,8 @@ import type { Types } from 'mongoose';
 import type { Bilingual, LocalDate } from '../../domain/schedule-types.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { ACTIVE_STATUSES, AppointmentModel } from '../../models/appointment.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import type { EventBus } from '../events.ts';
-import type { AuditService } from './audit-service.ts';
 
 export function createClosureService(deps: { clock: Clock; events: EventBus; audit: AuditService }) {
   const { clock, events, audit } = deps;

@@ -11,11 +11,11 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
 import { clearHold, settledHold } from '../booking/person-holds.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
-import type { AuditService } from './audit-service.ts';
 
 /** A staff user's id, or 'system' for the job that marks couples who never came. */
 export type Actor = string;

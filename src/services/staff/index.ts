@@ -1,8 +1,8 @@
 // The staff console's services, built once by the composition root (src/container.ts).
 import type { Clock } from '../../lib/clock.ts';
+import type { AuditService } from '../audit-service.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
-import { type AuditService, createAuditService } from './audit-service.ts';
 import { createCapacitySync } from './capacity-sync.ts';
 import { createClosureService } from './closure-service.ts';
 import { createDashboardService } from './dashboard-service.ts';
@@ -18,11 +18,11 @@ export function createStaffServices(deps: {
   clock: Clock;
   events: EventBus;
   schedule: ScheduleService;
+  audit: AuditService;
   /** Mails a locked account the link that lifts the lock. */
   sendUnlockLink?: (mail: UnlockMail) => Promise<void>;
 }) {
-  const { clock, events, schedule } = deps;
-  const audit = createAuditService({ clock });
+  const { clock, events, schedule, audit } = deps;
   const dayOps = createDayOpsService({ clock, events, audit });
   const auth = createStaffAuthService({
     clock,
@@ -43,8 +43,8 @@ export function createStaffServices(deps: {
     roster: createRosterService({ schedule, windowsOf: windows.list }),
     dashboard: createDashboardService({ schedule }),
   };
-  return { audit, dayOps, staff };
+  return { dayOps, staff };
 }
 
 export type StaffServices = ReturnType<typeof createStaffServices>['staff'];
-export type { AuditService, DayOpsService };
+export type { DayOpsService };

@@ -8,9 +8,9 @@ import type { NoShowPolicy } from '../../domain/no-show-policy.ts';
 import type { Bilingual, WeekdayTemplate } from '../../domain/schedule-types.ts';
 import { OfficeModel } from '../../models/office.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
-import type { AuditService } from './audit-service.ts';
 import { canAccessOffice, type StaffPrincipal } from './principal.ts';
 
 export interface OfficeDetailsInput {

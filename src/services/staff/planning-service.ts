@@ -9,10 +9,10 @@ import type { DayPlan, LocalDate, WeekdayTemplate } from '../../domain/schedule-
 import type { Clock } from '../../lib/clock.ts';
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import { AppError, invalid } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
-import type { AuditService } from './audit-service.ts';
 import {
   type CapacitySync,
   type DayCapacityPreview,

@@ -8,8 +8,8 @@
 import { Types } from 'mongoose';
 import { OfficeModel } from '../../models/office.model.ts';
 import { STAFF_ROLES, type StaffRole, StaffUserModel } from '../../models/staff-user.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
-import type { AuditService } from './audit-service.ts';
 import { coversOffices, type StaffPrincipal } from './principal.ts';
 import type { StaffAuthService, StaffUserRecord } from './staff-auth-service.ts';
 

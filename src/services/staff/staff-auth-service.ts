@@ -12,8 +12,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../../lib/clock.ts';
 import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import { AppError, invalid } from '../errors.ts';
-import type { AuditService } from './audit-service.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password.ts';
 import type { StaffPrincipal } from './principal.ts';
 

@@ -4,6 +4,7 @@
 // far beyond these limits does the account lock as a whole (staff-auth-service.ts).
 import type { Request } from 'express';
 import type { Clock } from '../../lib/clock.ts';
+import { AppError } from '../../services/errors.ts';
 import { subjectAndAddressCounter } from './failure-counter.ts';
 import { addressOf } from './rate-limit.ts';
 
@@ -22,9 +23,26 @@ export function createLoginThrottle(clock: Clock) {
     now: () => clock().getTime(),
   });
   return {
-    keys: (req: Request, email: string) => failures.keys(email.trim().toLowerCase(), addressOf(req)),
-    retryAfter: failures.retryAfter,
-    fail: failures.fail,
-    succeeded: failures.succeeded,
+    /**
+     * Runs the sign-in unless this address is past its limit for the account (asked before the
+     * password is checked: past the limit, that address learns nothing more). A wrong password
+     * counts; a right one clears the count.
+     */
+    async attempt<T>(req: Request, email: string, signIn: () => Promise<T>): Promise<T> {
+      const keys = failures.keys(email.trim().toLowerCase(), addressOf(req));
+      const wait = await failures.retryAfter(keys);
+      if (wait > 0) {
+        const minutes = Math.max(1, Math.ceil(wait / 60));
+        throw new AppError('rate_limited', 'staff.login_throttled', { minutes, seconds: wait });
+      }
+      try {
+        const signedIn = await signIn();
+        await failures.succeeded(keys);
+        return signedIn;
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'unauthorized') await failures.fail(keys);
+        throw err;
+      }
+    },
   };
 }

@@ -65,3 +65,4 @@ export const officeRulesSchema = z
     path: ['daysAhead'],
     message: 'staff.rules_window_empty',
   });
+export type OfficeRulesForm = z.infer<typeof officeRulesSchema>;

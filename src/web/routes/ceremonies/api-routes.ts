@@ -3,7 +3,7 @@ import type { Container } from '../../../container.ts';
 import { pick } from '../../../i18n/translate.ts';
 import type { CeremonySummary, JoinResult } from '../../../services/ceremony/ceremony-service.ts';
 import { AppError } from '../../../services/errors.ts';
-import { validate } from '../../middleware/validate.ts';
+import { json } from '../../route.ts';
 import { rangeQuerySchema } from '../../schemas/booking.schema.ts';
 import { joinApiSchema } from '../../schemas/ceremony-couple.schema.ts';
 import { tokenLookup } from '../../token-lookup.ts';
@@ -44,38 +44,54 @@ function standingJson(r: JoinResult) {
 
 /** Ceremony endpoints of the JSON API (mounted at /api/v1; see docs/api.md). */
 export function ceremonyApiRoutes(router: Router, c: Container): void {
-  const { services, limits } = c;
-  const { booking, ceremonies } = services;
+  const { booking, ceremonies } = c.services;
+  const appointmentOf = (req: Request) => tokenLookup(c.limits.lookups, req, booking.findByReferenceAndToken);
 
-  router.get('/offices/:officeId/ceremonies', validate(rangeQuerySchema, 'query'), async (req, res) => {
-    const { from, to } = req.valid as { from: string; to: string };
-    const list = await ceremonies.listForOffice(String(req.params.officeId), from, to);
-    res.json(list.map((c) => ceremonyJson(c, req)));
-  });
-
-  const appointmentOf = (req: Request) => tokenLookup(limits.lookups, req, booking.findByReferenceAndToken);
-
-  router.get('/appointments/:reference/ceremony', async (req, res) => {
-    const a = await appointmentOf(req);
-    const standing = await ceremonies.standing(a);
-    res.set('Cache-Control', 'no-store');
-    if (!standing) throw new AppError('not_found', 'ceremony.error.not_joined');
-    res.json(standingJson(standing));
-  });
-
-  router.post('/appointments/:reference/ceremony', async (req, res) => {
-    const a = await appointmentOf(req);
-    const body = joinApiSchema.safeParse(req.body ?? {});
-    if (!body.success)
-      throw new AppError('invalid', 'error.invalid', {}, { ceremonyId: { key: 'field.invalid' } });
-    const result = await ceremonies.join(body.data.ceremonyId, a, { channel: 'api' });
-    res.set('Cache-Control', 'no-store');
-    res.json(standingJson(result));
-  });
-
-  router.delete('/appointments/:reference/ceremony', async (req, res) => {
-    const a = await appointmentOf(req);
-    const left = await ceremonies.leave(a);
-    res.json({ ceremonyId: left.ceremonyId, status: 'left' });
-  });
+  router.get(
+    '/offices/:officeId/ceremonies',
+    json({
+      schema: rangeQuerySchema,
+      source: 'query',
+      run: async ({ from, to }, req, res) => {
+        const list = await ceremonies.listForOffice(String(req.params.officeId), from, to);
+        res.json(list.map((item) => ceremonyJson(item, req)));
+      },
+    }),
+  );
+  router.get(
+    '/appointments/:reference/ceremony',
+    json({
+      load: appointmentOf,
+      run: async (_input, _req, res, appointment) => {
+        const standing = await ceremonies.standing(appointment);
+        res.set('Cache-Control', 'no-store');
+        if (!standing) throw new AppError('not_found', 'ceremony.error.not_joined');
+        res.json(standingJson(standing));
+      },
+    }),
+  );
+  router.post(
+    '/appointments/:reference/ceremony',
+    json({
+      load: appointmentOf,
+      schema: joinApiSchema,
+      whenInvalid: () =>
+        new AppError('invalid', 'error.invalid', {}, { ceremonyId: { key: 'field.invalid' } }),
+      run: async ({ ceremonyId }, _req, res, appointment) => {
+        const result = await ceremonies.join(ceremonyId, appointment, { channel: 'api' });
+        res.set('Cache-Control', 'no-store');
+        res.json(standingJson(result));
+      },
+    }),
+  );
+  router.delete(
+    '/appointments/:reference/ceremony',
+    json({
+      load: appointmentOf,
+      run: async (_input, _req, res, appointment) => {
+        const left = await ceremonies.leave(appointment);
+        res.json({ ceremonyId: left.ceremonyId, status: 'left' });
+      },
+    }),
+  );
 }

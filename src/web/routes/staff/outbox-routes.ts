@@ -7,6 +7,7 @@ import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
 import { isGlobalAdmin } from '../../../services/staff/principal.ts';
 import { requireStaff } from '../../middleware/staff-auth.ts';
+import { action } from '../../route.ts';
 import { me, renderStaff } from './support.ts';
 
 const ID = /^[a-f0-9]{24}$/i;
@@ -79,18 +80,20 @@ export function outboxRoutes(c: Container): Router {
     res.send(attachment.content);
   });
 
-  router.post('/notifications/:id/resend', async (req, res) => {
-    try {
-      const result = await notifications.resend(idParam(req), me(req).id, scopeOf(req));
-      if (result.outcome === 'sent') res.flash('success', 'outbox.resent');
-      else if (result.outcome === 'skipped') res.flash('info', 'outbox.resend_skipped');
-      else res.flash('error', 'outbox.resend_failed', { error: result.detail ?? '' });
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'conflict') throw err;
-      res.flash('error', 'outbox.resend_conflict');
-    }
-    res.redirect(303, '/staff/outbox');
-  });
+  router.post(
+    '/notifications/:id/resend',
+    action({
+      run: async (_input, req, res) => {
+        const result = await notifications.resend(idParam(req), me(req).id, scopeOf(req));
+        if (result.outcome === 'sent') res.flash('success', 'outbox.resent');
+        else if (result.outcome === 'skipped') res.flash('info', 'outbox.resend_skipped');
+        else res.flash('error', 'outbox.resend_failed', { error: result.detail ?? '' });
+      },
+      back: () => '/staff/outbox',
+      // Sent or taken meanwhile by another process.
+      flash: () => ({ key: 'outbox.resend_conflict' }),
+    }),
+  );
 
   return router;
 }

@@ -1,15 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+// A form's values on their way in and out: the field messages of a failed schema, what a
+// refused form shows again of what was typed, and the hidden inputs that post it again.
 import type { z } from 'zod';
-import { hasMessage } from '../../i18n/translate.ts';
-import { type FieldMessage, invalid } from '../../services/errors.ts';
-
-type Source = 'body' | 'query' | 'params';
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    valid: Record<string, unknown>;
-  }
-}
+import { hasMessage } from '../i18n/translate.ts';
+import type { FieldMessage } from '../services/errors.ts';
 
 /** Maps zod issues to field messages with keys the views and the API translate. */
 export function fieldMessages(error: z.ZodError): Record<string, FieldMessage> {
@@ -42,18 +35,29 @@ export function formEcho(input: unknown, depth = 0): Record<string, unknown> {
   for (const [k, v] of Object.entries(input)) {
     // An echoed object may be printed as text: it must keep the ordinary toString/valueOf.
     if (k === 'toString' || k === 'valueOf' || k === '__proto__' || k === 'constructor') continue;
-    if (typeof v === 'string') out[k] = v;
-    else if (v !== null && typeof v === 'object') out[k] = formEcho(v, depth + 1);
+    const echoed = echo(v, depth);
+    if (echoed !== undefined) out[k] = echoed;
   }
   return out;
 }
 
-/** Parses req[source] with the schema; the typed result is in req.valid, failures become an `invalid` AppError. */
-export function validate<S extends z.ZodType>(schema: S, source: Source = 'body') {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const parsed = schema.safeParse(req[source] ?? {});
-    if (!parsed.success) return next(invalid(fieldMessages(parsed.error)));
-    req.valid = { ...(req.valid ?? {}), ...(parsed.data as Record<string, unknown>) };
-    next();
-  };
+/** A value of a form as it is shown again: text, a list (checkboxes), or a group of fields. */
+function echo(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value))
+    return depth > 3 ? [] : value.map((v) => echo(v, depth + 1)).filter((v) => v !== undefined);
+  if (value !== null && typeof value === 'object') return formEcho(value, depth + 1);
+  return undefined;
+}
+
+/** A form's fields as the hidden inputs that post them again (partners[0][name] and so on). */
+export function formInputs(values: Record<string, unknown>, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const name = prefix ? `${prefix}[${key}]` : key;
+    if (typeof value === 'string') out.push([name, value]);
+    else if (value && typeof value === 'object')
+      out.push(...formInputs(value as Record<string, unknown>, name));
+  }
+  return out;
 }

@@ -2,9 +2,9 @@
 // when, and the values before and after. Other areas (ceremonies, lottery, jobs) record
 // through `container.services.audit.record(...)` too.
 import { Types } from 'mongoose';
-import type { Clock } from '../../lib/clock.ts';
-import { type AuditEntry, AuditLogModel } from '../../models/audit-log.model.ts';
-import { StaffUserModel } from '../../models/staff-user.model.ts';
+import type { Clock } from '../lib/clock.ts';
+import { type AuditEntry, AuditLogModel } from '../models/audit-log.model.ts';
+import { StaffUserModel } from '../models/staff-user.model.ts';
 
 export interface AuditInput {
   /** A staff user's id, 'system', or a channel ('couple'); a staff object is accepted too. */
