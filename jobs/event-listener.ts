@@ -2,11 +2,8 @@
 // (the web process, and the worker, whose jobs mark no-shows and expire ceremony offers).
 // A listener that fails is logged by the event bus; bookings it missed are caught up by the
 // sweep (they have no `jobsScheduledAt`).
-import { Types } from 'mongoose';
+import { randomBytes } from 'node:crypto';
 import type { Container } from '../src/container.ts';
-import { AppointmentModel } from '../src/models/appointment.model.ts';
-import { CeremonySeatModel } from '../src/models/ceremony-seat.model.ts';
-import type { AppointmentRecord } from '../src/services/booking/booking-service.ts';
 import type { CeremonyInfo, DomainEvent } from '../src/services/events.ts';
 import type { CeremonyFacts } from '../src/services/notifications/specs.ts';
 import type { JobScheduler } from './scheduler.ts';
@@ -25,14 +22,10 @@ export function ceremonyFacts(c: CeremonyInfo): CeremonyFacts {
 }
 
 /** A fresh id for changes that may happen more than once (seated, left, seated again). */
-const occurrence = () => new Types.ObjectId().toString();
-
-async function load(id: string): Promise<AppointmentRecord | null> {
-  if (!Types.ObjectId.isValid(id)) return null;
-  return AppointmentModel.findById(id).lean<AppointmentRecord>();
-}
+const occurrence = () => randomBytes(12).toString('hex');
 
 export function listenToDomainEvents(container: Container, scheduler: JobScheduler): () => void {
+  const load = container.services.booking.find;
   async function handle(event: DomainEvent): Promise<void> {
     switch (event.type) {
       case 'appointment.booked': {
@@ -158,12 +151,12 @@ export function listenToDomainEvents(container: Container, scheduler: JobSchedul
         // offered a seat has none until it accepts, and the seat event then brings it). The
         // seats are read after the cancel, so a couple seated in between is not left without.
         await scheduler.cancelCeremonyReminders(event.appointmentIds, event.ceremonyId);
-        const seated = await CeremonySeatModel.find(
-          { ceremony: event.ceremonyId, appointment: { $in: event.appointmentIds }, state: 'seated' },
-          { appointment: 1 },
-        ).lean();
-        for (const seat of seated) {
-          await scheduler.ceremonyReminder(seat.appointment.toString(), event.ceremonyId, ceremony);
+        const seated = await container.services.ceremonies.seatedAmong(
+          event.ceremonyId,
+          event.appointmentIds,
+        );
+        for (const appointmentId of seated) {
+          await scheduler.ceremonyReminder(appointmentId, event.ceremonyId, ceremony);
         }
         const changedAt = new Date(event.changedAt).toISOString();
         for (const appointmentId of event.appointmentIds) {

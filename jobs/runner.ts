@@ -13,8 +13,8 @@
 import { hostname } from 'node:os';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, backoffStrategies, InMemoryNotificationChannel, type Job } from 'agenda';
-import mongoose from 'mongoose';
 import type { Container } from '../src/container.ts';
+import { connectedDb, databaseConnected } from '../src/db.ts';
 import { listenToDomainEvents } from './event-listener.ts';
 import { catchUp } from './handlers/catch-up.ts';
 import {
@@ -73,9 +73,7 @@ export async function startJobRunner(
   // REMINDERS (config) sets the reminder offsets; settings passed here (tests, benchmarks) win.
   const settings = jobSettings({ reminders: container.config.reminders, ...opts.settings });
   const logger = container.logger.child({ component: 'jobs', role });
-  const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1)
-    throw new Error('startJobRunner: the database is not connected');
+  const db = connectedDb();
 
   const agenda = new Agenda({
     // Agenda's backend takes the driver's Db; the app's connection is reused (no second pool).
@@ -126,7 +124,7 @@ export async function startJobRunner(
     context,
     settings,
     sweep,
-    healthy: () => !stopped && mongoose.connection.readyState === 1,
+    healthy: () => !stopped && databaseConnected(),
     async stop() {
       if (stopped) return;
       stopped = true;

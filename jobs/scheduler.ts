@@ -3,7 +3,6 @@
 // may all ask for the same job without doubling it.
 import type { Agenda } from 'agenda';
 import type { Container } from '../src/container.ts';
-import { AppointmentModel } from '../src/models/appointment.model.ts';
 import type { AppointmentRecord } from '../src/services/booking/booking-service.ts';
 import type { DeliveryResult } from '../src/services/notifications/notification-service.ts';
 import type { CeremonyFacts } from '../src/services/notifications/specs.ts';
@@ -105,11 +104,7 @@ export function createJobScheduler(deps: SchedulerDeps) {
         { unique: { 'data.appointmentId': appointment._id.toString() }, insertOnly: true },
       );
     }
-    // Only if the booking is still where the jobs were computed for (a move clears the mark).
-    await AppointmentModel.updateOne(
-      { _id: appointment._id, startsAt: appointment.startsAt },
-      { $set: { jobsScheduledAt: clock() } },
-    );
+    await services.booking.markJobsScheduled(appointment);
   }
 
   async function notice(spec: NoticeSpec): Promise<void> {

@@ -1,6 +1,6 @@
 // `npm run seed`: the demo data on demand, idempotently, against MONGODB_URI or the embedded engine under DATA_DIR.
-import mongoose from 'mongoose';
 import { configOrExit, connectAndCompose, databaseUri } from '../src/boot.ts';
+import { disconnectDatabase } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
 import { seed } from '../src/seed/index.ts';
 
@@ -12,6 +12,6 @@ try {
   await seed(container, { now: new Date(), log: (line) => console.log(line) }, { demo: true });
   console.log('seed complete');
 } finally {
-  await mongoose.disconnect();
+  await disconnectDatabase();
   await engine?.stop();
 }

@@ -15,6 +15,10 @@ import { type CeremonyService, createCeremonyService } from './services/ceremony
 import { createEventBus, type EventBus } from './services/events.ts';
 import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
 import {
+  createMaintenanceService,
+  type MaintenanceService,
+} from './services/maintenance/maintenance-service.ts';
+import {
   createNotificationService,
   type NotificationService,
 } from './services/notifications/notification-service.ts';
@@ -37,6 +41,8 @@ export interface Services {
   lottery: LotteryService;
   /** Messages to couples and staff, each sent at most once; the staff outbox page reads it. */
   notifications: NotificationService;
+  /** Reconciliation of counters, holds and seats; no-shows; bookings whose jobs were never scheduled. */
+  maintenance: MaintenanceService;
 }
 
 export interface ContainerOptions {
@@ -115,6 +121,7 @@ export function createContainer(opts: ContainerOptions): Container {
         logger.warn({ outcome: result.outcome }, 'unlock link not sent');
     },
   });
+  const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
   let sessions: ReturnType<typeof createSessionStore> | undefined;
   return {
     config,
@@ -123,7 +130,7 @@ export function createContainer(opts: ContainerOptions): Container {
     clock,
     events,
     mailer,
-    services: { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications },
+    services: { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications, maintenance },
     limits: createWebLimits({ config, clock }),
     storage: createStorageHealth(),
     sessionStore(ttlSeconds) {

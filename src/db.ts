@@ -36,6 +36,23 @@ export async function connectDatabase(uri: string, dbName: string): Promise<type
   return mongoose;
 }
 
+/** Whether the application's connection is up. */
+export function databaseConnected(): boolean {
+  return mongoose.connection.readyState === 1;
+}
+
+/** The driver's database of the application's connection (the job queue shares it: no second pool). */
+export function connectedDb() {
+  const db = mongoose.connection.db;
+  if (!db || !databaseConnected()) throw new Error('the database is not connected');
+  return db;
+}
+
+/** Closes the application's connection (at shutdown; a failure to close changes nothing then). */
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect().catch(() => undefined);
+}
+
 /** How long a command waits for a reachable server before it fails (and the request answers 503). */
 export const SERVER_SELECTION_TIMEOUT_MS = 3_000;
 const HEARTBEAT_MS = 2_000;

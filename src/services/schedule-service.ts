@@ -99,6 +99,11 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     return office;
   }
 
+  /** An office's zone, whether or not it still takes bookings; undefined for no such office. */
+  async function zoneOf(officeId: Types.ObjectId | string): Promise<string | undefined> {
+    return (await OfficeModel.findById(officeId, { timezone: 1 }).lean())?.timezone;
+  }
+
   function today(office: OfficeRecord): string {
     return DateTime.fromJSDate(clock(), { zone: office.timezone }).toISODate()!;
   }
@@ -269,6 +274,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   return {
     listOffices,
     getOffice,
+    zoneOf,
     today,
     daySchedule,
     ensureSlots,

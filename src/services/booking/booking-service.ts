@@ -492,6 +492,35 @@ export function createBookingService(deps: BookingServiceDeps) {
     return invalid(fields, 'booking.under_age_on_date');
   }
 
+  /** The booking of this id, or null (also for an id that is not one). */
+  async function find(appointmentId: string): Promise<AppointmentRecord | null> {
+    if (!Types.ObjectId.isValid(appointmentId)) return null;
+    return AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
+  }
+
+  /** The booked appointments of an office starting at an instant, or on a day, in time order. */
+  function bookedAt(officeId: Types.ObjectId, when: { startsAt: Date } | { date: string }) {
+    return AppointmentModel.find({ office: officeId, status: 'booked', ...when })
+      .sort({ startsAt: 1, _id: 1 })
+      .lean<AppointmentRecord[]>();
+  }
+
+  /** Whether an office has any booking on a day that is not cancelled. */
+  async function anyOn(officeId: Types.ObjectId, date: string): Promise<boolean> {
+    return Boolean(await AppointmentModel.exists({ office: officeId, date, status: { $ne: 'cancelled' } }));
+  }
+
+  /**
+   * Notes that a booking's reminders and confirmation are scheduled, only if it is still where
+   * they were computed for (a move clears the mark, and its jobs are scheduled again).
+   */
+  async function markJobsScheduled(appointment: Pick<AppointmentRecord, '_id' | 'startsAt'>): Promise<void> {
+    await AppointmentModel.updateOne(
+      { _id: appointment._id, startsAt: appointment.startsAt },
+      { $set: { jobsScheduledAt: clock() } },
+    );
+  }
+
   async function get(appointmentId: Types.ObjectId | string): Promise<AppointmentRecord> {
     const found = await AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
     if (!found) throw notFound('booking.not_found');
@@ -507,6 +536,11 @@ export function createBookingService(deps: BookingServiceDeps) {
     cancel,
     move,
     get,
+    find,
+    // The job system: reminders, digests, and the mark that a booking's jobs are scheduled.
+    bookedAt,
+    anyOn,
+    markJobsScheduled,
     /** The no-show rule, also applied to lottery applications (issue 8). */
     assertNoShowPolicy,
   };

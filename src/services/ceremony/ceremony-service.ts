@@ -219,6 +219,15 @@ export function createCeremonyService(ctx: CeremonyContext) {
     return c ? c.office.toString() : '';
   }
 
+  /** Which of these couples hold a seat (not only an offer) in the ceremony. */
+  async function seatedAmong(ceremonyId: string, appointmentIds: string[]): Promise<string[]> {
+    const seated = await CeremonySeatModel.find(
+      { ceremony: ceremonyId, appointment: { $in: appointmentIds }, state: 'seated' },
+      { appointment: 1 },
+    ).lean();
+    return seated.map((seat) => seat.appointment.toString());
+  }
+
   return {
     // couples and public pages
     upcomingForOffice,
@@ -249,6 +258,7 @@ export function createCeremonyService(ctx: CeremonyContext) {
     expireOffers: participation.expireOffers,
     closeDueCeremonies: admin.closeDueCeremonies,
     reconcileSeats,
+    seatedAmong,
     whenIdle,
   };
 }

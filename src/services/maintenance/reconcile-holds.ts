@@ -3,8 +3,8 @@
 // touched, so a booking or cancellation in progress is never disturbed.
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import { ACTIVE_STATUSES, AppointmentModel } from '../../src/models/appointment.model.ts';
-import { PersonHoldModel } from '../../src/models/person-hold.model.ts';
+import { ACTIVE_STATUSES, AppointmentModel } from '../../models/appointment.model.ts';
+import { PersonHoldModel } from '../../models/person-hold.model.ts';
 
 export interface HoldReconcileReport {
   holds: number;

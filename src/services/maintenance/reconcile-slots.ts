@@ -7,9 +7,9 @@
 // its appointment), and the repair is one conditional update on exactly the values observed.
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import { AppointmentModel } from '../../src/models/appointment.model.ts';
-import { type Slot, SlotModel } from '../../src/models/slot.model.ts';
-import { repairCounter } from '../../src/services/booking/slot-counter.ts';
+import { AppointmentModel } from '../../models/appointment.model.ts';
+import { type Slot, SlotModel } from '../../models/slot.model.ts';
+import { repairCounter } from '../booking/slot-counter.ts';
 
 type SlotRecord = Slot & { _id: Types.ObjectId };
 
