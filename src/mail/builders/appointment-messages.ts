@@ -7,7 +7,7 @@ import type { Bilingual } from '../../domain/schedule-types.ts';
 import { formatDate } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { pick, translate } from '../../i18n/translate.ts';
-import { appointmentIcs } from '../../services/calendar-file.ts';
+import { appointmentIcs } from '../calendar-file.ts';
 import type { MailAttachment } from '../message.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 

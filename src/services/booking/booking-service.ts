@@ -9,6 +9,7 @@ import { newReferenceCode, normalizeReference } from '../../domain/reference-cod
 import type { Locale } from '../../i18n/locales.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
+import { appointmentIcs } from '../../mail/calendar-file.ts';
 import {
   type Appointment,
   AppointmentModel,
@@ -521,6 +522,15 @@ export function createBookingService(deps: BookingServiceDeps) {
     );
   }
 
+  /** The booking's calendar file (.ics), in the couple's language, with its manage link. */
+  async function calendarFile(
+    appointment: AppointmentRecord,
+    opts: { locale: Locale; uidDomain: string; manageUrl: string },
+  ): Promise<string> {
+    const office = await schedule.getOffice(appointment.office.toString());
+    return appointmentIcs({ appointment, office, ...opts });
+  }
+
   async function get(appointmentId: Types.ObjectId | string): Promise<AppointmentRecord> {
     const found = await AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
     if (!found) throw notFound('booking.not_found');
@@ -537,6 +547,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     move,
     get,
     find,
+    calendarFile,
     // The job system: reminders, digests, and the mark that a booking's jobs are scheduled.
     bookedAt,
     anyOn,

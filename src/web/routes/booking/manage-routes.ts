@@ -6,7 +6,6 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Container } from '../../../container.ts';
 import { formatDate } from '../../../i18n/format.ts';
-import { appointmentIcs } from '../../../services/calendar-file.ts';
 import { AppError } from '../../../services/errors.ts';
 import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
 import { action, form, query } from '../../route.ts';
@@ -27,11 +26,8 @@ export function manageRoutes(c: Container): Router {
   });
   router.get('/booking/:token/calendar.ics', resolve, async (req, res) => {
     const { appointment } = res.locals;
-    const office = await c.services.schedule.getOffice(appointment.office.toString());
     const uidDomain = new URL(c.config.baseUrl).hostname;
-    const ics = appointmentIcs({
-      appointment,
-      office,
+    const ics = await c.services.booking.calendarFile(appointment, {
       locale: req.locale,
       uidDomain,
       manageUrl: manageUrl(res),
