@@ -13,6 +13,7 @@ import { type AuditService, createAuditService } from './services/audit-service.
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
+import { createDrawCache } from './services/lottery/draw-cache.ts';
 import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
 import {
   createMaintenanceService,
@@ -84,7 +85,17 @@ export function createContainer(opts: ContainerOptions): Container {
   const audit = createAuditService({ clock });
   const booking = createBookingService({ clock, random, secret, events, schedule, audit });
   const ceremonies = createCeremonyService({ clock, events, schedule, audit });
-  const lottery = createLotteryService({ clock, random, secret, events, schedule, booking, audit });
+  const draws = createDrawCache();
+  const lottery = createLotteryService({
+    clock,
+    random,
+    secret,
+    events,
+    schedule,
+    booking,
+    audit,
+    cache: draws,
+  });
   const mailer = opts.mailer ?? createMailTransport(config);
   const notifications = createNotificationService({
     clock,

@@ -22,30 +22,29 @@ export interface LotteryNotice {
   officeId: string;
 }
 
-export function createLotteryNotices(deps: Pick<LotteryDeps, 'secret' | 'schedule'>) {
+/** The notice for a lottery event, or null when it concerns no couple (or no e-mail is known). */
+export async function notice(
+  deps: Pick<LotteryDeps, 'secret' | 'schedule'>,
+  event: LotteryEvent,
+  baseUrl: string,
+): Promise<LotteryNotice | null> {
   const { secret, schedule } = deps;
-
-  /** The notice for a lottery event, or null when it concerns no couple (or no e-mail is known). */
-  async function notice(event: LotteryEvent, baseUrl: string): Promise<LotteryNotice | null> {
-    if (event.type === 'lottery.drawn') return null;
-    const application = await LotteryApplicationModel.findById(event.applicationId).lean<ApplicationRecord>();
-    if (!application?.email) return null;
-    const office = await schedule.getOffice(application.office.toString());
-    const settings = lotteryOf(await loadPlan(office, application.date));
-    const lang = application.language === 'en' ? '?lang=en' : '';
-    const statusUrl = `${baseUrl}/lottery/a/${statusToken(secret, application._id)}${lang}`;
-    const key = `lottery:${event.applicationId}:${event.type}${event.type === 'lottery.won' ? `:${event.start}` : ''}`;
-    return {
-      to: application.email,
-      locale: application.language,
-      key,
-      message: lotteryNoticeMessage(
-        { application, office, statusUrl, ...(settings ? { drawAt: settings.drawAt } : {}) },
-        event,
-      ),
-      officeId: application.office.toString(),
-    };
-  }
-
-  return { notice };
+  if (event.type === 'lottery.drawn') return null;
+  const application = await LotteryApplicationModel.findById(event.applicationId).lean<ApplicationRecord>();
+  if (!application?.email) return null;
+  const office = await schedule.getOffice(application.office.toString());
+  const settings = lotteryOf(await loadPlan(office, application.date));
+  const lang = application.language === 'en' ? '?lang=en' : '';
+  const statusUrl = `${baseUrl}/lottery/a/${statusToken(secret, application._id)}${lang}`;
+  const key = `lottery:${event.applicationId}:${event.type}${event.type === 'lottery.won' ? `:${event.start}` : ''}`;
+  return {
+    to: application.email,
+    locale: application.language,
+    key,
+    message: lotteryNoticeMessage(
+      { application, office, statusUrl, ...(settings ? { drawAt: settings.drawAt } : {}) },
+      event,
+    ),
+    officeId: application.office.toString(),
+  };
 }
