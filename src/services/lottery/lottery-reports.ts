@@ -1,14 +1,13 @@
-// What staff and the public see of a lottery: the day's settings, the application count
-// against capacity while the window is open, and after the draw the published result
-// (seed, slots, every reference and preference, the winners) that anyone can recompute.
-import { type Assignment, lotteryPhase, type Preference, verifyDraw } from '../../domain/lottery.ts';
+// What staff see of a lottery: the days ahead with their mode, a day's settings, counters,
+// reserved pool and application counts, and after the draw its result, page by page or whole.
+import { lotteryPhase, type Preference } from '../../domain/lottery.ts';
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { DayPlanModel } from '../../models/day-plan.model.ts';
 import { type ApplicationStatus, LotteryApplicationModel } from '../../models/lottery-application.model.ts';
 import { LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import { LotteryReserveModel } from '../../models/lottery-reserve.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
-import { AppError, invalid } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import {
   type ApplicationRecord,
@@ -246,72 +245,4 @@ export async function resultRows(deps: DrawDeps, officeId: string, date: string)
   for (let from = 0; from < order.length; from += 2000)
     rows.push(...(await rowsFor(draw, order.slice(from, from + 2000), rankOf)));
   return { office, draw, rows };
-}
-
-/** What is public about a lottery day: before the draw the commitment, after it everything needed to recompute it. */
-export async function published(deps: DrawDeps, officeIdOrSlug: string, date: string) {
-  const { clock, schedule, cache } = deps;
-  const office = await schedule.getOffice(officeIdOrSlug);
-  const settings = lotteryOf(await loadPlan(office, date));
-  if (!settings) throw new AppError('not_found', 'lottery.not_lottery_day');
-  const phase = lotteryPhase(settings, clock(), settings.drawnAt);
-  const draw =
-    phase === 'drawn'
-      ? await LotteryDrawModel.findOne({ office: office._id, date, state: 'drawn' })
-          .select('+seed')
-          .lean<DrawRecord>()
-      : null;
-  return {
-    office,
-    date,
-    lottery: { ...settings, phase },
-    commitment: settings.commitment,
-    seed: draw?.seed,
-    drawnAt: draw?.drawnAt,
-    slots: draw?.slots ?? [],
-    winners: draw?.winners ?? [],
-    applications: draw ? (await cache.list(draw._id)).applications : [],
-  };
-}
-
-/**
- * Recomputes the draw from a seed someone typed and the published list: whether the seed
- * is the one committed to, and whether it gives the published winners.
- */
-export async function check(
-  deps: DrawDeps,
-  officeIdOrSlug: string,
-  date: string,
-  seedInput: string,
-  reference?: string,
-) {
-  const pub = await published(deps, officeIdOrSlug, date);
-  const seed = seedInput.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(seed)) throw invalid({ seed: { key: 'lottery.check.seed_format' } });
-  if (pub.lottery.phase !== 'drawn') throw new AppError('conflict', 'lottery.not_drawn_yet');
-  const result = verifyDraw(seed, {
-    commitment: pub.commitment,
-    applications: pub.applications,
-    slots: pub.slots.map((slot) => ({ start: slot.start, capacity: slot.places })),
-  });
-  const placed = result.assignments.filter((a) => a.start !== null);
-  const sameWinners =
-    placed.length === pub.winners.length &&
-    placed.every((a, i) => {
-      const w = pub.winners[i];
-      return w !== undefined && w.reference === a.reference && w.start === a.start && w.rank === a.rank;
-    });
-  const wanted = reference?.trim().toUpperCase();
-  const mine: Assignment | undefined = wanted
-    ? result.assignments.find((a) => a.reference === wanted)
-    : undefined;
-  return {
-    ...pub,
-    entered: seed,
-    seedMatches: result.seedMatches,
-    sameWinners,
-    placed,
-    total: result.order.length,
-    ...(wanted ? { lookup: { reference: wanted, found: mine } } : {}),
-  };
 }

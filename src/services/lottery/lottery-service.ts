@@ -23,8 +23,9 @@ import {
 import type { LotteryDeps } from './lottery-context.ts';
 import { drawIfDue, runDueDraws } from './lottery-draw.ts';
 import { notice } from './lottery-notices.ts';
+import { check, published } from './lottery-published.ts';
 import { expireConfirmations } from './lottery-refills.ts';
-import { check, listDays, published, resultPage, resultRows, staffDay } from './lottery-reports.ts';
+import { listDays, resultPage, resultRows, staffDay } from './lottery-reports.ts';
 import { bookFromReserve, configureDay, releaseReservedPools, setReserve } from './lottery-setup.ts';
 
 export type { ApplyInput, ApplyResult } from './lottery-apply.ts';
