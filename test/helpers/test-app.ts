@@ -8,6 +8,7 @@ import { connectDatabase, ensureIndexes } from '../../src/db.ts';
 import type { WeekdayTemplate } from '../../src/domain/schedule-types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Office, OfficeModel } from '../../src/models/office.model.ts';
+import { ensureOfficeWindows } from '../../src/services/staff/capacity-sync.ts';
 import { appRoutes } from '../../src/web/routes/index.ts';
 import { testDbName, testMongoUri } from './mongo.ts';
 
@@ -109,8 +110,9 @@ export const weekdays = (overrides: Partial<WeekdayTemplate> = {}): WeekdayTempl
     ...overrides,
   }));
 
+/** An office as staff create one: with the windows its template uses. */
 export async function createOffice(overrides: Partial<Office> = {}) {
-  return OfficeModel.create({
+  const office = await OfficeModel.create({
     slug: 'jinjiang',
     name: { zh: '锦江区婚姻登记处', en: 'Jinjiang District Marriage Registry' },
     address: { zh: '成都市锦江区东大街 88 号', en: '88 Dongda St, Chengdu' },
@@ -119,4 +121,6 @@ export async function createOffice(overrides: Partial<Office> = {}) {
     weeklyTemplate: weekdays(),
     ...overrides,
   });
+  await ensureOfficeWindows(office.toObject());
+  return office;
 }

@@ -11,7 +11,7 @@ import type { AppointmentRecord } from '../booking/booking-service.ts';
 import { ORPHAN_HOLD_AFTER_MS } from '../booking/person-holds.ts';
 import type { CeremonyService } from '../ceremony/ceremony-service.ts';
 import { AppError } from '../errors.ts';
-import type { DayOpsService } from '../staff/day-ops-service.ts';
+import type { DayOpsService } from '../staff/index.ts';
 import { reconcileHolds } from './reconcile-holds.ts';
 import { reconcileSlots } from './reconcile-slots.ts';
 

@@ -9,15 +9,9 @@ import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts
 import { SlotModel } from '../../models/slot.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
 import { notFound } from '../errors.ts';
-import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
-import { planFields } from './capacity-sync.ts';
-import {
-  assignWindows,
-  type DayWindow,
-  effectiveSchedule,
-  type WindowLike,
-  windowsOnDay,
-} from './effective-schedule.ts';
+import type { OfficeRecord, SlotRecord } from '../schedule-service.ts';
+import { listWindows, planFields } from './capacity-sync.ts';
+import { assignWindows, type DayWindow, effectiveSchedule, windowsOnDay } from './effective-schedule.ts';
 
 export interface RosterEntry {
   id: string;
@@ -75,117 +69,105 @@ export function matcher(query: string): ((a: AppointmentRecord) => boolean) | nu
     a.partners.some((p) => p.name.normalize('NFKC').toLowerCase().includes(name));
 }
 
-export function createRosterService(deps: {
-  schedule: ScheduleService;
-  /** The office's windows, creating the default ones for an office that never listed any. */
-  windowsOf: (office: OfficeRecord) => Promise<WindowLike[]>;
-}) {
-  const { schedule, windowsOf } = deps;
+export async function day(office: OfficeRecord, date: LocalDate, query = ''): Promise<Roster> {
+  const [planRecord, counters, windows, appointments] = await Promise.all([
+    DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>(),
+    SlotModel.find({ office: office._id, date }).lean<SlotRecord[]>(),
+    listWindows(office),
+    AppointmentModel.find({ office: office._id, date })
+      .sort({ start: 1, createdAt: 1, _id: 1 })
+      .lean<AppointmentRecord[]>(),
+  ]);
+  const plan = planFields(planRecord);
+  const planned = effectiveSchedule(date, office.timezone, office.weeklyTemplate, plan, windows);
+  const dayWindows = windowsOnDay(date, office.weeklyTemplate, plan, windows);
+  const counterByStart = new Map(counters.map((c) => [c.start, c]));
+  const starts = new Set([...planned.slots.map((s) => s.start), ...counters.map((c) => c.start)]);
+  for (const a of appointments) starts.add(a.start);
+  const match = matcher(query);
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AppointmentStatus, number>;
+  for (const a of appointments) counts[a.status] += 1;
+  let matched = 0;
 
-  async function day(office: OfficeRecord, date: LocalDate, query = ''): Promise<Roster> {
-    const [planRecord, counters, windows, appointments] = await Promise.all([
-      DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>(),
-      SlotModel.find({ office: office._id, date }).lean<SlotRecord[]>(),
-      windowsOf(office),
-      AppointmentModel.find({ office: office._id, date })
-        .sort({ start: 1, createdAt: 1, _id: 1 })
-        .lean<AppointmentRecord[]>(),
-    ]);
-    const plan = planFields(planRecord);
-    const planned = effectiveSchedule(date, office.timezone, office.weeklyTemplate, plan, windows);
-    const dayWindows = windowsOnDay(date, office.weeklyTemplate, plan, windows);
-    const counterByStart = new Map(counters.map((c) => [c.start, c]));
-    const starts = new Set([...planned.slots.map((s) => s.start), ...counters.map((c) => c.start)]);
-    for (const a of appointments) starts.add(a.start);
-    const match = matcher(query);
-    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AppointmentStatus, number>;
-    for (const a of appointments) counts[a.status] += 1;
-    let matched = 0;
-
-    const slots: RosterSlot[] = [...starts].sort().map((start) => {
-      const plannedSlot = planned.slots.find((s) => s.start === start);
-      const counter = counterByStart.get(start);
-      const inSlot = appointments.filter((a) => a.start === start);
-      // Cancelled couples take no turn at a window; they are listed last.
-      const active = inSlot.filter((a) => a.status !== 'cancelled');
-      const placed = assignWindows(active, dayWindows);
-      const entries = [
-        ...placed.map((p) => entry(p.appointment, p.window)),
-        ...inSlot.filter((a) => a.status === 'cancelled').map((a) => entry(a, -1)),
-      ].filter((e) => {
-        if (!match) return true;
-        const a = inSlot.find((x) => x._id.toString() === e.id)!;
-        return match(a);
-      });
-      matched += entries.length;
-      const capacity = counter?.capacity ?? plannedSlot?.capacity ?? 0;
-      const booked = counter?.booked ?? 0;
-      return {
-        start,
-        end: counter?.end ?? plannedSlot?.end ?? inSlot[0]?.end ?? start,
-        startsAt: counter?.startsAt ?? plannedSlot?.startsAt ?? inSlot[0]?.startsAt ?? new Date(0),
-        capacity,
-        booked,
-        remaining: counter ? counter.remaining : capacity,
-        flagged: counter?.flagged ?? false,
-        dropped: !plannedSlot,
-        entries,
-      };
+  const slots: RosterSlot[] = [...starts].sort().map((start) => {
+    const plannedSlot = planned.slots.find((s) => s.start === start);
+    const counter = counterByStart.get(start);
+    const inSlot = appointments.filter((a) => a.start === start);
+    // Cancelled couples take no turn at a window; they are listed last.
+    const active = inSlot.filter((a) => a.status !== 'cancelled');
+    const placed = assignWindows(active, dayWindows);
+    const entries = [
+      ...placed.map((p) => entry(p.appointment, p.window)),
+      ...inSlot.filter((a) => a.status === 'cancelled').map((a) => entry(a, -1)),
+    ].filter((e) => {
+      if (!match) return true;
+      const a = inSlot.find((x) => x._id.toString() === e.id)!;
+      return match(a);
     });
-
-    function entry(a: AppointmentRecord, window: number): RosterEntry {
-      return {
-        id: a._id.toString(),
-        reference: a.reference,
-        start: a.start,
-        end: a.end,
-        status: a.status,
-        channel: a.channel,
-        overbooked: a.overbooked,
-        closed: a.closure?.date === a.date,
-        partners: a.partners.map((p) => ({
-          name: p.name,
-          idMasked: p.idMasked,
-          phoneMasked: maskPhone(p.phone),
-          phoneLast4: p.phoneLast4,
-        })),
-        window,
-        arrivedAt: a.arrivedAt,
-        servedAt: a.servedAt,
-        noShowAt: a.noShowAt,
-        cancelledAt: a.cancelledAt,
-        createdAt: a.createdAt,
-      };
-    }
-
+    matched += entries.length;
+    const capacity = counter?.capacity ?? plannedSlot?.capacity ?? 0;
+    const booked = counter?.booked ?? 0;
     return {
-      date,
-      schedule: planned,
-      windows: dayWindows,
-      slots: query ? slots.filter((s) => s.entries.length > 0) : slots,
-      counts,
-      query,
-      matched,
+      start,
+      end: counter?.end ?? plannedSlot?.end ?? inSlot[0]?.end ?? start,
+      startsAt: counter?.startsAt ?? plannedSlot?.startsAt ?? inSlot[0]?.startsAt ?? new Date(0),
+      capacity,
+      booked,
+      remaining: counter ? counter.remaining : capacity,
+      flagged: counter?.flagged ?? false,
+      dropped: !plannedSlot,
+      entries,
+    };
+  });
+
+  function entry(a: AppointmentRecord, window: number): RosterEntry {
+    return {
+      id: a._id.toString(),
+      reference: a.reference,
+      start: a.start,
+      end: a.end,
+      status: a.status,
+      channel: a.channel,
+      overbooked: a.overbooked,
+      closed: a.closure?.date === a.date,
+      partners: a.partners.map((p) => ({
+        name: p.name,
+        idMasked: p.idMasked,
+        phoneMasked: maskPhone(p.phone),
+        phoneLast4: p.phoneLast4,
+      })),
+      window,
+      arrivedAt: a.arrivedAt,
+      servedAt: a.servedAt,
+      noShowAt: a.noShowAt,
+      cancelledAt: a.cancelledAt,
+      createdAt: a.createdAt,
     };
   }
 
-  /** One appointment with its office, for the appointment page and the day-operation buttons. */
-  async function appointment(id: string): Promise<AppointmentRecord> {
-    if (!Types.ObjectId.isValid(id)) throw notFound('booking.not_found');
-    const found = await AppointmentModel.findById(id).lean<AppointmentRecord>();
-    if (!found) throw notFound('booking.not_found');
-    return found;
-  }
-
-  /** Flagged slots from today on: more bookings than places, waiting for staff. */
-  async function flaggedSlots(office: OfficeRecord, from: LocalDate): Promise<SlotRecord[]> {
-    return SlotModel.find({ office: office._id, flagged: true, date: { $gte: from } })
-      .sort({ date: 1, start: 1 })
-      .limit(100)
-      .lean<SlotRecord[]>();
-  }
-
-  return { day, appointment, flaggedSlots, today: schedule.today };
+  return {
+    date,
+    schedule: planned,
+    windows: dayWindows,
+    slots: query ? slots.filter((s) => s.entries.length > 0) : slots,
+    counts,
+    query,
+    matched,
+  };
 }
 
-export type RosterService = ReturnType<typeof createRosterService>;
+/** One appointment with its office, for the appointment page and the day-operation buttons. */
+export async function appointment(id: string): Promise<AppointmentRecord> {
+  if (!Types.ObjectId.isValid(id)) throw notFound('booking.not_found');
+  const found = await AppointmentModel.findById(id).lean<AppointmentRecord>();
+  if (!found) throw notFound('booking.not_found');
+  return found;
+}
+
+/** Flagged slots from today on: more bookings than places, waiting for staff. */
+export async function flaggedSlots(office: OfficeRecord, from: LocalDate): Promise<SlotRecord[]> {
+  return SlotModel.find({ office: office._id, flagged: true, date: { $gte: from } })
+    .sort({ date: 1, start: 1 })
+    .limit(100)
+    .lean<SlotRecord[]>();
+}
