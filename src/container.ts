@@ -23,7 +23,11 @@ import {
   createNotificationService,
   type NotificationService,
 } from './services/notifications/notification-service.ts';
-import { createScheduleService, type ScheduleService } from './services/schedule-service.ts';
+import {
+  createScheduleCache,
+  createScheduleService,
+  type ScheduleService,
+} from './services/schedule-service.ts';
 import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
@@ -81,7 +85,7 @@ export function createContainer(opts: ContainerOptions): Container {
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, 'event listener failed'),
   );
-  const schedule = createScheduleService({ clock, cacheMs: config.scheduleCacheMs });
+  const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
   const audit = createAuditService({ clock });
   const booking = createBookingService({ clock, random, secret, events, schedule, audit });
   const ceremonies = createCeremonyService({ clock, events, schedule, audit });

@@ -14,7 +14,9 @@ import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts
 import { AppError, invalid } from '../errors.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password.ts';
 import type { StaffPrincipal } from './principal.ts';
-import type { StaffContext } from './staff-context.ts';
+import type { StaffContext, UnknownEmailFailures } from './staff-context.ts';
+
+export type { UnlockMail } from './staff-context.ts';
 
 /** Failed sign-ins in a row, from any addresses, that lock an account as a whole. */
 export const ACCOUNT_LOCK_FAILURES = 50;
@@ -30,14 +32,6 @@ export function lockMinutes(earlier: number): number {
 }
 
 /** What the unlock mail needs; the token is known here only, never stored in clear. */
-export type UnknownEmailFailures = ReturnType<typeof unknownEmailFailures>;
-
-export interface UnlockMail {
-  staffId: string;
-  token: string;
-  lockedAt: Date;
-  lockedUntil: Date;
-}
 
 export type StaffUserRecord = StaffUser & { _id: Types.ObjectId };
 
@@ -58,7 +52,7 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
  * account's, so that a lock tells nothing about which e-mails exist (bounded, in memory).
  */
 /** Failed sign-ins with e-mails that have no account, counted and locked as an account's would be. */
-export function unknownEmailFailures() {
+export function unknownEmailFailures(): UnknownEmailFailures {
   const failures = new Map<string, { count: number; locks: number; lockedUntil?: Date }>();
   return {
     lockedUntil(email: string, now: Date): Date | undefined {

@@ -4,7 +4,6 @@ import type { Clock } from '../../lib/clock.ts';
 import type { AuditService } from '../audit-service.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
-import type { UnknownEmailFailures, UnlockMail } from './staff-auth-service.ts';
 
 export interface StaffContext {
   clock: Clock;
@@ -20,4 +19,18 @@ export interface StaffContext {
    * once would otherwise both add the same delta (see capacity-sync.ts withDayLock).
    */
   dayLocks: Map<string, Promise<unknown>>;
+}
+
+/** The link that lifts a locked account's lock, mailed once by the sign-in that locked it. */
+export interface UnlockMail {
+  staffId: string;
+  token: string;
+  lockedAt: Date;
+  lockedUntil: Date;
+}
+
+/** Failed sign-ins with e-mails that have no account (see staff-auth-service.ts). */
+export interface UnknownEmailFailures {
+  lockedUntil(email: string, now: Date): Date | undefined;
+  fail(email: string, now: Date): void;
 }
