@@ -27,15 +27,7 @@ export function createStaffServices(deps: {
 }) {
   const ctx: StaffContext = { ...deps, unknownEmails: auth.unknownEmailFailures(), dayLocks: new Map() };
   const staff = {
-    auth: {
-      login: bound(ctx, auth.login),
-      loadPrincipal: auth.loadPrincipal,
-      issuePasswordLink: bound(ctx, auth.issuePasswordLink),
-      accountForLink: bound(ctx, auth.accountForLink),
-      setPasswordWithLink: bound(ctx, auth.setPasswordWithLink),
-      accountForUnlock: bound(ctx, auth.accountForUnlock),
-      unlockWithLink: bound(ctx, auth.unlockWithLink),
-    },
+    auth: authUseCases(ctx),
     accounts: {
       list: accounts.list,
       get: accounts.get,
@@ -53,31 +45,8 @@ export function createStaffServices(deps: {
       addPeakDay: bound(ctx, offices.addPeakDay),
       removePeakDay: bound(ctx, offices.removePeakDay),
     },
-    windows: {
-      /** The office's windows (read only: see listWindows). */
-      list: listWindows,
-      /** Stores the windows of an office that never saved any (the seed, tests). */
-      ensureDefaults: ensureOfficeWindows,
-      add: bound(ctx, windows.add),
-      update: bound(ctx, windows.update),
-      remove: bound(ctx, windows.remove),
-      setCouplesPerWindow: bound(ctx, windows.setCouplesPerWindow),
-    },
-    planning: {
-      storedPlan: planning.storedPlan,
-      upcomingPlans: planning.upcomingPlans,
-      previewPlan: bound(ctx, planning.previewPlan),
-      applyPlan: bound(ctx, planning.applyPlan),
-      dayState: bound(ctx, planning.dayState),
-      previewTemplate: bound(ctx, planning.previewTemplate),
-      applyTemplate: bound(ctx, planning.applyTemplate),
-      previewOfficeWide: bound(ctx, planning.previewOfficeWide),
-      syncOffice: bound(ctx, planning.syncOffice),
-      peakSuggestions: bound(ctx, planning.peakSuggestions),
-      peakDraft: bound(ctx, planning.peakDraft),
-      previewImport: bound(ctx, planning.previewImport),
-      applyImport: bound(ctx, planning.applyImport),
-    },
+    windows: windowUseCases(ctx),
+    planning: planningUseCases(ctx),
     closure: {
       activeCount: closure.activeCount,
       closeDay: bound(ctx, closure.closeDay),
@@ -91,14 +60,57 @@ export function createStaffServices(deps: {
     },
     dashboard: { forOffice: bound(ctx, dashboard.forOffice), series: dashboard.series },
   };
-  const days = {
+  const dayOperations = {
     checkIn: bound(ctx, dayOps.checkIn),
     serve: bound(ctx, dayOps.serve),
     markNoShow: bound(ctx, dayOps.markNoShow),
     undo: bound(ctx, dayOps.undo),
   };
-  return { dayOps: days, staff };
+  return { dayOps: dayOperations, staff };
 }
 
 export type StaffServices = ReturnType<typeof createStaffServices>['staff'];
 export type DayOpsService = ReturnType<typeof createStaffServices>['dayOps'];
+
+function authUseCases(ctx: StaffContext) {
+  return {
+    login: bound(ctx, auth.login),
+    loadPrincipal: auth.loadPrincipal,
+    issuePasswordLink: bound(ctx, auth.issuePasswordLink),
+    accountForLink: bound(ctx, auth.accountForLink),
+    setPasswordWithLink: bound(ctx, auth.setPasswordWithLink),
+    accountForUnlock: bound(ctx, auth.accountForUnlock),
+    unlockWithLink: bound(ctx, auth.unlockWithLink),
+  };
+}
+
+function windowUseCases(ctx: StaffContext) {
+  return {
+    /** The office's windows (read only: see listWindows). */
+    list: listWindows,
+    /** Stores the windows of an office that never saved any (the seed, tests). */
+    ensureDefaults: ensureOfficeWindows,
+    add: bound(ctx, windows.add),
+    update: bound(ctx, windows.update),
+    remove: bound(ctx, windows.remove),
+    setCouplesPerWindow: bound(ctx, windows.setCouplesPerWindow),
+  };
+}
+
+function planningUseCases(ctx: StaffContext) {
+  return {
+    storedPlan: planning.storedPlan,
+    upcomingPlans: planning.upcomingPlans,
+    previewPlan: bound(ctx, planning.previewPlan),
+    applyPlan: bound(ctx, planning.applyPlan),
+    dayState: bound(ctx, planning.dayState),
+    previewTemplate: bound(ctx, planning.previewTemplate),
+    applyTemplate: bound(ctx, planning.applyTemplate),
+    previewOfficeWide: bound(ctx, planning.previewOfficeWide),
+    syncOffice: bound(ctx, planning.syncOffice),
+    peakSuggestions: bound(ctx, planning.peakSuggestions),
+    peakDraft: bound(ctx, planning.peakDraft),
+    previewImport: bound(ctx, planning.previewImport),
+    applyImport: bound(ctx, planning.applyImport),
+  };
+}

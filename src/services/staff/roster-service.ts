@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import { maskPhone } from '../../domain/masking.ts';
 import { normalizeReference } from '../../domain/reference-code.ts';
-import type { DaySchedule, LocalDate } from '../../domain/schedule-types.ts';
+import type { DaySchedule, LocalDate, PlannedSlot } from '../../domain/schedule-types.ts';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
@@ -87,64 +87,17 @@ export async function day(office: OfficeRecord, date: LocalDate, query = ''): Pr
   const match = matcher(query);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AppointmentStatus, number>;
   for (const a of appointments) counts[a.status] += 1;
-  let matched = 0;
-
-  const slots: RosterSlot[] = [...starts].sort().map((start) => {
-    const plannedSlot = planned.slots.find((s) => s.start === start);
-    const counter = counterByStart.get(start);
-    const inSlot = appointments.filter((a) => a.start === start);
-    // Cancelled couples take no turn at a window; they are listed last.
-    const active = inSlot.filter((a) => a.status !== 'cancelled');
-    const placed = assignWindows(active, dayWindows);
-    const entries = [
-      ...placed.map((p) => entry(p.appointment, p.window)),
-      ...inSlot.filter((a) => a.status === 'cancelled').map((a) => entry(a, -1)),
-    ].filter((e) => {
-      if (!match) return true;
-      const a = inSlot.find((x) => x._id.toString() === e.id)!;
-      return match(a);
-    });
-    matched += entries.length;
-    const capacity = counter?.capacity ?? plannedSlot?.capacity ?? 0;
-    const booked = counter?.booked ?? 0;
-    return {
+  const slots = [...starts].sort().map((start) =>
+    rosterSlot({
       start,
-      end: counter?.end ?? plannedSlot?.end ?? inSlot[0]?.end ?? start,
-      startsAt: counter?.startsAt ?? plannedSlot?.startsAt ?? inSlot[0]?.startsAt ?? new Date(0),
-      capacity,
-      booked,
-      remaining: counter ? counter.remaining : capacity,
-      flagged: counter?.flagged ?? false,
-      dropped: !plannedSlot,
-      entries,
-    };
-  });
-
-  function entry(a: AppointmentRecord, window: number): RosterEntry {
-    return {
-      id: a._id.toString(),
-      reference: a.reference,
-      start: a.start,
-      end: a.end,
-      status: a.status,
-      channel: a.channel,
-      overbooked: a.overbooked,
-      closed: a.closure?.date === a.date,
-      partners: a.partners.map((p) => ({
-        name: p.name,
-        idMasked: p.idMasked,
-        phoneMasked: maskPhone(p.phone),
-        phoneLast4: p.phoneLast4,
-      })),
-      window,
-      arrivedAt: a.arrivedAt,
-      servedAt: a.servedAt,
-      noShowAt: a.noShowAt,
-      cancelledAt: a.cancelledAt,
-      createdAt: a.createdAt,
-    };
-  }
-
+      planned: planned.slots.find((s) => s.start === start),
+      counter: counterByStart.get(start),
+      inSlot: appointments.filter((a) => a.start === start),
+      windows: dayWindows,
+      match,
+    }),
+  );
+  const matched = slots.reduce((n, s) => n + s.entries.length, 0);
   return {
     date,
     schedule: planned,
@@ -153,6 +106,64 @@ export async function day(office: OfficeRecord, date: LocalDate, query = ''): Pr
     counts,
     query,
     matched,
+  };
+}
+
+/** One slot of the roster: its places, and its couples by window (cancelled ones last, at none). */
+function rosterSlot(s: {
+  start: string;
+  planned: PlannedSlot | undefined;
+  counter: SlotRecord | undefined;
+  inSlot: AppointmentRecord[];
+  windows: DayWindow[];
+  match: ((a: AppointmentRecord) => boolean) | null;
+}): RosterSlot {
+  const { start, planned, counter, inSlot, match } = s;
+  // Cancelled couples take no turn at a window; they are listed last.
+  const placed = assignWindows(
+    inSlot.filter((a) => a.status !== 'cancelled'),
+    s.windows,
+  );
+  const entries = [
+    ...placed.map((p) => rosterEntry(p.appointment, p.window)),
+    ...inSlot.filter((a) => a.status === 'cancelled').map((a) => rosterEntry(a, -1)),
+  ].filter((e) => !match || match(inSlot.find((x) => x._id.toString() === e.id)!));
+  const capacity = counter?.capacity ?? planned?.capacity ?? 0;
+  return {
+    start,
+    end: counter?.end ?? planned?.end ?? inSlot[0]?.end ?? start,
+    startsAt: counter?.startsAt ?? planned?.startsAt ?? inSlot[0]?.startsAt ?? new Date(0),
+    capacity,
+    booked: counter?.booked ?? 0,
+    remaining: counter ? counter.remaining : capacity,
+    flagged: counter?.flagged ?? false,
+    dropped: !planned,
+    entries,
+  };
+}
+
+function rosterEntry(a: AppointmentRecord, window: number): RosterEntry {
+  return {
+    id: a._id.toString(),
+    reference: a.reference,
+    start: a.start,
+    end: a.end,
+    status: a.status,
+    channel: a.channel,
+    overbooked: a.overbooked,
+    closed: a.closure?.date === a.date,
+    partners: a.partners.map((p) => ({
+      name: p.name,
+      idMasked: p.idMasked,
+      phoneMasked: maskPhone(p.phone),
+      phoneLast4: p.phoneLast4,
+    })),
+    window,
+    arrivedAt: a.arrivedAt,
+    servedAt: a.servedAt,
+    noShowAt: a.noShowAt,
+    cancelledAt: a.cancelledAt,
+    createdAt: a.createdAt,
   };
 }
 
