@@ -42,7 +42,10 @@ function rulesOf(schema: Schema): PathRule[] {
 function problems(rules: PathRule[], doc: Record<string, unknown>, prefix = ''): string[] {
   const found: string[] = [];
   for (const rule of rules) {
-    const value = doc[rule.path];
+    // A nested (not subdocument) path is named with dots: preference.kind.
+    const value = rule.path
+      .split('.')
+      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
     if (value === undefined || value === null) {
       if (rule.required) found.push(`${prefix}${rule.path} is required`);
     } else if (rule.values && !rule.values.has(value)) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
 import { newAppointmentDocument } from '../../src/models/appointment.model.ts';
+import { newLotteryApplicationDocument } from '../../src/models/lottery-application.model.ts';
 import { storedPartner } from '../helpers/built-documents.ts';
 
 describe('documents built by hand for the rush', () => {
@@ -38,5 +39,27 @@ describe('documents built by hand for the rush', () => {
     );
     const partners = [{ ...storedPartner, sex: 'other' as never }, storedPartner];
     assert.throws(() => newAppointmentDocument({ ...fields(), partners }, new Date()), /partners\.0\.sex/);
+  });
+
+  it('read nested paths by their dots (a lottery preference)', () => {
+    const application = {
+      _id: new Types.ObjectId(),
+      draw: new Types.ObjectId(),
+      office: new Types.ObjectId(),
+      date: '2026-08-10',
+      reference: 'ABCD2345',
+      partners: [storedPartner, { ...storedPartner, sex: 'female' as const }],
+      email: '',
+      language: 'en' as const,
+      preference: { kind: 'any' as const },
+      tokenHash: 'hash',
+      appliedAt: new Date(),
+      history: [],
+    };
+    assert.equal(newLotteryApplicationDocument(application, new Date()).status, 'applied');
+    assert.throws(
+      () => newLotteryApplicationDocument({ ...application, preference: {} as never }, new Date()),
+      /preference\.kind is required/,
+    );
   });
 });
