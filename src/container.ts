@@ -29,6 +29,7 @@ import {
   type ScheduleService,
 } from './services/schedule-service.ts';
 import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
+import type { UnlockMail } from './services/staff/staff-context.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
 export interface Services {
@@ -81,10 +82,45 @@ export function createContainer(opts: ContainerOptions): Container {
   if (!secret || secret.length < 32)
     throw new Error('createContainer: a secret of at least 32 characters is required');
   const clock = opts.clock ?? systemClock;
-  const random = opts.random ?? createSystemRandom();
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, 'event listener failed'),
   );
+  const mailer = opts.mailer ?? createMailTransport(config);
+  const services = createServices({
+    ...opts,
+    clock,
+    random: opts.random ?? createSystemRandom(),
+    events,
+    mailer,
+  });
+  let sessions: ReturnType<typeof createSessionStore> | undefined;
+  return {
+    config,
+    logger,
+    secret,
+    clock,
+    events,
+    mailer,
+    services,
+    limits: createWebLimits({ config, clock }),
+    storage: createStorageHealth(),
+    sessionStore(ttlSeconds) {
+      sessions ??= createSessionStore(ttlSeconds);
+      return sessions;
+    },
+  };
+}
+
+type Wiring = ContainerOptions & {
+  clock: Clock;
+  random: RandomBytes;
+  events: EventBus;
+  mailer: MailTransport;
+};
+
+/** The use cases, each service given the others it needs. */
+function createServices(w: Wiring): Services {
+  const { config, secret, clock, random, events } = w;
   const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
   const audit = createAuditService({ clock });
   const booking = createBookingService({ clock, random, secret, events, schedule, audit });
@@ -100,57 +136,39 @@ export function createContainer(opts: ContainerOptions): Container {
     audit,
     cache: draws,
   });
-  const mailer = opts.mailer ?? createMailTransport(config);
   const notifications = createNotificationService({
     clock,
     config,
-    logger,
-    transport: mailer,
+    logger: w.logger,
+    transport: w.mailer,
     renderer: createEmailRenderer({ cache: config.env !== 'development' }),
     schedule,
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
   });
-  const { dayOps, staff } = createStaffServices({
-    clock,
-    events,
-    schedule,
-    audit,
-    // Sent at once, by the sign-in that locks (only it knows the link), and never retried:
-    // a lock that mails nothing still ends by itself.
-    sendUnlockLink: async (mail) => {
-      const result = await notifications
-        .deliver(
-          {
-            kind: 'staff_unlock',
-            staffId: mail.staffId,
-            lockedAt: mail.lockedAt.toISOString(),
-            lockedUntil: mail.lockedUntil.toISOString(),
-          },
-          { unlockToken: mail.token, maxAttempts: 1 },
-        )
-        .catch((err: unknown) => {
-          logger.error({ err }, 'unlock link not sent');
-          return undefined;
-        });
-      if (result && result.outcome !== 'sent')
-        logger.warn({ outcome: result.outcome }, 'unlock link not sent');
-    },
-  });
+  const sendUnlockLink = unlockLinkSender(notifications, w.logger);
+  const { dayOps, staff } = createStaffServices({ clock, events, schedule, audit, sendUnlockLink });
   const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
-  let sessions: ReturnType<typeof createSessionStore> | undefined;
-  return {
-    config,
-    logger,
-    secret,
-    clock,
-    events,
-    mailer,
-    services: { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications, maintenance },
-    limits: createWebLimits({ config, clock }),
-    storage: createStorageHealth(),
-    sessionStore(ttlSeconds) {
-      sessions ??= createSessionStore(ttlSeconds);
-      return sessions;
-    },
+  return { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications, maintenance };
+}
+
+/**
+ * A locked account's unlock link, sent at once by the sign-in that locks (only it knows the
+ * link) and never retried: a lock that mails nothing still ends by itself.
+ */
+function unlockLinkSender(notifications: NotificationService, logger: Logger) {
+  return async (mail: UnlockMail): Promise<void> => {
+    const spec = {
+      kind: 'staff_unlock' as const,
+      staffId: mail.staffId,
+      lockedAt: mail.lockedAt.toISOString(),
+      lockedUntil: mail.lockedUntil.toISOString(),
+    };
+    const result = await notifications
+      .deliver(spec, { unlockToken: mail.token, maxAttempts: 1 })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'unlock link not sent');
+        return undefined;
+      });
+    if (result && result.outcome !== 'sent') logger.warn({ outcome: result.outcome }, 'unlock link not sent');
   };
 }

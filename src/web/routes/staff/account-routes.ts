@@ -20,8 +20,6 @@ export function accountRoutes(c: Container): Router {
   const router = Router();
   const s = c.services.staff;
   const admins = requireStaff('admin');
-  const linkUrl = (token: string) => `${c.config.baseUrl}/staff/password/${token}`;
-  const accountUrl = (req: Request) => `/staff/accounts/${String(req.params.id)}`;
 
   router.get('/accounts', admins, async (req, res) => {
     const [accounts, offices] = await Promise.all([s.accounts.list(me(req)), s.offices.listFor(me(req))]);
@@ -32,37 +30,9 @@ export function accountRoutes(c: Container): Router {
     });
   });
   router.get('/accounts/new', admins, async (req, res) => newAccountPage(c, req, res));
-  router.post(
-    '/accounts',
-    admins,
-    form({
-      schema: accountCreateSchema,
-      values: accountValues,
-      show: (req, res, refused) => newAccountPage(c, req, res, refusedForm(refused), refused.status),
-      run: async (input, req, res) => {
-        const { user, token } = await s.accounts.create(input, me(req));
-        // The link is a secret: kept in the server-side session and shown once, never in a URL or cookie.
-        req.session.oneTimeLink = { userId: user._id.toString(), url: linkUrl(token) };
-        res.flash('success', 'staff.account_created', { email: user.email });
-        res.redirect(303, `/staff/accounts/${user._id}`);
-      },
-    }),
-  );
+  router.post('/accounts', admins, createAccount(c));
   router.get('/accounts/:id', admins, async (req, res) => accountPage(c, req, res));
-  router.post(
-    '/accounts/:id',
-    admins,
-    form({
-      schema: accountUpdateSchema,
-      values: accountValues,
-      show: (req, res, refused) => accountPage(c, req, res, refusedForm(refused), refused.status),
-      run: async (input, req, res) => {
-        await s.accounts.update(String(req.params.id), input, me(req));
-        res.flash('success', 'flash.saved');
-        res.redirect(303, accountUrl(req));
-      },
-    }),
-  );
+  router.post('/accounts/:id', admins, updateAccount(c));
   for (const [path, active] of [
     ['deactivate', false],
     ['activate', true],
@@ -85,13 +55,44 @@ export function accountRoutes(c: Container): Router {
     action({
       run: async (_input, req, res) => {
         const id = String(req.params.id);
-        req.session.oneTimeLink = { userId: id, url: linkUrl(await s.accounts.resetLink(id, me(req))) };
+        req.session.oneTimeLink = { userId: id, url: linkUrl(c, await s.accounts.resetLink(id, me(req))) };
         res.flash('success', 'staff.account_link_issued');
       },
       back: accountUrl,
     }),
   );
   return router;
+}
+
+const linkUrl = (c: Container, token: string) => `${c.config.baseUrl}/staff/password/${token}`;
+const accountUrl = (req: Request) => `/staff/accounts/${String(req.params.id)}`;
+
+function createAccount(c: Container) {
+  return form({
+    schema: accountCreateSchema,
+    values: accountValues,
+    show: (req, res, refused) => newAccountPage(c, req, res, refusedForm(refused), refused.status),
+    run: async (input, req, res) => {
+      const { user, token } = await c.services.staff.accounts.create(input, me(req));
+      // The link is a secret: kept in the server-side session and shown once, never in a URL or cookie.
+      req.session.oneTimeLink = { userId: user._id.toString(), url: linkUrl(c, token) };
+      res.flash('success', 'staff.account_created', { email: user.email });
+      res.redirect(303, `/staff/accounts/${user._id}`);
+    },
+  });
+}
+
+function updateAccount(c: Container) {
+  return form({
+    schema: accountUpdateSchema,
+    values: accountValues,
+    show: (req, res, refused) => accountPage(c, req, res, refusedForm(refused), refused.status),
+    run: async (input, req, res) => {
+      await c.services.staff.accounts.update(String(req.params.id), input, me(req));
+      res.flash('success', 'flash.saved');
+      res.redirect(303, accountUrl(req));
+    },
+  });
 }
 
 async function newAccountPage(c: Container, req: Request, res: Response, extra: object = {}, status = 200) {

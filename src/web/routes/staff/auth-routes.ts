@@ -19,34 +19,13 @@ function save(req: Request): Promise<void> {
 export function authRoutes(container: Container): Router {
   const router = Router();
   const { auth } = container.services.staff;
-  const { clock, config } = container;
-
-  // Failures slow the address they come from (per account, and in all); the account itself
-  // locks only far beyond that (the service).
-  const throttle = container.limits.login;
+  const { config } = container;
 
   router.get('/login', (req, res) => {
     if (req.staff) return res.redirect(303, safeNext(req.query.next));
     loginPage(req, res);
   });
-  router.post(
-    '/login',
-    form({
-      schema: staffLoginSchema,
-      whenInvalid: () => new AppError('unauthorized', 'staff.login_failed'),
-      shows: ['unauthorized', 'rate_limited'],
-      show: (req, res, refused) => loginPage(req, res, { formError: refused.message }, refused.status),
-      run: async ({ email, password, next }, req, res) => {
-        const principal = await throttle.attempt(req, email, () => auth.login(email, password, req.locale));
-        // A new session id at sign-in: an id planted before login (session fixation) is worthless.
-        await regenerate(req);
-        req.session.staffId = principal.id;
-        req.session.seenAt = clock().getTime();
-        await save(req);
-        res.redirect(303, safeNext(next));
-      },
-    }),
-  );
+  router.post('/login', signIn(container));
 
   router.post('/logout', (req, res, next) => {
     const done = () => {
@@ -63,28 +42,7 @@ export function authRoutes(container: Container): Router {
   router.get('/password/:token', linkLimit, async (req, res) => {
     linkPage(req, res, 'password', await auth.accountForLink(String(req.params.token)));
   });
-  router.post(
-    '/password/:token',
-    linkLimit,
-    form({
-      schema: staffPasswordSchema,
-      whenInvalid: () => new AppError('invalid', 'error.invalid'),
-      show: async (req, res, refused) =>
-        linkPage(
-          req,
-          res,
-          'password',
-          await auth.accountForLink(String(req.params.token)),
-          { fields: refused.fields, formError: refused.message },
-          refused.status,
-        ),
-      run: async ({ password, confirm }, req, res) => {
-        await auth.setPasswordWithLink(String(req.params.token), password, confirm);
-        res.flash('success', 'staff.password_set');
-        res.redirect(303, '/staff/login');
-      },
-    }),
-  );
+  router.post('/password/:token', linkLimit, setPassword(container));
   // The link mailed when an account locks. Opening it changes nothing (a mail scanner may
   // open it); its button lifts the lock.
   router.get('/unlock/:token', linkLimit, async (req, res) => {
@@ -96,6 +54,51 @@ export function authRoutes(container: Container): Router {
     res.redirect(303, '/staff/login');
   });
   return router;
+}
+
+/** Signing in. Failures slow the address they come from (per account, and in all); the account itself locks only far beyond that (the service). */
+function signIn(c: Container) {
+  const { auth } = c.services.staff;
+  return form({
+    schema: staffLoginSchema,
+    whenInvalid: () => new AppError('unauthorized', 'staff.login_failed'),
+    shows: ['unauthorized', 'rate_limited'],
+    show: (req, res, refused) => loginPage(req, res, { formError: refused.message }, refused.status),
+    run: async ({ email, password, next }, req, res) => {
+      const principal = await c.limits.login.attempt(req, email, () =>
+        auth.login(email, password, req.locale),
+      );
+      // A new session id at sign-in: an id planted before login (session fixation) is worthless.
+      await regenerate(req);
+      req.session.staffId = principal.id;
+      req.session.seenAt = c.clock().getTime();
+      await save(req);
+      res.redirect(303, safeNext(next));
+    },
+  });
+}
+
+/** The one-time link's form: the new password, twice. */
+function setPassword(c: Container) {
+  const { auth } = c.services.staff;
+  return form({
+    schema: staffPasswordSchema,
+    whenInvalid: () => new AppError('invalid', 'error.invalid'),
+    show: async (req, res, refused) =>
+      linkPage(
+        req,
+        res,
+        'password',
+        await auth.accountForLink(String(req.params.token)),
+        { fields: refused.fields, formError: refused.message },
+        refused.status,
+      ),
+    run: async ({ password, confirm }, req, res) => {
+      await auth.setPasswordWithLink(String(req.params.token), password, confirm);
+      res.flash('success', 'staff.password_set');
+      res.redirect(303, '/staff/login');
+    },
+  });
 }
 
 function loginPage(req: Request, res: Response, extra: object = {}, status = 200) {

@@ -30,26 +30,7 @@ export function outboxRoutes(c: Container): Router {
   const { notifications } = services;
   router.use(requireStaff('admin'));
 
-  router.get('/', async (req: Request, res: Response) => {
-    const before =
-      typeof req.query.before === 'string' && ID.test(req.query.before) ? req.query.before : undefined;
-    const offices = scopeOf(req);
-    const [failed, recent, messages] = await Promise.all([
-      notifications.failed(100, offices),
-      notifications.recent(20, offices),
-      notifications.outbox({ limit: 30, offices, ...(before ? { before } : {}) }),
-    ]);
-    renderStaff(res, 'staff/outbox', {
-      title: res.locals.t('outbox.title'),
-      navActive: 'outbox',
-      transportKind: notifications.transportKind,
-      failed,
-      recent,
-      messages,
-      before,
-      nextBefore: messages.length === 30 ? messages.at(-1)?._id.toString() : undefined,
-    });
-  });
+  router.get('/', async (req, res) => outboxPage(c, req, res));
 
   router.get('/messages/:id', async (req, res) => {
     const message = await notifications.outboxMessage(idParam(req), scopeOf(req));
@@ -96,4 +77,27 @@ export function outboxRoutes(c: Container): Router {
   );
 
   return router;
+}
+
+/** The outbox page: failed notifications, the latest ones, and the outbox, 30 messages a page. */
+async function outboxPage(c: Container, req: Request, res: Response) {
+  const { notifications } = c.services;
+  const before =
+    typeof req.query.before === 'string' && ID.test(req.query.before) ? req.query.before : undefined;
+  const offices = scopeOf(req);
+  const [failed, recent, messages] = await Promise.all([
+    notifications.failed(100, offices),
+    notifications.recent(20, offices),
+    notifications.outbox({ limit: 30, offices, ...(before ? { before } : {}) }),
+  ]);
+  renderStaff(res, 'staff/outbox', {
+    title: res.locals.t('outbox.title'),
+    navActive: 'outbox',
+    transportKind: notifications.transportKind,
+    failed,
+    recent,
+    messages,
+    before,
+    nextBefore: messages.length === 30 ? messages.at(-1)?._id.toString() : undefined,
+  });
 }
