@@ -71,8 +71,6 @@ const page = (res: Response, view: string, locals: object, status = 200) =>
 const titleOf = (req: Request, c: CeremonyRecord) =>
   req.locale === 'en' && c.title.en ? c.title.en : c.title.zh;
 const ceremonyId = (req: Request) => String(req.params.id);
-const _seatId = (req: Request) => String(req.params.seatId);
-const _rosterUrl = (req: Request) => `${BASE}/${ceremonyId(req)}#roster`;
 
 export function ceremonyRoutes(c: Container): Router {
   const router = Router();
