@@ -9,12 +9,14 @@ import { ensureOfficeWindows, listWindows } from './capacity-sync.ts';
 import * as closure from './closure-service.ts';
 import * as dashboard from './dashboard-service.ts';
 import * as dayOps from './day-ops-service.ts';
+import * as holidayImport from './holiday-import.ts';
 import * as offices from './office-admin-service.ts';
 import * as planning from './planning-service.ts';
 import * as roster from './roster-service.ts';
 import * as accounts from './staff-accounts-service.ts';
 import * as auth from './staff-auth-service.ts';
 import type { StaffContext } from './staff-context.ts';
+import * as template from './template-planning.ts';
 import * as windows from './window-service.ts';
 
 export function createStaffServices(deps: {
@@ -103,14 +105,14 @@ function planningUseCases(ctx: StaffContext) {
     upcomingPlans: planning.upcomingPlans,
     previewPlan: bound(ctx, planning.previewPlan),
     applyPlan: bound(ctx, planning.applyPlan),
-    dayState: bound(ctx, planning.dayState),
-    previewTemplate: bound(ctx, planning.previewTemplate),
-    applyTemplate: bound(ctx, planning.applyTemplate),
+    dayState: planning.dayState,
+    previewTemplate: bound(ctx, template.previewTemplate),
+    applyTemplate: bound(ctx, template.applyTemplate),
     previewOfficeWide: bound(ctx, planning.previewOfficeWide),
     syncOffice: bound(ctx, planning.syncOffice),
     peakSuggestions: bound(ctx, planning.peakSuggestions),
     peakDraft: bound(ctx, planning.peakDraft),
-    previewImport: bound(ctx, planning.previewImport),
-    applyImport: bound(ctx, planning.applyImport),
+    previewImport: bound(ctx, holidayImport.previewImport),
+    applyImport: bound(ctx, holidayImport.applyImport),
   };
 }

@@ -2,7 +2,6 @@
 // slot, then applied to the counters by capacity-sync (bookings kept, overfull slots
 // flagged), audited, and announced (`capacity.changed`; `office.closed` for a closure).
 import { Types } from 'mongoose';
-import { type HolidayCsvError, type HolidayRow, parseHolidayCsv } from '../../domain/holiday-csv.ts';
 import { addDays } from '../../domain/local-time.ts';
 import { type PeakSuggestion, suggestPeakDays } from '../../domain/peak-days.ts';
 import type { DayPlan, LocalDate, WeekdayTemplate } from '../../domain/schedule-types.ts';
@@ -13,7 +12,6 @@ import type { OfficeRecord } from '../schedule-service.ts';
 import {
   type DayCapacityPreview,
   fingerprintOf,
-  listWindows,
   materializedDays,
   officeWindows,
   planFields,
@@ -23,7 +21,7 @@ import {
 } from './capacity-sync.ts';
 import { activeCount, closeDay, reopenDay } from './closure-service.ts';
 import { isTemporary, type WindowLike } from './effective-schedule.ts';
-import { type PlanInput, peakDayDefaults, sessionProblems, toDayPlan } from './plan-input.ts';
+import { type PlanInput, peakDayDefaults, toDayPlan } from './plan-input.ts';
 import type { StaffPrincipal } from './principal.ts';
 import type { StaffContext } from './staff-context.ts';
 
@@ -47,20 +45,6 @@ export interface OfficeWidePreview {
   overbookedSlots: number;
 }
 
-export interface ImportLine {
-  row: HolidayRow;
-  current?: DayPlan['kind'];
-  /** What applying does with this line. */
-  outcome: 'create' | 'replace' | 'keep_peak' | 'same' | 'past';
-  activeBookings: number;
-}
-
-export interface ImportPreview {
-  lines: ImportLine[];
-  errors: HolidayCsvError[];
-  ok: boolean;
-}
-
 const PLAN_FIELDS = [
   'label',
   'sessions',
@@ -73,8 +57,6 @@ const PLAN_FIELDS = [
   'message',
   'bookingOpensAt',
 ] as const;
-
-const MAX_IMPORT_LINES = 400;
 
 /** The days whose capacity a change moves, with their totals: what is previewed and what is saved. */
 function officeWide(days: DayCapacityPreview[]): OfficeWidePreview {
@@ -139,7 +121,7 @@ export async function previewPlan(
 }
 
 /** The day as it stands: counters against the stored plan, and its active bookings. */
-export async function dayState(_deps: StaffContext, office: OfficeRecord, date: LocalDate) {
+export async function dayState(office: OfficeRecord, date: LocalDate) {
   const [day, activeBookings] = await Promise.all([previewDay(office, date), activeCount(office._id, date)]);
   return { day, activeBookings };
 }
@@ -255,61 +237,6 @@ export async function syncOffice(deps: StaffContext, officeId: Types.ObjectId): 
   return result;
 }
 
-function checkTemplate(template: WeekdayTemplate[], openWindows: number): void {
-  const fields: Record<string, { key: string; params?: Record<string, number> }> = {};
-  for (const entry of template) {
-    const problem = sessionProblems(entry.sessions);
-    if (problem) fields[`days.${entry.weekday}.sessions`] = { key: problem };
-    if (entry.windowsOpen > openWindows) {
-      fields[`days.${entry.weekday}.windowsOpen`] = {
-        key: 'staff.template_too_many_windows',
-        params: { n: openWindows },
-      };
-    }
-  }
-  if (Object.keys(fields).length) throw invalid(fields);
-}
-
-export async function previewTemplate(
-  deps: StaffContext,
-  office: OfficeRecord,
-  template: WeekdayTemplate[],
-): Promise<OfficeWidePreview> {
-  const windows = await listWindows(office);
-  checkTemplate(template, windows.filter((w) => w.open && !isTemporary(w)).length);
-  return previewOfficeWide(deps, office, { template });
-}
-
-export async function applyTemplate(
-  deps: StaffContext,
-  office: OfficeRecord,
-  template: WeekdayTemplate[],
-  actor: StaffPrincipal,
-  fingerprint?: string,
-): Promise<OfficeWidePreview> {
-  const { audit } = deps;
-  const preview = await previewTemplate(deps, office, template);
-  if (fingerprint && fingerprint !== preview.fingerprint)
-    throw new AppError('conflict', 'staff.preview_outdated');
-  await OfficeModel.updateOne({ _id: office._id }, { $set: { weeklyTemplate: template } });
-  const applied = await syncOffice(deps, office._id);
-  await audit.record({
-    actor,
-    action: 'template.save',
-    target: { kind: 'office', id: office._id.toString(), label: office.name.zh },
-    before: { weeklyTemplate: office.weeklyTemplate },
-    after: {
-      weeklyTemplate: template,
-      days: applied.days.length,
-      overbookedSlots: applied.overbookedSlots,
-    },
-    officeId: office._id,
-  });
-  return applied;
-}
-
-// ---- peak days ----
-
 export async function peakSuggestions(
   deps: StaffContext,
   office: OfficeRecord,
@@ -341,95 +268,3 @@ export function peakDraft(
 }
 
 // ---- the yearly holiday notice ----
-
-export async function previewImport(
-  deps: StaffContext,
-  office: OfficeRecord,
-  text: string,
-): Promise<ImportPreview> {
-  const { schedule } = deps;
-  const parsed = parseHolidayCsv(text);
-  const errors = [...parsed.errors];
-  if (parsed.rows.length + parsed.errors.length > MAX_IMPORT_LINES) {
-    errors.push({
-      line: 0,
-      message: { zh: `最多 ${MAX_IMPORT_LINES} 行`, en: `at most ${MAX_IMPORT_LINES} lines` },
-    });
-  }
-  const today = schedule.today(office);
-  const dates = parsed.rows.map((r) => r.date);
-  const plans = await DayPlanModel.find({ office: office._id, date: { $in: dates } }).lean<DayPlanRecord[]>();
-  const byDate = new Map(plans.map((p) => [p.date, p]));
-  const lines: ImportLine[] = [];
-  for (const row of parsed.rows) {
-    const current = byDate.get(row.date)?.kind;
-    let outcome: ImportLine['outcome'];
-    if (row.date < today) outcome = 'past';
-    else if (row.kind === 'special' && current === 'peak') outcome = 'keep_peak';
-    else if (current === row.kind) outcome = 'same';
-    else outcome = current ? 'replace' : 'create';
-    if (row.kind === 'special' && outcome !== 'past' && outcome !== 'keep_peak') {
-      const day = await previewDay(office, row.date, {
-        plan: { date: row.date, kind: 'special' },
-      });
-      if (day.after.slots.length === 0) {
-        const line = lineOf(text, row.date);
-        errors.push({
-          line,
-          message: {
-            zh: '每周时间表中没有可借用的办公时间',
-            en: 'the weekly template has no hours to open with',
-          },
-        });
-      }
-    }
-    const activeBookings = row.kind === 'closed' ? await activeCount(office._id, row.date) : 0;
-    lines.push({ row, ...(current ? { current } : {}), outcome, activeBookings });
-  }
-  errors.sort((a, b) => a.line - b.line);
-  return { lines, errors, ok: errors.length === 0 && lines.length > 0 };
-}
-
-/** A rejected file changes nothing: every line is checked before the first is applied. */
-export async function applyImport(
-  deps: StaffContext,
-  office: OfficeRecord,
-  text: string,
-  actor: StaffPrincipal,
-): Promise<ImportPreview> {
-  const { audit } = deps;
-  const preview = await previewImport(deps, office, text);
-  if (!preview.ok) throw new AppError('invalid', 'staff.import_rejected', { errors: preview.errors.length });
-  for (const line of preview.lines) {
-    if (line.outcome === 'past' || line.outcome === 'keep_peak' || line.outcome === 'same') continue;
-    await applyPlan(
-      deps,
-      office,
-      line.row.date,
-      { kind: line.row.kind, labelZh: line.row.label?.zh, labelEn: line.row.label?.en },
-      actor,
-    );
-  }
-  await audit.record({
-    actor,
-    action: 'plan.import',
-    target: { kind: 'office', id: office._id.toString(), label: office.name.zh },
-    after: {
-      lines: preview.lines.length,
-      applied: preview.lines.filter((l) => l.outcome === 'create' || l.outcome === 'replace').length,
-    },
-    officeId: office._id,
-  });
-  return preview;
-}
-
-/** The line number of a date in the pasted text (for an error found after parsing). */
-function lineOf(text: string, date: string): number {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const compact = date.replace(/-0?/g, '-');
-  const index = lines.findIndex((l) => {
-    const first = (l.split(',')[0] ?? '').trim().replace(/\//g, '-').replace(/-0?/g, '-');
-    return first === compact;
-  });
-  return index + 1;
-}
