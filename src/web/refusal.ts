@@ -3,7 +3,7 @@
 // handler (middleware/error-handler.ts) is the only reader of this table.
 
 import type { Locale } from '../i18n/locales.ts';
-import { hasMessage, type MessageParams, translate } from '../i18n/translate.ts';
+import { hasMessage, type MessageKey, type MessageParams, translate } from '../i18n/translate.ts';
 import { isDatabaseUnavailable } from '../lib/database-errors.ts';
 import { AppError, type ErrorCode } from '../services/errors.ts';
 
@@ -51,7 +51,7 @@ export interface Refusal {
   /** The AppError's code, or csrf, too_large, bad_request, internal. */
   code: string;
   /** The message key and its parameters (a flash carries them to the next page). */
-  key: string;
+  key: MessageKey;
   params: MessageParams;
   /** The message in the visitor's language. */
   message: string;
@@ -64,7 +64,7 @@ export interface Refusal {
 function refusal(
   status: number,
   code: string,
-  key: string,
+  key: MessageKey,
   locale: Locale,
   extra: Partial<Refusal> = {},
 ): Refusal {
@@ -89,8 +89,8 @@ export function describeError(err: unknown, locale: Locale): Refusal {
   const status = (err as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : 'bad_request';
-    const key = hasMessage(`error.${status}`) ? `error.${status}` : 'error.400';
-    return refusal(status, code, key, locale);
+    const own = `error.${status}`;
+    return refusal(status, code, hasMessage(own) ? own : 'error.400', locale);
   }
   return refusal(500, 'internal', 'error.500', locale);
 }

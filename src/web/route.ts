@@ -11,7 +11,7 @@
 //   query()   what a page reads of its query string, leniently (a bad value is left out)
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { MessageParams } from '../i18n/translate.ts';
+import type { MessageKey, MessageParams } from '../i18n/translate.ts';
 import { type AppError, type ErrorCode, invalid } from '../services/errors.ts';
 import { fieldMessages, formEcho } from './form-values.ts';
 import { REFUSALS, type Refusal } from './refusal.ts';
@@ -141,7 +141,7 @@ export interface ActionSpec<S extends Maybe, C> {
   /** Codes this action flashes besides the ordinary refusals. */
   shows?: ErrorCode[];
   /** The flash of a refusal (default: the error's own message). */
-  flash?: (refusal: Refusal) => { key: string; params?: MessageParams };
+  flash?: (refusal: Refusal) => { key: MessageKey; params?: MessageParams };
 }
 
 /** A button: the use case and a flash, then a redirect; a refusal is an error flash on the same page. */

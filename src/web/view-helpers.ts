@@ -1,12 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import { formatDate, formatInstant, formatMonth, localClock } from '../i18n/format.ts';
-import { type MessageParams, translate } from '../i18n/translate.ts';
+import { hasMessage, type MessageKey, type MessageParams, translate } from '../i18n/translate.ts';
 
 declare module 'express-serve-static-core' {
   interface Response {
     /** Shows a message on the next page (post/redirect/get), in the visitor's language. */
-    flash(kind: 'success' | 'error' | 'info', key: string, params?: MessageParams): void;
+    flash(kind: 'success' | 'error' | 'info', key: MessageKey, params?: MessageParams): void;
   }
 }
 
@@ -27,7 +27,7 @@ export function viewHelpers(config: Readonly<Config>) {
     if (typeof raw === 'string') {
       try {
         const f = JSON.parse(raw) as { kind: string; key: string; params?: MessageParams };
-        res.locals.flash = { kind: f.kind, text: translate(locale, f.key, f.params) };
+        if (hasMessage(f.key)) res.locals.flash = { kind: f.kind, text: translate(locale, f.key, f.params) };
       } catch {
         /* a malformed flash is simply dropped */
       }

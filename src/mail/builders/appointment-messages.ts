@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { formatDate } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { pick, translate } from '../../i18n/translate.ts';
+import { type MessageKey, pick, translate } from '../../i18n/translate.ts';
 import { appointmentIcs } from '../calendar-file.ts';
 import type { MailAttachment } from '../message.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
@@ -40,7 +40,7 @@ export interface AppointmentMailContext {
   dayMessage?: Bilingual;
 }
 
-type Tr = (key: string, params?: Record<string, string | number>) => string;
+type Tr = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 function tr(locale: Locale): Tr {
   return (key, params) => translate(locale, key, params);

@@ -3,7 +3,7 @@
 // service (the application, its office, the draw time and the private status link).
 import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { pick, translate } from '../../i18n/translate.ts';
+import { type MessageKey, pick, translate } from '../../i18n/translate.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 import type { MailOffice } from './appointment-messages.ts';
 
@@ -25,12 +25,12 @@ export interface LotteryMailContext {
   statusUrl: string;
 }
 
-const EXCLUDED_REASON: Record<string, string> = {
+const EXCLUDED_REASON: Record<string, MessageKey> = {
   'booking.already_booked': 'lottery.excluded.already_booked',
   'booking.no_show_blocked': 'lottery.excluded.no_show',
 };
 
-type Tr = (key: string, params?: Record<string, string | number>) => string;
+type Tr = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 function lotteryBase(ctx: LotteryMailContext, t: Tr, day: string) {
   const officeName = pick(ctx.office.name, ctx.application.language);
@@ -65,7 +65,11 @@ function lotteryView(ctx: LotteryMailContext, change: LotteryChange): NoticeView
   const day = formatDate(ctx.application.date, locale);
   const base = lotteryBase(ctx, t, day);
   const documents = ctx.office.documents.map((d) => pick(d, locale)).filter(Boolean);
-  const at = (key: string) => ({ ...base, subject: t(`lottery.mail.${key}.subject`, { date: day }) });
+  const at = (
+    key: Exclude<LotteryChange['type'], 'lottery.lapsed'> extends `lottery.${infer K}`
+      ? K | 'unconfirmed' | 'declined'
+      : never,
+  ) => ({ ...base, subject: t(`lottery.mail.${key}.subject`, { date: day }) });
   switch (change.type) {
     case 'lottery.applied':
       return {

@@ -3,7 +3,8 @@
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { pick, translate } from '../../i18n/translate.ts';
+import { type MessageKey, pick, translate } from '../../i18n/translate.ts';
+import type { AppointmentStatus } from '../../models/appointment.model.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 
 export interface RosterLine {
@@ -11,7 +12,7 @@ export interface RosterLine {
   end: string;
   reference: string;
   couple: string;
-  status: string;
+  status: AppointmentStatus;
 }
 
 export function rosterMessage(input: {
@@ -26,7 +27,7 @@ export function rosterMessage(input: {
   const office = pick(input.office.name, locale);
   const date = formatDate(input.date, locale);
   const count = input.lines.length;
-  const t = (key: string) => translate(locale, key, { office, date, count });
+  const t = (key: MessageKey) => translate(locale, key, { office, date, count });
   const subject = t('mail.roster.subject');
   return {
     template: 'roster',
@@ -56,7 +57,7 @@ export function peakDaysMessage(input: {
 }): BuiltMessage {
   const { locale } = input;
   const count = input.offices.reduce((n, o) => n + o.days.length, 0);
-  const t = (key: string) => translate(locale, key, { count, months: input.months });
+  const t = (key: MessageKey) => translate(locale, key, { count, months: input.months });
   const subject = t('mail.peak.subject');
   return {
     template: 'peak-days',
@@ -88,7 +89,7 @@ export function unlockMessage(input: {
   url: string;
 }): BuiltMessage {
   const { locale } = input;
-  const t = (key: string) => translate(locale, key, { name: input.name, email: input.email });
+  const t = (key: MessageKey) => translate(locale, key, { name: input.name, email: input.email });
   const view: NoticeView = {
     subject: t('mail.unlock.subject'),
     heading: t('mail.unlock.heading'),

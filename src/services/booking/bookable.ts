@@ -7,7 +7,7 @@ import { checkMarriageAge } from '../../domain/eligibility.ts';
 import { noShowBlock } from '../../domain/no-show-policy.ts';
 import type { DaySchedule, PlannedSlot } from '../../domain/schedule-types.ts';
 import type { Partner } from '../../models/appointment.model.ts';
-import { AppError, invalid } from '../errors.ts';
+import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import type { BookingContext, Channel } from './booking-types.ts';
 
@@ -77,7 +77,7 @@ export function assertOldEnoughOn(date: string, partners: Partner[], office: Off
   const problems = checkMarriageAge(date, [a, b], office.eligibility);
   if (problems.length === 0) return;
   const fields = Object.fromEntries(
-    problems.map((p) => [
+    problems.map((p): [string, FieldMessage] => [
       `partners.${p.partner}`,
       { key: 'booking.under_age', params: { minAge: p.minAge, date } },
     ]),

@@ -5,6 +5,7 @@ import { bookingClosesAt } from '../../domain/booking-rules.ts';
 import { baseTemplate } from '../../domain/day-schedule.ts';
 import { addDays, formatMinutes, minutesOfDay } from '../../domain/local-time.ts';
 import type { Bilingual, DayPlan, DayPlanKind, LocalDate, SessionSpec } from '../../domain/schedule-types.ts';
+import type { MessageKey } from '../../i18n/translate.ts';
 import { type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 
@@ -30,7 +31,7 @@ const bilingual = (zh?: string, en?: string): Bilingual | undefined =>
   zh || en ? { zh: zh || en || '', en: en || '' } : undefined;
 
 /** Sessions must be in order and must not overlap; each must last at least one minute. */
-export function sessionProblems(sessions: SessionSpec[]): string | null {
+export function sessionProblems(sessions: SessionSpec[]): MessageKey | null {
   let lastEnd = -1;
   for (const s of sessions) {
     const start = minutesOfDay(s.start);

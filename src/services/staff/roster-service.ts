@@ -7,7 +7,7 @@ import type { DaySchedule, LocalDate, PlannedSlot } from '../../domain/schedule-
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
-import type { AppointmentRecord } from '../booking/booking-service.ts';
+import type { AppointmentRecord, Channel } from '../booking/booking-service.ts';
 import { notFound } from '../errors.ts';
 import type { OfficeRecord, SlotRecord } from '../schedule-service.ts';
 import { listWindows, planFields } from './capacity-sync.ts';
@@ -19,7 +19,7 @@ export interface RosterEntry {
   start: string;
   end: string;
   status: AppointmentStatus;
-  channel: string;
+  channel: Channel;
   overbooked: boolean;
   closed: boolean;
   partners: { name: string; idMasked: string; phoneMasked: string; phoneLast4: string }[];

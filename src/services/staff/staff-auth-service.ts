@@ -10,6 +10,7 @@
 // audit entry and a link mailed to the account that lifts the lock.
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
+import type { MessageKey } from '../../i18n/translate.ts';
 import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts';
 import { AppError, invalid } from '../errors.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password.ts';
@@ -149,7 +150,7 @@ async function recordFailure(deps: StaffContext, id: Types.ObjectId): Promise<vo
 async function accountForToken(
   deps: StaffContext,
   token: string,
-  link: { hash: 'passwordSetTokenHash' | 'unlockTokenHash'; expires: string; invalid: string },
+  link: { hash: 'passwordSetTokenHash' | 'unlockTokenHash'; expires: string; invalid: MessageKey },
 ): Promise<StaffUserRecord> {
   const { clock } = deps;
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('not_found', link.invalid);

@@ -1,6 +1,6 @@
 import type { WeekdayTemplate } from '../../domain/schedule-types.ts';
 import { OfficeModel } from '../../models/office.model.ts';
-import { AppError, invalid } from '../errors.ts';
+import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import { listWindows } from './capacity-sync.ts';
 import { isTemporary } from './effective-schedule.ts';
@@ -10,7 +10,7 @@ import type { StaffPrincipal } from './principal.ts';
 import type { StaffContext } from './staff-context.ts';
 
 function checkTemplate(template: WeekdayTemplate[], openWindows: number): void {
-  const fields: Record<string, { key: string; params?: Record<string, number> }> = {};
+  const fields: Record<string, FieldMessage> = {};
   for (const entry of template) {
     const problem = sessionProblems(entry.sessions);
     if (problem) fields[`days.${entry.weekday}.sessions`] = { key: problem };

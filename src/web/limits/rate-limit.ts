@@ -1,12 +1,13 @@
 import { hash as digest } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { MessageKey } from '../../i18n/translate.ts';
 import { AppError } from '../../services/errors.ts';
 
 /** A short digest of a key, so that limits never hold an ID number, an e-mail or a reference in clear. */
 export const hashKey = (s: string) => digest('sha256', s, 'base64url').slice(0, 22);
 
-function limited(messageKey: string) {
+function limited(messageKey: MessageKey) {
   return (_req: Request, res: Response, next: NextFunction) => {
     const reset = res.getHeader('RateLimit-Reset') ?? res.getHeader('Retry-After');
     next(new AppError('rate_limited', messageKey, { seconds: Number(reset ?? 60) || 60 }));
@@ -46,7 +47,7 @@ export function keyedLimit(opts: {
   windowMs: number;
   limit: number;
   key: (req: Request) => string | undefined;
-  messageKey?: string;
+  messageKey?: MessageKey;
 }) {
   // The key is asked for twice per request (skip, then count): work it out once.
   const keys = new WeakMap<Request, string | undefined>();
