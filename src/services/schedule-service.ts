@@ -1,3 +1,6 @@
+// Reads an office's schedule for a day (template + day plan, computed by the pure domain)
+// and keeps the slot counters that booking takes places from; a range of days' availability
+// is schedule-availability.ts's, what the parts share schedule-context.ts's.
 import type { Types } from 'mongoose';
 import { planDay } from '../domain/day-schedule.ts';
 import type { DaySchedule, PlannedSlot } from '../domain/schedule-types.ts';

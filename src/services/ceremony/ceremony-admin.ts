@@ -1,3 +1,5 @@
+// The coordinator's use cases on a ceremony session: create, edit, open, close or mark held.
+// Cancelling one, and the deadline sweep, are ceremony-closing.ts's.
 import { isLocalDate, isLocalTime, wallTimeExists, zonedInstant } from '../../domain/local-time.ts';
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
