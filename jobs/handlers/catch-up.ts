@@ -2,7 +2,7 @@
 // between leaves a booked appointment without `jobsScheduledAt`. At start and every few
 // minutes, such bookings get their reminders and a queued confirmation (which links to the
 // look-up page: the manage token died with the process). Nothing is lost, nothing doubled.
-import type { Types } from 'mongoose';
+import type { AppointmentRecord } from '../../src/services/booking/booking-service.ts';
 import type { JobContext } from '../job-context.ts';
 
 const PAGE = 200;
@@ -11,7 +11,7 @@ export async function catchUp(ctx: JobContext, opts: { minAgeMs?: number } = {})
   const { maintenance } = ctx.container.services;
   // The periodic sweep leaves alone bookings so fresh that their own listener is still at work.
   const createdBefore = new Date(Date.now() - (opts.minAgeMs ?? 0));
-  let after: Types.ObjectId | undefined;
+  let after: AppointmentRecord['_id'] | undefined;
   let scheduled = 0;
   for (;;) {
     const page = await maintenance.unscheduledBookings({
