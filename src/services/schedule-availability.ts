@@ -29,7 +29,7 @@ export interface SlotAvailability {
   reserved: number;
 }
 
-/** A lottery day's public state (issue 8): window, draw time, commitment and where it stands now. */
+/** A lottery day's public state: window, draw time, commitment and where it stands now. */
 export type LotteryDayInfo = LotterySettings & { phase: LotteryPhase };
 
 export interface DayAvailability {
@@ -112,7 +112,7 @@ export async function availability(
   return days;
 }
 
-/** How a day's places are given out: first come first served, or by lottery (issue 8). */
+/** How a day's places are given out: first come first served, or by lottery. */
 function lotteryInfo(plan: DayPlanRecord | undefined, now: Date): LotteryDayInfo | undefined {
   if (plan?.allocation !== 'lottery' || !plan.lottery) return undefined;
   return { ...plan.lottery, phase: lotteryPhase(plan.lottery, now, plan.lottery.drawnAt) };

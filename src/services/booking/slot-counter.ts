@@ -131,7 +131,7 @@ export async function setCapacity(slotId: Types.ObjectId, target: number): Promi
   throw new Error(`the capacity of slot ${slotId} kept changing; try again`);
 }
 
-// Reserved pools (issue 8): places moved between `remaining` (what online booking takes
+// Reserved pools: places moved between `remaining` (what online booking takes
 // from) and `reserved` (walk-ins and the priority channel). Each move is one conditional
 // update on the value just read; a concurrent change makes it miss and it reads again.
 const RESERVE_ATTEMPTS = 8;

@@ -1,9 +1,9 @@
 // Staff sign-in for everything under /staff: a session cookie scoped to /staff, sessions in
 // MongoDB, an idle limit, and the signed-in member of staff on `req.staff`.
 //
-// Routers mounted after the staff router under /staff/... find `req.staff` set (or
-// undefined for a visitor) and guard their routes with `requireStaff(...roles)` and
-// `canAccessOffice(req.staff, officeId)`.
+// The staff pages of every area (src/web/routes/staff/) are mounted behind this middleware:
+// they find `req.staff` set (or undefined for a visitor) and guard their routes with
+// `requireStaff(...roles)` and `canAccessOffice(req.staff, officeId)`.
 import type { NextFunction, Request, Response } from 'express';
 import session, { type Store } from 'express-session';
 import type { Clock } from '../../lib/clock.ts';
