@@ -6,13 +6,14 @@
 import { BSON } from 'bson';
 import { type Budget, unlimited } from '../budget.ts';
 import { parseCollation } from '../collation.ts';
+import { type Collection, idKeyOf } from '../collection.ts';
 import { asCommandError, badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { compileFilter, type MatchDetails, type Matcher } from '../filter/compile.ts';
 import { queryMetrics } from '../metrics.ts';
 import { projector } from '../projection.ts';
 import { findDocs } from '../query.ts';
 import { parseSort } from '../sort.ts';
-import { type Collection, idKeyOf, validateCollName } from '../storage.ts';
+import { validateCollName } from '../storage.ts';
 import { applyUpdate, buildUpsert, prepareInsert, updateKind } from '../update/index.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import { MAX_BSON_OBJECT_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire.ts';
