@@ -2,22 +2,16 @@
 // (type imports included, since a type cycle ties two modules as tightly) has no cycle.
 // Which layer may import which is Biome's noRestrictedImports (biome.json).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/lib/paths.ts';
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
-  });
-}
+import { filesUnder } from '../helpers/source-files.ts';
 
 const IMPORT =
   /^\s*(?:import|export)\s[^'";]*?from\s+'(\.{1,2}\/[^']+)'|import\(\s*'(\.{1,2}\/[^']+)'\s*\)/gm;
 
 function importGraph(): Map<string, string[]> {
-  const files = ['src', 'jobs', 'scripts'].flatMap((d) => sources(path.join(PROJECT_ROOT, d)));
+  const files = ['src', 'jobs', 'scripts'].flatMap((d) => filesUnder(path.join(PROJECT_ROOT, d), '.ts'));
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');

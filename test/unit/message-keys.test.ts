@@ -5,18 +5,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasMessage } from '../../src/i18n/translate.ts';
 import { PROJECT_ROOT } from '../../src/lib/paths.ts';
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ejs') ? [path.join(dir, e.name)] : [],
-  );
-}
+import { filesUnder } from '../helpers/source-files.ts';
 
 describe('message keys in views', () => {
   it('names only messages that exist', () => {
     const missing: string[] = [];
     let seen = 0;
-    for (const file of files(path.join(PROJECT_ROOT, 'views'))) {
+    for (const file of filesUnder(path.join(PROJECT_ROOT, 'views'), '.ejs')) {
       const text = readFileSync(file, 'utf8');
       // t('key'), t("key") and t('key', {...}); keys built from values are not literal and not seen here.
       for (const m of text.matchAll(/\bt\(\s*['"]([a-z][A-Za-z0-9_.]*[A-Za-z0-9_])['"]\s*[,)]/g)) {
