@@ -96,11 +96,11 @@ export function ceremonyRoutes(c: Container): Router {
   router.post('/', createSession(c));
   router.get('/:id', guard, async (req, res) => {
     const roster = await ceremonies.roster(ceremonyId(req));
-    page(res, 'ceremonies/roster', { title: titleOf(req, roster.ceremony), roster });
+    page(res, 'staff/ceremonies/roster', { title: titleOf(req, roster.ceremony), roster });
   });
   router.get('/:id/print', guard, async (req, res) => {
     const roster = await ceremonies.roster(ceremonyId(req));
-    page(res, 'ceremonies/print', {
+    page(res, 'staff/ceremonies/print', {
       title: translate(req.locale, 'ceremonies.print_title', { title: titleOf(req, roster.ceremony) }),
       roster,
       printCss: true,
@@ -126,7 +126,7 @@ async function listPage(c: Container, req: Request, res: Response) {
     .toISODate()!;
   const ids = offices.map((o) => o._id.toString());
   const rows = offices.length ? await c.services.ceremonies.listForStaff(ids, from) : [];
-  page(res, 'ceremonies/index', {
+  page(res, 'staff/ceremonies/index', {
     title: translate(req.locale, 'ceremonies.title'),
     rows,
     offices,
@@ -155,7 +155,7 @@ async function sessionForm(
   const title = locals.ceremony ? 'ceremonies.form.edit_title' : 'ceremonies.form.new_title';
   page(
     res,
-    'ceremonies/form',
+    'staff/ceremonies/form',
     { title: translate(req.locale, title), offices, office, fields: {}, ...locals },
     status,
   );

@@ -43,7 +43,7 @@ export function lotteryRoutes(c: Container): Router {
 
   router.get('/', async (req, res) => {
     const days = await lottery.listDays((officeId) => canAccessOffice(req.staff, officeId));
-    renderStaff(res, 'lottery/staff-index', {
+    renderStaff(res, 'staff/lottery/index', {
       title: translate(req.locale, 'lottery.staff.title'),
       navActive: 'lottery',
       days,
@@ -107,7 +107,7 @@ async function dayPage(
   const view = await c.services.lottery.staffDay(officeId, date);
   renderStaff(
     res,
-    'lottery/staff-day',
+    'staff/lottery/day',
     {
       title: translate(req.locale, 'lottery.staff.day_title'),
       navActive: 'lottery',
@@ -173,7 +173,7 @@ async function priorityPage(c: Container, req: Request, res: Response, extra: ob
   const view = await c.services.lottery.staffDay(officeId, date);
   renderStaff(
     res,
-    'lottery/staff-priority',
+    'staff/lottery/priority',
     {
       title: translate(req.locale, 'lottery.priority.title'),
       navActive: 'lottery',
@@ -213,7 +213,7 @@ async function resultPage(c: Container, req: Request, res: Response) {
   const result = await c.services.lottery.resultPage(officeId, date, q.page);
   const view = await c.services.lottery.staffDay(officeId, date);
   const t = translator(req.locale);
-  renderStaff(res, 'lottery/staff-result', {
+  renderStaff(res, 'staff/lottery/result', {
     title: t('lottery.result.title'),
     navActive: 'lottery',
     result,
