@@ -19,6 +19,8 @@ export function storedOnCreate<T extends { idempotencyKey?: string }, D extends 
 
 interface PathRule {
   path: string;
+  /** The path's steps (a nested path, not a subdocument, is named with dots: preference.kind). */
+  steps: string[];
   required: boolean;
   values?: ReadonlySet<unknown>;
   /** The rules of each element of an array of subdocuments. */
@@ -31,7 +33,7 @@ function rulesOf(schema: Schema): PathRule[] {
     const options = type.options as { required?: unknown; enum?: unknown[] };
     const sub = (type as unknown as { schema?: Schema }).schema;
     const enumValues = (type as unknown as { enumValues?: unknown[] }).enumValues;
-    const rule: PathRule = { path, required: options.required === true };
+    const rule: PathRule = { path, steps: path.split('.'), required: options.required === true };
     if (enumValues?.length) rule.values = new Set(enumValues);
     if (sub) rule.each = rulesOf(sub);
     if (rule.required || rule.values || rule.each) rules.push(rule);
@@ -42,10 +44,8 @@ function rulesOf(schema: Schema): PathRule[] {
 function problems(rules: PathRule[], doc: Record<string, unknown>, prefix = ''): string[] {
   const found: string[] = [];
   for (const rule of rules) {
-    // A nested (not subdocument) path is named with dots: preference.kind.
-    const value = rule.path
-      .split('.')
-      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
+    let value: unknown = doc;
+    for (const step of rule.steps) value = (value as Record<string, unknown> | undefined)?.[step];
     if (value === undefined || value === null) {
       if (rule.required) found.push(`${prefix}${rule.path} is required`);
     } else if (rule.values && !rule.values.has(value)) {
