@@ -1,6 +1,7 @@
 // Dates and times as people read them, in their language: always in the office's zone, never
 // the server's. Pages (res.locals.formatDate...), messages and exports all use these.
 import { DateTime } from 'luxon';
+import { localDateOf, localTimeOf } from '../domain/local-time.ts';
 import type { Locale } from './locales.ts';
 import { translate } from './translate.ts';
 
@@ -20,17 +21,7 @@ export function formatMonth(month: string, locale: Locale): string {
   return locale === 'en' ? d.setLocale('en-GB').toFormat('LLLL yyyy') : d.toFormat('yyyy年M月');
 }
 
-/** The local date of an instant in a zone (yyyy-MM-dd). */
-export function localDate(at: Date | string, zone: string): string {
-  return DateTime.fromJSDate(new Date(at), { zone }).toISODate()!;
-}
-
-/** The local clock time of an instant in a zone (HH:mm). */
-export function localClock(at: Date | string, zone: string): string {
-  return DateTime.fromJSDate(new Date(at), { zone }).toFormat('HH:mm');
-}
-
 /** An instant in the office's zone: 2026年8月18日 周二 18:00. */
 export function formatInstant(at: Date | string, zone: string, locale: Locale): string {
-  return `${formatDate(localDate(at, zone), locale)} ${localClock(at, zone)}`;
+  return `${formatDate(localDateOf(at, zone), locale)} ${localTimeOf(at, zone)}`;
 }

@@ -1,6 +1,6 @@
 // What the schedule's parts share: the records they read, what they keep in memory, and the
 // two things every day's page and booking asks (today at an office, a day's booking window).
-import { DateTime } from 'luxon';
+
 import type { Types } from 'mongoose';
 import {
   type BookingWindowBounds,
@@ -8,6 +8,7 @@ import {
   bookingWindowBounds,
   windowState,
 } from '../domain/booking-rules.ts';
+import { localDateOf } from '../domain/local-time.ts';
 import type { DaySchedule } from '../domain/schedule-types.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ttlCache } from '../lib/ttl-cache.ts';
@@ -41,7 +42,7 @@ export interface ScheduleContext {
 }
 
 export function today(ctx: ScheduleContext, office: OfficeRecord): string {
-  return DateTime.fromJSDate(ctx.clock(), { zone: office.timezone }).toISODate()!;
+  return localDateOf(ctx.clock(), office.timezone);
 }
 
 export function windowFor(

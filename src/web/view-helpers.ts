@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.ts';
-import { formatDate, formatInstant, formatMonth, localClock } from '../i18n/format.ts';
+import { localTimeOf } from '../domain/local-time.ts';
+import { formatDate, formatInstant, formatMonth } from '../i18n/format.ts';
 import { hasMessage, type MessageKey, type MessageParams, translate } from '../i18n/translate.ts';
 
 declare module 'express-serve-static-core' {
@@ -19,7 +20,7 @@ export function viewHelpers(config: Readonly<Config>) {
     res.locals.formatDate = (date: string) => formatDate(date, locale);
     res.locals.formatInstant = (at: Date | string, zone: string) => formatInstant(at, zone, locale);
     res.locals.formatMonth = (month: string) => formatMonth(month, locale);
-    res.locals.localClock = localClock;
+    res.locals.localTime = localTimeOf;
     res.locals.colon = locale === 'en' ? ': ' : '：';
     res.locals.fields = {};
     res.locals.values = {};

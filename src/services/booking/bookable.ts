@@ -2,8 +2,8 @@
 // couple comes in by (the form, the API, a staff walk-in, a lottery win) and whether it books
 // or moves: the slot is offered and still ahead, the booking window is open, the day is not
 // given out by lottery, the partners are old enough on that day and not blocked for no-shows.
-import { DateTime } from 'luxon';
 import { checkMarriageAge } from '../../domain/eligibility.ts';
+import { localDateOf, localDateTimeOf } from '../../domain/local-time.ts';
 import { noShowBlock } from '../../domain/no-show-policy.ts';
 import type { DaySchedule, PlannedSlot } from '../../domain/schedule-types.ts';
 import type { Partner } from '../../models/appointment.model.ts';
@@ -36,7 +36,7 @@ export function assertBookable(
 }
 
 function assertWindowOpen(office: OfficeRecord, window: ReturnType<BookingContext['schedule']['windowFor']>) {
-  const fmt = (d: Date) => DateTime.fromJSDate(d, { zone: office.timezone }).toFormat('yyyy-MM-dd HH:mm');
+  const fmt = (d: Date) => localDateTimeOf(d, office.timezone);
   if (window.state === 'not_yet_open')
     throw new AppError('booking_not_open', 'booking.not_yet_open', { opensAt: fmt(window.opensAt) });
   if (window.state === 'closed')
@@ -60,7 +60,7 @@ export async function assertNoShowPolicy(
     const mine = noShows.filter((n) => n.partners.some((q) => q.idFingerprint === p.idFingerprint));
     const block = noShowBlock(mine.map((n) => n.noShowAt!).filter(Boolean), office.noShowPolicy, now);
     if (block.blocked) {
-      const until = DateTime.fromJSDate(block.until, { zone: office.timezone }).toFormat('yyyy-MM-dd');
+      const until = localDateOf(block.until, office.timezone);
       throw new AppError(
         'no_show_blocked',
         'booking.no_show_blocked',

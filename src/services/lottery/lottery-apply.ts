@@ -4,6 +4,7 @@
 // order of applying plays no part in the draw. A rush of applications shares its database
 // work like a rush of bookings (see lib/coalesce.ts).
 import { Types } from 'mongoose';
+import { localDateTimeOf } from '../../domain/local-time.ts';
 import { lotteryPhase, type Preference, preferenceProblem } from '../../domain/lottery.ts';
 import { newReferenceCode } from '../../domain/reference-code.ts';
 import type { DaySchedule } from '../../domain/schedule-types.ts';
@@ -28,13 +29,7 @@ import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { checkPartners, type PartnerInput } from '../booking/check-partners.ts';
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
-import {
-  type ApplicationRecord,
-  type DrawRecord,
-  localText,
-  lotteryOf,
-  type PlanRecord,
-} from './lottery-context.ts';
+import { type ApplicationRecord, type DrawRecord, lotteryOf, type PlanRecord } from './lottery-context.ts';
 import type { DrawDeps } from './lottery-offers.ts';
 import { hashStatusToken, statusToken } from './lottery-tokens.ts';
 
@@ -145,14 +140,14 @@ async function openDay(deps: ApplyDeps, input: ApplyInput): Promise<OpenDay> {
   const phase = lotteryPhase(settings, now, settings.drawnAt);
   if (phase === 'upcoming')
     throw new AppError('booking_not_open', 'lottery.not_open', {
-      opensAt: localText(settings.opensAt, office.timezone),
+      opensAt: localDateTimeOf(settings.opensAt, office.timezone),
     });
   if (phase !== 'open' || draw.state !== 'planned') throw closed(settings.closesAt, office);
   return { office, day, plan, closesAt: settings.closesAt, draw, now };
 }
 
 const closed = (closesAt: Date, office: OfficeRecord) =>
-  new AppError('booking_closed', 'lottery.closed', { closedAt: localText(closesAt, office.timezone) });
+  new AppError('booking_closed', 'lottery.closed', { closedAt: localDateTimeOf(closesAt, office.timezone) });
 
 /** Both partners checked as for a booking, and a preference the day can meet. */
 async function checkApplicants(deps: ApplyDeps, input: ApplyInput, open: OpenDay): Promise<Partner[]> {

@@ -1,5 +1,4 @@
 // What the lottery's parts share: their dependencies, record types and small look-ups.
-import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { Preference } from '../../domain/lottery.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
@@ -45,23 +44,6 @@ export function lotteryOf(plan: PlanRecord | null | undefined): LotterySettings 
 
 export async function loadDraw(office: OfficeRecord, date: string): Promise<DrawRecord | null> {
   return LotteryDrawModel.findOne({ office: office._id, date }).lean<DrawRecord>();
-}
-
-/** 'yyyy-MM-dd HH:mm' in the office's zone, for messages. */
-export function localText(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm');
-}
-
-/** 'yyyy-MM-ddTHH:mm' (what a datetime-local field holds) read in the office's zone; null when invalid. */
-export function parseLocal(value: string | undefined, zone: string): Date | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const at = DateTime.fromISO(value, { zone });
-  return at.isValid ? at.toJSDate() : null;
-}
-
-/** The inverse of parseLocal, to fill a datetime-local field. */
-export function toLocalInput(at: Date | undefined, zone: string): string {
-  return at ? DateTime.fromJSDate(at, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : '';
 }
 
 /** Runs `work` over items with at most `limit` at a time, in order of start. */

@@ -1,6 +1,7 @@
 // Staff set a peak day's allocation mode and lottery times, and its reserved pool. Putting
 // a day in lottery mode generates the draw's seed once and publishes its commitment on the
 // day plan; the seed never changes afterwards, whatever else staff edit before the draw.
+import { parseDateTimeInput } from '../../domain/local-time.ts';
 import { commitment, lotterySettingsProblems, newSeed, reservedPlaces } from '../../domain/lottery.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { DayPlanModel } from '../../models/day-plan.model.ts';
@@ -20,7 +21,6 @@ import {
   loadPlan,
   lotteryOf,
   type PlanRecord,
-  parseLocal,
 } from './lottery-context.ts';
 import { unfreezeList } from './lottery-list.ts';
 
@@ -110,9 +110,9 @@ export async function configureDay(
   const first = day.slots[0];
   if (!day.open || !first) throw new AppError('invalid', 'lottery.no_slots');
   const fields: Record<string, FieldMessage> = {};
-  const opensAt = parseLocal(input.opensAt, zone);
-  const closesAt = parseLocal(input.closesAt, zone);
-  const drawAt = parseLocal(input.drawAt, zone);
+  const opensAt = parseDateTimeInput(input.opensAt, zone);
+  const closesAt = parseDateTimeInput(input.closesAt, zone);
+  const drawAt = parseDateTimeInput(input.drawAt, zone);
   if (!opensAt) fields.opensAt = { key: 'lottery.invalid_datetime' };
   if (!closesAt) fields.closesAt = { key: 'lottery.invalid_datetime' };
   if (!drawAt) fields.drawAt = { key: 'lottery.invalid_datetime' };
@@ -173,7 +173,7 @@ export async function setReserve(
   const fields: Record<string, FieldMessage> = {};
   if (!Number.isInteger(perSlot) || perSlot < 0 || perSlot > MAX_RESERVE_PER_SLOT)
     fields.perSlot = { key: 'lottery.problem.reserve_range', params: { max: MAX_RESERVE_PER_SLOT } };
-  const releaseAt = parseLocal(input.releaseAt, office.timezone);
+  const releaseAt = parseDateTimeInput(input.releaseAt, office.timezone);
   if (perSlot > 0) {
     if (!releaseAt) fields.releaseAt = { key: 'lottery.invalid_datetime' };
     else if (releaseAt.getTime() >= first.startsAt.getTime())

@@ -1,7 +1,8 @@
 // Messages to staff: the day's roster of an office, the monthly peak-day suggestions, and the
 // link that lifts a locked account's lock.
-import { DateTime } from 'luxon';
+
 import type { Types } from 'mongoose';
+import { localDateOf } from '../../domain/local-time.ts';
 import { suggestPeakDays } from '../../domain/peak-days.ts';
 import type { Clock } from '../../lib/clock.ts';
 import {
@@ -103,7 +104,7 @@ async function peakDigest(deps: StaffComposeDeps, member: StaffRecord): Promise<
     .lean<OfficeRecord[]>();
   const digests: PeakOfficeDigest[] = [];
   for (const office of offices) {
-    const today = DateTime.fromJSDate(clock(), { zone: office.timezone }).toISODate()!;
+    const today = localDateOf(clock(), office.timezone);
     const suggested = suggestPeakDays(today, PEAK_DIGEST_MONTHS, office.customPeakDays ?? []);
     if (suggested.length === 0) continue;
     const plans = await DayPlanModel.find(

@@ -5,8 +5,9 @@
 // "One person holds at most one active booking" (PersonHold): served and no-show end the
 // active booking, so both partners' holds are released and they may book again; undoing
 // restores the holds, and is refused if either partner has booked again meanwhile.
-import { DateTime } from 'luxon';
+
 import { Types } from 'mongoose';
+import { localDateOf } from '../../domain/local-time.ts';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
@@ -35,7 +36,7 @@ async function load(id: Types.ObjectId | string): Promise<AppointmentRecord> {
 async function officeToday(deps: StaffContext, appointment: AppointmentRecord): Promise<string> {
   const { clock } = deps;
   const office = await OfficeModel.findById(appointment.office, { timezone: 1 }).lean();
-  return DateTime.fromJSDate(clock(), { zone: office?.timezone ?? 'Asia/Shanghai' }).toISODate()!;
+  return localDateOf(clock(), office?.timezone ?? 'Asia/Shanghai');
 }
 
 async function transition(

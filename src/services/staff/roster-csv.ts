@@ -1,5 +1,5 @@
 // The day roster as a CSV file (see lib/csv.ts for what makes spreadsheets open it right).
-import { localClock } from '../../i18n/format.ts';
+import { localTimeOf } from '../../domain/local-time.ts';
 import type { Translator } from '../../i18n/translate.ts';
 import { csvFile } from '../../lib/csv.ts';
 import type { DayWindow } from './effective-schedule.ts';
@@ -12,7 +12,7 @@ export function windowLabel(w: DayWindow | undefined, t: Translator): string {
 }
 
 export function rosterCsv(roster: Roster, zone: string, t: Translator): string {
-  const time = (d: Date | undefined) => (d ? localClock(d, zone) : '');
+  const time = (d: Date | undefined) => (d ? localTimeOf(d, zone) : '');
   const header = [
     t('staff.csv.reference'),
     t('staff.csv.date'),

@@ -4,7 +4,8 @@ import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
 import { blankCoupleForm, coupleRequest, refusedCoupleForm } from '../../couple-form.ts';
 import { form } from '../../route.ts';
-import { bookingFormSchema, localDate, localTime } from '../../schemas/booking.schema.ts';
+import { bookingFormSchema } from '../../schemas/booking.schema.ts';
+import { localDate, localTime } from '../../schemas/dates.schema.ts';
 
 const PATH = '/offices/:slug/days/:date/book';
 

@@ -9,7 +9,8 @@ import { formatDate } from '../../../i18n/format.ts';
 import { AppError } from '../../../services/errors.ts';
 import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
 import { action, form, query } from '../../route.ts';
-import { localDate, lookupSchema, moveSchema } from '../../schemas/booking.schema.ts';
+import { lookupSchema, moveSchema } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
 
 export function manageRoutes(c: Container): Router {
   const router = Router();

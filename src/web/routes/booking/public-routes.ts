@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { DateTime } from 'luxon';
 import type { Container } from '../../../container.ts';
 import { invalid } from '../../../services/errors.ts';
-import { localDate, monthQuerySchema } from '../../schemas/booking.schema.ts';
+import { monthQuerySchema } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
 import { monthGrid, shiftMonth } from '../../view-models/calendar.ts';
 
 /** The couple's browsing pages: offices, an office's month, a day's slots. */

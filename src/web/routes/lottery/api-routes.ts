@@ -4,7 +4,7 @@ import type { Container, Services } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
 import { idempotencyKeyOf } from '../../couple-form.ts';
 import { json } from '../../route.ts';
-import { localDate } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
 import { applyApiSchema } from '../../schemas/lottery.schema.ts';
 import { bearer, tokenLookup } from '../../token-lookup.ts';
 import { publishedJson } from './public-routes.ts';

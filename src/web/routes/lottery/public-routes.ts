@@ -4,7 +4,7 @@ import { translate } from '../../../i18n/translate.ts';
 import { AppError } from '../../../services/errors.ts';
 import { blankCoupleForm, coupleRequest, refusedCoupleForm } from '../../couple-form.ts';
 import { action, form, query } from '../../route.ts';
-import { localDate } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
 import { applyFormSchema, checkQuerySchema } from '../../schemas/lottery.schema.ts';
 
 type Services_ = Container['services'];

@@ -1,9 +1,11 @@
 // The coordinators' console for ceremonies, mounted at /staff/ceremonies: the sessions, the
 // session form, the roster and its print view, and the roster's buttons. Coordinators and
 // administrators of the ceremony's office only; registrars get 403.
+
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { DateTime } from 'luxon';
 import type { Container } from '../../../container.ts';
+import { dateTimeInputOf } from '../../../domain/local-time.ts';
 import { translate } from '../../../i18n/translate.ts';
 import type { CeremonyRecord } from '../../../services/ceremony/ceremony-records.ts';
 import { AppError, notFound } from '../../../services/errors.ts';
@@ -35,9 +37,7 @@ function formValues(c: CeremonyRecord, office: OfficeRecord): Record<string, unk
     programmeEn: c.programme?.en ?? '',
     seats: String(c.seats),
     minCouples: String(c.minCouples),
-    signupDeadline: DateTime.fromJSDate(c.signupDeadline, { zone: office.timezone }).toFormat(
-      "yyyy-MM-dd'T'HH:mm",
-    ),
+    signupDeadline: dateTimeInputOf(c.signupDeadline, office.timezone),
     offerHours: String(c.offerHours),
   };
 }

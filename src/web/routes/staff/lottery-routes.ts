@@ -3,15 +3,15 @@
 // Administrators and registrars of the office.
 import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
+import { dateTimeInputOf } from '../../../domain/local-time.ts';
 import { translate, translator } from '../../../i18n/translate.ts';
 import { AppError } from '../../../services/errors.ts';
-import { toLocalInput } from '../../../services/lottery/lottery-context.ts';
 import type { ResultRow } from '../../../services/lottery/lottery-service.ts';
 import { preferenceText, resultCsv } from '../../../services/lottery/result-csv.ts';
 import { blankCoupleForm, coupleRequest, refusedCoupleForm } from '../../couple-form.ts';
 import { assertOffice, canAccessOffice, requireStaff } from '../../middleware/staff-auth.ts';
 import { action, form, query, type Refused } from '../../route.ts';
-import { localDate } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
 import {
   lotterySettingsSchema,
   priorityBookingSchema,
@@ -80,7 +80,7 @@ export function lotteryRoutes(c: Container): Router {
 
 /** What the day's forms show: the stored settings as office-local datetime-local values. */
 function storedValues(view: DayView) {
-  const toLocal = (at: Date | undefined) => toLocalInput(at, view.office.timezone);
+  const toLocal = (at: Date | undefined) => (at ? dateTimeInputOf(at, view.office.timezone) : '');
   return {
     settings: {
       mode: view.allocation,
