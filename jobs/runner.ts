@@ -13,8 +13,9 @@
 import { hostname } from 'node:os';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, backoffStrategies, InMemoryNotificationChannel, type Job } from 'agenda';
-import mongoose from 'mongoose';
+import type { Logger } from 'pino';
 import type { Container } from '../src/container.ts';
+import { connectedDb, databaseConnected } from '../src/db.ts';
 import { listenToDomainEvents } from './event-listener.ts';
 import { catchUp } from './handlers/catch-up.ts';
 import {
@@ -73,13 +74,44 @@ export async function startJobRunner(
   // REMINDERS (config) sets the reminder offsets; settings passed here (tests, benchmarks) win.
   const settings = jobSettings({ reminders: container.config.reminders, ...opts.settings });
   const logger = container.logger.child({ component: 'jobs', role });
-  const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1)
-    throw new Error('startJobRunner: the database is not connected');
+  const agenda = await openAgenda(settings, { processes, logger, ...(opts.name ? { name: opts.name } : {}) });
+  const scheduler = createJobScheduler({ agenda, container, settings });
+  const context: JobContext = { container, scheduler, settings, logger };
+  const unsubscribe = listenToDomainEvents(container, scheduler);
+  const running = { count: 0 };
+  const sweep = () => catchUp(context);
+  if (processes) await runJobs(agenda, context, running, opts.sweepAtStart !== false ? sweep : undefined);
+  logger.info({ processEvery: settings.processEvery, transport: container.mailer.kind }, 'jobs started');
 
+  let stopped = false;
+  return {
+    role,
+    agenda,
+    scheduler,
+    context,
+    settings,
+    sweep,
+    healthy: () => !stopped && databaseConnected(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      // Unlocks the jobs this process had locked but not begun; lets running ones finish.
+      await agenda.stop(false);
+      const deadline = Date.now() + STOP_WAIT_MS;
+      while (running.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}
+
+/** Agenda on the application's own connection (no second pool), in the `agendaJobs` collection. */
+async function openAgenda(
+  settings: JobSettings,
+  opts: { processes: boolean; logger: Logger; name?: string },
+): Promise<Agenda> {
   const agenda = new Agenda({
     // Agenda's backend takes the driver's Db; the app's connection is reused (no second pool).
-    backend: new MongoBackend({ mongo: db as never }),
+    backend: new MongoBackend({ mongo: connectedDb() as never }),
     name: opts.name ?? `${hostname()}:${process.pid}`,
     processEvery: settings.processEvery,
     maxConcurrency: settings.maxConcurrency,
@@ -88,55 +120,32 @@ export async function startJobRunner(
     defaultLockLifetime: 10 * 60_000,
     removeOnComplete: true,
     // Jobs this process queues are picked up at once instead of at the next poll.
-    ...(processes ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+    ...(opts.processes ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
   });
-  agenda.on('error', (err: Error) => logger.error({ err }, 'jobs: agenda error'));
+  agenda.on('error', (err: Error) => opts.logger.error({ err }, 'jobs: agenda error'));
   await agenda.ready;
+  return agenda;
+}
 
-  const scheduler = createJobScheduler({ agenda, container, settings });
-  const context: JobContext = { container, scheduler, settings, logger };
-  const unsubscribe = listenToDomainEvents(container, scheduler);
-
-  let running = 0;
-  let stopped = false;
-  const sweep = () => catchUp(context);
-
-  if (processes) {
-    defineJobs(
-      agenda,
-      context,
-      () => running++,
-      () => running--,
-    );
-    agenda.on('fail', (err: Error, job: Job) =>
-      logger.error({ err, job: job.attrs.name }, 'jobs: job failed'),
-    );
-    await agenda.start();
-    if (settings.periodic) await schedulePeriodic(agenda, settings);
-    if (opts.sweepAtStart !== false) {
-      void sweep().catch((err: unknown) => logger.error({ err }, 'jobs: catch-up sweep failed'));
-    }
-  }
-  logger.info({ processEvery: settings.processEvery, transport: container.mailer.kind }, 'jobs started');
-
-  return {
-    role,
+/** This process runs jobs: their definitions, the periodic ones, and the catch-up sweep at start. */
+async function runJobs(
+  agenda: Agenda,
+  context: JobContext,
+  running: { count: number },
+  sweepAtStart: (() => Promise<number>) | undefined,
+): Promise<void> {
+  const { logger, settings } = context;
+  defineJobs(
     agenda,
-    scheduler,
     context,
-    settings,
-    sweep,
-    healthy: () => !stopped && mongoose.connection.readyState === 1,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      unsubscribe();
-      // Unlocks the jobs this process had locked but not begun; lets running ones finish.
-      await agenda.stop(false);
-      const deadline = Date.now() + STOP_WAIT_MS;
-      while (running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    },
-  };
+    () => running.count++,
+    () => running.count--,
+  );
+  agenda.on('fail', (err: Error, job: Job) => logger.error({ err, job: job.attrs.name }, 'jobs: job failed'));
+  await agenda.start();
+  if (settings.periodic) await schedulePeriodic(agenda, settings);
+  if (sweepAtStart)
+    void sweepAtStart().catch((err: unknown) => logger.error({ err }, 'jobs: catch-up sweep failed'));
 }
 
 type Handler<N extends JobName> = (ctx: JobContext, data: JobPayloads[N]) => Promise<unknown>;

@@ -3,8 +3,8 @@
 // may all ask for the same job without doubling it.
 import type { Agenda } from 'agenda';
 import type { Container } from '../src/container.ts';
-import { AppointmentModel } from '../src/models/appointment.model.ts';
 import type { AppointmentRecord } from '../src/services/booking/booking-service.ts';
+import { bound } from '../src/services/context.ts';
 import type { DeliveryResult } from '../src/services/notifications/notification-service.ts';
 import type { CeremonyFacts } from '../src/services/notifications/specs.ts';
 import type { OfficeRecord } from '../src/services/schedule-service.ts';
@@ -25,133 +25,148 @@ export type ConfirmationMode =
   | { mode: 'job' }
   | { mode: 'none' };
 
-export function createJobScheduler(deps: SchedulerDeps) {
-  const { agenda, container, settings } = deps;
-  const { services, clock, logger } = container;
+export async function enqueue<N extends JobName>(
+  deps: SchedulerDeps,
+  name: N,
+  data: JobPayloads[N],
+  opts: { at?: Date; unique?: Record<string, unknown>; insertOnly?: boolean } = {},
+): Promise<void> {
+  const { agenda } = deps;
+  const job = agenda.create(name, data);
+  if (opts.unique) job.unique(opts.unique, opts.insertOnly ? { insertOnly: true } : undefined);
+  job.schedule(opts.at ?? new Date());
+  await job.save();
+}
 
-  async function enqueue<N extends JobName>(
-    name: N,
-    data: JobPayloads[N],
-    opts: { at?: Date; unique?: Record<string, unknown>; insertOnly?: boolean } = {},
-  ): Promise<void> {
-    const job = agenda.create(name, data);
-    if (opts.unique) job.unique(opts.unique, opts.insertOnly ? { insertOnly: true } : undefined);
-    job.schedule(opts.at ?? new Date());
-    await job.save();
+/** One batch job per office, reminder and due instant: every booking of that batch shares it. */
+export async function ensureReminders(
+  deps: SchedulerDeps,
+  appointment: AppointmentRecord,
+  office: OfficeRecord,
+): Promise<number> {
+  const { settings } = deps;
+  const due = upcomingReminders(settings.reminders, appointment, office.timezone, deps.container.clock());
+  for (const { rule, dueAt } of due) {
+    const dueIso = dueAt.toISOString();
+    const data: JobPayloads[typeof JOB.reminders] =
+      'minutesBefore' in rule
+        ? {
+            officeId: office._id.toString(),
+            reminder: rule.id,
+            dueAt: dueIso,
+            startsAt: appointment.startsAt.toISOString(),
+          }
+        : { officeId: office._id.toString(), reminder: rule.id, dueAt: dueIso, date: appointment.date };
+    await enqueue(deps, JOB.reminders, data, {
+      at: dueAt,
+      unique: { 'data.officeId': data.officeId, 'data.reminder': data.reminder, 'data.dueAt': dueIso },
+      insertOnly: true,
+    });
   }
+  return due.length;
+}
 
-  /** One batch job per office, reminder and due instant: every booking of that batch shares it. */
-  async function ensureReminders(appointment: AppointmentRecord, office: OfficeRecord): Promise<number> {
-    const due = upcomingReminders(settings.reminders, appointment, office.timezone, clock());
-    for (const { rule, dueAt } of due) {
-      const dueIso = dueAt.toISOString();
-      const data: JobPayloads[typeof JOB.reminders] =
-        'minutesBefore' in rule
-          ? {
-              officeId: office._id.toString(),
-              reminder: rule.id,
-              dueAt: dueIso,
-              startsAt: appointment.startsAt.toISOString(),
-            }
-          : { officeId: office._id.toString(), reminder: rule.id, dueAt: dueIso, date: appointment.date };
-      await enqueue(JOB.reminders, data, {
-        at: dueAt,
-        unique: { 'data.officeId': data.officeId, 'data.reminder': data.reminder, 'data.dueAt': dueIso },
-        insertOnly: true,
-      });
-    }
-    return due.length;
-  }
+/** Schedules a retry of a transiently failed message, with exponential backoff. */
+export async function retryLater(deps: SchedulerDeps, result: DeliveryResult): Promise<void> {
+  const { settings } = deps;
+  if (result.outcome !== 'retrying' || !result.notificationId) return;
+  const at = new Date(Date.now() + backoffDelay(settings, result.attempts ?? 1));
+  await deps.container.services.notifications.retryAt(result.notificationId, at);
+  await enqueue(deps, JOB.retry, { notificationId: result.notificationId }, { at });
+}
 
-  /** Schedules a retry of a transiently failed message, with exponential backoff. */
-  async function retryLater(result: DeliveryResult): Promise<void> {
-    if (result.outcome !== 'retrying' || !result.notificationId) return;
-    const at = new Date(Date.now() + backoffDelay(settings, result.attempts ?? 1));
-    await services.notifications.retryAt(result.notificationId, at);
-    await enqueue(JOB.retry, { notificationId: result.notificationId }, { at });
-  }
-
-  /**
-   * Everything a booking needs: its reminders, then its confirmation, then the mark that says
-   * so (`jobsScheduledAt`). In that order, a process killed at any point leaves the mark unset
-   * and the catch-up sweep does it again; the unique keys make doing it again harmless.
-   */
-  async function scheduleAppointment(
-    appointment: AppointmentRecord,
-    confirmation: ConfirmationMode,
-  ): Promise<void> {
-    let office: OfficeRecord;
-    try {
-      office = await services.schedule.getOffice(appointment.office.toString());
-    } catch {
-      logger.warn({ appointmentId: appointment._id.toString() }, 'jobs: office of appointment not found');
-      return;
-    }
-    await ensureReminders(appointment, office);
-    if (confirmation.mode === 'send') {
-      const result = await services.notifications.deliver(
-        { kind: 'confirmation', appointmentId: appointment._id.toString() },
-        {
-          maxAttempts: settings.mail.maxAttempts,
-          preloaded: { appointment, office },
-          ...(confirmation.manageToken ? { manageToken: confirmation.manageToken } : {}),
-        },
-      );
-      await retryLater(result);
-    } else if (confirmation.mode === 'job') {
-      await enqueue(
-        JOB.confirmation,
-        { appointmentId: appointment._id.toString() },
-        { unique: { 'data.appointmentId': appointment._id.toString() }, insertOnly: true },
-      );
-    }
-    // Only if the booking is still where the jobs were computed for (a move clears the mark).
-    await AppointmentModel.updateOne(
-      { _id: appointment._id, startsAt: appointment.startsAt },
-      { $set: { jobsScheduledAt: clock() } },
+/**
+ * Everything a booking needs: its reminders, then its confirmation, then the mark that says
+ * so (`jobsScheduledAt`). In that order, a process killed at any point leaves the mark unset
+ * and the catch-up sweep does it again; the unique keys make doing it again harmless.
+ */
+export async function scheduleAppointment(
+  deps: SchedulerDeps,
+  appointment: AppointmentRecord,
+  confirmation: ConfirmationMode,
+): Promise<void> {
+  const { settings } = deps;
+  let office: OfficeRecord;
+  try {
+    office = await deps.container.services.schedule.getOffice(appointment.office.toString());
+  } catch {
+    deps.container.logger.warn(
+      { appointmentId: appointment._id.toString() },
+      'jobs: office of appointment not found',
     );
+    return;
   }
-
-  async function notice(spec: NoticeSpec): Promise<void> {
-    await enqueue(JOB.notice, { spec });
-  }
-
-  /** The ceremony reminder of one couple; re-seating moves it rather than adding another. */
-  async function ceremonyReminder(
-    appointmentId: string,
-    ceremonyId: string,
-    ceremony: CeremonyFacts,
-  ): Promise<void> {
-    let zone = 'Asia/Shanghai';
-    try {
-      zone = (await services.schedule.getOffice(ceremony.officeId)).timezone;
-    } catch {
-      /* an office just deactivated: its default zone will do for a reminder */
-    }
-    const rule = settings.ceremonyReminder;
-    const dueAt = wallClockBefore(ceremony.date, rule.daysBefore, rule.at, zone);
-    if (dueAt <= clock() || dueAt >= new Date(ceremony.startsAt)) return;
+  await ensureReminders(deps, appointment, office);
+  if (confirmation.mode === 'send') {
+    const result = await deps.container.services.notifications.deliver(
+      { kind: 'confirmation', appointmentId: appointment._id.toString() },
+      {
+        maxAttempts: settings.mail.maxAttempts,
+        preloaded: { appointment, office },
+        ...(confirmation.manageToken ? { manageToken: confirmation.manageToken } : {}),
+      },
+    );
+    await retryLater(deps, result);
+  } else if (confirmation.mode === 'job') {
     await enqueue(
-      JOB.ceremonyReminder,
-      { appointmentId, ceremonyId, ceremony, dueAt: dueAt.toISOString() },
-      { at: dueAt, unique: { 'data.appointmentId': appointmentId, 'data.ceremonyId': ceremonyId } },
+      deps,
+      JOB.confirmation,
+      { appointmentId: appointment._id.toString() },
+      { unique: { 'data.appointmentId': appointment._id.toString() }, insertOnly: true },
     );
   }
+  await deps.container.services.booking.markJobsScheduled(appointment);
+}
 
-  async function cancelCeremonyReminders(appointmentIds: string[], ceremonyId: string): Promise<void> {
-    for (const appointmentId of appointmentIds) {
-      await agenda.cancel({ name: JOB.ceremonyReminder, data: { appointmentId, ceremonyId } });
-    }
+export async function notice(deps: SchedulerDeps, spec: NoticeSpec): Promise<void> {
+  await enqueue(deps, JOB.notice, { spec });
+}
+
+/** The ceremony reminder of one couple; re-seating moves it rather than adding another. */
+export async function ceremonyReminder(
+  deps: SchedulerDeps,
+  appointmentId: string,
+  ceremonyId: string,
+  ceremony: CeremonyFacts,
+): Promise<void> {
+  const { settings } = deps;
+  let zone = 'Asia/Shanghai';
+  try {
+    zone = (await deps.container.services.schedule.getOffice(ceremony.officeId)).timezone;
+  } catch {
+    /* an office just deactivated: its default zone will do for a reminder */
   }
+  const rule = settings.ceremonyReminder;
+  const dueAt = wallClockBefore(ceremony.date, rule.daysBefore, rule.at, zone);
+  if (dueAt <= deps.container.clock() || dueAt >= new Date(ceremony.startsAt)) return;
+  await enqueue(
+    deps,
+    JOB.ceremonyReminder,
+    { appointmentId, ceremonyId, ceremony, dueAt: dueAt.toISOString() },
+    { at: dueAt, unique: { 'data.appointmentId': appointmentId, 'data.ceremonyId': ceremonyId } },
+  );
+}
 
+export async function cancelCeremonyReminders(
+  deps: SchedulerDeps,
+  appointmentIds: string[],
+  ceremonyId: string,
+): Promise<void> {
+  const { agenda } = deps;
+  for (const appointmentId of appointmentIds) {
+    await agenda.cancel({ name: JOB.ceremonyReminder, data: { appointmentId, ceremonyId } });
+  }
+}
+
+export function createJobScheduler(deps: SchedulerDeps) {
   return {
-    enqueue,
-    ensureReminders,
-    scheduleAppointment,
-    retryLater,
-    notice,
-    ceremonyReminder,
-    cancelCeremonyReminders,
+    enqueue: bound(deps, enqueue),
+    ensureReminders: bound(deps, ensureReminders),
+    scheduleAppointment: bound(deps, scheduleAppointment),
+    retryLater: bound(deps, retryLater),
+    notice: bound(deps, notice),
+    ceremonyReminder: bound(deps, ceremonyReminder),
+    cancelCeremonyReminders: bound(deps, cancelCeremonyReminders),
   };
 }
 

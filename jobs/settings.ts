@@ -1,6 +1,7 @@
 // When the job system writes and how hard it tries. Defaults suit production; tests and the
 // benchmark pass overrides to startJobRunner (a short poll, a short backoff).
 import { z } from 'zod';
+import { DEFAULT_SETTLE_MS } from '../src/services/maintenance/maintenance-service.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
 
@@ -44,7 +45,7 @@ const settingsSchema = z.object({
   reconcileCron: z.string().default('30 3 * * *'),
   reconcileZone: z.string().default('Asia/Shanghai'),
   /** Reconciliation repairs only drift seen twice this far apart (in-flight bookings settle). */
-  reconcileSettleMs: z.number().int().min(0).default(2_000),
+  reconcileSettleMs: z.number().int().min(0).default(DEFAULT_SETTLE_MS),
   /** A booking must be this old before a missing person hold is restored for it. */
   holdRepairMinAgeMs: z
     .number()

@@ -1,8 +1,8 @@
 // `npm run worker`: background jobs in their own process, beside web processes started with
 // JOBS=worker. It needs the same database as the web processes, so MONGODB_URI must be set
 // (the embedded engine lives inside one web process and cannot be shared).
-import mongoose from 'mongoose';
 import { configOrExit, connectAndCompose } from '../src/boot.ts';
+import { disconnectDatabase } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
 import { startJobRunner } from './runner.ts';
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     force.unref();
     await runner?.stop().catch((err: unknown) => logger.error({ err }, 'stopping jobs failed'));
     container.mailer.close();
-    await mongoose.disconnect().catch(() => undefined);
+    await disconnectDatabase();
     clearTimeout(force);
     process.exit(0);
   };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole gate, in the order a failure is cheapest to see: types, lint and format, then
+# The whole gate, in the order a failure is cheapest to see: types, the build, lint and format, then
 # unit, engine, integration, HTTP and browser tests under coverage, then the coverage floor.
 #
 # The suite runs in America/New_York: neither UTC (where CI machines live) nor the offices'
@@ -13,6 +13,8 @@ step() { printf '\n== %s  [%ss]\n' "$1" "$((SECONDS - started))"; }
 export TZ="${TEST_TZ:-America/New_York}"
 step "type check"
 npx tsc --noEmit
+step "build (dist/, what npm start runs)"
+node scripts/build.mjs
 step "lint and format (Biome)"
 npx biome check .
 

@@ -1,50 +1,38 @@
 // Builds the Express application from its dependencies. No I/O happens on import: the
 // database, mailer and jobs are created by the composition root (container.ts).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import type { Logger } from 'pino';
-import type { Config } from './config.ts';
-import type { Services } from './container.ts';
+import type { Container } from './container.ts';
+import { projectPath } from './lib/paths.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
-import { perAddressLimit } from './web/middleware/rate-limit.ts';
 import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
 import { verifyFormUtf8, verifyJsonUtf8 } from './web/middleware/utf8-body.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
-import { apiRouter } from './web/routes/api.ts';
-import { bookingRouter } from './web/routes/booking.ts';
 import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
-import { manageRouter } from './web/routes/manage.ts';
-import { publicRouter } from './web/routes/public.ts';
+import { type AppRoutes, appRoutes } from './web/routes/index.ts';
 import { viewHelpers } from './web/view-helpers.ts';
 
 const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
 const JSON_BODY = { limit: '100kb' } as const;
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
 export interface AppDeps {
-  config: Readonly<Config>;
-  logger: Logger;
-  services: Services;
-  /** Secret for CSRF tokens and signed cookies. */
-  secret: string;
+  /** What the composition root built: config, logger, secret, services, limits. */
+  container: Container;
   readiness: ReadinessCheck;
-  /** Routers mounted by features that live beside the booking journey (staff console, ceremonies). */
-  extraRouters?: { path: string; router: Router }[];
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { config, logger, services, secret } = deps;
+/** The application: its middleware, every area's routes (web/routes/index.ts), the error handler. */
+export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express {
+  const { container } = deps;
+  const { config, logger } = container;
   const app = express();
-  app.set('views', path.join(root, 'views'));
+  app.set('views', projectPath('views'));
   app.set('view engine', 'ejs');
   app.set(
     'trust proxy',
@@ -59,65 +47,75 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
   app.use(requestLog(logger));
+  app.use(securityHeaders(config.cookieSecure));
+  app.use('/api/v1', apiRouter(container, routes));
   app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: config.cookieSecure ? [] : null,
-        },
-      },
-      strictTransportSecurity: config.cookieSecure,
-    }),
+    '/public',
+    express.static(projectPath('public'), { maxAge: config.env === 'production' ? '7d' : 0 }),
   );
-  const addressLimit = perAddressLimit(config.rateLimitPerMinute);
-  const isApi = (extra: { path: string }) => extra.path === '/api/v1';
-  const extras = deps.extraRouters ?? [];
-  // The JSON API comes first, with only what it uses: no page helpers, no visitor cookie and
-  // no CSRF (it takes no cookie as a credential), so a rush of bookings pays for nothing else.
-  // Its errors, 404 included, are answered as JSON by the error handler below. It is one
-  // router mounted once: every layer of a mount point is matched against the path and trims
-  // it from the URL again, which a rush of bookings would pay on each middleware.
+  app.use(pageMiddleware(container));
+  routes.pages(app, container);
+  app.use(notFoundHandler);
+  app.use(errorHandler({ logger, storage: container.storage }));
+  return app;
+}
+
+function securityHeaders(secure: boolean) {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+    strictTransportSecurity: secure,
+  });
+}
+
+/**
+ * The JSON API comes first, with only what it uses: no page helpers, no visitor cookie and no
+ * CSRF (it takes no cookie as a credential), so a rush of bookings pays for nothing else. Its
+ * errors, 404 included, are answered as JSON by the error handler. It is one router mounted
+ * once: every layer of a mount point is matched against the path and trims it from the URL
+ * again, which a rush of bookings would pay on each middleware.
+ */
+function apiRouter(container: Container, routes: AppRoutes): Router {
+  const { config } = container;
   const api = express.Router();
   api.use(
     localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
-    addressLimit,
+    container.limits.perAddress,
     express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }),
     express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }),
     bodyHygiene(),
   );
-  apiRouter(services, config, api);
-  for (const extra of extras.filter(isApi)) api.use(extra.router);
+  routes.api(api, container);
   api.use(notFoundHandler);
-  app.use('/api/v1', api);
-  app.use(
-    '/public',
-    express.static(path.join(root, 'public'), { maxAge: config.env === 'production' ? '7d' : 0 }),
-  );
-  // What the error page needs (renderPage, the locale, view helpers) comes before anything
-  // that can fail a request: the rate limit and the body parsers (413, malformed JSON).
-  app.use(cookieParser(secret));
-  app.use((_req, res, next) => installRenderPage(res, next));
-  app.use(localeMiddleware({ secureCookies: config.cookieSecure }));
-  app.use(viewHelpers(config));
-  app.use(addressLimit);
-  app.use(express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }));
-  app.use(express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }));
-  app.use(bodyHygiene());
-  app.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
-  app.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
+  return api;
+}
 
-  app.use(publicRouter(services));
-  app.use(bookingRouter(services, config));
-  app.use(manageRouter(services, config));
-  for (const extra of extras.filter((e) => !isApi(e))) app.use(extra.path, extra.router);
-
-  app.use(notFoundHandler);
-  app.use(errorHandler(logger));
-  return app;
+/**
+ * What every page's request goes through. What the error page needs (renderPage, the locale,
+ * view helpers) comes before anything that can fail a request: the rate limit and the body
+ * parsers (413, malformed JSON).
+ */
+function pageMiddleware(container: Container): Router {
+  const { config, secret } = container;
+  const pages = express.Router();
+  pages.use(cookieParser(secret));
+  pages.use((_req, res, next) => installRenderPage(res, next));
+  pages.use(localeMiddleware({ secureCookies: config.cookieSecure }));
+  pages.use(viewHelpers(config));
+  pages.use(container.limits.perAddress);
+  pages.use(express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }));
+  pages.use(express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }));
+  pages.use(bodyHygiene());
+  pages.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
+  pages.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
+  return pages;
 }

@@ -1,25 +1,36 @@
-// The composition root: the one place that wires repositories, services, mailer and jobs.
+// The composition root: the one place that builds what lives as long as the application —
+// services, the mailer, the web layer's limits, the staff session store, the storage health
+// that readiness reads — and wires them together. Nothing else keeps state across requests.
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { type Clock, createSystemRandom, type RandomBytes, systemClock } from './lib/clock.ts';
+import { createStorageHealth, type StorageHealth } from './lib/database-errors.ts';
+import { createSessionStore } from './lib/session-store.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
 import { createMailTransport } from './mail/transport.ts';
+import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
-import { type Clock, type RandomBytes, systemClock, systemRandom } from './services/clock.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
+import { createDrawCache } from './services/lottery/draw-cache.ts';
 import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
+import {
+  createMaintenanceService,
+  type MaintenanceService,
+} from './services/maintenance/maintenance-service.ts';
 import {
   createNotificationService,
   type NotificationService,
 } from './services/notifications/notification-service.ts';
-import { createScheduleService, type ScheduleService } from './services/schedule-service.ts';
 import {
-  type AuditService,
-  createStaffServices,
-  type DayOpsService,
-  type StaffServices,
-} from './services/staff/index.ts';
+  createScheduleCache,
+  createScheduleService,
+  type ScheduleService,
+} from './services/schedule-service.ts';
+import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
+import type { UnlockMail } from './services/staff/staff-context.ts';
+import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -36,6 +47,8 @@ export interface Services {
   lottery: LotteryService;
   /** Messages to couples and staff, each sent at most once; the staff outbox page reads it. */
   notifications: NotificationService;
+  /** Reconciliation of counters, holds and seats; no-shows; bookings whose jobs were never scheduled. */
+  maintenance: MaintenanceService;
 }
 
 export interface ContainerOptions {
@@ -56,6 +69,12 @@ export interface Container {
   events: EventBus;
   mailer: MailTransport;
   services: Services;
+  /** The web layer's rate limits and failure counters. */
+  limits: WebLimits;
+  /** Whether a write was refused for want of storage (readiness probes with a write until one succeeds). */
+  storage: StorageHealth;
+  /** The staff session store (MongoDB), built on first use: after the database is connected. */
+  sessionStore(ttlSeconds: number): ReturnType<typeof createSessionStore>;
 }
 
 export function createContainer(opts: ContainerOptions): Container {
@@ -63,49 +82,18 @@ export function createContainer(opts: ContainerOptions): Container {
   if (!secret || secret.length < 32)
     throw new Error('createContainer: a secret of at least 32 characters is required');
   const clock = opts.clock ?? systemClock;
-  const random = opts.random ?? systemRandom;
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, 'event listener failed'),
   );
-  const schedule = createScheduleService({ clock, cacheMs: config.scheduleCacheMs });
-  const booking = createBookingService({ clock, random, secret, events, schedule });
-  const ceremonies = createCeremonyService({ clock, events, schedule });
-  const lottery = createLotteryService({ clock, random, secret, events, schedule, booking });
   const mailer = opts.mailer ?? createMailTransport(config);
-  const notifications = createNotificationService({
+  const services = createServices({
+    ...opts,
     clock,
-    config,
-    logger,
-    transport: mailer,
-    renderer: createEmailRenderer({ cache: config.env !== 'development' }),
-    schedule,
-    lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
-  });
-  const { audit, dayOps, staff } = createStaffServices({
-    clock,
+    random: opts.random ?? createSystemRandom(),
     events,
-    schedule,
-    // Sent at once, by the sign-in that locks (only it knows the link), and never retried:
-    // a lock that mails nothing still ends by itself.
-    sendUnlockLink: async (mail) => {
-      const result = await notifications
-        .deliver(
-          {
-            kind: 'staff_unlock',
-            staffId: mail.staffId,
-            lockedAt: mail.lockedAt.toISOString(),
-            lockedUntil: mail.lockedUntil.toISOString(),
-          },
-          { unlockToken: mail.token, maxAttempts: 1 },
-        )
-        .catch((err: unknown) => {
-          logger.error({ err }, 'unlock link not sent');
-          return undefined;
-        });
-      if (result && result.outcome !== 'sent')
-        logger.warn({ outcome: result.outcome }, 'unlock link not sent');
-    },
+    mailer,
   });
+  let sessions: ReturnType<typeof createSessionStore> | undefined;
   return {
     config,
     logger,
@@ -113,6 +101,74 @@ export function createContainer(opts: ContainerOptions): Container {
     clock,
     events,
     mailer,
-    services: { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications },
+    services,
+    limits: createWebLimits({ config, clock }),
+    storage: createStorageHealth(),
+    sessionStore(ttlSeconds) {
+      sessions ??= createSessionStore(ttlSeconds);
+      return sessions;
+    },
+  };
+}
+
+type Wiring = ContainerOptions & {
+  clock: Clock;
+  random: RandomBytes;
+  events: EventBus;
+  mailer: MailTransport;
+};
+
+/** The use cases, each service given the others it needs. */
+function createServices(w: Wiring): Services {
+  const { config, secret, clock, random, events } = w;
+  const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
+  const audit = createAuditService({ clock });
+  const booking = createBookingService({ clock, random, secret, events, schedule, audit });
+  const ceremonies = createCeremonyService({ clock, events, schedule, audit });
+  const draws = createDrawCache();
+  const lottery = createLotteryService({
+    clock,
+    random,
+    secret,
+    events,
+    schedule,
+    booking,
+    audit,
+    cache: draws,
+  });
+  const notifications = createNotificationService({
+    clock,
+    config,
+    logger: w.logger,
+    transport: w.mailer,
+    renderer: createEmailRenderer({ cache: config.env !== 'development' }),
+    schedule,
+    lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
+  });
+  const sendUnlockLink = unlockLinkSender(notifications, w.logger);
+  const { dayOps, staff } = createStaffServices({ clock, events, schedule, audit, sendUnlockLink });
+  const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
+  return { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications, maintenance };
+}
+
+/**
+ * A locked account's unlock link, sent at once by the sign-in that locks (only it knows the
+ * link) and never retried: a lock that mails nothing still ends by itself.
+ */
+function unlockLinkSender(notifications: NotificationService, logger: Logger) {
+  return async (mail: UnlockMail): Promise<void> => {
+    const spec = {
+      kind: 'staff_unlock' as const,
+      staffId: mail.staffId,
+      lockedAt: mail.lockedAt.toISOString(),
+      lockedUntil: mail.lockedUntil.toISOString(),
+    };
+    const result = await notifications
+      .deliver(spec, { unlockToken: mail.token, maxAttempts: 1 })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'unlock link not sent');
+        return undefined;
+      });
+    if (result && result.outcome !== 'sent') logger.warn({ outcome: result.outcome }, 'unlock link not sent');
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+import type { StorageHealth } from './lib/database-errors.ts';
 import { AppSettingModel } from './models/app-setting.model.ts';
-import { storageFailureNoted, storageRecovered } from './services/database-errors.ts';
 
 /**
  * The longest the server may work on one of the application's reads (find, findOne, count,
@@ -36,6 +36,23 @@ export async function connectDatabase(uri: string, dbName: string): Promise<type
   return mongoose;
 }
 
+/** Whether the application's connection is up. */
+export function databaseConnected(): boolean {
+  return mongoose.connection.readyState === 1;
+}
+
+/** The driver's database of the application's connection (the job queue shares it: no second pool). */
+export function connectedDb() {
+  const db = mongoose.connection.db;
+  if (!db || !databaseConnected()) throw new Error('the database is not connected');
+  return db;
+}
+
+/** Closes the application's connection (at shutdown; a failure to close changes nothing then). */
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect().catch(() => undefined);
+}
+
 /** How long a command waits for a reachable server before it fails (and the request answers 503). */
 export const SERVER_SELECTION_TIMEOUT_MS = 3_000;
 const HEARTBEAT_MS = 2_000;
@@ -57,12 +74,12 @@ export async function ensureIndexes(): Promise<void> {
 /** About the journal space a batch of concurrent bookings takes. */
 const READINESS_PROBE_BYTES = 256 * 1024;
 
-export async function databaseReachable(): Promise<boolean> {
+export async function databaseReachable(storage: StorageHealth): Promise<boolean> {
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1) return false;
   try {
     await db.command({ ping: 1 }, { timeoutMS: 2_000 } as never);
-    if (storageFailureNoted()) {
+    if (storage.failed()) {
       // The probe must be as large as the writes that were refused: on a nearly full disk a
       // tiny write still fits while a batch of bookings does not, and readiness would lie.
       await AppSettingModel.collection.updateOne(
@@ -71,7 +88,7 @@ export async function databaseReachable(): Promise<boolean> {
         { upsert: true },
       );
       await AppSettingModel.collection.deleteOne({ _id: 'readiness_probe' } as never);
-      storageRecovered();
+      storage.recovered();
     }
     return true;
   } catch {

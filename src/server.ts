@@ -1,55 +1,46 @@
 // Boot: config -> database (embedded engine or MONGODB_URI) -> container -> app -> listen,
 // and a graceful, bounded shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
-import mongoose from 'mongoose';
+import { startJobRunner } from '../jobs/runner.ts';
 import { createApp } from './app.ts';
 import { configOrExit, connectAndCompose, databaseUri } from './boot.ts';
-import type { Container } from './container.ts';
-import { databaseReachable } from './db.ts';
+import { databaseReachable, disconnectDatabase } from './db.ts';
 import { createLogger } from './logger.ts';
-import { seedDemo } from './seed/demo-seed.ts';
-import { extraSeeders } from './seed/seeders.ts';
-import { staffSeeder } from './seed/staff-seed.ts';
+import { seed } from './seed/index.ts';
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const { uri, engine } = await databaseUri(config, logger);
   const container = await connectAndCompose(config, logger, uri);
-  const secret = container.secret;
-  const seedContext = { now: new Date(), log: (line: string) => logger.info(line) };
-  if (config.seedDemo) {
-    await seedDemo(seedContext, extraSeeders(container));
-  } else {
-    // Without the demo there must still be a first administrator to sign in with.
-    await staffSeeder(container)(seedContext);
-  }
+  await seed(container, { now: new Date(), log: (line) => logger.info(line) }, { demo: config.seedDemo });
   // Before the first booking (and before the jobs, which book lottery winners): holds and
   // counters left by a process killed mid-booking are put right.
-  const { reconcileBeforeBooking } = await import('../jobs/handlers/reconcile.ts');
-  await reconcileBeforeBooking({ now: container.clock(), logger, alone: Boolean(engine) });
+  const reconcile = async (alone: boolean) => {
+    const report = await container.services.maintenance.reconcileBeforeBooking({ alone, logger });
+    if (report.holds.released || report.holds.restored || report.slots.repaired)
+      logger.warn(report, 'reconciled before booking');
+  };
+  await reconcile(Boolean(engine));
   // The embedded engine was restarted under the running app: writes in flight when it died
   // had no answer, and may hold places nobody has.
   engine?.onEvent((event) => {
     if (event.type !== 'restarted') return;
-    void reconcileBeforeBooking({ now: container.clock(), logger, alone: false }).catch((err: unknown) =>
+    void reconcile(false).catch((err: unknown) =>
       logger.error({ err }, 'reconciliation after the engine restart failed'),
     );
   });
-  const jobs = await startJobs(container);
+  // Background jobs, in this process unless JOBS=worker or JOBS=off.
+  const jobs = await startJobRunner(container);
 
   const app = createApp({
-    config,
-    logger,
-    services: container.services,
-    secret,
+    container,
     readiness: async () => {
       // A supervised engine known to be down: no need to ask the driver.
-      const db = (engine?.running() ?? true) && (await databaseReachable());
+      const db = (engine?.running() ?? true) && (await databaseReachable(container.storage));
       const jobsOk = jobs ? jobs.healthy() : true;
       return { ok: db && jobsOk, checks: { database: db, jobs: jobsOk } };
     },
-    extraRouters: (await import('./web/extra-routers.ts')).extraRouters(container),
   });
 
   const server: Server = app.listen(config.port, config.host, () => {
@@ -73,19 +64,13 @@ async function main(): Promise<void> {
     });
     await jobs?.stop().catch((err: unknown) => logger.error({ err }, 'stopping jobs failed'));
     container.mailer.close();
-    await mongoose.disconnect().catch(() => undefined);
+    await disconnectDatabase();
     await engine?.stop().catch(() => undefined);
     clearTimeout(force);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-/** Background jobs, in this process unless JOBS=worker or JOBS=off. */
-async function startJobs(container: Container) {
-  const { startJobRunner } = await import('../jobs/runner.ts');
-  return startJobRunner(container);
 }
 
 main().catch((err: unknown) => {

@@ -2,30 +2,23 @@
 // between leaves a booked appointment without `jobsScheduledAt`. At start and every few
 // minutes, such bookings get their reminders and a queued confirmation (which links to the
 // look-up page: the manage token died with the process). Nothing is lost, nothing doubled.
-import type { Types } from 'mongoose';
-import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import type { AppointmentRecord } from '../../src/services/booking/booking-service.ts';
 import type { JobContext } from '../job-context.ts';
 
 const PAGE = 200;
 
 export async function catchUp(ctx: JobContext, opts: { minAgeMs?: number } = {}): Promise<number> {
-  const now = ctx.container.clock();
+  const { maintenance } = ctx.container.services;
   // The periodic sweep leaves alone bookings so fresh that their own listener is still at work.
   const createdBefore = new Date(Date.now() - (opts.minAgeMs ?? 0));
-  let after: Types.ObjectId | undefined;
+  let after: AppointmentRecord['_id'] | undefined;
   let scheduled = 0;
   for (;;) {
-    const page = await AppointmentModel.find({
-      status: 'booked',
-      jobsScheduledAt: null,
-      endsAt: { $gt: now },
-      createdAt: { $lte: createdBefore },
-      ...(after ? { _id: { $gt: after } } : {}),
-    })
-      .sort({ _id: 1 })
-      .limit(PAGE)
-      .lean<AppointmentRecord[]>();
+    const page = await maintenance.unscheduledBookings({
+      createdBefore,
+      limit: PAGE,
+      ...(after ? { after } : {}),
+    });
     for (const appointment of page) {
       await ctx.scheduler.scheduleAppointment(appointment, { mode: 'job' });
       scheduled++;

@@ -2,8 +2,6 @@
 // hands it to the notification service, which sends it at most once.
 
 import type { Bilingual } from '../../src/domain/schedule-types.ts';
-import { AppointmentModel } from '../../src/models/appointment.model.ts';
-import type { AppointmentRecord } from '../../src/services/booking/booking-service.ts';
 import type { DeliveryResult } from '../../src/services/notifications/notification-service.ts';
 import type { OfficeRecord } from '../../src/services/schedule-service.ts';
 import type { JobContext } from '../job-context.ts';
@@ -87,12 +85,10 @@ export async function sendReminderBatch(
   } catch {
     return report;
   }
-  const filter: Record<string, unknown> = { office: office._id, status: 'booked' };
-  if ('minutesBefore' in rule) filter.startsAt = new Date(data.startsAt ?? data.dueAt);
-  else filter.date = data.date ?? '';
-  const bookings = await AppointmentModel.find(filter)
-    .sort({ startsAt: 1, _id: 1 })
-    .lean<AppointmentRecord[]>();
+  const bookings = await services.booking.bookedAt(
+    office._id,
+    'minutesBefore' in rule ? { startsAt: new Date(data.startsAt ?? data.dueAt) } : { date: data.date ?? '' },
+  );
   report.bookings = bookings.length;
   const now = clock();
   const dayMessages = new Map<string, Promise<Bilingual | null>>();

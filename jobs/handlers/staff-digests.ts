@@ -2,9 +2,6 @@
 // month the peak days ahead for administrators. The periodic job only decides who is due;
 // the notification key (office, date, member of staff) makes each go out once.
 import { DateTime } from 'luxon';
-import { AppointmentModel } from '../../src/models/appointment.model.ts';
-import { OfficeModel } from '../../src/models/office.model.ts';
-import type { OfficeRecord } from '../../src/services/schedule-service.ts';
 import type { JobContext } from '../job-context.ts';
 
 const minutesOf = (hhmm: string) => {
@@ -14,15 +11,14 @@ const minutesOf = (hhmm: string) => {
 
 export async function sendDailyRosters(ctx: JobContext): Promise<number> {
   const { services, clock } = ctx.container;
-  const offices = await OfficeModel.find({ active: true }).lean<OfficeRecord[]>();
+  const offices = await services.schedule.listOffices();
   let sent = 0;
   for (const office of offices) {
     const local = DateTime.fromJSDate(clock(), { zone: office.timezone });
     const minute = local.hour * 60 + local.minute;
     if (minute < minutesOf(ctx.settings.rosterAt) || minute >= minutesOf(ctx.settings.rosterUntil)) continue;
     const date = local.toISODate()!;
-    const any = await AppointmentModel.exists({ office: office._id, date, status: { $ne: 'cancelled' } });
-    if (!any) continue;
+    if (!(await services.booking.anyOn(office._id, date))) continue;
     for (const member of await services.notifications.staffOfOffice(office._id)) {
       const result = await services.notifications.deliver(
         { kind: 'roster', officeId: office._id.toString(), date, staffId: member._id.toString() },
@@ -40,10 +36,8 @@ export async function sendPeakDigests(ctx: JobContext): Promise<number> {
   let sent = 0;
   for (const member of await services.notifications.administrators()) {
     // The month is the one of the administrator's first office (Asia/Shanghai by default).
-    const first = member.offices[0]
-      ? await OfficeModel.findById(member.offices[0], { timezone: 1 }).lean()
-      : null;
-    const local = DateTime.fromJSDate(clock(), { zone: first?.timezone ?? 'Asia/Shanghai' });
+    const zone = member.offices[0] ? await services.schedule.zoneOf(member.offices[0]) : undefined;
+    const local = DateTime.fromJSDate(clock(), { zone: zone ?? 'Asia/Shanghai' });
     if (local.day < ctx.settings.peakDigestDay) continue;
     if (
       local.day === ctx.settings.peakDigestDay &&

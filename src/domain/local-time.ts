@@ -93,11 +93,44 @@ export function wallTimeExists(date: LocalDate, time: LocalTime, zone: string): 
   return result.toFormat('HH:mm') === time && result.toISODate() === date;
 }
 
-/** The office-local calendar date of an instant ("today" when given the clock's now). */
-export function localDateOf(instant: Date, zone: string): LocalDate {
-  const result = DateTime.fromJSDate(instant, { zone });
+function inZone(instant: Date | string, zone: string): DateTime {
+  const result = DateTime.fromJSDate(new Date(instant), { zone });
   if (!result.isValid) throw new RangeError(`unknown time zone: ${JSON.stringify(zone)}`);
-  return result.toISODate()!;
+  return result;
+}
+
+/** The office-local calendar date of an instant ("today" when given the clock's now). */
+export function localDateOf(instant: Date | string, zone: string): LocalDate {
+  return inZone(instant, zone).toISODate()!;
+}
+
+/** The office-local wall-clock time of an instant ('HH:mm'). */
+export function localTimeOf(instant: Date | string, zone: string): LocalTime {
+  return inZone(instant, zone).toFormat('HH:mm');
+}
+
+/** An instant as 'yyyy-MM-dd HH:mm' in the office's zone: a moment a message names. */
+export function localDateTimeOf(instant: Date | string, zone: string): string {
+  return inZone(instant, zone).toFormat('yyyy-MM-dd HH:mm');
+}
+
+const DATE_TIME_INPUT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Whether a value is what a datetime-local field sends ('yyyy-MM-ddTHH:mm'). */
+export function isDateTimeInput(value: string): boolean {
+  return DATE_TIME_INPUT.test(value);
+}
+
+/** What a datetime-local field shows for an instant ('yyyy-MM-ddTHH:mm', office zone). */
+export function dateTimeInputOf(instant: Date | string, zone: string): string {
+  return inZone(instant, zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+/** A datetime-local field's value read as a moment in the office's zone; null when it is none. */
+export function parseDateTimeInput(value: string | undefined, zone: string): Date | null {
+  if (!value || !DATE_TIME_INPUT.test(value)) return null;
+  const at = DateTime.fromISO(value, { zone });
+  return at.isValid ? at.toJSDate() : null;
 }
 
 export function isLeapYear(year: number): boolean {

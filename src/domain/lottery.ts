@@ -1,4 +1,4 @@
-// Verifiable draw for oversubscribed peak days (issue 8; published in docs/lottery.md).
+// Verifiable draw for oversubscribed peak days (published in docs/lottery.md).
 // The seed's hash is published before applications close and the seed at the draw, so
 // anyone can recompute the order from the seed and the list of references: nobody,
 // staff included, can choose the seed after seeing who applied.

@@ -1,8 +1,8 @@
-// One client connection, and what all connections share: the budgets of held input and
-// unread replies (wire-limits.ts). A connection frames its messages, answers them in order,
-// stops reading when it holds too much or its replies are not being read (backpressure: the
-// bytes wait in the operating system, not here), and is closed by the periodic sweep when a
-// message takes too long to arrive, its replies are never read, or it sits idle.
+// One client connection: it frames its messages, answers them in order, stops reading when it
+// holds too much or its replies are not being read (backpressure: the bytes wait in the
+// operating system, not here), and is closed by the periodic sweep when a message takes too
+// long to arrive, its replies are never read, or it sits idle. What all connections share, the
+// budgets of held input and unread replies, is the hub (wire-hub.ts).
 import type net from 'node:net';
 import type { EngineState } from './commands/context.ts';
 import { runCommand } from './commands/index.ts';
@@ -16,95 +16,13 @@ import {
   ProtocolError,
   parseMessage,
 } from './wire.ts';
-import type { ConnectionLimits, WireStats } from './wire-limits.ts';
-
-/**
- * What all connections of one server share. Bytes for a message larger than a connection's
- * allowance are reserved, at its full announced length, from one budget before its body is
- * read; connections that wait for room are served in the order they asked. A message holds
- * its reservation until it is answered.
- */
-export class WireHub {
-  readonly connections = new Set<Connection>();
-  reservedInput = 0;
-  private readonly waiting: { connection: Connection; bytes: number }[] = [];
-  private outputWaiters: (() => void)[] = [];
-  readonly closedBy: WireStats['closed'] = { messageTimeout: 0, replyTimeout: 0, pressure: 0, idle: 0 };
-
-  constructor(readonly limits: ConnectionLimits) {}
-
-  /** Room for `bytes` now, in turn; a message larger than the whole budget gets it alone. */
-  private fits(bytes: number): boolean {
-    return this.reservedInput === 0 || this.reservedInput + bytes <= this.limits.maxBufferedInput;
-  }
-
-  /** Reserves at once when there is room and nobody is waiting before; else queues the connection. */
-  reserve(connection: Connection, bytes: number): boolean {
-    if (this.waiting.length === 0 && this.fits(bytes)) {
-      this.reservedInput += bytes;
-      return true;
-    }
-    this.waiting.push({ connection, bytes });
-    return false;
-  }
-
-  release(bytes: number): void {
-    this.reservedInput -= bytes;
-    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.bytes)) {
-      const { connection, bytes: granted } = this.waiting.shift()!;
-      this.reservedInput += granted;
-      connection.granted(granted);
-    }
-  }
-
-  forget(c: Connection): void {
-    this.connections.delete(c);
-    const at = this.waiting.findIndex((w) => w.connection === c);
-    if (at >= 0) this.waiting.splice(at, 1);
-    this.outputChanged();
-  }
-
-  /** Reply bytes written and not yet taken by their clients, over every connection. */
-  unreadOutput(): number {
-    let total = 0;
-    for (const c of this.connections) total += c.unread;
-    return total;
-  }
-
-  get outputFull(): boolean {
-    return this.unreadOutput() > this.limits.maxTotalUnreadOutput;
-  }
-
-  /** Resolves at the next change of unread replies anywhere (a drain, a close, a sweep). */
-  outputChange(): Promise<void> {
-    return new Promise((resolve) => this.outputWaiters.push(resolve));
-  }
-
-  outputChanged(): void {
-    const waiters = this.outputWaiters;
-    this.outputWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  stats(): WireStats {
-    let waitingForReplies = 0;
-    for (const c of this.connections) if (c.waitingForReplies) waitingForReplies++;
-    return {
-      reservedInputBytes: this.reservedInput,
-      unreadOutputBytes: this.unreadOutput(),
-      waitingForInputBudget: this.waiting.length,
-      waitingForReplies,
-      closed: { ...this.closedBy },
-    };
-  }
-}
-
-let nextConnectionId = 1;
+import type { WireHub } from './wire-hub.ts';
+import type { WireStats } from './wire-limits.ts';
 
 type HoldBack = 'budget' | 'queue' | 'replies';
 
 export class Connection {
-  readonly id = nextConnectionId++;
+  readonly id: number;
   private readonly remote: string;
   private readonly framer = new MessageFramer();
   /** Bytes reserved for the message now arriving (0: none, it is small or its header is not in). */
@@ -126,7 +44,7 @@ export class Connection {
   constructor(
     private readonly socket: net.Socket,
     private readonly engine: EngineState,
-    private readonly hub: WireHub,
+    private readonly hub: WireHub<Connection>,
     private readonly log: (line: string) => void,
   ) {
     this.remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'local socket';
@@ -136,7 +54,7 @@ export class Connection {
     this.lastReadProgress = now;
     hub.connections.add(this);
     engine.connections.current++;
-    engine.connections.totalCreated++;
+    this.id = ++engine.connections.totalCreated;
     socket.setNoDelay?.(true);
     socket.on('data', (data: Buffer) => this.receive(data));
     socket.on('drain', () => {

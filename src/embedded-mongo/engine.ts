@@ -2,7 +2,8 @@
 import { backupBytes } from './backup-format.ts';
 import type { Counters, EngineState, ServerParameters } from './commands/context.ts';
 import { CursorRegistry } from './cursors.ts';
-import { Journal, type JournalIo, type WriteTicket } from './journal.ts';
+import type { JournalIo } from './journal-io.ts';
+import { Journal, type WriteTicket } from './journal-writer.ts';
 import { Store } from './storage.ts';
 import { encodeKey, typeStartKey } from './values.ts';
 

@@ -125,6 +125,19 @@ type ChildMessage =
   | { type: 'log'; line: string };
 
 /**
+ * The child process's entry. Compiled (dist/, as npm start runs) it is child.js beside this
+ * module, plain JavaScript; run from source (tests, tsx) it is child.ts, run through tsx's
+ * loader, resolved from here (works whether this module was loaded as ESM or, by tsx's
+ * require hook, as CommonJS).
+ */
+function childEntry(): { file: string; loader: string[] } {
+  if (fileURLToPath(import.meta.url).endsWith('.js'))
+    return { file: fileURLToPath(new URL('./child.js', import.meta.url)), loader: [] };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { file: fileURLToPath(new URL('./child.ts', import.meta.url)), loader: ['--import', tsx] };
+}
+
+/**
  * Starts the engine in a child process, so that it does not share the caller's event loop.
  * The child exits when stop() is called or when this process dies (its IPC channel closes).
  */
@@ -133,14 +146,9 @@ export function spawnEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<Emb
   // Decided here, so that this process knows the socket the child listens on.
   const endpoint = endpointOf(opts);
   const listenOn = 'socket' in endpoint ? { socket: endpoint.socket } : endpoint;
-  const child = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [], {
-    // The child runs TypeScript through tsx's loader, resolved from here (works whether this
-    // module was loaded as ESM or, by tsx's require hook, as CommonJS).
-    execArgv: [
-      '--import',
-      pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
-      LINEAR_REGEX_FALLBACK,
-    ],
+  const entry = childEntry();
+  const child = fork(entry.file, [], {
+    execArgv: [...entry.loader, LINEAR_REGEX_FALLBACK],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env,

@@ -3,11 +3,11 @@
 // every branch has such an index is served by the union of those branches; a hint names the
 // index to walk. Hidden indexes are never chosen. Candidates are always re-checked by the filter.
 import type { Collation } from './collation.ts';
+import type { Collection } from './collection.ts';
 import { badValue } from './errors.ts';
 import type { Index } from './indexes.ts';
 import { encodeKey, rangeEndKey, rangeStartKey } from './keys.ts';
 import { typeRank } from './order.ts';
-import type { Collection } from './storage.ts';
 import { type Doc, isOperatorObject, isPlainObject } from './values.ts';
 
 export interface Plan {

@@ -4,12 +4,12 @@
 // returns are the versions it saw, so a caller that writes must re-check the current version.
 import type { Budget } from './budget.ts';
 import type { Collation } from './collation.ts';
+import type { Collection } from './collection.ts';
 import { compileFilter, type Matcher } from './filter/compile.ts';
 import type { Index } from './indexes.ts';
 import type { QueryMetrics } from './metrics.ts';
 import { planQuery } from './planner.ts';
 import { type SortSpec, sortDocs } from './sort.ts';
-import type { Collection } from './storage.ts';
 import { type Doc, encodeKey, isOperatorObject } from './values.ts';
 
 export interface FindOptions {

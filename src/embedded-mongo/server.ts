@@ -3,7 +3,8 @@
 // message), and sweeps them periodically against the time limits of wire-limits.ts.
 import net from 'node:net';
 import type { EngineState } from './commands/context.ts';
-import { Connection, WireHub } from './connection.ts';
+import { Connection } from './connection.ts';
+import { WireHub } from './wire-hub.ts';
 import { type ConnectionLimits, connectionLimits } from './wire-limits.ts';
 
 export interface WireServer {
@@ -32,7 +33,7 @@ export function listen(
   log: (line: string) => void,
   limits: Partial<ConnectionLimits> = {},
 ): Promise<WireServer> {
-  const hub = new WireHub(connectionLimits(limits));
+  const hub = new WireHub<Connection>(connectionLimits(limits));
   engine.wire = () => hub.stats();
   const server = net.createServer((socket) => new Connection(socket, engine, hub, log));
   const sweeper = setInterval(() => {

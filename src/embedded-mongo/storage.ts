@@ -1,191 +1,23 @@
-// The catalog and the documents: databases -> collections -> documents keyed by their encoded
-// `_id`, with their indexes. Every method is synchronous, so a command that reads and then
+// The catalog: databases -> collections (collection.ts: documents keyed by their encoded `_id`,
+// with their indexes). Every method is synchronous, so a command that reads and then
 // writes can never interleave with another command. Each change is handed to a change log
 // (the journal, in on-disk mode) in the order it is applied, with the way to undo it: a change
 // the journal fails to make durable is taken back out of memory before anyone is told.
-import { type Document, ObjectId, UUID } from 'bson';
+import { type Document, ObjectId } from 'bson';
+import { Collection, type CollectionChange } from './collection.ts';
 import { ErrorCodes, MongoCommandError } from './errors.ts';
-import { Index, type IndexSpec } from './indexes.ts';
-import { type Doc, encodeKey, isPlainObject } from './values.ts';
+import type { Doc } from './values.ts';
 
+/** A change to the catalog or to a collection, as the journal records it. */
 export type ChangeRecord =
   | { op: 'create'; db: string; coll: string; options: Doc }
   | { op: 'drop'; db: string; coll: string }
   | { op: 'dropDb'; db: string }
   | { op: 'rename'; db: string; coll: string; toDb: string; toColl: string }
-  | { op: 'createIndex'; db: string; coll: string; spec: IndexSpec }
-  | { op: 'dropIndex'; db: string; coll: string; name: string }
-  | { op: 'i'; db: string; coll: string; doc: Doc }
-  | { op: 'u'; db: string; coll: string; doc: Doc }
-  | { op: 'd'; db: string; coll: string; id: unknown };
+  | CollectionChange;
 
 /** Receives each change once it is applied, and a function that takes it back. */
 export type ChangeLog = (record: ChangeRecord, undo: () => void) => void;
-
-export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
-
-export function idKeyOf(doc: Doc): string {
-  return encodeKey(doc._id);
-}
-
-export class Collection {
-  readonly db: string;
-  name: string;
-  readonly options: Doc;
-  readonly uuid = new UUID();
-  readonly docs = new Map<string, Doc>();
-  readonly indexes: Index[] = [new Index({ ...ID_INDEX_SPEC })];
-  private readonly store: Store;
-
-  constructor(store: Store, db: string, name: string, options: Doc) {
-    this.store = store;
-    this.db = db;
-    this.name = name;
-    this.options = options;
-  }
-
-  get ns(): string {
-    return `${this.db}.${this.name}`;
-  }
-
-  get idIndex(): Index {
-    return this.indexes[0]!;
-  }
-
-  getById(id: unknown): Doc | undefined {
-    return this.docs.get(encodeKey(id));
-  }
-
-  /** Inserts a document that already has its `_id`; throws E11000 on a unique conflict. */
-  insert(doc: Doc): void {
-    const id = idKeyOf(doc);
-    if (this.docs.has(id)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
-    for (const ix of this.indexes) {
-      const err = ix.isId ? null : ix.conflict(doc, id, this.ns);
-      if (err) throw err;
-    }
-    this.docs.set(id, doc);
-    for (const ix of this.indexes) ix.add(doc, id);
-    this.store.log({ op: 'i', db: this.db, coll: this.name, doc }, () => this.unset(doc, id));
-  }
-
-  /** Replaces a stored document by a new version with the same `_id`. */
-  replace(old: Doc, next: Doc): void {
-    const id = idKeyOf(old);
-    for (const ix of this.indexes) {
-      const err = ix.isId ? null : ix.conflict(next, id, this.ns);
-      if (err) throw err;
-    }
-    for (const ix of this.indexes) {
-      if (ix.isId) continue;
-      ix.remove(old, id);
-      ix.add(next, id);
-    }
-    this.docs.set(id, next);
-    this.store.log({ op: 'u', db: this.db, coll: this.name, doc: next }, () => {
-      this.unset(next, id);
-      this.put(old, id);
-    });
-  }
-
-  delete(doc: Doc): void {
-    const id = idKeyOf(doc);
-    if (!this.docs.delete(id)) return;
-    for (const ix of this.indexes) ix.remove(doc, id);
-    this.store.log({ op: 'd', db: this.db, coll: this.name, id: doc._id }, () => this.put(doc, id));
-  }
-
-  /** Undo helpers: a document in or out of the collection and its indexes, with no checks. */
-  private put(doc: Doc, id: string): void {
-    this.docs.set(id, doc);
-    for (const ix of this.indexes) ix.add(doc, id);
-  }
-
-  private unset(doc: Doc, id: string): void {
-    this.docs.delete(id);
-    for (const ix of this.indexes) ix.remove(doc, id);
-  }
-
-  findIndex(nameOrKey: unknown): Index | undefined {
-    if (typeof nameOrKey === 'string') return this.indexes.find((ix) => ix.name === nameOrKey);
-    if (isPlainObject(nameOrKey)) {
-      const wanted = JSON.stringify(nameOrKey);
-      return this.indexes.find((ix) => JSON.stringify(ix.spec.key) === wanted);
-    }
-    return undefined;
-  }
-
-  /** Builds an index over the existing documents; false when an identical one exists. */
-  createIndex(spec: IndexSpec): boolean {
-    const sameName = this.indexes.find((ix) => ix.name === spec.name);
-    const sameKey = this.indexes.filter((ix) => JSON.stringify(ix.spec.key) === JSON.stringify(spec.key));
-    const comparable = (s: IndexSpec) =>
-      JSON.stringify({
-        unique: s.unique === true,
-        sparse: s.sparse === true,
-        partial: s.partialFilterExpression ?? null,
-        ttl: s.expireAfterSeconds ?? null,
-        collation: s.collation ?? null,
-      });
-    if (sameName) {
-      if (JSON.stringify(sameName.spec.key) !== JSON.stringify(spec.key)) {
-        throw new MongoCommandError(
-          ErrorCodes.IndexKeySpecsConflict,
-          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
-        );
-      }
-      if (comparable(sameName.spec) !== comparable(spec)) {
-        throw new MongoCommandError(
-          ErrorCodes.IndexOptionsConflict,
-          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
-        );
-      }
-      return false;
-    }
-    for (const other of sameKey) {
-      if (comparable(other.spec) === comparable(spec)) {
-        throw new MongoCommandError(
-          ErrorCodes.IndexOptionsConflict,
-          `Index already exists with a different name: ${other.name}`,
-        );
-      }
-      const sameCollation =
-        JSON.stringify(other.spec.collation ?? null) === JSON.stringify(spec.collation ?? null);
-      const samePartial =
-        JSON.stringify(other.spec.partialFilterExpression ?? null) ===
-        JSON.stringify(spec.partialFilterExpression ?? null);
-      if (sameCollation && samePartial) {
-        throw new MongoCommandError(
-          ErrorCodes.IndexOptionsConflict,
-          `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(other.spec)}`,
-        );
-      }
-    }
-    const ix = new Index(spec);
-    for (const [id, doc] of this.docs) {
-      const err = ix.conflict(doc, id, this.ns);
-      if (err) {
-        throw new MongoCommandError(ErrorCodes.DuplicateKey, `Index build failed: ${err.message}`, err.extra);
-      }
-      ix.add(doc, id);
-    }
-    this.indexes.push(ix);
-    this.store.log({ op: 'createIndex', db: this.db, coll: this.name, spec }, () => {
-      const at = this.indexes.indexOf(ix);
-      if (at > 0) this.indexes.splice(at, 1);
-    });
-    return true;
-  }
-
-  dropIndex(ix: Index): void {
-    if (ix.isId) throw new MongoCommandError(ErrorCodes.InvalidOptions, 'cannot drop _id index');
-    const at = this.indexes.indexOf(ix);
-    if (at > 0) this.indexes.splice(at, 1);
-    this.store.log({ op: 'dropIndex', db: this.db, coll: this.name, name: ix.name }, () => {
-      if (at > 0) this.indexes.splice(at, 0, ix);
-    });
-  }
-}
 
 const INVALID_DB_CHARS = /[/\\. "$\0]/;
 
@@ -218,6 +50,9 @@ export class Store {
     this.changes++;
     this.changeLog?.(record, undo);
   }
+
+  /** Where the collections hand their changes: the store's own log. */
+  private readonly collectionLog = (record: CollectionChange, undo: () => void) => this.log(record, undo);
 
   /** Puts a collection object back under its name (undoing a drop or a rename). */
   private restore(coll: Collection): void {
@@ -259,7 +94,7 @@ export class Store {
       colls = new Map();
       this.dbs.set(db, colls);
     }
-    const coll = new Collection(this, db, name, options);
+    const coll = new Collection(this.collectionLog, db, name, options);
     colls.set(name, coll);
     this.log({ op: 'create', db, coll: name, options }, () => this.unlink(db, name));
     return coll;
@@ -303,7 +138,7 @@ export class Store {
       this.dbs.set(toDb, target);
     }
     // Re-home the documents under the new namespace; indexes move with them.
-    const moved = new Collection(this, toDb, toName, source.options);
+    const moved = new Collection(this.collectionLog, toDb, toName, source.options);
     for (const [k, v] of source.docs) moved.docs.set(k, v);
     moved.indexes.length = 0;
     moved.indexes.push(...source.indexes);

@@ -37,84 +37,102 @@ export interface SupervisedEngine {
   stop(): Promise<void>;
 }
 
+/** What a supervisor keeps between one exit and the next restart. */
+interface Supervision {
+  spawn: (opts: EmbeddedMongoOptions) => Promise<EmbeddedMongo>;
+  /** How every restart starts the engine: the first start's options, on the address it got. */
+  again: EmbeddedMongoOptions;
+  minDelay: number;
+  maxDelay: number;
+  stableMs: number;
+  listeners: Set<(event: SupervisorEvent) => void>;
+  current: EmbeddedMongo | undefined;
+  stopping: boolean;
+  timer: NodeJS.Timeout | undefined;
+  delay: number;
+  upSince: number;
+}
+
 /** Starts the engine in a child process and keeps it running until stop(). */
 export async function superviseEmbeddedMongo(
   options: EmbeddedMongoOptions,
   supervisor: SupervisorOptions = {},
 ): Promise<SupervisedEngine> {
   const spawn = supervisor.spawn ?? spawnEmbeddedMongo;
+  const first = await spawn(options);
   const minDelay = supervisor.minDelayMs ?? 250;
-  const maxDelay = supervisor.maxDelayMs ?? 30_000;
-  const stableMs = supervisor.stableMs ?? 30_000;
-  const listeners = new Set<(event: SupervisorEvent) => void>();
-  const report = (event: SupervisorEvent) => {
-    for (const listener of listeners) listener(event);
+  const s: Supervision = {
+    spawn,
+    // Every restart asks for the address the driver already knows: the socket the first start
+    // listened on, or on TCP the port it got (a port 0 is pinned); every other option is
+    // passed as it was.
+    again: first.socket ? { ...options, socket: first.socket } : { ...options, port: first.port },
+    minDelay,
+    maxDelay: supervisor.maxDelayMs ?? 30_000,
+    stableMs: supervisor.stableMs ?? 30_000,
+    listeners: new Set(),
+    current: first,
+    stopping: false,
+    timer: undefined,
+    delay: minDelay,
+    upSince: Date.now(),
   };
-
-  let current: EmbeddedMongo | undefined = await spawn(options);
-  // Every restart asks for the address the driver already knows: the socket the first start
-  // listened on, or on TCP the port it got (a port 0 is pinned); every other option is passed
-  // as it was.
-  const again: EmbeddedMongoOptions = current.socket
-    ? { ...options, socket: current.socket }
-    : { ...options, port: current.port };
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-  let delay = minDelay;
-  let upSince = Date.now();
-
-  const schedule = (attempt: number) => {
-    timer = setTimeout(() => void restart(attempt), delay);
-    timer.unref?.();
-    delay = Math.min(delay * 2, maxDelay);
-  };
-
-  const restart = async (attempt: number): Promise<void> => {
-    timer = undefined;
-    if (stopping) return;
-    try {
-      const engine = await spawn(again);
-      if (stopping) {
-        await engine.stop();
-        return;
-      }
-      current = engine;
-      upSince = Date.now();
-      report({ type: 'restarted', pid: engine.pid, attempt });
-      watch(engine);
-    } catch (err) {
-      if (stopping) return;
-      report({ type: 'restart_failed', attempt, error: (err as Error).message, retryInMs: delay });
-      schedule(attempt + 1);
-    }
-  };
-
-  const watch = (engine: EmbeddedMongo) => {
-    void engine.exited?.then(({ code, signal }) => {
-      if (stopping || current !== engine) return;
-      current = undefined;
-      if (Date.now() - upSince >= stableMs) delay = minDelay;
-      report({ type: 'exited', pid: engine.pid, code, signal, restartInMs: delay });
-      schedule(1);
-    });
-  };
-  watch(current);
-
+  watch(s, first);
   return {
-    uri: current.uri,
-    port: current.port,
-    ...(current.socket ? { socket: current.socket } : {}),
-    running: () => current !== undefined,
-    pid: () => current?.pid,
+    uri: first.uri,
+    port: first.port,
+    ...(first.socket ? { socket: first.socket } : {}),
+    running: () => s.current !== undefined,
+    pid: () => s.current?.pid,
     onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      s.listeners.add(listener);
+      return () => s.listeners.delete(listener);
     },
     stop: async () => {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      await current?.stop();
-      current = undefined;
+      s.stopping = true;
+      if (s.timer) clearTimeout(s.timer);
+      await s.current?.stop();
+      s.current = undefined;
     },
   };
+}
+
+function report(s: Supervision, event: SupervisorEvent): void {
+  for (const listener of s.listeners) listener(event);
+}
+
+function schedule(s: Supervision, attempt: number): void {
+  s.timer = setTimeout(() => void restart(s, attempt), s.delay);
+  s.timer.unref?.();
+  s.delay = Math.min(s.delay * 2, s.maxDelay);
+}
+
+async function restart(s: Supervision, attempt: number): Promise<void> {
+  s.timer = undefined;
+  if (s.stopping) return;
+  try {
+    const engine = await s.spawn(s.again);
+    if (s.stopping) {
+      await engine.stop();
+      return;
+    }
+    s.current = engine;
+    s.upSince = Date.now();
+    report(s, { type: 'restarted', pid: engine.pid, attempt });
+    watch(s, engine);
+  } catch (err) {
+    if (s.stopping) return;
+    report(s, { type: 'restart_failed', attempt, error: (err as Error).message, retryInMs: s.delay });
+    schedule(s, attempt + 1);
+  }
+}
+
+function watch(s: Supervision, engine: EmbeddedMongo): void {
+  void engine.exited?.then(({ code, signal }) => {
+    if (s.stopping || s.current !== engine) return;
+    s.current = undefined;
+    if (Date.now() - s.upSince >= s.stableMs) s.delay = s.minDelay;
+    report(s, { type: 'exited', pid: engine.pid, code, signal, restartInMs: s.delay });
+    schedule(s, 1);
+  });
 }

@@ -1,5 +1,5 @@
-// The message areas, one file each under messages/. Add a line per new area.
-import type { AreaMessages } from './area.ts';
+// The message areas, one file each under messages/. Add a line per new area, in both lists.
+import type { AreaMessages, KeysOf } from './area.ts';
 import { bookingMessages } from './messages/booking.ts';
 import { ceremonyMessages } from './messages/ceremony.ts';
 import { commonMessages } from './messages/common.ts';
@@ -17,3 +17,13 @@ export const catalog: AreaMessages[] = [
   mailMessages,
   smsMessages,
 ];
+
+/** Every message key there is: a key that is not in the catalog fails the type check. */
+export type MessageKey =
+  | KeysOf<typeof commonMessages>
+  | KeysOf<typeof bookingMessages>
+  | KeysOf<typeof ceremonyMessages>
+  | KeysOf<typeof staffMessages>
+  | KeysOf<typeof lotteryMessages>
+  | KeysOf<typeof mailMessages>
+  | KeysOf<typeof smsMessages>;

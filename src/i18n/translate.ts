@@ -1,8 +1,9 @@
-import { catalog } from './catalog.ts';
+import { catalog, type MessageKey } from './catalog.ts';
 import { DEFAULT_LOCALE, type Locale } from './locales.ts';
 
 export type MessageParams = Record<string, string | number>;
-export type Translator = (key: string, params?: MessageParams) => string;
+export type { MessageKey };
+export type Translator = (key: MessageKey, params?: MessageParams) => string;
 
 const merged: Record<Locale, Map<string, string>> = {
   'zh-CN': new Map(),
@@ -15,17 +16,22 @@ for (const area of catalog) {
 }
 
 /** Every key known in a locale: tests check both locales hold the same set. */
-export function messageKeys(locale: Locale): string[] {
-  return [...merged[locale].keys()];
+export function messageKeys(locale: Locale): MessageKey[] {
+  return [...merged[locale].keys()] as MessageKey[];
 }
 
-export function hasMessage(key: string): boolean {
+/** Whether a key read at run time (a schema's error text, a key built from a value) is a message. */
+export function hasMessage(key: string): key is MessageKey {
   return merged[DEFAULT_LOCALE].has(key);
 }
 
-/** Looks a key up in the locale, falling back to Chinese, then to the key itself; fills {placeholders}. */
-export function translate(locale: Locale, key: string, params?: MessageParams): string {
-  const text = merged[locale].get(key) ?? merged[DEFAULT_LOCALE].get(key) ?? key;
+/**
+ * Looks a key up in the locale, falling back to Chinese; fills {placeholders}. A key is checked
+ * by the type check; one that is not a message anyway (built from a value at run time, or a
+ * view's) gives nothing rather than the key: a visitor never reads the application's insides.
+ */
+export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const text = merged[locale].get(key) ?? merged[DEFAULT_LOCALE].get(key) ?? '';
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     params[name] === undefined ? whole : String(params[name]),

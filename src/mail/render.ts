@@ -1,12 +1,12 @@
 // Renders the e-mail templates of views/emails/: each message has an HTML and a plain-text
 // version, in the recipient's language (t() and pick() are bound to it).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Locale } from '../i18n/locales.ts';
 import { pick, translator } from '../i18n/translate.ts';
+import { projectPath } from '../lib/paths.ts';
 
-const EMAIL_VIEWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views/emails');
+const EMAIL_VIEWS = projectPath('views', 'emails');
 
 export interface RenderedBody {
   html: string;

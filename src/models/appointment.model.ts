@@ -1,7 +1,7 @@
 import mongoose, { type HydratedDocument, type Model, Schema, type Types } from 'mongoose';
 import type { IdType } from '../domain/resident-id.ts';
 import type { Locale } from '../i18n/locales.ts';
-import { storedOnCreate } from './stored-on-create.ts';
+import { storedOnCreate, storedShapeCheck } from './stored-on-create.ts';
 
 export type AppointmentStatus = 'booked' | 'arrived' | 'served' | 'no_show' | 'cancelled';
 export const ACTIVE_STATUSES: AppointmentStatus[] = ['booked', 'arrived'];
@@ -151,6 +151,8 @@ export const AppointmentModel: Model<Appointment> =
   (mongoose.models.Appointment as Model<Appointment>) ??
   mongoose.model<Appointment>('Appointment', appointmentSchema);
 
+const checkAppointment = storedShapeCheck(appointmentSchema);
+
 /** What a new booking states; everything else is the schema's default. */
 export type NewAppointment = Pick<
   Appointment,
@@ -180,5 +182,7 @@ export function newAppointmentDocument(
   fields: NewAppointment,
   now: Date,
 ): Appointment & { _id: Types.ObjectId; __v: number } {
-  return storedOnCreate(fields, { status: 'booked' as const }, now);
+  const doc = storedOnCreate(fields, { status: 'booked' as const }, now);
+  checkAppointment(doc);
+  return doc;
 }

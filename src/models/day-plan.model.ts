@@ -5,7 +5,7 @@ import { bilingualSchema, sessionSpecSchema } from './shared.ts';
 export type AllocationMode = 'fcfs' | 'lottery';
 
 /**
- * A lottery day's public settings (issue 8, written by the lottery service): the application
+ * A lottery day's public settings (written by the lottery service): the application
  * window, the draw time, how long winners have to confirm, and the commitment to the draw's
  * seed, shown on the day's page. The seed itself stays in the lottery draw until the draw.
  */

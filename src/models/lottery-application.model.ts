@@ -2,7 +2,7 @@ import mongoose, { type Model, Schema, type Types } from 'mongoose';
 import type { Preference } from '../domain/lottery.ts';
 import type { Locale } from '../i18n/locales.ts';
 import { type AppointmentEvent, type Partner, partnerSchema } from './appointment.model.ts';
-import { storedOnCreate } from './stored-on-create.ts';
+import { storedOnCreate, storedShapeCheck } from './stored-on-create.ts';
 
 /**
  * applied: in the draw (after the draw and not placed: waiting in draw order for a place
@@ -117,6 +117,8 @@ export type NewLotteryApplication = Pick<
   | 'history'
 > & { _id: Types.ObjectId; idempotencyKey?: string };
 
+const checkApplication = storedShapeCheck(lotteryApplicationSchema);
+
 /**
  * A new application exactly as Mongoose would store it (defaults, timestamps, version key),
  * built by hand so that a rush of applications is inserted in one command without building
@@ -126,5 +128,7 @@ export function newLotteryApplicationDocument(
   fields: NewLotteryApplication,
   now: Date,
 ): LotteryApplication & { _id: Types.ObjectId; __v: number } {
-  return storedOnCreate(fields, { status: 'applied' as const }, now);
+  const doc = storedOnCreate(fields, { status: 'applied' as const }, now);
+  checkApplication(doc);
+  return doc;
 }

@@ -17,7 +17,7 @@ export interface DrawWinner {
 }
 
 /**
- * The draw of one lottery day (issue 8). The seed is generated when the day is put in
+ * The draw of one lottery day. The seed is generated when the day is put in
  * lottery mode and kept here, unread by any page, until the draw; its SHA-256 is published
  * on the day's page (day plan `lottery.commitment`) before applications close. At the draw
  * the slots, the order and the winners are frozen here, so the published result does not

@@ -1,7 +1,7 @@
 import mongoose, { type Model, Schema, type Types } from 'mongoose';
 
 /**
- * A day's reserved pool (issue 8): `perSlot` places of each slot held back from online
+ * A day's reserved pool: `perSlot` places of each slot held back from online
  * booking for walk-ins and the priority channel (elderly, disabled or military couples,
  * pregnancy), given back to online booking at `releaseAt` if unused. The places themselves
  * are counted on each slot (`reserved`); this is the setting and whether it was released.

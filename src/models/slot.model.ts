@@ -17,7 +17,7 @@ export interface Slot {
   booked: number;
   remaining: number;
   /**
-   * Places held back for walk-ins and the priority channel (issue 8): taken out of
+   * Places held back for walk-ins and the priority channel: taken out of
    * `remaining`, so online booking cannot reach them until they are released back into it.
    * Absent on slots created before reserves existed: read it as 0.
    */

@@ -1,9 +1,9 @@
 // The demo's ceremonies: one on the demo office's Qixi peak day with seven seats (as in
 // Chengdu on Qixi 2024), and one within the next two weeks on an open weekday, so that a
 // newcomer can book a slot and join it at once. Idempotent: it never adds a second one.
-import { DateTime } from 'luxon';
+
 import type { Container } from '../container.ts';
-import { addDays } from '../domain/local-time.ts';
+import { addDays, localDateOf } from '../domain/local-time.ts';
 import { CeremonyModel } from '../models/ceremony.model.ts';
 import { DayPlanModel } from '../models/day-plan.model.ts';
 import { OfficeModel } from '../models/office.model.ts';
@@ -25,7 +25,7 @@ export function ceremonySeeder(container: Container): Seeder {
     const found = await OfficeModel.findOne({ slug: DEMO_OFFICE_SLUG }, { _id: 1 }).lean();
     if (!found) return;
     const office = await schedule.getOffice(found._id.toString());
-    const today = DateTime.fromJSDate(ctx.now, { zone: office.timezone }).toISODate()!;
+    const today = localDateOf(ctx.now, office.timezone);
     const officeId = office._id.toString();
 
     const qixi = await DayPlanModel.findOne({ office: office._id, 'label.zh': '七夕', date: { $gt: today } })

@@ -1,6 +1,6 @@
 // The demo a newcomer sees on the first `npm start`: one office in Chengdu with a weekly
 // schedule, the next Qixi and 520 planned as peak days. Idempotent: running it again
-// changes nothing that exists. Feature areas add their own parts through `extraSeeders`.
+// changes nothing that exists. The staff, ceremony and lottery parts follow it (seed/index.ts).
 import { DateTime } from 'luxon';
 import { qixiDate } from '../domain/peak-days.ts';
 import type { WeekdayTemplate } from '../domain/schedule-types.ts';
@@ -93,9 +93,4 @@ function nextDate(today: DateTime, month: number, day: number) {
   let d = today.set({ month, day });
   if (d < today) d = d.plus({ years: 1 });
   return { date: d.toISODate()!, label: { zh: '520', en: '520' } };
-}
-
-export async function seedDemo(ctx: SeedContext, extraSeeders: Seeder[] = []): Promise<void> {
-  await seedDemoOffice(ctx);
-  for (const seeder of extraSeeders) await seeder(ctx);
 }

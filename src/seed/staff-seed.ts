@@ -69,7 +69,7 @@ export function staffSeeder(container: Container, print: (text: string) => void 
 
     const office = await OfficeModel.findOne({ slug: DEMO_OFFICE_SLUG }).lean<OfficeRecord>();
     if (office) {
-      await container.services.staff.windows.list(office);
+      await container.services.staff.windows.ensureDefaults(office);
       for (const [email, name, role] of [
         ['registrar@registry.localhost', '窗口登记员', 'registrar'],
         ['coordinator@registry.localhost', '颁证协调员', 'coordinator'],

@@ -1,7 +1,7 @@
 // Typed errors of the use cases. They carry message keys (translated by the web layer
 // into the user's language) and never an HTTP status: src/web/middleware/error-handler.ts
 // maps each code to one.
-import type { MessageParams } from '../i18n/translate.ts';
+import type { MessageKey, MessageParams } from '../i18n/translate.ts';
 
 export type ErrorCode =
   | 'invalid'
@@ -19,14 +19,31 @@ export type ErrorCode =
   | 'unavailable';
 
 export interface FieldMessage {
-  key: string;
+  key: MessageKey;
   params?: MessageParams;
 }
+
+/** What an error says when its use case names no message of its own. */
+const GENERIC_MESSAGE: Record<ErrorCode, MessageKey> = {
+  invalid: 'error.invalid',
+  not_found: 'error.not_found',
+  slot_full: 'error.409',
+  already_booked: 'error.409',
+  conflict: 'error.conflict',
+  forbidden: 'error.forbidden',
+  unauthorized: 'error.unauthorized',
+  rate_limited: 'error.rate_limited',
+  booking_not_open: 'error.422',
+  booking_closed: 'error.422',
+  no_show_blocked: 'error.422',
+  not_eligible: 'error.422',
+  unavailable: 'error.unavailable',
+};
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly messageKey: string = `error.${code}`,
+    readonly messageKey: MessageKey = GENERIC_MESSAGE[code],
     readonly params: MessageParams = {},
     readonly fields: Record<string, FieldMessage> = {},
   ) {
@@ -35,10 +52,13 @@ export class AppError extends Error {
   }
 }
 
-export function invalid(fields: Record<string, FieldMessage>, messageKey = 'error.invalid'): AppError {
+export function invalid(
+  fields: Record<string, FieldMessage>,
+  messageKey: MessageKey = 'error.invalid',
+): AppError {
   return new AppError('invalid', messageKey, {}, fields);
 }
 
-export function notFound(messageKey = 'error.not_found'): AppError {
+export function notFound(messageKey: MessageKey = 'error.not_found'): AppError {
   return new AppError('not_found', messageKey);
 }

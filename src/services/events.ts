@@ -68,7 +68,7 @@ export type DomainEvent =
   | LotteryEvent;
 
 /**
- * The peak-day lottery (issue 8). Every couple is told where it stands: applied (with the
+ * The peak-day lottery. Every couple is told where it stands: applied (with the
  * private status link: services.lottery.statusPath(applicationId)), won a place that must
  * be confirmed by `confirmBy` (`passedOn`: the place came back from someone else after the
  * draw), not drawn (may choose another day; still in line in draw order), its offer lapsed

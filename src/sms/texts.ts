@@ -7,7 +7,7 @@
 // Every text must fit two segments under the mainland rule (src/sms/segments.ts), the
 // signature included. A long office or hall name that would break that is shortened, with an
 // ellipsis; the reference, the times and the link are never cut.
-import { DateTime } from 'luxon';
+import { DateTime, type WeekdayNumbers } from 'luxon';
 import type { Locale } from '../i18n/locales.ts';
 import { pick, translate } from '../i18n/translate.ts';
 import type { MailAppointment, MailOffice } from '../mail/builders/appointment-messages.ts';
@@ -84,14 +84,14 @@ const MIN_KEPT = 8;
 export function smsTime(at: DateTime, locale: Locale): string {
   return locale === 'en'
     ? at.setLocale('en-GB').toFormat('d LLL HH:mm')
-    : `${at.toFormat('M月d日')}${translate(locale, `weekday.${at.weekday}`)} ${at.toFormat('HH:mm')}`;
+    : `${at.toFormat('M月d日')}${translate(locale, `weekday.${at.weekday as WeekdayNumbers}`)} ${at.toFormat('HH:mm')}`;
 }
 
 function smsDay(date: string, zone: string, locale: Locale): string {
   const d = DateTime.fromISO(date, { zone });
   return locale === 'en'
     ? d.setLocale('en-GB').toFormat('d LLL')
-    : `${d.toFormat('M月d日')}${translate(locale, `weekday.${d.weekday}`)}`;
+    : `${d.toFormat('M月d日')}${translate(locale, `weekday.${d.weekday as WeekdayNumbers}`)}`;
 }
 
 function localeOf(input: SmsInput): Locale {

@@ -1,12 +1,14 @@
 import type { Request } from 'express';
+import type { MessageKey } from '../i18n/translate.ts';
+import { bearerToken } from '../lib/bearer.ts';
 import { AppError } from '../services/errors.ts';
-import type { LookupGuard } from './lookup-guard.ts';
+import type { LookupGuard } from './limits/lookup-guard.ts';
 
 /** The token of `Authorization: Bearer <token>`; without one, the thing is simply not found. */
-export function bearer(req: Request, notFoundKey = 'booking.not_found'): string {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  if (!m) throw new AppError('not_found', notFoundKey);
-  return m[1]!;
+export function bearer(req: Request, notFoundKey: MessageKey = 'booking.not_found'): string {
+  const token = bearerToken(req.get('authorization'));
+  if (!token) throw new AppError('not_found', notFoundKey);
+  return token;
 }
 
 /**
@@ -17,7 +19,7 @@ export function tokenLookup<T>(
   guard: LookupGuard,
   req: Request,
   find: (reference: string, token: string) => Promise<T>,
-  notFoundKey?: string,
+  notFoundKey?: MessageKey,
 ): Promise<T> {
   const reference = String(req.params.reference);
   return guard.byToken(req, reference, () => find(reference, bearer(req, notFoundKey)));

@@ -4,13 +4,13 @@
 // JavaScript, once in English without.
 // Each step is checked on the page and in the database, and photographed.
 import assert from 'node:assert/strict';
+import { formatDate } from '../../src/i18n/format.ts';
 import type { Locale } from '../../src/i18n/locales.ts';
-import { translate } from '../../src/i18n/translate.ts';
+import { type MessageKey, translate } from '../../src/i18n/translate.ts';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { CeremonySeatModel } from '../../src/models/ceremony-seat.model.ts';
 import { PersonHoldModel } from '../../src/models/person-hold.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
-import { formatDate } from '../../src/web/view-helpers.ts';
 import { launchBrowser, overflowsHorizontally, shot, watchProblems } from '../helpers/browser.ts';
 import { couple } from '../helpers/ids.ts';
 import { type RunningServer, startTestServer } from '../helpers/server.ts';
@@ -45,7 +45,8 @@ describe('browser: the couple on a phone', function () {
   });
 
   async function journey(opts: JourneyOptions) {
-    const t = (key: string, params?: Record<string, string | number>) => translate(opts.locale, key, params);
+    const t = (key: MessageKey, params?: Record<string, string | number>) =>
+      translate(opts.locale, key, params);
     const phone = await launchBrowser({
       baseURL: server.url,
       locale: opts.locale,

@@ -7,7 +7,7 @@
 // Every step is checked on the page and in the database, and photographed.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { translate } from '../../src/i18n/translate.ts';
+import { type MessageKey, translate } from '../../src/i18n/translate.ts';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { CeremonyModel } from '../../src/models/ceremony.model.ts';
 import { CeremonySeatModel } from '../../src/models/ceremony-seat.model.ts';
@@ -20,7 +20,7 @@ import { createOffice, resetDatabase } from '../helpers/test-app.ts';
 import { assertCountersConsistent } from '../http/fuzz-support.ts';
 import { PASSWORD, staffUser } from './fixtures.ts';
 
-const t = (key: string, params?: Record<string, string | number>) => translate('zh-CN', key, params);
+const t = (key: MessageKey, params?: Record<string, string | number>) => translate('zh-CN', key, params);
 // Monday 3 August 2026, 10:00 in Chengdu. Qixi is Wednesday 19 August.
 const NOW = '2026-08-03T02:00:00.000Z';
 const TODAY = '2026-08-03';

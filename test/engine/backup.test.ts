@@ -13,7 +13,7 @@ import { BackupUnusableError, readBackup } from '../../src/embedded-mongo/backup
 import { runCommand } from '../../src/embedded-mongo/commands/index.ts';
 import { Engine } from '../../src/embedded-mongo/engine.ts';
 import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.ts';
-import { fileIo, type JournalIo } from '../../src/embedded-mongo/journal.ts';
+import { fileIo, type JournalIo } from '../../src/embedded-mongo/journal-io.ts';
 import { checkBackup, RestoreRefusedError, restoreBackup } from '../../src/embedded-mongo/restore.ts';
 import type { Doc } from '../../src/embedded-mongo/values.ts';
 import { usingEmbeddedEngine } from './support.ts';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCommand } from '../../src/embedded-mongo/commands/index.ts';
 import { Engine } from '../../src/embedded-mongo/engine.ts';
-import { fileIo, type JournalIo } from '../../src/embedded-mongo/journal.ts';
+import { fileIo, type JournalIo } from '../../src/embedded-mongo/journal-io.ts';
 import type { Doc } from '../../src/embedded-mongo/values.ts';
 import { usingEmbeddedEngine } from './support.ts';
 

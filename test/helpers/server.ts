@@ -16,7 +16,6 @@ import type { Config } from '../../src/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
 import { type EmbeddedMongo, spawnEmbeddedMongo } from '../../src/embedded-mongo/index.ts';
 import { createLogger } from '../../src/logger.ts';
-import { extraRouters } from '../../src/web/extra-routers.ts';
 import { connectTestDatabase, TEST_SECRET, type TestClock, testClock, testConfig } from './test-app.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,8 +39,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** False: Mongoose is already connected where the test wants it (a spawned engine). */
   connect?: boolean;
-  /** The /readyz check; the default always answers ready. */
-  readiness?: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  /** The /readyz check, given the app's container; the default always answers ready. */
+  readiness?: (container: Container) => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
 }
 
 /** Builds the real app (same wiring as src/server.ts) and listens on 127.0.0.1 on a free port. */
@@ -62,12 +61,10 @@ export async function startTestServer(opts: ServerOptions): Promise<RunningServe
   const logger = createLogger(config.logLevel, opts.logDestination);
   const container = createContainer({ config, logger, secret: TEST_SECRET, clock });
   const app = createApp({
-    config,
-    logger,
-    services: container.services,
-    secret: TEST_SECRET,
-    readiness: opts.readiness ?? (async () => ({ ok: true, checks: { database: true } })),
-    extraRouters: extraRouters(container),
+    container,
+    readiness: opts.readiness
+      ? () => opts.readiness!(container)
+      : async () => ({ ok: true, checks: { database: true } }),
   });
   server.on('request', app);
   return {

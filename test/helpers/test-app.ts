@@ -8,7 +8,8 @@ import { connectDatabase, ensureIndexes } from '../../src/db.ts';
 import type { WeekdayTemplate } from '../../src/domain/schedule-types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Office, OfficeModel } from '../../src/models/office.model.ts';
-import { extraRouters } from '../../src/web/extra-routers.ts';
+import { ensureOfficeWindows } from '../../src/services/staff/capacity-sync.ts';
+import { appRoutes } from '../../src/web/routes/index.ts';
 import { testDbName, testMongoUri } from './mongo.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
@@ -87,26 +88,24 @@ export async function buildTestApp(opts: { now: string; env?: Record<string, str
   const logger = createLogger(config.logLevel);
   const container = createContainer({ config, logger, secret: TEST_SECRET, clock });
   const app = createApp({
-    config,
-    logger,
-    services: container.services,
-    secret: TEST_SECRET,
+    container,
     readiness: async () => ({ ok: true, checks: { database: true } }),
-    extraRouters: extraRouters(container),
   });
   return { app, container, clock, config };
 }
 
 /** The same application with more routers mounted after its own (a probe, a deliberately broken route). */
 export function appWith(t: TestApp, routers: { path: string; router: Router }[]): Express {
-  return createApp({
-    config: t.config,
-    logger: t.container.logger,
-    services: t.container.services,
-    secret: TEST_SECRET,
-    readiness: async () => ({ ok: true, checks: {} }),
-    extraRouters: [...extraRouters(t.container), ...routers],
-  });
+  return createApp(
+    { container: t.container, readiness: async () => ({ ok: true, checks: {} }) },
+    {
+      api: appRoutes.api,
+      pages(app, container) {
+        appRoutes.pages(app, container);
+        for (const { path, router } of routers) app.use(path, router);
+      },
+    },
+  );
 }
 
 export const weekdays = (overrides: Partial<WeekdayTemplate> = {}): WeekdayTemplate[] =>
@@ -122,8 +121,9 @@ export const weekdays = (overrides: Partial<WeekdayTemplate> = {}): WeekdayTempl
     ...overrides,
   }));
 
+/** An office as staff create one: with the windows its template uses. */
 export async function createOffice(overrides: Partial<Office> = {}) {
-  return OfficeModel.create({
+  const office = await OfficeModel.create({
     slug: 'jinjiang',
     name: { zh: '锦江区婚姻登记处', en: 'Jinjiang District Marriage Registry' },
     address: { zh: '成都市锦江区东大街 88 号', en: '88 Dongda St, Chengdu' },
@@ -132,4 +132,6 @@ export async function createOffice(overrides: Partial<Office> = {}) {
     weeklyTemplate: weekdays(),
     ...overrides,
   });
+  await ensureOfficeWindows(office.toObject());
+  return office;
 }

@@ -3,14 +3,18 @@ import request from 'supertest';
 import { CeremonyModel } from '../../src/models/ceremony.model.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
 import { ceremonySeeder } from '../../src/seed/ceremony-seed.ts';
-import { seedDemo } from '../../src/seed/demo-seed.ts';
+import { seedDemoOffice } from '../../src/seed/demo-seed.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 import { NOW } from './ceremony-fixtures.ts';
 
 describe('ceremony demo seed', () => {
   let t: TestApp;
-  const seed = () => seedDemo({ now: t.clock(), log: () => undefined }, [ceremonySeeder(t.container)]);
+  const seed = async () => {
+    const ctx = { now: t.clock(), log: () => undefined };
+    await seedDemoOffice(ctx);
+    await ceremonySeeder(t.container)(ctx);
+  };
   beforeEach(async () => {
     await resetDatabase();
     t = await buildTestApp({ now: NOW });

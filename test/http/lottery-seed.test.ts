@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
-import { seedDemo } from '../../src/seed/demo-seed.ts';
+import { seedDemoOffice } from '../../src/seed/demo-seed.ts';
 import { lotterySeeder } from '../../src/seed/lottery-seed.ts';
 import { buildTestApp, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 
@@ -11,7 +11,11 @@ const NOW = '2026-08-03T02:00:00.000Z';
 
 describe('lottery demo seed', () => {
   let t: TestApp;
-  const seed = () => seedDemo({ now: t.clock(), log: () => undefined }, [lotterySeeder(t.container)]);
+  const seed = async () => {
+    const ctx = { now: t.clock(), log: () => undefined };
+    await seedDemoOffice(ctx);
+    await lotterySeeder(t.container)(ctx);
+  };
   beforeEach(async () => {
     await resetDatabase();
     t = await buildTestApp({ now: NOW });

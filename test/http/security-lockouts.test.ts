@@ -15,11 +15,8 @@ import { AuditLogModel } from '../../src/models/audit-log.model.ts';
 import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
 import { StaffUserModel } from '../../src/models/staff-user.model.ts';
 import { ACCOUNT_LOCK_FAILURES } from '../../src/services/staff/staff-auth-service.ts';
-import { LOOKUP_FAILURES_PER_PAIR } from '../../src/web/lookup-guard.ts';
-import {
-  LOGIN_FAILURES_PER_ADDRESS,
-  LOGIN_FAILURES_PER_PAIR,
-} from '../../src/web/routes/staff/login-throttle.ts';
+import { LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_PAIR } from '../../src/web/limits/login-throttle.ts';
+import { LOOKUP_FAILURES_PER_PAIR } from '../../src/web/limits/lookup-guard.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 import { createUser, NOW, PASSWORD } from './staff-fixtures.ts';

@@ -238,7 +238,7 @@ describe('staff console access matrix', () => {
     w = await createWorld();
     const { appointment } = await book(t, w.officeA, TODAY, '11:00');
     const office = await t.container.services.staff.offices.get(w.officeA);
-    await t.container.services.staff.windows.list(office);
+    await t.container.services.staff.windows.ensureDefaults(office);
     ids = {
       appointment: appointment._id.toString(),
       window: String((await WindowModel.findOne({ office: w.officeA }).sort({ position: 1 }).lean())!._id),

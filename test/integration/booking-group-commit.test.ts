@@ -2,13 +2,14 @@
 // requests meet in one batch and check that each couple still gets exactly its own answer.
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
+import type { RandomBytes } from '../../src/lib/clock.ts';
+import { createSystemRandom } from '../../src/lib/clock.ts';
 import { AppointmentModel, newAppointmentDocument } from '../../src/models/appointment.model.ts';
 import { PersonHoldModel } from '../../src/models/person-hold.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
+import { createAuditService } from '../../src/services/audit-service.ts';
 import { createBookingService } from '../../src/services/booking/booking-service.ts';
 import { takePlaces, takePlacesInSlots } from '../../src/services/booking/slot-counter.ts';
-import type { RandomBytes } from '../../src/services/clock.ts';
-import { systemRandom } from '../../src/services/clock.ts';
 import { createEventBus } from '../../src/services/events.ts';
 import { createScheduleService } from '../../src/services/schedule-service.ts';
 import { assertBuiltAsSchemaStores, storedPartner } from '../helpers/built-documents.ts';
@@ -18,11 +19,12 @@ import { createOffice, resetDatabase, TEST_SECRET, testClock } from '../helpers/
 const NOW = '2026-08-03T02:00:00.000Z'; // Mon 10:00 in Chengdu
 const DAY = '2026-08-10';
 
-function service(random: RandomBytes = systemRandom) {
+function service(random: RandomBytes = createSystemRandom()) {
   const clock = testClock(NOW);
   const schedule = createScheduleService({ clock });
   const events = createEventBus(() => undefined);
-  return createBookingService({ clock, random, secret: TEST_SECRET, events, schedule });
+  const audit = createAuditService({ clock });
+  return createBookingService({ clock, random, secret: TEST_SECRET, events, schedule, audit });
 }
 
 type Booking = ReturnType<typeof service>;
@@ -150,12 +152,13 @@ describe('bookings written together (group commit)', () => {
     await roomySlot(officeId, '09:00', 100);
     // The first three reference draws give the same code; later draws are random.
     let draws = 0;
+    const system = createSystemRandom();
     const random: RandomBytes = (n) => {
       if (n === 8 && draws < 3) {
         draws += 1;
         return new Uint8Array(8).fill(7);
       }
-      return systemRandom(n);
+      return system(n);
     };
     const booking = service(random);
     const results = await Promise.all(askAll(booking, officeId, crowd(3)));

@@ -35,8 +35,8 @@ describe('faults: the database stops and starts again under the running app', fu
     server = await startTestServer({
       now: NOW,
       connect: false,
-      readiness: async () => {
-        const db = await databaseReachable();
+      readiness: async (container) => {
+        const db = await databaseReachable(container.storage);
         return { ok: db, checks: { database: db } };
       },
     });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { reminderDue, supersededBy, upcomingReminders, wallClockBefore } from '../../jobs/reminder-times.ts';
 import { backoffDelay, jobSettings, type ReminderRule } from '../../jobs/settings.ts';
-import { foldIcsByOctets } from '../../src/services/ics-fold.ts';
+import { foldIcsByOctets } from '../../src/lib/ics-fold.ts';
 import { type NotificationSpec, notificationKey } from '../../src/services/notifications/specs.ts';
 
 const RULES: ReminderRule[] = [

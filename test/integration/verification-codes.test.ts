@@ -1,9 +1,9 @@
 // Verification codes: 6 digits by text, valid 5 minutes, stored hashed, five attempts, used
 // once, a new one after 60 s, and allowances per phone and per address. The clock is fixed.
 import assert from 'node:assert/strict';
+import { createSystemRandom } from '../../src/lib/clock.ts';
 import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
 import { VerificationModel } from '../../src/models/verification-code.model.ts';
-import { systemRandom } from '../../src/services/clock.ts';
 import { AppError } from '../../src/services/errors.ts';
 import { createVerificationService } from '../../src/services/verification/verification-codes.ts';
 import { SmsError } from '../../src/sms/message.ts';
@@ -165,7 +165,7 @@ describe('verification codes', () => {
     const clock = testClock(START);
     const service = createVerificationService({
       clock,
-      random: systemRandom,
+      random: createSystemRandom(),
       secret: TEST_SECRET,
       sender: outboxSmsSender({ signName: '锦江区民政局' }),
       sms: { provider: undefined, templates: {}, signName: '锦江区民政局' },

@@ -1,7 +1,7 @@
 // A verification service on the test database with a fixed clock, sending through a sender
 // that keeps what it was handed.
 import type { SmsConfig } from '../../src/config.ts';
-import { systemRandom } from '../../src/services/clock.ts';
+import { createSystemRandom } from '../../src/lib/clock.ts';
 import {
   createVerificationService,
   type VerificationPolicy,
@@ -44,7 +44,7 @@ export function verificationWorld(
   const sender = recordingSender();
   const service = createVerificationService({
     clock,
-    random: systemRandom,
+    random: createSystemRandom(),
     secret: TEST_SECRET,
     sender,
     sms: { provider: undefined, templates: {}, signName: '锦江区民政局', ...opts.sms },

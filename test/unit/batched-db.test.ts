@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { MongoBulkWriteError, MongoNetworkError, MongoServerError } from 'mongodb';
 import { Types } from 'mongoose';
-import { batchedInsert } from '../../src/services/batched-db.ts';
+import { batchedInsert } from '../../src/lib/batched-db.ts';
+import { isDatabaseUnavailable, perDocumentErrors } from '../../src/lib/database-errors.ts';
 import { takePlacesInSlots } from '../../src/services/booking/slot-counter.ts';
-import { isDatabaseUnavailable, perDocumentErrors } from '../../src/services/database-errors.ts';
 
 type BulkResult = ConstructorParameters<typeof MongoBulkWriteError>[1];
 

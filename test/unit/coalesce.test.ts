@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { coalesce, failed, succeeded } from '../../src/services/coalesce.ts';
+import { coalesce, failed, succeeded } from '../../src/lib/coalesce.ts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

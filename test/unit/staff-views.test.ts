@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { translator } from '../../src/i18n/translate.ts';
+import { BOM, csvCell } from '../../src/lib/csv.ts';
 import type { DayPoint } from '../../src/services/staff/dashboard-service.ts';
-import { BOM, csvCell, rosterCsv } from '../../src/services/staff/roster-csv.ts';
+import { rosterCsv } from '../../src/services/staff/roster-csv.ts';
 import type { Roster } from '../../src/services/staff/roster-service.ts';
 import { chartModel, niceMax } from '../../src/web/routes/staff/chart-model.ts';
 import { safeNext } from '../../src/web/schemas/staff-auth.schema.ts';

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { systemRandom } from '../../src/services/clock.ts';
+import { createSystemRandom } from '../../src/lib/clock.ts';
 
 describe('system random source', () => {
+  const systemRandom = createSystemRandom();
+
   it('hands out fresh bytes of the asked length, never the same bytes twice', () => {
     const seen = new Set<string>();
     // Far more than one 4 KiB block, so the pool is refilled many times.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ttlCache } from '../../src/services/ttl-cache.ts';
+import { ttlCache } from '../../src/lib/ttl-cache.ts';
 
 describe('ttl cache', () => {
   it('shares one load among concurrent misses and serves hits until it expires', async () => {

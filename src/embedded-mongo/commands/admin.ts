@@ -1,9 +1,10 @@
 // Namespaces: create, drop, dropDatabase, listCollections, listDatabases, renameCollection,
 // dbStats, collStats, compact (index commands and collMod are in index-commands.ts).
 import { Binary, BSON } from 'bson';
+import { type Collection, ID_INDEX_SPEC } from '../collection.ts';
 import { ErrorCodes, MongoCommandError } from '../errors.ts';
 import { compileFilter } from '../filter/compile.ts';
-import { type Collection, ID_INDEX_SPEC, validateCollName, validateDbName } from '../storage.ts';
+import { validateCollName, validateDbName } from '../storage.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 

@@ -2,7 +2,7 @@
 // command's time budget.
 import type { Budget } from '../budget.ts';
 import type { CursorRegistry } from '../cursors.ts';
-import type { WriteTicket } from '../journal.ts';
+import type { WriteTicket } from '../journal-writer.ts';
 import type { Store } from '../storage.ts';
 import type { Doc } from '../values.ts';
 import type { WireStats } from '../wire-limits.ts';

@@ -6,13 +6,14 @@
 import { BSON } from 'bson';
 import { type Budget, unlimited } from '../budget.ts';
 import { parseCollation } from '../collation.ts';
+import { type Collection, idKeyOf } from '../collection.ts';
 import { asCommandError, badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { compileFilter, type MatchDetails, type Matcher } from '../filter/compile.ts';
 import { queryMetrics } from '../metrics.ts';
 import { projector } from '../projection.ts';
 import { findDocs } from '../query.ts';
 import { parseSort } from '../sort.ts';
-import { type Collection, idKeyOf, validateCollName } from '../storage.ts';
+import { validateCollName } from '../storage.ts';
 import { applyUpdate, buildUpsert, prepareInsert, updateKind } from '../update/index.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import { MAX_BSON_OBJECT_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire.ts';
@@ -192,8 +193,33 @@ export const remove: CommandHandler = async (cmd, ctx) => {
   return writeReply(n, writeErrors);
 };
 
-export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContext) => {
-  const name = validateCollName(cmd.findAndModify ?? cmd.findandmodify);
+/** The first document the filter (and sort) picks that still matches now: found earlier, it may have changed since. */
+async function findAndModifyTarget(
+  ctx: CommandContext,
+  coll: ReturnType<CommandContext['engine']['store']['getCollection']>,
+  cmd: Doc,
+  q: { filter: Doc; collation: ReturnType<typeof parseCollation>; variables: Doc | undefined },
+): Promise<{ doc: Doc; details: MatchDetails } | null> {
+  const match = compileFilter(q.filter, { collation: q.collation, variables: q.variables });
+  const sort = parseSort(cmd.sort);
+  const found = await findDocs(coll, q.filter, {
+    sort,
+    limit: sort ? 0 : 1,
+    collation: q.collation,
+    variables: q.variables,
+    hint: cmd.hint,
+    budget: budgetOf(ctx),
+    metrics: queryMetrics(ctx.engine),
+  });
+  for (const doc of found) {
+    const target = coll ? stillMatching(coll, doc, match) : null;
+    if (target) return target;
+  }
+  return null;
+}
+
+/** findAndModify's filter, after checking that it asks for exactly one of an update and a removal. */
+function findAndModifyFilter(cmd: Doc): { filter: Doc; hasUpdate: boolean } {
   const filter = cmd.query === undefined || cmd.query === null ? {} : cmd.query;
   if (!isPlainObject(filter)) throw badValue('query must be an object');
   const hasUpdate = cmd.update !== undefined && cmd.update !== null;
@@ -209,6 +235,12 @@ export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContex
   if (cmd.remove === true && cmd.upsert === true) {
     throw new MongoCommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
   }
+  return { filter, hasUpdate };
+}
+
+export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContext) => {
+  const name = validateCollName(cmd.findAndModify ?? cmd.findandmodify);
+  const { filter, hasUpdate } = findAndModifyFilter(cmd);
   const collation = parseCollation(cmd.collation ?? defaultCollation(ctx, name));
   const project = projector(cmd.fields, collation);
   const shown = (doc: Doc | null, details?: MatchDetails) =>
@@ -217,24 +249,8 @@ export const findAndModify: CommandHandler = async (cmd: Doc, ctx: CommandContex
   const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
   const { store } = ctx.engine;
   if (hasUpdate) updateKind(cmd.update);
-  const match = compileFilter(filter, { collation, variables });
   const coll = store.getCollection(ctx.db, name);
-  const sort = parseSort(cmd.sort);
-  const found = await findDocs(coll, filter, {
-    sort,
-    limit: sort ? 0 : 1,
-    collation,
-    variables,
-    hint: cmd.hint,
-    budget: budgetOf(ctx),
-    metrics: queryMetrics(ctx.engine),
-  });
-  // The first candidate that still matches now: found earlier, it may have changed since.
-  let target: { doc: Doc; details: MatchDetails } | null = null;
-  for (const doc of found) {
-    target = coll ? stillMatching(coll, doc, match) : null;
-    if (target) break;
-  }
+  const target = await findAndModifyTarget(ctx, coll, cmd, { filter, collation, variables });
   if (cmd.remove === true) {
     ctx.engine.counters.delete++;
     if (!target) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };

@@ -2,22 +2,13 @@
 // field paths through arrays, negations over the whole path, `$elemMatch`, `$all` as a
 // conjunction, `$expr`. A match can report the array element the positional `$` stands for
 // (MongoDB's "elemMatchKey": set by conditions under `$and`, never by an `$or` of several).
-import type { Collation } from '../collation.ts';
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 import { type FieldOptions, fieldPredicate } from './field.ts';
 
-export interface MatchDetails {
-  /** Index of the matched element in the first array of the matching path. */
-  pos?: number;
-}
+import type { FilterOptions, Matcher } from './matcher-types.ts';
 
-export type Matcher = (doc: Doc, details?: MatchDetails) => boolean;
-
-export interface FilterOptions {
-  collation?: Collation;
-  variables?: Doc;
-}
+export type { FilterOptions, MatchDetails, Matcher } from './matcher-types.ts';
 
 /** Evaluates an aggregation expression against a document (set by the aggregation module). */
 export type ExpressionEvaluator = (doc: Doc, expr: unknown, opts: FilterOptions) => unknown;

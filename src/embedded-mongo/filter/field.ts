@@ -6,7 +6,6 @@ import type { Collation } from '../collation.ts';
 import { badValue } from '../errors.ts';
 import { toNumber } from '../numbers.ts';
 import { type Doc, isPlainObject, own } from '../values.ts';
-import type { FilterOptions, MatchDetails, Matcher } from './compile.ts';
 import {
   type BitsOp,
   bitsTest,
@@ -20,6 +19,7 @@ import {
   regexTest,
   type Test,
 } from './leaf.ts';
+import type { FilterOptions, MatchDetails, Matcher } from './matcher-types.ts';
 import { pathValues } from './path.ts';
 
 export interface FieldOptions extends FilterOptions {

@@ -1,6 +1,6 @@
 import { defineMessages } from '../area.ts';
 
-// The peak-day lottery and reserved pools (issue 8).
+// The peak-day lottery and reserved pools.
 export const lotteryMessages = defineMessages({
   'zh-CN': {
     'lottery.nav': '抽签分配',

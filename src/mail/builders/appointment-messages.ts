@@ -4,10 +4,10 @@
 // afterwards: only the link's hash is stored, so it cannot be rebuilt later).
 import { DateTime } from 'luxon';
 import type { Bilingual } from '../../domain/schedule-types.ts';
+import { formatDate } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { pick, translate } from '../../i18n/translate.ts';
-import { appointmentIcs } from '../../services/calendar-file.ts';
-import { formatDay } from '../format.ts';
+import { type MessageKey, pick, translate } from '../../i18n/translate.ts';
+import { appointmentIcs } from '../calendar-file.ts';
 import type { MailAttachment } from '../message.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 
@@ -40,7 +40,7 @@ export interface AppointmentMailContext {
   dayMessage?: Bilingual;
 }
 
-type Tr = (key: string, params?: Record<string, string | number>) => string;
+type Tr = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 function tr(locale: Locale): Tr {
   return (key, params) => translate(locale, key, params);
@@ -49,7 +49,7 @@ function tr(locale: Locale): Tr {
 function facts(ctx: AppointmentMailContext, locale: Locale) {
   const { appointment: a, office } = ctx;
   return {
-    date: formatDay(a.date, locale),
+    date: formatDate(a.date, locale),
     time: `${a.start}–${a.end}`,
     office: pick(office.name, locale),
   };
@@ -202,7 +202,7 @@ export function movedMessage(
     paragraphs: [t(`mail.moved.lead.${by}`), t('mail.ics_hint')],
     details: [
       ...base.details.slice(0, 3),
-      { label: t('mail.label.previous'), value: `${formatDay(from.date, locale)} ${from.start}` },
+      { label: t('mail.label.previous'), value: `${formatDate(from.date, locale)} ${from.start}` },
       ...base.details.slice(3),
     ],
   };
@@ -220,9 +220,9 @@ export function officeClosedMessage(
   const base = appointmentNoticeBase({ ...ctx, dayMessage: undefined }, locale);
   const view: NoticeView = {
     ...base,
-    subject: t('mail.closed.subject', { date: formatDay(date, locale), office: f.office }),
+    subject: t('mail.closed.subject', { date: formatDate(date, locale), office: f.office }),
     heading: t('mail.closed.heading'),
-    paragraphs: [t('mail.closed.lead', { office: f.office, date: formatDay(date, locale) })],
+    paragraphs: [t('mail.closed.lead', { office: f.office, date: formatDate(date, locale) })],
     ...(message?.zh
       ? { highlight: { label: t('mail.label.office_message'), text: pick(message, locale) } }
       : {}),
@@ -236,7 +236,7 @@ export function officeReopenedMessage(ctx: AppointmentMailContext, date: string)
   const locale = ctx.appointment.language;
   const t = tr(locale);
   const f = facts(ctx, locale);
-  const params = { date: formatDay(date, locale), office: f.office };
+  const params = { date: formatDate(date, locale), office: f.office };
   const view: NoticeView = {
     ...appointmentNoticeBase({ ...ctx, dayMessage: undefined }, locale),
     subject: t('mail.reopened.subject', params),

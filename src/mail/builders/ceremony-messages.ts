@@ -2,9 +2,9 @@
 // offered until a deadline, leaving, cancellation, a change of time or hall, and the reminder. The ceremony's facts
 // come with the event (CeremonyInfo), so no ceremony model is read here.
 import type { Bilingual } from '../../domain/schedule-types.ts';
+import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { pick, translate } from '../../i18n/translate.ts';
-import { formatDay, formatInstant } from '../format.ts';
+import { type MessageKey, pick, translate } from '../../i18n/translate.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 import { type AppointmentMailContext, appointmentNoticeBase } from './appointment-messages.ts';
 
@@ -16,24 +16,32 @@ export interface MailCeremony {
   startsAt: Date;
 }
 
+/** Why a couple is no longer in a ceremony it has not been cancelled from. */
+export type CeremonyLeftReason =
+  | 'left'
+  | 'appointment_cancelled'
+  | 'appointment_moved'
+  | 'declined'
+  | 'offer_expired';
+
 export type CeremonyChange =
   | { type: 'seated' }
   | { type: 'waitlisted'; position: number }
   | { type: 'offer'; expiresAt: Date }
-  | { type: 'left'; reason: string }
+  | { type: 'left'; reason: CeremonyLeftReason }
   | { type: 'cancelled'; reason: 'cancelled' | 'below_minimum' };
 
 function ceremonyParams(c: MailCeremony, locale: Locale) {
   return {
     title: pick(c.title, locale),
-    date: formatDay(c.date, locale),
+    date: formatDate(c.date, locale),
     time: c.start,
     hall: pick(c.hallName, locale),
   };
 }
 
 function withCeremony(ctx: AppointmentMailContext, c: MailCeremony, locale: Locale) {
-  const t = (key: string) => translate(locale, key);
+  const t = (key: MessageKey) => translate(locale, key);
   const base = appointmentNoticeBase({ ...ctx, dayMessage: undefined }, locale);
   const p = ceremonyParams(c, locale);
   return {
@@ -55,7 +63,7 @@ export function ceremonyNoticeMessage(
   const locale = ctx.appointment.language;
   const zone = ctx.office.timezone;
   const p = ceremonyParams(ceremony, locale);
-  const t = (key: string, extra: Record<string, string | number> = {}) =>
+  const t = (key: MessageKey, extra: Record<string, string | number> = {}) =>
     translate(locale, key, { ...p, ...extra });
   const base = withCeremony(ctx, ceremony, locale);
   let view: NoticeView;
@@ -121,13 +129,13 @@ export function ceremonyChangedMessage(
 ): BuiltMessage {
   const locale = ctx.appointment.language;
   const p = ceremonyParams(ceremony, locale);
-  const t = (key: string) => translate(locale, key, p);
+  const t = (key: MessageKey) => translate(locale, key, p);
   const base = withCeremony(ctx, ceremony, locale);
   const [title, time, hall, ...rest] = base.details;
   const was = [
     {
       label: t('mail.label.previous_ceremony_time'),
-      value: `${formatDay(previous.date, locale)} ${previous.start}`,
+      value: `${formatDate(previous.date, locale)} ${previous.start}`,
     },
     ...(previous.hallName
       ? [{ label: t('mail.label.previous_hall'), value: pick(previous.hallName, locale) }]
@@ -146,7 +154,7 @@ export function ceremonyChangedMessage(
 export function ceremonyReminderMessage(ctx: AppointmentMailContext, ceremony: MailCeremony): BuiltMessage {
   const locale = ctx.appointment.language;
   const p = ceremonyParams(ceremony, locale);
-  const t = (key: string) => translate(locale, key, p);
+  const t = (key: MessageKey) => translate(locale, key, p);
   const view: NoticeView = {
     ...withCeremony(ctx, ceremony, locale),
     subject: t('mail.ceremony.reminder.subject'),

@@ -1,9 +1,10 @@
 // Messages to staff: the day's roster per office, and the monthly peak-day suggestions for
 // administrators. Staff accounts carry no language, so these use the default (Chinese).
 import type { Bilingual } from '../../domain/schedule-types.ts';
+import { formatDate, formatInstant } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { pick, translate } from '../../i18n/translate.ts';
-import { formatDay, formatInstant } from '../format.ts';
+import { type MessageKey, pick, translate } from '../../i18n/translate.ts';
+import type { AppointmentStatus } from '../../models/appointment.model.ts';
 import type { BuiltMessage, NoticeView } from '../notice-view.ts';
 
 export interface RosterLine {
@@ -11,7 +12,7 @@ export interface RosterLine {
   end: string;
   reference: string;
   couple: string;
-  status: string;
+  status: AppointmentStatus;
 }
 
 export function rosterMessage(input: {
@@ -24,9 +25,9 @@ export function rosterMessage(input: {
 }): BuiltMessage {
   const { locale } = input;
   const office = pick(input.office.name, locale);
-  const date = formatDay(input.date, locale);
+  const date = formatDate(input.date, locale);
   const count = input.lines.length;
-  const t = (key: string) => translate(locale, key, { office, date, count });
+  const t = (key: MessageKey) => translate(locale, key, { office, date, count });
   const subject = t('mail.roster.subject');
   return {
     template: 'roster',
@@ -56,7 +57,7 @@ export function peakDaysMessage(input: {
 }): BuiltMessage {
   const { locale } = input;
   const count = input.offices.reduce((n, o) => n + o.days.length, 0);
-  const t = (key: string) => translate(locale, key, { count, months: input.months });
+  const t = (key: MessageKey) => translate(locale, key, { count, months: input.months });
   const subject = t('mail.peak.subject');
   return {
     template: 'peak-days',
@@ -69,7 +70,7 @@ export function peakDaysMessage(input: {
         name: pick(o.office, locale),
         url: o.url,
         days: o.days.map((d) => ({
-          date: formatDay(d.date, locale),
+          date: formatDate(d.date, locale),
           label: pick(d.label, locale),
           planned: d.planned,
         })),
@@ -88,7 +89,7 @@ export function unlockMessage(input: {
   url: string;
 }): BuiltMessage {
   const { locale } = input;
-  const t = (key: string) => translate(locale, key, { name: input.name, email: input.email });
+  const t = (key: MessageKey) => translate(locale, key, { name: input.name, email: input.email });
   const view: NoticeView = {
     subject: t('mail.unlock.subject'),
     heading: t('mail.unlock.heading'),

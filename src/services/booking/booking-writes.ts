@@ -4,12 +4,16 @@
 // holds. The rules are unchanged: places move only by conditional single-document updates,
 // and one active booking per person is the unique index of the holds. Each couple gets its
 // own answer, and a conflict in one booking never fails its neighbours in the batch.
+// Appointments are inserted with the driver, not saved through Mongoose: building a Mongoose
+// document for each of a hundred couples would cost more than their insert. They are built by
+// newAppointmentDocument, which stores them exactly as the schema would and checks them against
+// it (models/stored-on-create.ts).
 import type { Types } from 'mongoose';
+import { batchedInsert } from '../../lib/batched-db.ts';
+import { coalesce, failed, type Outcome, succeeded } from '../../lib/coalesce.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { AppointmentModel, type newAppointmentDocument } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
-import { batchedInsert } from '../batched-db.ts';
-import { coalesce, failed, type Outcome, succeeded } from '../coalesce.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { takePlace, takePlacesInSlots } from './slot-counter.ts';
 
 export interface NoShowRecord {
@@ -20,7 +24,27 @@ export interface NoShowRecord {
 type AppointmentInsert = ReturnType<typeof newAppointmentDocument>;
 
 export function createBookingWrites() {
-  const noShowsOf = coalesce<{ fingerprints: string[]; since: Date }, NoShowRecord[]>(async (items) => {
+  const storeAppointment = batchedInsert(() => AppointmentModel.collection as never);
+  const storeHold = batchedInsert(() => PersonHoldModel.collection as never);
+  const noShows = coalescedNoShows();
+  return {
+    /** The no-show records of these people since `since`. */
+    noShowsOf: (fingerprints: string[], since: Date) => noShows({ fingerprints, since }),
+    /** Takes one place in the slot; false when it is full. */
+    takePlace: coalescedTakePlace(),
+    /** Inserts a new appointment; fails with the driver's duplicate key error on a taken reference or key. */
+    insertAppointment: (doc: AppointmentInsert) => storeAppointment(doc),
+    /** Holds both people for the appointment; false (and only its own holds to undo) on a conflict. */
+    holdPersons: (appointment: Types.ObjectId, fingerprints: string[], createdAt: Date) =>
+      holdPersons(storeHold, appointment, fingerprints, createdAt),
+  };
+}
+
+export type BookingWrites = ReturnType<typeof createBookingWrites>;
+
+/** The no-show records of many couples, in one query. */
+function coalescedNoShows() {
+  return coalesce<{ fingerprints: string[]; since: Date }, NoShowRecord[]>(async (items) => {
     const fingerprints = [...new Set(items.flatMap((i) => i.fingerprints))];
     const since = new Date(Math.min(...items.map((i) => i.since.getTime())));
     // Asked on every booking, answered empty almost always: a plain driver query.
@@ -41,8 +65,15 @@ export function createBookingWrites() {
       ),
     );
   });
+}
 
-  const placeIn = coalesce<Types.ObjectId, boolean>(async (slotIds) => {
+/**
+ * The places of many couples: first all couples of each slot together, every slot in one
+ * command; a slot with fewer places left than couples asking lets each try on its own, so the
+ * last places still go to somebody.
+ */
+function coalescedTakePlace() {
+  return coalesce<Types.ObjectId, boolean>(async (slotIds) => {
     const bySlot = new Map<string, number[]>();
     slotIds.forEach((id, i) => {
       const key = id.toHexString();
@@ -50,7 +81,6 @@ export function createBookingWrites() {
     });
     const groups = [...bySlot.values()];
     const outcomes: Outcome<boolean>[] = [];
-    // First all couples of each slot together, every slot in one command.
     const taken = await takePlacesInSlots(groups.map((g) => ({ slotId: slotIds[g[0]!]!, n: g.length })));
     const short: number[] = [];
     groups.forEach((indexes, g) => {
@@ -60,8 +90,6 @@ export function createBookingWrites() {
       else if (indexes.length === 1) outcomes[indexes[0]!] = succeeded(false);
       else short.push(...indexes);
     });
-    // A slot with fewer places left than couples asking: each tries on its own, so the last
-    // places still go to somebody.
     await Promise.all(
       short.map(async (i) => {
         try {
@@ -73,31 +101,20 @@ export function createBookingWrites() {
     );
     return outcomes;
   });
-
-  const storeAppointment = batchedInsert(() => AppointmentModel.collection as never);
-  const storeHold = batchedInsert(() => PersonHoldModel.collection as never);
-
-  /** true when both holds are taken; false when somebody already holds one (ours are then undone by the caller). */
-  async function holdPersons(appointment: Types.ObjectId, fingerprints: string[], createdAt: Date) {
-    const results = await Promise.allSettled(
-      fingerprints.map((fp) => storeHold({ _id: fp, appointment, createdAt })),
-    );
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const other = refused.find((r) => !isDuplicate(r.reason));
-    if (other) throw other.reason;
-    return refused.length === 0;
-  }
-
-  return {
-    /** The no-show records of these people since `since`. */
-    noShowsOf: (fingerprints: string[], since: Date) => noShowsOf({ fingerprints, since }),
-    /** Takes one place in the slot; false when it is full. */
-    takePlace: placeIn,
-    /** Inserts a new appointment; fails with the driver's duplicate key error on a taken reference or key. */
-    insertAppointment: (doc: AppointmentInsert) => storeAppointment(doc),
-    /** Holds both people for the appointment; false (and only its own holds to undo) on a conflict. */
-    holdPersons,
-  };
 }
 
-export type BookingWrites = ReturnType<typeof createBookingWrites>;
+/** true when both holds are taken; false when somebody already holds one (ours are then undone by the caller). */
+async function holdPersons(
+  storeHold: (doc: object) => Promise<void>,
+  appointment: Types.ObjectId,
+  fingerprints: string[],
+  createdAt: Date,
+) {
+  const results = await Promise.allSettled(
+    fingerprints.map((fp) => storeHold({ _id: fp, appointment, createdAt })),
+  );
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const other = refused.find((r) => !isDuplicate(r.reason));
+  if (other) throw other.reason;
+  return refused.length === 0;
+}

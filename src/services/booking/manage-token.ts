@@ -1,5 +1,5 @@
 import { createHmac, hash } from 'node:crypto';
-import type { RandomBytes } from '../clock.ts';
+import type { RandomBytes } from '../../lib/clock.ts';
 
 /**
  * The private manage link's token: 256 bits, shown once, stored only as a SHA-256 hash.

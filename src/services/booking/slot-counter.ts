@@ -1,9 +1,9 @@
 // The only code that moves a slot's counters. Every change is one conditional
 // single-document update, so concurrent requests can never oversell a slot.
 import type { Types } from 'mongoose';
+import { perDocumentErrors, WriteOutcomeUnknownError } from '../../lib/database-errors.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { SlotModel } from '../../models/slot.model.ts';
-import { perDocumentErrors, WriteOutcomeUnknownError } from '../database-errors.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 
 /** Takes one place if any is left; returns false when the slot is full. */
 export function takePlace(slotId: Types.ObjectId): Promise<boolean> {
@@ -131,7 +131,7 @@ export async function setCapacity(slotId: Types.ObjectId, target: number): Promi
   throw new Error(`the capacity of slot ${slotId} kept changing; try again`);
 }
 
-// Reserved pools (issue 8): places moved between `remaining` (what online booking takes
+// Reserved pools: places moved between `remaining` (what online booking takes
 // from) and `reserved` (walk-ins and the priority channel). Each move is one conditional
 // update on the value just read; a concurrent change makes it miss and it reads again.
 const RESERVE_ATTEMPTS = 8;

@@ -1,6 +1,5 @@
-// The coordinator's use cases on a ceremony session: create, edit, open/close/held, cancel,
-// and the deadline sweep that closes sign-up or cancels a ceremony below its minimum.
-import { Types } from 'mongoose';
+// The coordinator's use cases on a ceremony session: create, edit, open, close or mark held.
+// Cancelling one, and the deadline sweep, are ceremony-closing.ts's.
 import { isLocalDate, isLocalTime, wallTimeExists, zonedInstant } from '../../domain/local-time.ts';
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
@@ -13,9 +12,9 @@ import {
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import { appointmentFacts, type CeremonyContext, ceremonyFacts } from './ceremony-context.ts';
-import { type CeremonyRecord, ceremonyInfo, isObjectId, loadCeremony } from './ceremony-records.ts';
+import { type CeremonyRecord, ceremonyInfo, loadCeremony } from './ceremony-records.ts';
 import { keepProblem } from './join-rules.ts';
-import type { Participation } from './participation.ts';
+import { fillSeats } from './seat-filling.ts';
 
 /** What a coordinator enters; dates and times are office-local labels. */
 export interface CeremonyInput {
@@ -46,267 +45,187 @@ const TRANSITIONS: Record<Exclude<CeremonyStatus, 'cancelled'>, CeremonyStatus[]
 
 const optional = (b: Bilingual | undefined) => (b?.zh ? { zh: b.zh, en: b.en ?? '' } : undefined);
 
-export function createCeremonyAdmin(ctx: CeremonyContext, participation: Participation) {
-  const { clock, events, schedule } = ctx;
-
-  /** Checks the input against the office's calendar and turns local labels into instants. */
-  function resolve(input: CeremonyInput, office: OfficeRecord) {
-    const fields: Record<string, FieldMessage> = {};
-    if (!isLocalDate(input.date)) fields.date = { key: 'field.invalid_date' };
-    if (!isLocalTime(input.start)) fields.start = { key: 'field.invalid_time' };
-    else if (isLocalDate(input.date) && !wallTimeExists(input.date, input.start, office.timezone))
-      fields.start = { key: 'field.invalid_time' };
-    const [dDate, dTime] = input.signupDeadline.split('T');
-    const deadlineOk = Boolean(dDate && dTime && isLocalDate(dDate) && isLocalTime(dTime));
-    if (!deadlineOk) fields.signupDeadline = { key: 'field.invalid_date' };
-    if (input.minCouples > input.seats)
-      fields.minCouples = { key: 'ceremony.error.min_above_seats', params: { seats: input.seats } };
-    if (Object.keys(fields).length) throw invalid(fields);
-    const startsAt = zonedInstant(input.date, input.start, office.timezone);
-    const signupDeadline = zonedInstant(dDate!, dTime!, office.timezone);
-    if (signupDeadline.getTime() > startsAt.getTime())
-      throw invalid({ signupDeadline: { key: 'ceremony.error.deadline_after_start' } });
-    return {
-      date: input.date,
-      start: input.start,
-      durationMinutes: input.durationMinutes,
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
-      title: { zh: input.title.zh, en: input.title.en ?? '' },
-      theme: optional(input.theme),
-      hall: { zh: input.hall.zh, en: input.hall.en ?? '' },
-      presenter: optional(input.presenter),
-      programme: optional(input.programme),
-      seats: input.seats,
-      minCouples: input.minCouples,
-      signupDeadline,
-      offerHours: input.offerHours,
-    };
-  }
-
-  async function create(
-    officeId: string,
-    input: CeremonyInput,
-    opts: { status?: 'draft' | 'open'; actor?: string } = {},
-  ): Promise<CeremonyRecord> {
-    const office = await schedule.getOffice(officeId);
-    const values = resolve(input, office);
-    if (values.startsAt.getTime() <= clock().getTime())
-      throw invalid({ date: { key: 'ceremony.error.in_past' } }, 'ceremony.error.in_past');
-    const created = await CeremonyModel.create({
-      ...values,
-      office: office._id,
-      status: opts.status ?? 'draft',
-      seatsTaken: 0,
-      waitlist: [],
-      orderSeq: 0,
-      ...(opts.actor ? { createdBy: opts.actor, updatedBy: opts.actor } : {}),
-    });
-    return created.toObject() as CeremonyRecord;
-  }
-
-  /**
-   * Edits a session. The office never changes; the date and time move only if every couple in
-   * the ceremony still meets the rule, and seats never drop below the couples already seated
-   * (nobody is taken out by an edit). More seats go to the waitlist at once.
-   */
-  async function update(id: string, input: CeremonyInput, actor?: string): Promise<CeremonyRecord> {
-    const c = await loadCeremony(id);
-    if (c.status === 'cancelled' || c.status === 'held')
-      throw new AppError('conflict', 'ceremony.error.not_editable');
-    const office = await schedule.getOffice(c.office.toString());
-    const values = resolve(input, office);
-    if (values.date !== c.date || values.startsAt.getTime() !== c.startsAt.getTime())
-      await assertCouplesStillFit(c, values, office);
-    const updated = await CeremonyModel.findOneAndUpdate(
-      { _id: c._id, status: { $nin: ['cancelled', 'held'] }, seatsTaken: { $lte: values.seats } },
-      {
-        $set: { ...values, ...(actor ? { updatedBy: actor } : {}) },
-        $unset: {
-          ...(values.theme ? {} : { theme: 1 }),
-          ...(values.presenter ? {} : { presenter: 1 }),
-          ...(values.programme ? {} : { programme: 1 }),
-        },
-      },
-      { returnDocument: 'after' },
-    ).lean<CeremonyRecord>();
-    if (!updated) {
-      const now = await loadCeremony(c._id);
-      if (now.seatsTaken > values.seats)
-        throw invalid({
-          seats: { key: 'ceremony.error.seats_below_taken', params: { taken: now.seatsTaken } },
-        });
-      throw new AppError('conflict', 'ceremony.error.not_editable');
-    }
-    // Told before seats are filled: a seat offered now is offered with the new values already.
-    await tellOfChange(c, updated);
-    await participation.fillSeats(updated._id);
-    return loadCeremony(updated._id);
-  }
-
-  /** A change of date, start or hall goes to every couple seated or offered a seat; nothing else does. */
-  async function tellOfChange(before: CeremonyRecord, after: CeremonyRecord): Promise<void> {
-    const hallChanged = before.hall.zh !== after.hall.zh || (before.hall.en ?? '') !== (after.hall.en ?? '');
-    if (before.date === after.date && before.start === after.start && !hallChanged) return;
-    const holders = await CeremonySeatModel.find(
-      { ceremony: after._id, state: { $in: HOLDING_SEAT_STATES } },
-      { appointment: 1 },
-    ).lean();
-    const was = ceremonyInfo(before);
-    events.emit({
-      type: 'ceremony.changed',
-      ceremonyId: after._id.toString(),
-      appointmentIds: holders.map((s) => s.appointment.toString()),
-      ceremony: ceremonyInfo(after),
-      previous: {
-        date: before.date,
-        start: before.start,
-        ...(hallChanged ? { hallName: was.hallName } : {}),
-      },
-      changedAt: clock(),
-    });
-  }
-
-  async function assertCouplesStillFit(
-    c: CeremonyRecord,
-    next: { date: string; startsAt: Date },
-    office: OfficeRecord,
-  ): Promise<void> {
-    const seats = await CeremonySeatModel.find(
-      { ceremony: c._id, state: { $in: ACTIVE_SEAT_STATES } },
-      { appointment: 1 },
-    ).lean();
-    if (seats.length === 0) return;
-    if (next.date !== c.date)
-      throw new AppError('conflict', 'ceremony.error.date_locked', { n: seats.length });
-    const appointments = await AppointmentModel.find(
-      { _id: { $in: seats.map((s) => s.appointment) } },
-      { office: 1, date: 1, endsAt: 1, status: 1 },
-    ).lean();
-    const moved = { ...ceremonyFacts(c), startsAt: next.startsAt };
-    const broken = appointments.filter((a) =>
-      keepProblem({
-        ceremony: moved,
-        appointment: appointmentFacts(a),
-        bufferMinutes: office.ceremonyBufferMinutes,
-      }),
-    );
-    if (broken.length) throw new AppError('conflict', 'ceremony.error.time_breaks', { n: broken.length });
-  }
-
-  async function setStatus(
-    id: string,
-    to: Exclude<CeremonyStatus, 'cancelled'>,
-    actor?: string,
-  ): Promise<CeremonyRecord> {
-    const c = await loadCeremony(id);
-    if (to === 'open' && c.signupDeadline.getTime() <= clock().getTime())
-      throw new AppError('conflict', 'ceremony.error.deadline_passed');
-    // Back to draft only while nobody has joined: a draft is invisible to couples.
-    const empty = to === 'draft' ? { seatsTaken: 0, 'waitlist.0': { $exists: false } } : {};
-    const updated = await CeremonyModel.findOneAndUpdate(
-      { _id: c._id, status: { $in: TRANSITIONS[to] }, ...empty },
-      { $set: { status: to, ...(actor ? { updatedBy: actor } : {}) } },
-      { returnDocument: 'after' },
-    ).lean<CeremonyRecord>();
-    if (!updated) {
-      const allowed = TRANSITIONS[to].includes((await loadCeremony(c._id)).status);
-      throw new AppError(
-        'conflict',
-        allowed && to === 'draft' ? 'ceremony.error.draft_has_couples' : 'ceremony.error.bad_transition',
-      );
-    }
-    if (to === 'open') await participation.fillSeats(updated._id);
-    return updated;
-  }
-
-  /**
-   * Cancels a ceremony and frees every place in it, then tells every couple (seated, offered
-   * and waitlisted) in one event. `when` narrows the cancellation (the deadline sweep cancels
-   * only a ceremony still below its minimum). Returns null when nothing was cancelled.
-   */
-  async function cancel(
-    id: string | Types.ObjectId,
-    reason: 'cancelled' | 'below_minimum',
-    opts: { actor?: string; when?: Record<string, unknown> } = {},
-  ): Promise<CeremonyRecord | null> {
-    if (typeof id === 'string' && !isObjectId(id)) return null;
-    const now = clock();
-    const c = await CeremonyModel.findOneAndUpdate(
-      { _id: new Types.ObjectId(id.toString()), status: { $in: ['draft', 'open', 'closed'] }, ...opts.when },
-      {
-        $set: {
-          status: 'cancelled',
-          cancelledAt: now,
-          cancelReason: reason,
-          seatsTaken: 0,
-          waitlist: [],
-          ...(opts.actor ? { updatedBy: opts.actor } : {}),
-        },
-      },
-      { returnDocument: 'after' },
-    ).lean<CeremonyRecord>();
-    if (!c) return null;
-    const leftReason = reason === 'cancelled' ? 'ceremony_cancelled' : 'below_minimum';
-    await CeremonySeatModel.updateMany(
-      { ceremony: c._id, state: { $in: ACTIVE_SEAT_STATES } },
-      {
-        $set: { state: 'left', leftAt: now, leftReason },
-        $unset: { activeAppointment: 1, offerExpiresAt: 1 },
-      },
-    );
-    const told = await CeremonySeatModel.find(
-      { ceremony: c._id, state: 'left', leftReason, leftAt: now },
-      { appointment: 1 },
-    ).lean();
-    events.emit({
-      type: 'ceremony.cancelled',
-      ceremonyId: c._id.toString(),
-      appointmentIds: told.map((s) => s.appointment.toString()),
-      reason,
-      ceremony: ceremonyInfo(c),
-    });
-    return c;
-  }
-
-  async function cancelByCoordinator(id: string, actor?: string): Promise<CeremonyRecord> {
-    const c = await loadCeremony(id);
-    const cancelled = await cancel(c._id, 'cancelled', actor ? { actor } : {});
-    if (!cancelled) throw new AppError('conflict', 'ceremony.error.bad_transition');
-    return cancelled;
-  }
-
-  /**
-   * At the sign-up deadline: a ceremony below its minimum number of couples is cancelled
-   * (every couple told), the others close sign-up. Safe to run again: each step is
-   * conditional on the ceremony still being open.
-   */
-  async function closeDueCeremonies(now: Date = clock()): Promise<{ closed: number; cancelled: number }> {
-    const due = await CeremonyModel.find(
-      { status: 'open', signupDeadline: { $lte: now } },
-      { _id: 1 },
-    ).lean();
-    let closed = 0;
-    let cancelled = 0;
-    for (const { _id } of due) {
-      const below = await cancel(_id, 'below_minimum', {
-        actor: 'system',
-        when: { status: 'open', $expr: { $lt: ['$seatsTaken', '$minCouples'] } },
-      });
-      if (below) {
-        cancelled++;
-        continue;
-      }
-      const res = await CeremonyModel.updateOne(
-        { _id, status: 'open', signupDeadline: { $lte: now } },
-        { $set: { status: 'closed', updatedBy: 'system' } },
-      );
-      closed += res.modifiedCount;
-    }
-    return { closed, cancelled };
-  }
-
-  return { create, update, setStatus, cancel, cancelByCoordinator, closeDueCeremonies };
+/** Checks the input against the office's calendar and turns local labels into instants. */
+function resolve(input: CeremonyInput, office: OfficeRecord) {
+  const fields: Record<string, FieldMessage> = {};
+  if (!isLocalDate(input.date)) fields.date = { key: 'field.invalid_date' };
+  if (!isLocalTime(input.start)) fields.start = { key: 'field.invalid_time' };
+  else if (isLocalDate(input.date) && !wallTimeExists(input.date, input.start, office.timezone))
+    fields.start = { key: 'field.invalid_time' };
+  const [dDate, dTime] = input.signupDeadline.split('T');
+  const deadlineOk = Boolean(dDate && dTime && isLocalDate(dDate) && isLocalTime(dTime));
+  if (!deadlineOk) fields.signupDeadline = { key: 'field.invalid_date' };
+  if (input.minCouples > input.seats)
+    fields.minCouples = { key: 'ceremony.error.min_above_seats', params: { seats: input.seats } };
+  if (Object.keys(fields).length) throw invalid(fields);
+  const startsAt = zonedInstant(input.date, input.start, office.timezone);
+  const signupDeadline = zonedInstant(dDate!, dTime!, office.timezone);
+  if (signupDeadline.getTime() > startsAt.getTime())
+    throw invalid({ signupDeadline: { key: 'ceremony.error.deadline_after_start' } });
+  return {
+    date: input.date,
+    start: input.start,
+    durationMinutes: input.durationMinutes,
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
+    title: { zh: input.title.zh, en: input.title.en ?? '' },
+    theme: optional(input.theme),
+    hall: { zh: input.hall.zh, en: input.hall.en ?? '' },
+    presenter: optional(input.presenter),
+    programme: optional(input.programme),
+    seats: input.seats,
+    minCouples: input.minCouples,
+    signupDeadline,
+    offerHours: input.offerHours,
+  };
 }
 
-export type CeremonyAdmin = ReturnType<typeof createCeremonyAdmin>;
+export async function create(
+  deps: CeremonyContext,
+  officeId: string,
+  input: CeremonyInput,
+  opts: { status?: 'draft' | 'open'; actor?: string } = {},
+): Promise<CeremonyRecord> {
+  const { clock, schedule } = deps;
+  const office = await schedule.getOffice(officeId);
+  const values = resolve(input, office);
+  if (values.startsAt.getTime() <= clock().getTime())
+    throw invalid({ date: { key: 'ceremony.error.in_past' } }, 'ceremony.error.in_past');
+  const created = await CeremonyModel.create({
+    ...values,
+    office: office._id,
+    status: opts.status ?? 'draft',
+    seatsTaken: 0,
+    waitlist: [],
+    orderSeq: 0,
+    ...(opts.actor ? { createdBy: opts.actor, updatedBy: opts.actor } : {}),
+  });
+  return created.toObject() as CeremonyRecord;
+}
+
+/**
+ * Edits a session. The office never changes; the date and time move only if every couple in
+ * the ceremony still meets the rule, and seats never drop below the couples already seated
+ * (nobody is taken out by an edit). More seats go to the waitlist at once.
+ */
+export async function update(
+  deps: CeremonyContext,
+  id: string,
+  input: CeremonyInput,
+  actor?: string,
+): Promise<CeremonyRecord> {
+  const { schedule } = deps;
+  const c = await loadCeremony(id);
+  if (c.status === 'cancelled' || c.status === 'held')
+    throw new AppError('conflict', 'ceremony.error.not_editable');
+  const office = await schedule.getOffice(c.office.toString());
+  const values = resolve(input, office);
+  if (values.date !== c.date || values.startsAt.getTime() !== c.startsAt.getTime())
+    await assertCouplesStillFit(c, values, office);
+  const updated = await CeremonyModel.findOneAndUpdate(
+    { _id: c._id, status: { $nin: ['cancelled', 'held'] }, seatsTaken: { $lte: values.seats } },
+    {
+      $set: { ...values, ...(actor ? { updatedBy: actor } : {}) },
+      $unset: {
+        ...(values.theme ? {} : { theme: 1 }),
+        ...(values.presenter ? {} : { presenter: 1 }),
+        ...(values.programme ? {} : { programme: 1 }),
+      },
+    },
+    { returnDocument: 'after' },
+  ).lean<CeremonyRecord>();
+  if (!updated) {
+    const now = await loadCeremony(c._id);
+    if (now.seatsTaken > values.seats)
+      throw invalid({
+        seats: { key: 'ceremony.error.seats_below_taken', params: { taken: now.seatsTaken } },
+      });
+    throw new AppError('conflict', 'ceremony.error.not_editable');
+  }
+  // Told before seats are filled: a seat offered now is offered with the new values already.
+  await tellOfChange(deps, c, updated);
+  await fillSeats(deps, updated._id);
+  return loadCeremony(updated._id);
+}
+
+/** A change of date, start or hall goes to every couple seated or offered a seat; nothing else does. */
+async function tellOfChange(
+  deps: CeremonyContext,
+  before: CeremonyRecord,
+  after: CeremonyRecord,
+): Promise<void> {
+  const { clock, events } = deps;
+  const hallChanged = before.hall.zh !== after.hall.zh || (before.hall.en ?? '') !== (after.hall.en ?? '');
+  if (before.date === after.date && before.start === after.start && !hallChanged) return;
+  const holders = await CeremonySeatModel.find(
+    { ceremony: after._id, state: { $in: HOLDING_SEAT_STATES } },
+    { appointment: 1 },
+  ).lean();
+  const was = ceremonyInfo(before);
+  events.emit({
+    type: 'ceremony.changed',
+    ceremonyId: after._id.toString(),
+    appointmentIds: holders.map((s) => s.appointment.toString()),
+    ceremony: ceremonyInfo(after),
+    previous: {
+      date: before.date,
+      start: before.start,
+      ...(hallChanged ? { hallName: was.hallName } : {}),
+    },
+    changedAt: clock(),
+  });
+}
+
+async function assertCouplesStillFit(
+  c: CeremonyRecord,
+  next: { date: string; startsAt: Date },
+  office: OfficeRecord,
+): Promise<void> {
+  const seats = await CeremonySeatModel.find(
+    { ceremony: c._id, state: { $in: ACTIVE_SEAT_STATES } },
+    { appointment: 1 },
+  ).lean();
+  if (seats.length === 0) return;
+  if (next.date !== c.date) throw new AppError('conflict', 'ceremony.error.date_locked', { n: seats.length });
+  const appointments = await AppointmentModel.find(
+    { _id: { $in: seats.map((s) => s.appointment) } },
+    { office: 1, date: 1, endsAt: 1, status: 1 },
+  ).lean();
+  const moved = { ...ceremonyFacts(c), startsAt: next.startsAt };
+  const broken = appointments.filter((a) =>
+    keepProblem({
+      ceremony: moved,
+      appointment: appointmentFacts(a),
+      bufferMinutes: office.ceremonyBufferMinutes,
+    }),
+  );
+  if (broken.length) throw new AppError('conflict', 'ceremony.error.time_breaks', { n: broken.length });
+}
+
+export async function setStatus(
+  deps: CeremonyContext,
+  id: string,
+  to: Exclude<CeremonyStatus, 'cancelled'>,
+  actor?: string,
+): Promise<CeremonyRecord> {
+  const { clock } = deps;
+  const c = await loadCeremony(id);
+  if (to === 'open' && c.signupDeadline.getTime() <= clock().getTime())
+    throw new AppError('conflict', 'ceremony.error.deadline_passed');
+  // Back to draft only while nobody has joined: a draft is invisible to couples.
+  const empty = to === 'draft' ? { seatsTaken: 0, 'waitlist.0': { $exists: false } } : {};
+  const updated = await CeremonyModel.findOneAndUpdate(
+    { _id: c._id, status: { $in: TRANSITIONS[to] }, ...empty },
+    { $set: { status: to, ...(actor ? { updatedBy: actor } : {}) } },
+    { returnDocument: 'after' },
+  ).lean<CeremonyRecord>();
+  if (!updated) {
+    const allowed = TRANSITIONS[to].includes((await loadCeremony(c._id)).status);
+    throw new AppError(
+      'conflict',
+      allowed && to === 'draft' ? 'ceremony.error.draft_has_couples' : 'ceremony.error.bad_transition',
+    );
+  }
+  if (to === 'open') await fillSeats(deps, updated._id);
+  return updated;
+}

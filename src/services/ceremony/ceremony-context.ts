@@ -1,8 +1,9 @@
 // What every part of the ceremony service shares: the clock, the event bus, the schedule
 // (offices and their zones), and small helpers for the records they pass around.
 import type { Types } from 'mongoose';
+import type { Clock } from '../../lib/clock.ts';
 import type { Appointment } from '../../models/appointment.model.ts';
-import type { Clock } from '../clock.ts';
+import type { AuditService } from '../audit-service.ts';
 import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
 import type { CeremonyRecord } from './ceremony-records.ts';
@@ -12,6 +13,7 @@ export interface CeremonyContext {
   clock: Clock;
   events: EventBus;
   schedule: ScheduleService;
+  audit: AuditService;
 }
 
 export type LeftEventReason = Extract<DomainEvent, { type: 'ceremony.left' }>['reason'];

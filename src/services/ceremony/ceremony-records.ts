@@ -1,6 +1,8 @@
 // How a ceremony is read and shown: the records the service hands out, the summary couples
 // see (no other couple's name ever), and the payload events carry for messages.
+
 import { Types } from 'mongoose';
+import { localTimeOf } from '../../domain/local-time.ts';
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import { type Ceremony, CeremonyModel, type CeremonyStatus } from '../../models/ceremony.model.ts';
 import type { CeremonySeat } from '../../models/ceremony-seat.model.ts';
@@ -52,12 +54,7 @@ export async function loadCeremony(id: string | Types.ObjectId): Promise<Ceremon
 }
 
 function endLabel(c: CeremonyRecord, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(c.endsAt);
+  return localTimeOf(c.endsAt, zone);
 }
 
 export function summarize(c: CeremonyRecord, office: OfficeRecord, now: Date): CeremonySummary {

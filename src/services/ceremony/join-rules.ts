@@ -1,7 +1,8 @@
 // Who may take part in a ceremony, and until when an offer holds. Pure: the clock and the
 // office's buffer come in as arguments, so the edges are unit-tested without a database.
-import { DateTime } from 'luxon';
+
 import { ceremonyEligible } from '../../domain/ceremony-rules.ts';
+import { localTimeOf } from '../../domain/local-time.ts';
 import type { AppointmentStatus } from '../../models/appointment.model.ts';
 import type { CeremonyStatus } from '../../models/ceremony.model.ts';
 
@@ -76,7 +77,7 @@ export function keepProblem(input: {
 
 /** The latest time a registration slot may end for its couple to join, as 'HH:mm' in the office's zone. */
 export function latestSlotEnd(ceremonyStartsAt: Date, bufferMinutes: number, zone: string): string {
-  return DateTime.fromMillis(ceremonyStartsAt.getTime() - bufferMinutes * 60_000, { zone }).toFormat('HH:mm');
+  return localTimeOf(new Date(ceremonyStartsAt.getTime() - bufferMinutes * 60_000), zone);
 }
 
 /**

@@ -5,7 +5,7 @@ import { CeremonyModel } from '../../models/ceremony.model.ts';
 import { CeremonySeatModel, HOLDING_SEAT_STATES } from '../../models/ceremony-seat.model.ts';
 import type { CeremonyContext } from './ceremony-context.ts';
 import type { CeremonyRecord, SeatRecord } from './ceremony-records.ts';
-import type { Participation } from './participation.ts';
+import { fillSeats } from './seat-filling.ts';
 import { repairCounter } from './seat-ledger.ts';
 
 /** A join takes milliseconds; a place still "joining" after this long was interrupted. */
@@ -17,76 +17,72 @@ export interface ReconcileReport {
   skipped: number;
 }
 
-export function createReconciler(ctx: CeremonyContext, participation: Participation) {
-  const { clock } = ctx;
+async function reconcileOne(
+  deps: CeremonyContext,
+  c: CeremonyRecord,
+  now: Date,
+): Promise<'ok' | 'repaired' | 'skipped'> {
+  const seats = await CeremonySeatModel.find({ ceremony: c._id, state: { $ne: 'left' } }).lean<
+    SeatRecord[]
+  >();
+  // A join in flight is not drift: leave this ceremony for the next run.
+  if (seats.some((s) => s.state === 'joining' && now.getTime() - s.updatedAt.getTime() < STALE_JOIN_MS))
+    return 'skipped';
+  let repaired = false;
+  const listed = new Set(c.waitlist.map((e) => e.seat.toString()));
 
-  async function reconcileOne(c: CeremonyRecord, now: Date): Promise<'ok' | 'repaired' | 'skipped'> {
-    const seats = await CeremonySeatModel.find({ ceremony: c._id, state: { $ne: 'left' } }).lean<
-      SeatRecord[]
-    >();
-    // A join in flight is not drift: leave this ceremony for the next run.
-    if (seats.some((s) => s.state === 'joining' && now.getTime() - s.updatedAt.getTime() < STALE_JOIN_MS))
-      return 'skipped';
-    let repaired = false;
-    const listed = new Set(c.waitlist.map((e) => e.seat.toString()));
+  // Interrupted joins: on the waitlist they wait; otherwise the couple never got an answer.
+  for (const s of seats.filter((x) => x.state === 'joining')) {
+    if (listed.has(s._id.toString()))
+      await CeremonySeatModel.updateOne({ _id: s._id, state: 'joining' }, { $set: { state: 'waitlisted' } });
+    else await CeremonySeatModel.deleteOne({ _id: s._id, state: 'joining' });
+    repaired = true;
+  }
+  const fresh = await CeremonySeatModel.find({ ceremony: c._id, state: { $ne: 'left' } }).lean<
+    SeatRecord[]
+  >();
+  const waiting = fresh.filter((s) => s.state === 'waitlisted');
+  const waitingIds = new Set(waiting.map((s) => s._id.toString()));
 
-    // Interrupted joins: on the waitlist they wait; otherwise the couple never got an answer.
-    for (const s of seats.filter((x) => x.state === 'joining')) {
-      if (listed.has(s._id.toString()))
-        await CeremonySeatModel.updateOne(
-          { _id: s._id, state: 'joining' },
-          { $set: { state: 'waitlisted' } },
-        );
-      else await CeremonySeatModel.deleteOne({ _id: s._id, state: 'joining' });
-      repaired = true;
-    }
-    const fresh = await CeremonySeatModel.find({ ceremony: c._id, state: { $ne: 'left' } }).lean<
-      SeatRecord[]
-    >();
-    const waiting = fresh.filter((s) => s.state === 'waitlisted');
-    const waitingIds = new Set(waiting.map((s) => s._id.toString()));
-
-    // Waitlist entries whose couple is no longer waiting, and waiting couples missing from it.
-    const stray = c.waitlist.filter((e) => !waitingIds.has(e.seat.toString()));
-    for (const e of stray) {
-      await CeremonyModel.updateOne({ _id: c._id }, { $pull: { waitlist: { seat: e.seat } } });
-      repaired = true;
-    }
-    const missing = waiting
-      .filter((s) => !listed.has(s._id.toString()))
-      .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
-    for (const s of missing) {
-      await CeremonyModel.updateOne(
-        { _id: c._id, 'waitlist.seat': { $ne: s._id } },
-        { $push: { waitlist: { appointment: s.appointment, seat: s._id, at: s.joinedAt } } },
-      );
-      repaired = true;
-    }
-
-    const holding = fresh.filter((s) => HOLDING_SEAT_STATES.includes(s.state)).length;
-    const current = await CeremonyModel.findById(c._id, { seatsTaken: 1 }).lean();
-    if (current && current.seatsTaken !== holding) {
-      if (await repairCounter(c._id, current.seatsTaken, holding)) repaired = true;
-    }
-    await participation.fillSeats(c._id);
-    return repaired ? 'repaired' : 'ok';
+  // Waitlist entries whose couple is no longer waiting, and waiting couples missing from it.
+  const stray = c.waitlist.filter((e) => !waitingIds.has(e.seat.toString()));
+  for (const e of stray) {
+    await CeremonyModel.updateOne({ _id: c._id }, { $pull: { waitlist: { seat: e.seat } } });
+    repaired = true;
+  }
+  const missing = waiting
+    .filter((s) => !listed.has(s._id.toString()))
+    .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
+  for (const s of missing) {
+    await CeremonyModel.updateOne(
+      { _id: c._id, 'waitlist.seat': { $ne: s._id } },
+      { $push: { waitlist: { appointment: s.appointment, seat: s._id, at: s.joinedAt } } },
+    );
+    repaired = true;
   }
 
-  /** Recounts every ceremony still to be held; returns what it checked and repaired. */
-  async function reconcileSeats(): Promise<ReconcileReport> {
-    const now = clock();
-    const ceremonies = await CeremonyModel.find({
-      status: { $in: ['draft', 'open', 'closed'] },
-    }).lean<CeremonyRecord[]>();
-    const report: ReconcileReport = { checked: 0, repaired: 0, skipped: 0 };
-    for (const c of ceremonies) {
-      const outcome = await reconcileOne(c, now);
-      report.checked++;
-      if (outcome === 'repaired') report.repaired++;
-      if (outcome === 'skipped') report.skipped++;
-    }
-    return report;
+  const holding = fresh.filter((s) => HOLDING_SEAT_STATES.includes(s.state)).length;
+  const current = await CeremonyModel.findById(c._id, { seatsTaken: 1 }).lean();
+  if (current && current.seatsTaken !== holding) {
+    if (await repairCounter(c._id, current.seatsTaken, holding)) repaired = true;
   }
+  await fillSeats(deps, c._id);
+  return repaired ? 'repaired' : 'ok';
+}
 
-  return { reconcileSeats };
+/** Recounts every ceremony still to be held; returns what it checked and repaired. */
+export async function reconcileSeats(deps: CeremonyContext): Promise<ReconcileReport> {
+  const { clock } = deps;
+  const now = clock();
+  const ceremonies = await CeremonyModel.find({
+    status: { $in: ['draft', 'open', 'closed'] },
+  }).lean<CeremonyRecord[]>();
+  const report: ReconcileReport = { checked: 0, repaired: 0, skipped: 0 };
+  for (const c of ceremonies) {
+    const outcome = await reconcileOne(deps, c, now);
+    report.checked++;
+    if (outcome === 'repaired') report.repaired++;
+    if (outcome === 'skipped') report.skipped++;
+  }
+  return report;
 }

@@ -1,13 +1,13 @@
 // What the lottery's parts share: their dependencies, record types and small look-ups.
-import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { Preference } from '../../domain/lottery.ts';
+import type { Clock, RandomBytes } from '../../lib/clock.ts';
 import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../../models/day-plan.model.ts';
 import type { LotteryApplication } from '../../models/lottery-application.model.ts';
 import { type LotteryDraw, LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import type { LotteryReserve } from '../../models/lottery-reserve.model.ts';
+import type { AuditService } from '../audit-service.ts';
 import type { BookingService } from '../booking/booking-service.ts';
-import type { Clock, RandomBytes } from '../clock.ts';
 import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
 
@@ -18,6 +18,7 @@ export interface LotteryDeps {
   events: EventBus;
   schedule: ScheduleService;
   booking: BookingService;
+  audit: AuditService;
 }
 
 export type DrawRecord = LotteryDraw & { _id: Types.ObjectId };
@@ -43,23 +44,6 @@ export function lotteryOf(plan: PlanRecord | null | undefined): LotterySettings 
 
 export async function loadDraw(office: OfficeRecord, date: string): Promise<DrawRecord | null> {
   return LotteryDrawModel.findOne({ office: office._id, date }).lean<DrawRecord>();
-}
-
-/** 'yyyy-MM-dd HH:mm' in the office's zone, for messages. */
-export function localText(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm');
-}
-
-/** 'yyyy-MM-ddTHH:mm' (what a datetime-local field holds) read in the office's zone; null when invalid. */
-export function parseLocal(value: string | undefined, zone: string): Date | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const at = DateTime.fromISO(value, { zone });
-  return at.isValid ? at.toJSDate() : null;
-}
-
-/** The inverse of parseLocal, to fill a datetime-local field. */
-export function toLocalInput(at: Date | undefined, zone: string): string {
-  return at ? DateTime.fromJSDate(at, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : '';
 }
 
 /** Runs `work` over items with at most `limit` at a time, in order of start. */

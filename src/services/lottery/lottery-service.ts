@@ -1,61 +1,86 @@
-// The peak-day lottery and reserved pools (issue 8), composed from its parts. The job
-// system calls runDueDraws, expireConfirmations and releaseReservedPools periodically.
-import { createDrawCache } from './draw-cache.ts';
-import { createLotteryApplications } from './lottery-applications.ts';
+// The peak-day lottery and reserved pools, composed from its parts: setup (mode, times,
+// reserved pools), the draw and its offers, the refills after it, the couples' applications,
+// what staff and the public see, and the notices. The job system calls runDueDraws,
+// expireConfirmations and releaseReservedPools periodically.
+import { bound } from '../context.ts';
+import type { DrawCache } from './draw-cache.ts';
+import {
+  confirm,
+  decline,
+  findByReferenceAndToken,
+  findByToken,
+  status,
+  statusPath,
+  withdraw,
+} from './lottery-applications.ts';
+import { apply, createApplicationWrites } from './lottery-apply.ts';
+import {
+  bookFromReserveAsStaff,
+  configureDayAsStaff,
+  drawAsStaff,
+  setReserveAsStaff,
+} from './lottery-console.ts';
 import type { LotteryDeps } from './lottery-context.ts';
-import { createLotteryDraws } from './lottery-draw.ts';
-import { createLotteryNotices } from './lottery-notices.ts';
-import { createLotteryReports } from './lottery-reports.ts';
-import { createLotterySetup } from './lottery-setup.ts';
+import { drawIfDue, runDueDraws } from './lottery-draw.ts';
+import { notice } from './lottery-notices.ts';
+import { check, published } from './lottery-published.ts';
+import { expireConfirmations } from './lottery-refills.ts';
+import { listDays, resultPage, resultRows, staffDay } from './lottery-reports.ts';
+import { bookFromReserve, configureDay, releaseReservedPools, setReserve } from './lottery-setup.ts';
 
-export type { ApplyInput, ApplyResult } from './lottery-applications.ts';
+export type { ApplyInput, ApplyResult } from './lottery-apply.ts';
 export type { LotteryNotice } from './lottery-notices.ts';
 export type { ResultRow } from './lottery-reports.ts';
 export type { LotteryDayInput, ReserveInput } from './lottery-setup.ts';
 
-export function createLotteryService(deps: LotteryDeps) {
-  for (const name of ['clock', 'random', 'secret', 'events', 'schedule', 'booking'] as const) {
+export function createLotteryService(deps: LotteryDeps & { cache: DrawCache }) {
+  for (const name of [
+    'clock',
+    'random',
+    'secret',
+    'events',
+    'schedule',
+    'booking',
+    'audit',
+    'cache',
+  ] as const) {
     if (!deps[name]) throw new Error(`createLotteryService: ${name} is required`);
   }
-  const cache = createDrawCache();
-  const setup = createLotterySetup(deps);
-  const draws = createLotteryDraws({ ...deps, cache });
-  const applications = createLotteryApplications({
-    ...deps,
-    cache,
-    fillDrawnDay: (office, date) => draws.fillDrawnDay(office, date),
-    cancelAppointment: draws.cancelAppointment,
-  });
-  const reports = createLotteryReports({ ...deps, cache });
-  const notices = createLotteryNotices(deps);
+  const ctx = { ...deps, writes: createApplicationWrites() };
   return {
-    // Staff: mode, times and reserved pools.
-    configureDay: setup.configureDay,
-    setReserve: setup.setReserve,
-    bookFromReserve: setup.bookFromReserve,
+    // Mode, times and reserved pools (the seed, tests); `staff` makes the same changes, audited.
+    configureDay: bound(ctx, configureDay),
+    setReserve: bound(ctx, setReserve),
+    bookFromReserve: bound(ctx, bookFromReserve),
+    staff: {
+      configureDay: bound(ctx, configureDayAsStaff),
+      setReserve: bound(ctx, setReserveAsStaff),
+      draw: bound(ctx, drawAsStaff),
+      bookFromReserve: bound(ctx, bookFromReserveAsStaff),
+    },
     // Jobs.
-    runDueDraws: draws.runDueDraws,
-    expireConfirmations: draws.expireConfirmations,
-    releaseReservedPools: setup.releaseReservedPools,
-    drawIfDue: draws.drawIfDue,
+    runDueDraws: bound(ctx, runDueDraws),
+    expireConfirmations: bound(ctx, expireConfirmations),
+    releaseReservedPools: bound(ctx, releaseReservedPools),
+    drawIfDue: bound(ctx, drawIfDue),
     // Couples.
-    apply: applications.apply,
-    findByToken: applications.findByToken,
-    findByReferenceAndToken: applications.findByReferenceAndToken,
-    status: applications.status,
-    withdraw: applications.withdraw,
-    confirm: applications.confirm,
-    decline: applications.decline,
-    statusPath: applications.statusPath,
+    apply: bound(ctx, apply),
+    findByToken,
+    findByReferenceAndToken,
+    status: bound(ctx, status),
+    withdraw: bound(ctx, withdraw),
+    confirm: bound(ctx, confirm),
+    decline: bound(ctx, decline),
+    statusPath: bound(ctx, statusPath),
     // Messages: what to send a couple for a lottery.* event (the job system sends it).
-    notice: notices.notice,
+    notice: bound(ctx, notice),
     // Pages.
-    staffDay: reports.staffDay,
-    listDays: reports.listDays,
-    resultPage: reports.resultPage,
-    resultRows: reports.resultRows,
-    published: reports.published,
-    check: reports.check,
+    staffDay: bound(ctx, staffDay),
+    listDays: bound(ctx, listDays),
+    resultPage: bound(ctx, resultPage),
+    resultRows: bound(ctx, resultRows),
+    published: bound(ctx, published),
+    check: bound(ctx, check),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CeremonyLeftReason } from '../../mail/builders/ceremony-messages.ts';
 import type { LotteryEvent } from '../events.ts';
 
 // What a notification is about, as stored with it (so a retry or a resend can rebuild the
@@ -18,7 +19,7 @@ export type CeremonyChangeSpec =
   | { type: 'seated' }
   | { type: 'waitlisted'; position: number }
   | { type: 'offer'; expiresAt: string }
-  | { type: 'left'; reason: string }
+  | { type: 'left'; reason: CeremonyLeftReason }
   | { type: 'cancelled'; reason: 'cancelled' | 'below_minimum' };
 
 export type NotificationSpec =

@@ -1,10 +1,18 @@
 // What staff type into the day-plan form, turned into a domain DayPlan with the checks the
 // form's schema cannot make (hours that tile into slots, an opening before the cutoff).
-import { DateTime } from 'luxon';
+
 import { bookingClosesAt } from '../../domain/booking-rules.ts';
 import { baseTemplate } from '../../domain/day-schedule.ts';
-import { addDays, formatMinutes, minutesOfDay } from '../../domain/local-time.ts';
+import {
+  addDays,
+  dateTimeInputOf,
+  formatMinutes,
+  minutesOfDay,
+  parseDateTimeInput,
+  zonedInstant,
+} from '../../domain/local-time.ts';
 import type { Bilingual, DayPlan, DayPlanKind, LocalDate, SessionSpec } from '../../domain/schedule-types.ts';
+import type { MessageKey } from '../../i18n/translate.ts';
 import { type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 
@@ -30,7 +38,7 @@ const bilingual = (zh?: string, en?: string): Bilingual | undefined =>
   zh || en ? { zh: zh || en || '', en: en || '' } : undefined;
 
 /** Sessions must be in order and must not overlap; each must last at least one minute. */
-export function sessionProblems(sessions: SessionSpec[]): string | null {
+export function sessionProblems(sessions: SessionSpec[]): MessageKey | null {
   let lastEnd = -1;
   for (const s of sessions) {
     const start = minutesOfDay(s.start);
@@ -56,10 +64,10 @@ export function toDayPlan(office: OfficeRecord, date: LocalDate, input: PlanInpu
   }
   let bookingOpensAt: Date | undefined;
   if (input.bookingOpensAt) {
-    const at = DateTime.fromISO(input.bookingOpensAt, { zone: office.timezone });
-    if (!at.isValid) fields.bookingOpensAt = { key: 'field.invalid' };
+    const at = parseDateTimeInput(input.bookingOpensAt, office.timezone);
+    if (!at) fields.bookingOpensAt = { key: 'field.invalid' };
     else {
-      bookingOpensAt = at.toJSDate();
+      bookingOpensAt = at;
       const cutoff = bookingClosesAt(date, office.timezone, office.bookingRules);
       if (bookingOpensAt >= cutoff) fields.bookingOpensAt = { key: 'staff.plan_opens_after_cutoff' };
     }
@@ -95,9 +103,7 @@ export function toPlanInput(plan: DayPlan | undefined, zone: string): PlanInput 
     quotaPerSlot: plan.quotaPerSlot,
     messageZh: plan.message?.zh,
     messageEn: plan.message?.en,
-    bookingOpensAt: plan.bookingOpensAt
-      ? DateTime.fromJSDate(new Date(plan.bookingOpensAt), { zone }).toFormat("yyyy-MM-dd'T'HH:mm")
-      : undefined,
+    bookingOpensAt: plan.bookingOpensAt ? dateTimeInputOf(plan.bookingOpensAt, zone) : undefined,
   };
 }
 
@@ -117,7 +123,7 @@ export function peakDayDefaults(
   const last = sessions[sessions.length - 1];
   if (first) first.start = formatMinutes(Math.max(0, minutesOfDay(first.start) - 30));
   if (last) last.end = formatMinutes(Math.min(23 * 60 + 59, minutesOfDay(last.end) + 60));
-  const opens = DateTime.fromISO(`${addDays(date, -7)}T09:00`, { zone: office.timezone });
+  const opens = zonedInstant(addDays(date, -7), '09:00', office.timezone);
   return {
     kind: 'peak',
     labelZh: label.zh,
@@ -127,6 +133,6 @@ export function peakDayDefaults(
     extraWindows: 2,
     messageZh: '热门日期人多，请提前 30 分钟到场，并备齐证件和照片。',
     messageEn: 'A busy day: please arrive 30 minutes early with your ID documents and photos.',
-    bookingOpensAt: opens.toMillis() > now.getTime() ? opens.toFormat("yyyy-MM-dd'T'HH:mm") : undefined,
+    bookingOpensAt: opens > now ? dateTimeInputOf(opens, office.timezone) : undefined,
   };
 }

@@ -2,29 +2,28 @@
 // slot, then applied to the counters by capacity-sync (bookings kept, overfull slots
 // flagged), audited, and announced (`capacity.changed`; `office.closed` for a closure).
 import { Types } from 'mongoose';
-import { type HolidayCsvError, type HolidayRow, parseHolidayCsv } from '../../domain/holiday-csv.ts';
 import { addDays } from '../../domain/local-time.ts';
 import { type PeakSuggestion, suggestPeakDays } from '../../domain/peak-days.ts';
 import type { DayPlan, LocalDate, WeekdayTemplate } from '../../domain/schedule-types.ts';
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { OfficeModel } from '../../models/office.model.ts';
-import type { Clock } from '../clock.ts';
 import { AppError, invalid } from '../errors.ts';
-import type { EventBus } from '../events.ts';
-import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
-import type { AuditService } from './audit-service.ts';
+import type { OfficeRecord } from '../schedule-service.ts';
 import {
-  type CapacitySync,
   type DayCapacityPreview,
-  ensureOfficeWindows,
   fingerprintOf,
+  materializedDays,
   officeWindows,
   planFields,
+  previewDay,
+  syncDay,
+  withDayLock,
 } from './capacity-sync.ts';
-import type { ClosureService } from './closure-service.ts';
+import { activeCount, closeDay, reopenDay } from './closure-service.ts';
 import { isTemporary, type WindowLike } from './effective-schedule.ts';
-import { type PlanInput, peakDayDefaults, sessionProblems, toDayPlan } from './plan-input.ts';
+import { type PlanInput, peakDayDefaults, toDayPlan } from './plan-input.ts';
 import type { StaffPrincipal } from './principal.ts';
+import type { StaffContext } from './staff-context.ts';
 
 export type { PlanInput };
 
@@ -46,20 +45,6 @@ export interface OfficeWidePreview {
   overbookedSlots: number;
 }
 
-export interface ImportLine {
-  row: HolidayRow;
-  current?: DayPlan['kind'];
-  /** What applying does with this line. */
-  outcome: 'create' | 'replace' | 'keep_peak' | 'same' | 'past';
-  activeBookings: number;
-}
-
-export interface ImportPreview {
-  lines: ImportLine[];
-  errors: HolidayCsvError[];
-  ok: boolean;
-}
-
 const PLAN_FIELDS = [
   'label',
   'sessions',
@@ -73,8 +58,6 @@ const PLAN_FIELDS = [
   'bookingOpensAt',
 ] as const;
 
-const MAX_IMPORT_LINES = 400;
-
 /** The days whose capacity a change moves, with their totals: what is previewed and what is saved. */
 function officeWide(days: DayCapacityPreview[]): OfficeWidePreview {
   const changed = days.filter((d) => d.preview.slots.some((s) => s.delta !== 0));
@@ -87,358 +70,201 @@ function officeWide(days: DayCapacityPreview[]): OfficeWidePreview {
   };
 }
 
-export function createPlanningService(deps: {
-  clock: Clock;
-  events: EventBus;
-  schedule: ScheduleService;
-  audit: AuditService;
-  capacity: CapacitySync;
-  closure: ClosureService;
-}) {
-  const { clock, events, schedule, audit, capacity, closure } = deps;
+function assertNotPast(deps: StaffContext, office: OfficeRecord, date: LocalDate) {
+  const { schedule } = deps;
+  if (date < schedule.today(office)) throw new AppError('invalid', 'staff.plan_past');
+}
 
-  function assertNotPast(office: OfficeRecord, date: LocalDate) {
-    if (date < schedule.today(office)) throw new AppError('invalid', 'staff.plan_past');
+export async function storedPlan(office: OfficeRecord, date: LocalDate): Promise<DayPlanRecord | null> {
+  return DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>();
+}
+
+export async function upcomingPlans(
+  office: OfficeRecord,
+  from: LocalDate,
+  limit = 200,
+): Promise<DayPlanRecord[]> {
+  return DayPlanModel.find({ office: office._id, date: { $gte: from } })
+    .sort({ date: 1 })
+    .limit(limit)
+    .lean<DayPlanRecord[]>();
+}
+
+/** A plan for the day after the change: a service-checked DayPlan, or null to remove it. */
+function nextPlanOf(office: OfficeRecord, date: LocalDate, input: PlanInput | null): DayPlan | null {
+  return input ? toDayPlan(office, date, input) : null;
+}
+
+export async function previewPlan(
+  deps: StaffContext,
+  office: OfficeRecord,
+  date: LocalDate,
+  input: PlanInput | null,
+): Promise<PlanPreview> {
+  assertNotPast(deps, office, date);
+  const next = nextPlanOf(office, date, input);
+  const day = await previewDay(office, date, { plan: next });
+  if (next && next.kind !== 'closed' && day.after.slots.length === 0) {
+    throw invalid({ sessions: { key: 'staff.plan_no_slots' } }, 'staff.plan_no_slots');
   }
-
-  async function storedPlan(office: OfficeRecord, date: LocalDate): Promise<DayPlanRecord | null> {
-    return DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>();
-  }
-
-  async function upcomingPlans(office: OfficeRecord, from: LocalDate, limit = 200): Promise<DayPlanRecord[]> {
-    return DayPlanModel.find({ office: office._id, date: { $gte: from } })
-      .sort({ date: 1 })
-      .limit(limit)
-      .lean<DayPlanRecord[]>();
-  }
-
-  /** A plan for the day after the change: a service-checked DayPlan, or null to remove it. */
-  function nextPlanOf(office: OfficeRecord, date: LocalDate, input: PlanInput | null): DayPlan | null {
-    return input ? toDayPlan(office, date, input) : null;
-  }
-
-  async function previewPlan(
-    office: OfficeRecord,
-    date: LocalDate,
-    input: PlanInput | null,
-  ): Promise<PlanPreview> {
-    assertNotPast(office, date);
-    const next = nextPlanOf(office, date, input);
-    const day = await capacity.previewDay(office, date, { plan: next });
-    if (next && next.kind !== 'closed' && day.after.slots.length === 0) {
-      throw invalid({ sessions: { key: 'staff.plan_no_slots' } }, 'staff.plan_no_slots');
-    }
-    const current = planFields(await storedPlan(office, date));
-    const wasClosed = current?.kind === 'closed' || (!current && day.before.slots.length === 0);
-    const activeBookings = await closure.activeCount(office._id, date);
-    return {
-      date,
-      current,
-      next,
-      day,
-      activeBookings,
-      closing: next?.kind === 'closed' && !wasClosed,
-    };
-  }
-
-  /** The day as it stands: counters against the stored plan, and its active bookings. */
-  async function dayState(office: OfficeRecord, date: LocalDate) {
-    const [day, activeBookings] = await Promise.all([
-      capacity.previewDay(office, date),
-      closure.activeCount(office._id, date),
-    ]);
-    return { day, activeBookings };
-  }
-
-  /** Writes the plan, keeping fields it does not own (the lottery's `allocation`). */
-  async function savePlan(
-    office: OfficeRecord,
-    plan: DayPlan | null,
-    date: LocalDate,
-    actor: StaffPrincipal,
-  ) {
-    if (!plan) {
-      await DayPlanModel.deleteOne({ office: office._id, date });
-      return;
-    }
-    const set: Record<string, unknown> = { kind: plan.kind };
-    const unset: Record<string, 1> = {};
-    for (const field of PLAN_FIELDS) {
-      if (plan[field] !== undefined) set[field] = plan[field];
-      else unset[field] = 1;
-    }
-    if (Types.ObjectId.isValid(actor.id)) set.updatedBy = new Types.ObjectId(actor.id);
-    await DayPlanModel.updateOne(
-      { office: office._id, date },
-      { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
-      { upsert: true },
-    );
-  }
-
-  /**
-   * Saves a day plan (or removes it with input null) and brings the counters to it. When the
-   * confirm form carries the preview's fingerprint and the day changed since, nothing is
-   * saved: staff see the new preview instead of a result they did not review.
-   */
-  async function applyPlan(
-    office: OfficeRecord,
-    date: LocalDate,
-    input: PlanInput | null,
-    actor: StaffPrincipal,
-    fingerprint?: string,
-  ): Promise<{ preview: PlanPreview; closedAppointments: string[] }> {
-    return capacity.withDayLock(`plan:${office._id}:${date}`, async () => {
-      const preview = await previewPlan(office, date, input);
-      if (fingerprint && fingerprint !== preview.day.fingerprint) {
-        throw new AppError('conflict', 'staff.preview_outdated');
-      }
-      await savePlan(office, preview.next, date, actor);
-      await capacity.syncDay(office, date);
-      let closedAppointments: string[] = [];
-      if (preview.next?.kind === 'closed') {
-        closedAppointments = await closure.closeDay(office._id, date, actor.id, preview.next.message);
-      } else if (preview.current?.kind === 'closed') {
-        await closure.reopenDay(office._id, date, actor.id);
-      }
-      await audit.record({
-        actor,
-        action: preview.next ? 'plan.save' : 'plan.remove',
-        target: { kind: 'day', id: `${office._id}/${date}`, label: date },
-        before: { plan: preview.current ?? null, capacity: preview.day.preview.totalBefore },
-        after: {
-          plan: preview.next,
-          capacity: preview.day.preview.totalAfter,
-          overbookedSlots: preview.day.preview.overbookedSlots,
-        },
-        officeId: office._id,
-      });
-      events.emit({ type: 'capacity.changed', officeId: office._id.toString(), date });
-      return { preview, closedAppointments };
-    });
-  }
-
-  // ---- office-wide changes: weekly template and windows ----
-
-  async function affectedDays(office: OfficeRecord, windows: WindowLike[]): Promise<LocalDate[]> {
-    const today = schedule.today(office);
-    const days = new Set(await capacity.materializedDays(office, today));
-    // Temporary windows keep their places in counters, so their whole range must exist.
-    for (const w of windows) {
-      if (!isTemporary(w) || !w.open) continue;
-      // Dates are 'yyyy-MM-dd' strings: the later one sorts last.
-      const first = [w.from!, today].sort()[1]!;
-      for (let d = first; d <= w.to!; d = addDays(d, 1)) days.add(d);
-    }
-    return [...days].sort();
-  }
-
-  async function previewOfficeWide(
-    office: OfficeRecord,
-    overrides: { template?: WeekdayTemplate[]; windows?: WindowLike[] },
-  ): Promise<OfficeWidePreview> {
-    const windows = overrides.windows ?? (await officeWindows(office._id));
-    const dates = await affectedDays(office, windows);
-    const days: DayCapacityPreview[] = [];
-    for (const date of dates) days.push(await capacity.previewDay(office, date, overrides));
-    return officeWide(days);
-  }
-
-  /** Brings every affected day's counters to the office's stored template and windows. */
-  async function syncOffice(officeId: Types.ObjectId): Promise<OfficeWidePreview> {
-    schedule.invalidate(officeId.toString());
-    const office = await OfficeModel.findById(officeId).lean<OfficeRecord>();
-    if (!office) throw new AppError('not_found', 'booking.office_not_found');
-    const windows = await officeWindows(office._id);
-    const days: DayCapacityPreview[] = [];
-    for (const date of await affectedDays(office, windows)) days.push(await capacity.syncDay(office, date));
-    const result = officeWide(days);
-    for (const d of result.days)
-      events.emit({ type: 'capacity.changed', officeId: officeId.toString(), date: d.date });
-    return result;
-  }
-
-  function checkTemplate(template: WeekdayTemplate[], openWindows: number): void {
-    const fields: Record<string, { key: string; params?: Record<string, number> }> = {};
-    for (const entry of template) {
-      const problem = sessionProblems(entry.sessions);
-      if (problem) fields[`days.${entry.weekday}.sessions`] = { key: problem };
-      if (entry.windowsOpen > openWindows) {
-        fields[`days.${entry.weekday}.windowsOpen`] = {
-          key: 'staff.template_too_many_windows',
-          params: { n: openWindows },
-        };
-      }
-    }
-    if (Object.keys(fields).length) throw invalid(fields);
-  }
-
-  async function previewTemplate(
-    office: OfficeRecord,
-    template: WeekdayTemplate[],
-  ): Promise<OfficeWidePreview> {
-    const windows = await ensureOfficeWindows(office);
-    checkTemplate(template, windows.filter((w) => w.open && !isTemporary(w)).length);
-    return previewOfficeWide(office, { template });
-  }
-
-  async function applyTemplate(
-    office: OfficeRecord,
-    template: WeekdayTemplate[],
-    actor: StaffPrincipal,
-    fingerprint?: string,
-  ): Promise<OfficeWidePreview> {
-    const preview = await previewTemplate(office, template);
-    if (fingerprint && fingerprint !== preview.fingerprint)
-      throw new AppError('conflict', 'staff.preview_outdated');
-    await OfficeModel.updateOne({ _id: office._id }, { $set: { weeklyTemplate: template } });
-    const applied = await syncOffice(office._id);
-    await audit.record({
-      actor,
-      action: 'template.save',
-      target: { kind: 'office', id: office._id.toString(), label: office.name.zh },
-      before: { weeklyTemplate: office.weeklyTemplate },
-      after: {
-        weeklyTemplate: template,
-        days: applied.days.length,
-        overbookedSlots: applied.overbookedSlots,
-      },
-      officeId: office._id,
-    });
-    return applied;
-  }
-
-  // ---- peak days ----
-
-  async function peakSuggestions(
-    office: OfficeRecord,
-    months = 12,
-  ): Promise<(PeakSuggestion & { plan?: DayPlan['kind'] })[]> {
-    const today = schedule.today(office);
-    const suggestions = suggestPeakDays(today, months, office.customPeakDays);
-    const last = suggestions[suggestions.length - 1]?.date ?? today;
-    const plans = await DayPlanModel.find(
-      { office: office._id, date: { $gte: today, $lte: last } },
-      { date: 1, kind: 1 },
-    ).lean();
-    const kinds = new Map(plans.map((p) => [p.date, p.kind]));
-    return suggestions.map((s) => {
-      const kind = kinds.get(s.date);
-      return kind ? { ...s, plan: kind } : s;
-    });
-  }
-
-  function peakDraft(
-    office: OfficeRecord,
-    date: LocalDate,
-    suggestion: PeakSuggestion | undefined,
-  ): PlanInput {
-    return peakDayDefaults(office, date, suggestion?.label ?? { zh: '热门日', en: 'Peak day' }, clock());
-  }
-
-  // ---- the yearly holiday notice ----
-
-  async function previewImport(office: OfficeRecord, text: string): Promise<ImportPreview> {
-    const parsed = parseHolidayCsv(text);
-    const errors = [...parsed.errors];
-    if (parsed.rows.length + parsed.errors.length > MAX_IMPORT_LINES) {
-      errors.push({
-        line: 0,
-        message: { zh: `最多 ${MAX_IMPORT_LINES} 行`, en: `at most ${MAX_IMPORT_LINES} lines` },
-      });
-    }
-    const today = schedule.today(office);
-    const dates = parsed.rows.map((r) => r.date);
-    const plans = await DayPlanModel.find({ office: office._id, date: { $in: dates } }).lean<
-      DayPlanRecord[]
-    >();
-    const byDate = new Map(plans.map((p) => [p.date, p]));
-    const lines: ImportLine[] = [];
-    for (const row of parsed.rows) {
-      const current = byDate.get(row.date)?.kind;
-      let outcome: ImportLine['outcome'];
-      if (row.date < today) outcome = 'past';
-      else if (row.kind === 'special' && current === 'peak') outcome = 'keep_peak';
-      else if (current === row.kind) outcome = 'same';
-      else outcome = current ? 'replace' : 'create';
-      if (row.kind === 'special' && outcome !== 'past' && outcome !== 'keep_peak') {
-        const day = await capacity.previewDay(office, row.date, {
-          plan: { date: row.date, kind: 'special' },
-        });
-        if (day.after.slots.length === 0) {
-          const line = lineOf(text, row.date);
-          errors.push({
-            line,
-            message: {
-              zh: '每周时间表中没有可借用的办公时间',
-              en: 'the weekly template has no hours to open with',
-            },
-          });
-        }
-      }
-      const activeBookings = row.kind === 'closed' ? await closure.activeCount(office._id, row.date) : 0;
-      lines.push({ row, ...(current ? { current } : {}), outcome, activeBookings });
-    }
-    errors.sort((a, b) => a.line - b.line);
-    return { lines, errors, ok: errors.length === 0 && lines.length > 0 };
-  }
-
-  /** A rejected file changes nothing: every line is checked before the first is applied. */
-  async function applyImport(
-    office: OfficeRecord,
-    text: string,
-    actor: StaffPrincipal,
-  ): Promise<ImportPreview> {
-    const preview = await previewImport(office, text);
-    if (!preview.ok)
-      throw new AppError('invalid', 'staff.import_rejected', { errors: preview.errors.length });
-    for (const line of preview.lines) {
-      if (line.outcome === 'past' || line.outcome === 'keep_peak' || line.outcome === 'same') continue;
-      await applyPlan(
-        office,
-        line.row.date,
-        { kind: line.row.kind, labelZh: line.row.label?.zh, labelEn: line.row.label?.en },
-        actor,
-      );
-    }
-    await audit.record({
-      actor,
-      action: 'plan.import',
-      target: { kind: 'office', id: office._id.toString(), label: office.name.zh },
-      after: {
-        lines: preview.lines.length,
-        applied: preview.lines.filter((l) => l.outcome === 'create' || l.outcome === 'replace').length,
-      },
-      officeId: office._id,
-    });
-    return preview;
-  }
-
+  const current = planFields(await storedPlan(office, date));
+  const wasClosed = current?.kind === 'closed' || (!current && day.before.slots.length === 0);
+  const activeBookings = await activeCount(office._id, date);
   return {
-    storedPlan,
-    upcomingPlans,
-    previewPlan,
-    applyPlan,
-    dayState,
-    previewTemplate,
-    applyTemplate,
-    previewOfficeWide,
-    syncOffice,
-    peakSuggestions,
-    peakDraft,
-    previewImport,
-    applyImport,
+    date,
+    current,
+    next,
+    day,
+    activeBookings,
+    closing: next?.kind === 'closed' && !wasClosed,
   };
 }
 
-/** The line number of a date in the pasted text (for an error found after parsing). */
-function lineOf(text: string, date: string): number {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const compact = date.replace(/-0?/g, '-');
-  const index = lines.findIndex((l) => {
-    const first = (l.split(',')[0] ?? '').trim().replace(/\//g, '-').replace(/-0?/g, '-');
-    return first === compact;
-  });
-  return index + 1;
+/** The day as it stands: counters against the stored plan, and its active bookings. */
+export async function dayState(office: OfficeRecord, date: LocalDate) {
+  const [day, activeBookings] = await Promise.all([previewDay(office, date), activeCount(office._id, date)]);
+  return { day, activeBookings };
 }
 
-export type PlanningService = ReturnType<typeof createPlanningService>;
+/** Writes the plan, keeping fields it does not own (the lottery's `allocation`). */
+async function savePlan(office: OfficeRecord, plan: DayPlan | null, date: LocalDate, actor: StaffPrincipal) {
+  if (!plan) {
+    await DayPlanModel.deleteOne({ office: office._id, date });
+    return;
+  }
+  const set: Record<string, unknown> = { kind: plan.kind };
+  const unset: Record<string, 1> = {};
+  for (const field of PLAN_FIELDS) {
+    if (plan[field] !== undefined) set[field] = plan[field];
+    else unset[field] = 1;
+  }
+  if (Types.ObjectId.isValid(actor.id)) set.updatedBy = new Types.ObjectId(actor.id);
+  await DayPlanModel.updateOne(
+    { office: office._id, date },
+    { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+    { upsert: true },
+  );
+}
+
+/**
+ * Saves a day plan (or removes it with input null) and brings the counters to it. When the
+ * confirm form carries the preview's fingerprint and the day changed since, nothing is
+ * saved: staff see the new preview instead of a result they did not review.
+ */
+export async function applyPlan(
+  deps: StaffContext,
+  office: OfficeRecord,
+  date: LocalDate,
+  input: PlanInput | null,
+  actor: StaffPrincipal,
+  fingerprint?: string,
+): Promise<{ preview: PlanPreview; closedAppointments: string[] }> {
+  const { events, audit } = deps;
+  return withDayLock(deps, `plan:${office._id}:${date}`, async () => {
+    const preview = await previewPlan(deps, office, date, input);
+    if (fingerprint && fingerprint !== preview.day.fingerprint) {
+      throw new AppError('conflict', 'staff.preview_outdated');
+    }
+    await savePlan(office, preview.next, date, actor);
+    await syncDay(deps, office, date);
+    let closedAppointments: string[] = [];
+    if (preview.next?.kind === 'closed') {
+      closedAppointments = await closeDay(deps, office._id, date, actor.id, preview.next.message);
+    } else if (preview.current?.kind === 'closed') {
+      await reopenDay(deps, office._id, date, actor.id);
+    }
+    await audit.record({
+      actor,
+      action: preview.next ? 'plan.save' : 'plan.remove',
+      target: { kind: 'day', id: `${office._id}/${date}`, label: date },
+      before: { plan: preview.current ?? null, capacity: preview.day.preview.totalBefore },
+      after: {
+        plan: preview.next,
+        capacity: preview.day.preview.totalAfter,
+        overbookedSlots: preview.day.preview.overbookedSlots,
+      },
+      officeId: office._id,
+    });
+    events.emit({ type: 'capacity.changed', officeId: office._id.toString(), date });
+    return { preview, closedAppointments };
+  });
+}
+
+// ---- office-wide changes: weekly template and windows ----
+
+async function affectedDays(
+  deps: StaffContext,
+  office: OfficeRecord,
+  windows: WindowLike[],
+): Promise<LocalDate[]> {
+  const { schedule } = deps;
+  const today = schedule.today(office);
+  const days = new Set(await materializedDays(office, today));
+  // Temporary windows keep their places in counters, so their whole range must exist.
+  for (const w of windows) {
+    if (!isTemporary(w) || !w.open) continue;
+    // Dates are 'yyyy-MM-dd' strings: the later one sorts last.
+    const first = [w.from!, today].sort()[1]!;
+    for (let d = first; d <= w.to!; d = addDays(d, 1)) days.add(d);
+  }
+  return [...days].sort();
+}
+
+export async function previewOfficeWide(
+  deps: StaffContext,
+  office: OfficeRecord,
+  overrides: { template?: WeekdayTemplate[]; windows?: WindowLike[] },
+): Promise<OfficeWidePreview> {
+  const windows = overrides.windows ?? (await officeWindows(office._id));
+  const dates = await affectedDays(deps, office, windows);
+  const days: DayCapacityPreview[] = [];
+  for (const date of dates) days.push(await previewDay(office, date, overrides));
+  return officeWide(days);
+}
+
+/** Brings every affected day's counters to the office's stored template and windows. */
+export async function syncOffice(deps: StaffContext, officeId: Types.ObjectId): Promise<OfficeWidePreview> {
+  const { events, schedule } = deps;
+  schedule.invalidate(officeId.toString());
+  const office = await OfficeModel.findById(officeId).lean<OfficeRecord>();
+  if (!office) throw new AppError('not_found', 'booking.office_not_found');
+  const windows = await officeWindows(office._id);
+  const days: DayCapacityPreview[] = [];
+  for (const date of await affectedDays(deps, office, windows)) days.push(await syncDay(deps, office, date));
+  const result = officeWide(days);
+  for (const d of result.days)
+    events.emit({ type: 'capacity.changed', officeId: officeId.toString(), date: d.date });
+  return result;
+}
+
+export async function peakSuggestions(
+  deps: StaffContext,
+  office: OfficeRecord,
+  months = 12,
+): Promise<(PeakSuggestion & { plan?: DayPlan['kind'] })[]> {
+  const { schedule } = deps;
+  const today = schedule.today(office);
+  const suggestions = suggestPeakDays(today, months, office.customPeakDays);
+  const last = suggestions[suggestions.length - 1]?.date ?? today;
+  const plans = await DayPlanModel.find(
+    { office: office._id, date: { $gte: today, $lte: last } },
+    { date: 1, kind: 1 },
+  ).lean();
+  const kinds = new Map(plans.map((p) => [p.date, p.kind]));
+  return suggestions.map((s) => {
+    const kind = kinds.get(s.date);
+    return kind ? { ...s, plan: kind } : s;
+  });
+}
+
+export function peakDraft(
+  deps: StaffContext,
+  office: OfficeRecord,
+  date: LocalDate,
+  suggestion: PeakSuggestion | undefined,
+): PlanInput {
+  const { clock } = deps;
+  return peakDayDefaults(office, date, suggestion?.label ?? { zh: '热门日', en: 'Peak day' }, clock());
+}
+
+// ---- the yearly holiday notice ----

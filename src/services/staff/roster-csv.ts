@@ -1,19 +1,9 @@
-// The day roster as a CSV file that Excel opens correctly: UTF-8 with a byte-order mark
-// (without it, Excel in a Chinese locale reads the file as GBK and garbles every name),
-// CRLF line ends, RFC 4180 quoting, and cells that would start a formula defused.
-import { DateTime } from 'luxon';
+// The day roster as a CSV file (see lib/csv.ts for what makes spreadsheets open it right).
+import { localTimeOf } from '../../domain/local-time.ts';
 import type { Translator } from '../../i18n/translate.ts';
+import { csvFile } from '../../lib/csv.ts';
 import type { DayWindow } from './effective-schedule.ts';
 import type { Roster } from './roster-service.ts';
-
-export const BOM = '\uFEFF';
-
-/** Quotes when needed; a leading = + - @ (or tab/CR) is prefixed with ' so no formula runs. */
-export function csvCell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function windowLabel(w: DayWindow | undefined, t: Translator): string {
   if (!w) return '';
@@ -22,8 +12,7 @@ export function windowLabel(w: DayWindow | undefined, t: Translator): string {
 }
 
 export function rosterCsv(roster: Roster, zone: string, t: Translator): string {
-  const time = (d: Date | undefined) =>
-    d ? DateTime.fromJSDate(new Date(d), { zone }).toFormat('HH:mm') : '';
+  const time = (d: Date | undefined) => (d ? localTimeOf(d, zone) : '');
   const header = [
     t('staff.csv.reference'),
     t('staff.csv.date'),
@@ -69,5 +58,5 @@ export function rosterCsv(roster: Roster, zone: string, t: Translator): string {
       ]);
     }
   }
-  return BOM + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return csvFile(rows);
 }

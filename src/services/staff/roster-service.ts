@@ -3,21 +3,15 @@
 import { Types } from 'mongoose';
 import { maskPhone } from '../../domain/masking.ts';
 import { normalizeReference } from '../../domain/reference-code.ts';
-import type { DaySchedule, LocalDate } from '../../domain/schedule-types.ts';
+import type { DaySchedule, LocalDate, PlannedSlot } from '../../domain/schedule-types.ts';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { DayPlanModel, type DayPlanRecord } from '../../models/day-plan.model.ts';
 import { SlotModel } from '../../models/slot.model.ts';
-import type { AppointmentRecord } from '../booking/booking-service.ts';
+import type { AppointmentRecord, Channel } from '../booking/booking-service.ts';
 import { notFound } from '../errors.ts';
-import type { OfficeRecord, ScheduleService, SlotRecord } from '../schedule-service.ts';
-import { planFields } from './capacity-sync.ts';
-import {
-  assignWindows,
-  type DayWindow,
-  effectiveSchedule,
-  type WindowLike,
-  windowsOnDay,
-} from './effective-schedule.ts';
+import type { OfficeRecord, SlotRecord } from '../schedule-service.ts';
+import { listWindows, planFields } from './capacity-sync.ts';
+import { assignWindows, type DayWindow, effectiveSchedule, windowsOnDay } from './effective-schedule.ts';
 
 export interface RosterEntry {
   id: string;
@@ -25,7 +19,7 @@ export interface RosterEntry {
   start: string;
   end: string;
   status: AppointmentStatus;
-  channel: string;
+  channel: Channel;
   overbooked: boolean;
   closed: boolean;
   partners: { name: string; idMasked: string; phoneMasked: string; phoneLast4: string }[];
@@ -75,117 +69,116 @@ export function matcher(query: string): ((a: AppointmentRecord) => boolean) | nu
     a.partners.some((p) => p.name.normalize('NFKC').toLowerCase().includes(name));
 }
 
-export function createRosterService(deps: {
-  schedule: ScheduleService;
-  /** The office's windows, creating the default ones for an office that never listed any. */
-  windowsOf: (office: OfficeRecord) => Promise<WindowLike[]>;
-}) {
-  const { schedule, windowsOf } = deps;
-
-  async function day(office: OfficeRecord, date: LocalDate, query = ''): Promise<Roster> {
-    const [planRecord, counters, windows, appointments] = await Promise.all([
-      DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>(),
-      SlotModel.find({ office: office._id, date }).lean<SlotRecord[]>(),
-      windowsOf(office),
-      AppointmentModel.find({ office: office._id, date })
-        .sort({ start: 1, createdAt: 1, _id: 1 })
-        .lean<AppointmentRecord[]>(),
-    ]);
-    const plan = planFields(planRecord);
-    const planned = effectiveSchedule(date, office.timezone, office.weeklyTemplate, plan, windows);
-    const dayWindows = windowsOnDay(date, office.weeklyTemplate, plan, windows);
-    const counterByStart = new Map(counters.map((c) => [c.start, c]));
-    const starts = new Set([...planned.slots.map((s) => s.start), ...counters.map((c) => c.start)]);
-    for (const a of appointments) starts.add(a.start);
-    const match = matcher(query);
-    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AppointmentStatus, number>;
-    for (const a of appointments) counts[a.status] += 1;
-    let matched = 0;
-
-    const slots: RosterSlot[] = [...starts].sort().map((start) => {
-      const plannedSlot = planned.slots.find((s) => s.start === start);
-      const counter = counterByStart.get(start);
-      const inSlot = appointments.filter((a) => a.start === start);
-      // Cancelled couples take no turn at a window; they are listed last.
-      const active = inSlot.filter((a) => a.status !== 'cancelled');
-      const placed = assignWindows(active, dayWindows);
-      const entries = [
-        ...placed.map((p) => entry(p.appointment, p.window)),
-        ...inSlot.filter((a) => a.status === 'cancelled').map((a) => entry(a, -1)),
-      ].filter((e) => {
-        if (!match) return true;
-        const a = inSlot.find((x) => x._id.toString() === e.id)!;
-        return match(a);
-      });
-      matched += entries.length;
-      const capacity = counter?.capacity ?? plannedSlot?.capacity ?? 0;
-      const booked = counter?.booked ?? 0;
-      return {
-        start,
-        end: counter?.end ?? plannedSlot?.end ?? inSlot[0]?.end ?? start,
-        startsAt: counter?.startsAt ?? plannedSlot?.startsAt ?? inSlot[0]?.startsAt ?? new Date(0),
-        capacity,
-        booked,
-        remaining: counter ? counter.remaining : capacity,
-        flagged: counter?.flagged ?? false,
-        dropped: !plannedSlot,
-        entries,
-      };
-    });
-
-    function entry(a: AppointmentRecord, window: number): RosterEntry {
-      return {
-        id: a._id.toString(),
-        reference: a.reference,
-        start: a.start,
-        end: a.end,
-        status: a.status,
-        channel: a.channel,
-        overbooked: a.overbooked,
-        closed: a.closure?.date === a.date,
-        partners: a.partners.map((p) => ({
-          name: p.name,
-          idMasked: p.idMasked,
-          phoneMasked: maskPhone(p.phone),
-          phoneLast4: p.phoneLast4,
-        })),
-        window,
-        arrivedAt: a.arrivedAt,
-        servedAt: a.servedAt,
-        noShowAt: a.noShowAt,
-        cancelledAt: a.cancelledAt,
-        createdAt: a.createdAt,
-      };
-    }
-
-    return {
-      date,
-      schedule: planned,
+export async function day(office: OfficeRecord, date: LocalDate, query = ''): Promise<Roster> {
+  const [planRecord, counters, windows, appointments] = await Promise.all([
+    DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>(),
+    SlotModel.find({ office: office._id, date }).lean<SlotRecord[]>(),
+    listWindows(office),
+    AppointmentModel.find({ office: office._id, date })
+      .sort({ start: 1, createdAt: 1, _id: 1 })
+      .lean<AppointmentRecord[]>(),
+  ]);
+  const plan = planFields(planRecord);
+  const planned = effectiveSchedule(date, office.timezone, office.weeklyTemplate, plan, windows);
+  const dayWindows = windowsOnDay(date, office.weeklyTemplate, plan, windows);
+  const counterByStart = new Map(counters.map((c) => [c.start, c]));
+  const starts = new Set([...planned.slots.map((s) => s.start), ...counters.map((c) => c.start)]);
+  for (const a of appointments) starts.add(a.start);
+  const match = matcher(query);
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AppointmentStatus, number>;
+  for (const a of appointments) counts[a.status] += 1;
+  const slots = [...starts].sort().map((start) =>
+    rosterSlot({
+      start,
+      planned: planned.slots.find((s) => s.start === start),
+      counter: counterByStart.get(start),
+      inSlot: appointments.filter((a) => a.start === start),
       windows: dayWindows,
-      slots: query ? slots.filter((s) => s.entries.length > 0) : slots,
-      counts,
-      query,
-      matched,
-    };
-  }
-
-  /** One appointment with its office, for the appointment page and the day-operation buttons. */
-  async function appointment(id: string): Promise<AppointmentRecord> {
-    if (!Types.ObjectId.isValid(id)) throw notFound('booking.not_found');
-    const found = await AppointmentModel.findById(id).lean<AppointmentRecord>();
-    if (!found) throw notFound('booking.not_found');
-    return found;
-  }
-
-  /** Flagged slots from today on: more bookings than places, waiting for staff. */
-  async function flaggedSlots(office: OfficeRecord, from: LocalDate): Promise<SlotRecord[]> {
-    return SlotModel.find({ office: office._id, flagged: true, date: { $gte: from } })
-      .sort({ date: 1, start: 1 })
-      .limit(100)
-      .lean<SlotRecord[]>();
-  }
-
-  return { day, appointment, flaggedSlots, today: schedule.today };
+      match,
+    }),
+  );
+  const matched = slots.reduce((n, s) => n + s.entries.length, 0);
+  return {
+    date,
+    schedule: planned,
+    windows: dayWindows,
+    slots: query ? slots.filter((s) => s.entries.length > 0) : slots,
+    counts,
+    query,
+    matched,
+  };
 }
 
-export type RosterService = ReturnType<typeof createRosterService>;
+/** One slot of the roster: its places, and its couples by window (cancelled ones last, at none). */
+function rosterSlot(s: {
+  start: string;
+  planned: PlannedSlot | undefined;
+  counter: SlotRecord | undefined;
+  inSlot: AppointmentRecord[];
+  windows: DayWindow[];
+  match: ((a: AppointmentRecord) => boolean) | null;
+}): RosterSlot {
+  const { start, planned, counter, inSlot, match } = s;
+  // Cancelled couples take no turn at a window; they are listed last.
+  const placed = assignWindows(
+    inSlot.filter((a) => a.status !== 'cancelled'),
+    s.windows,
+  );
+  const entries = [
+    ...placed.map((p) => rosterEntry(p.appointment, p.window)),
+    ...inSlot.filter((a) => a.status === 'cancelled').map((a) => rosterEntry(a, -1)),
+  ].filter((e) => !match || match(inSlot.find((x) => x._id.toString() === e.id)!));
+  const capacity = counter?.capacity ?? planned?.capacity ?? 0;
+  return {
+    start,
+    end: counter?.end ?? planned?.end ?? inSlot[0]?.end ?? start,
+    startsAt: counter?.startsAt ?? planned?.startsAt ?? inSlot[0]?.startsAt ?? new Date(0),
+    capacity,
+    booked: counter?.booked ?? 0,
+    remaining: counter ? counter.remaining : capacity,
+    flagged: counter?.flagged ?? false,
+    dropped: !planned,
+    entries,
+  };
+}
+
+function rosterEntry(a: AppointmentRecord, window: number): RosterEntry {
+  return {
+    id: a._id.toString(),
+    reference: a.reference,
+    start: a.start,
+    end: a.end,
+    status: a.status,
+    channel: a.channel,
+    overbooked: a.overbooked,
+    closed: a.closure?.date === a.date,
+    partners: a.partners.map((p) => ({
+      name: p.name,
+      idMasked: p.idMasked,
+      phoneMasked: maskPhone(p.phone),
+      phoneLast4: p.phoneLast4,
+    })),
+    window,
+    arrivedAt: a.arrivedAt,
+    servedAt: a.servedAt,
+    noShowAt: a.noShowAt,
+    cancelledAt: a.cancelledAt,
+    createdAt: a.createdAt,
+  };
+}
+
+/** One appointment with its office, for the appointment page and the day-operation buttons. */
+export async function appointment(id: string): Promise<AppointmentRecord> {
+  if (!Types.ObjectId.isValid(id)) throw notFound('booking.not_found');
+  const found = await AppointmentModel.findById(id).lean<AppointmentRecord>();
+  if (!found) throw notFound('booking.not_found');
+  return found;
+}
+
+/** Flagged slots from today on: more bookings than places, waiting for staff. */
+export async function flaggedSlots(office: OfficeRecord, from: LocalDate): Promise<SlotRecord[]> {
+  return SlotModel.find({ office: office._id, flagged: true, date: { $gte: from } })
+    .sort({ date: 1, start: 1 })
+    .limit(100)
+    .lean<SlotRecord[]>();
+}

@@ -17,6 +17,8 @@ import type { Logger } from 'pino';
 import type { SmsConfig } from '../../config.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Locale } from '../../i18n/locales.ts';
+import type { Clock, RandomBytes } from '../../lib/clock.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import {
   type LiveCode,
   VerificationModel,
@@ -26,8 +28,6 @@ import {
 import { type SmsSender, smsErrorText } from '../../sms/message.ts';
 import { prepareSms } from '../../sms/prepare.ts';
 import { buildSms } from '../../sms/texts.ts';
-import type { Clock, RandomBytes } from '../clock.ts';
-import { isDuplicate } from '../duplicate-key.ts';
 import { invalid } from '../errors.ts';
 import { addressKey } from './address-key.ts';
 

@@ -1,30 +1,15 @@
+// The one place that turns an error into an answer: its status and messages come from
+// web/refusal.ts; a route that said how its page shows a refusal (web/route.ts: the form
+// again, or an error flash) gets to show it; any other error is the error page, or the
+// API's JSON error.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.ts';
 import { translate } from '../../i18n/translate.ts';
-import { isDatabaseUnavailable, noteStorageFailure } from '../../services/database-errors.ts';
-import { AppError, type ErrorCode } from '../../services/errors.ts';
-import { formEcho } from './validate.ts';
-
-const STATUS: Record<ErrorCode, number> = {
-  invalid: 422,
-  not_found: 404,
-  slot_full: 409,
-  already_booked: 409,
-  conflict: 409,
-  forbidden: 403,
-  unauthorized: 401,
-  rate_limited: 429,
-  booking_not_open: 422,
-  booking_closed: 422,
-  no_show_blocked: 422,
-  not_eligible: 422,
-  unavailable: 503,
-};
-
-export function statusOf(code: ErrorCode): number {
-  return STATUS[code];
-}
+import type { StorageHealth } from '../../lib/database-errors.ts';
+import { AppError } from '../../services/errors.ts';
+import { formEcho, formInputs } from '../form-values.ts';
+import { describeError, type Refusal } from '../refusal.ts';
 
 export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'));
@@ -50,9 +35,14 @@ function plainErrorPage(res: Response, locale: Locale, status: number, message: 
     );
 }
 
-/** The one place that turns an error into a status, a message in the user's language, and a page or JSON body. */
-export function errorHandler(logger: Logger) {
-  const handle = answer(logger);
+interface HandlerDeps {
+  logger: Logger;
+  storage: StorageHealth;
+}
+
+export function errorHandler(deps: HandlerDeps) {
+  const { logger } = deps;
+  const handle = answer(deps);
   // Whatever goes wrong in here, Express's own handler (a stack trace outside production)
   // must never answer instead.
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -65,96 +55,70 @@ export function errorHandler(logger: Logger) {
   };
 }
 
-function answer(logger: Logger) {
+function answer({ logger, storage }: HandlerDeps) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const locale = req.locale ?? DEFAULT_LOCALE;
-    let status: number;
-    let code: string;
-    let message: string;
-    let fields: Record<string, string> | undefined;
-    if (err instanceof AppError) {
-      status = statusOf(err.code);
-      code = err.code;
-      message = translate(locale, err.messageKey, err.params);
-      if (Object.keys(err.fields).length) {
-        fields = Object.fromEntries(
-          Object.entries(err.fields).map(([k, f]) => [k, translate(locale, f.key, f.params)]),
-        );
-      }
-    } else if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
-      status = 403;
-      code = 'csrf';
-      message = translate(locale, 'error.csrf');
-    } else if (isDatabaseUnavailable(err)) {
-      noteStorageFailure(err);
-      status = 503;
-      code = 'unavailable';
-      message = translate(locale, 'error.503');
-      logger.warn(
-        { err: { name: (err as Error).name, message: (err as Error).message } },
-        'database unavailable',
-      );
-    } else if (
-      typeof (err as { status?: number })?.status === 'number' &&
-      (err as { status: number }).status < 500
-    ) {
-      status = (err as { status: number }).status;
-      code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : 'bad_request';
-      message = translate(locale, `error.${status}`);
-      if (message === `error.${status}`) message = translate(locale, 'error.400');
-    } else {
-      status = 500;
-      code = 'internal';
-      message = translate(locale, 'error.500');
+    const refusal = describeError(err, req.locale ?? DEFAULT_LOCALE);
+    if (refusal.code === 'unavailable' && !(err instanceof AppError)) {
+      storage.note(err);
+      const { name, message } = err as Error;
+      logger.warn({ err: { name, message } }, 'database unavailable');
+    } else if (refusal.status === 500) {
       logger.error({ err }, 'unhandled error');
     }
     if (res.headersSent) return;
-    if (status === 503) res.set('Retry-After', '5');
-    if (wantsJson(req)) {
-      res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
-      return;
-    }
-    // Before the page helpers are installed (a refused request target), or when the page
-    // itself fails to render, the plain page answers.
-    const plain = () => plainErrorPage(res, locale, status, message);
-    if (typeof res.renderPage !== 'function' || typeof res.locals.t !== 'function') return plain();
-    res.renderPage(
-      'errors/error',
-      {
-        title: translate(locale, 'error.title'),
-        status,
-        code,
-        message,
-        fields,
-        // A form the database could not take: the page keeps what was typed and sends it again.
-        ...(status === 503 && req.method === 'POST' && req.is('application/x-www-form-urlencoded')
-          ? {
-              resubmit: {
-                action: req.originalUrl,
-                inputs: formInputs(formEcho(req.body)).filter(([name]) => name !== '_csrf'),
-              },
-            }
-          : {}),
-      },
-      status,
-      (renderErr) => {
-        logger.error({ err: renderErr }, 'error page failed to render');
-        plain();
-      },
-    );
+    if (refusal.status === 503) res.set('Retry-After', '5');
+    if (refusal.code === 'rate_limited' && !res.get('Retry-After') && refusal.params.seconds !== undefined)
+      res.set('Retry-After', String(refusal.params.seconds));
+    const page = res.locals.refusal;
+    if (!page?.codes.has(refusal.code)) return respond(logger, req, res, refusal);
+    // Shown once: should the page itself fail, the ordinary answer follows.
+    res.locals.refusal = undefined;
+    void Promise.resolve()
+      .then(() => page.show(refusal))
+      .catch((failure: unknown) => {
+        logger.error({ err: failure }, 'refusal page failed to render');
+        respond(logger, req, res, refusal);
+      });
   };
 }
 
-/** A form's fields as the hidden inputs that post them again (partners[0][name] and so on). */
-export function formInputs(values: Record<string, unknown>, prefix = ''): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [key, value] of Object.entries(values)) {
-    const name = prefix ? `${prefix}[${key}]` : key;
-    if (typeof value === 'string') out.push([name, value]);
-    else if (value && typeof value === 'object')
-      out.push(...formInputs(value as Record<string, unknown>, name));
+/** The error page, or the JSON error of the API. */
+function respond(logger: Logger, req: Request, res: Response, refusal: Refusal): void {
+  if (res.headersSent) return;
+  const locale = req.locale ?? DEFAULT_LOCALE;
+  const { status, code, message } = refusal;
+  const fields = Object.keys(refusal.fields).length ? refusal.fields : undefined;
+  if (wantsJson(req)) {
+    res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
+    return;
   }
-  return out;
+  // Before the page helpers are installed (a refused request target), or when the page
+  // itself fails to render, the plain page answers.
+  const plain = () => plainErrorPage(res, locale, status, message);
+  if (typeof res.renderPage !== 'function' || typeof res.locals.t !== 'function') {
+    plain();
+    return;
+  }
+  res.renderPage(
+    'errors/error',
+    { title: translate(locale, 'error.title'), status, code, message, fields, ...resubmission(req, status) },
+    status,
+    (renderErr) => {
+      logger.error({ err: renderErr }, 'error page failed to render');
+      plain();
+    },
+  );
+}
+
+/** A form the database could not take: the page keeps what was typed and sends it again. */
+function resubmission(req: Request, status: number) {
+  if (status !== 503 || req.method !== 'POST' || !req.is('application/x-www-form-urlencoded')) return {};
+  return {
+    resubmit: {
+      action: req.originalUrl,
+      inputs: formInputs(formEcho(req.body)).filter(([name]) => name !== '_csrf'),
+    },
+  };
 }
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {

@@ -1,15 +1,14 @@
 // Staff sign-in for everything under /staff: a session cookie scoped to /staff, sessions in
 // MongoDB, an idle limit, and the signed-in member of staff on `req.staff`.
 //
-// Routers mounted after the staff router under /staff/... find `req.staff` set (or
-// undefined for a visitor) and guard their routes with `requireStaff(...roles)` and
-// `canAccessOffice(req.staff, officeId)`.
+// The staff pages of every area (src/web/routes/staff/) are mounted behind this middleware:
+// they find `req.staff` set (or undefined for a visitor) and guard their routes with
+// `requireStaff(...roles)` and `canAccessOffice(req.staff, officeId)`.
 import type { NextFunction, Request, Response } from 'express';
 import session, { type Store } from 'express-session';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../services/errors.ts';
 import { canAccessOffice, type StaffPrincipal, type StaffRole } from '../../services/staff/principal.ts';
-import { createSessionStore } from '../../services/staff/session-store.ts';
 import { wantsJson } from './error-handler.ts';
 
 export type { StaffPrincipal, StaffRole };
@@ -45,15 +44,15 @@ export const STAFF_COOKIE = 'staff.sid';
 export function staffSession(opts: {
   secret: string;
   secure: boolean;
-  /** Default: a connect-mongo store on the application's Mongoose connection. */
-  store?: Store;
+  /** The session store the composition root built (connect-mongo on the application's connection). */
+  store: Store;
   idleMinutes?: number;
 }) {
   const idleMinutes = opts.idleMinutes ?? STAFF_IDLE_MINUTES;
   return session({
     name: opts.secure ? `__Secure-${STAFF_COOKIE}` : STAFF_COOKIE,
     secret: opts.secret,
-    store: opts.store ?? createSessionStore(idleMinutes * 60),
+    store: opts.store,
     resave: false,
     saveUninitialized: false,
     rolling: true,

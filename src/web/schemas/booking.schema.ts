@@ -1,19 +1,7 @@
 import { z } from 'zod';
-import { isLocalDate } from '../../domain/local-time.ts';
+import { localDate, localTime } from './dates.schema.ts';
 import { blankToUndefined, requiredText } from './free-text.schema.ts';
 
-/** A real calendar day (not 2026-02-30) in years a registry deals with: the domain's date math assumes one. */
-export const localDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' })
-  .refine(
-    (s) => {
-      const year = Number(s.slice(0, 4));
-      return isLocalDate(s) && year >= 1900 && year <= 2199;
-    },
-    { error: 'field.invalid_date' },
-  );
-export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_time' });
 /** A field a form may leave empty (undefined then), else checked by its schema. */
 const optionalField = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 

@@ -1,7 +1,7 @@
 // The coordinators' forms: a ceremony session, a status change, roster actions.
 import { z } from 'zod';
 import type { CeremonyInput } from '../../services/ceremony/ceremony-service.ts';
-import { localDate, localTime } from './booking.schema.ts';
+import { dateTimeInput, localDate, localTime } from './dates.schema.ts';
 import { optionalMultilineText, optionalText, requiredText } from './free-text.schema.ts';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, { error: 'field.invalid' });
@@ -32,9 +32,7 @@ export const ceremonyFormSchema = z.object({
   programmeEn: optionalMultilineText(2000).transform((v) => v ?? ''),
   seats: whole(1, 200),
   minCouples: whole(0, 200),
-  signupDeadline: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_date' }),
+  signupDeadline: dateTimeInput('field.invalid_date'),
   offerHours: whole(1, 168),
   status: z.enum(['draft', 'open']).optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_RANKED, type Preference } from '../../domain/lottery.ts';
-import { languageSchema, localDate, localTime, partnersSchema } from './booking.schema.ts';
+import { languageSchema, partnersSchema } from './booking.schema.ts';
+import { dateTimeInput, localDate, localTime } from './dates.schema.ts';
 import { requiredText } from './free-text.schema.ts';
 
 const email = z
@@ -12,11 +13,7 @@ const idempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,64}$/)
   .optional();
-/** An office-local date and time as a datetime-local field sends it. */
-export const localDateTime = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'lottery.invalid_datetime' });
+const localDateTime = dateTimeInput('lottery.invalid_datetime');
 
 const preferenceKind = z.enum(['any', 'morning', 'afternoon', 'ranked'], {
   error: 'lottery.preference.kind',

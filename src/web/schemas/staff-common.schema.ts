@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { localTime } from './dates.schema.ts';
 import { blankToUndefined } from './free-text.schema.ts';
-
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'field.invalid_date' });
-export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'field.invalid_time' });
 
 /** A whole number typed in a form, within bounds; empty is undefined. */
 export const optionalInt = (min: number, max: number) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { localTime } from './dates.schema.ts';
 import { hasControlInLines, hasVisible, optionalText, requiredText } from './free-text.schema.ts';
-import { checkbox, int, localTime } from './staff-common.schema.ts';
+import { checkbox, int } from './staff-common.schema.ts';
 
 /** 'Chinese | English' per line; a line with one language only uses it for both. */
 const documentsText = z.preprocess(
@@ -65,3 +66,4 @@ export const officeRulesSchema = z
     path: ['daysAhead'],
     message: 'staff.rules_window_empty',
   });
+export type OfficeRulesForm = z.infer<typeof officeRulesSchema>;

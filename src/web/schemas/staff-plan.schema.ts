@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTimeInput } from './dates.schema.ts';
 import { linesText, optionalMultilineText, optionalText, requiredText } from './free-text.schema.ts';
 import { checkbox, int, optionalInt, sessionsText, stepSchema } from './staff-common.schema.ts';
 
@@ -20,10 +21,7 @@ export const planFormSchema = z.object({
   messageEn: optionalMultilineText(500),
   bookingOpensAt: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, { error: 'staff.invalid_datetime' })
-      .optional(),
+    dateTimeInput('staff.invalid_datetime').optional(),
   ),
 });
 export type PlanForm = z.infer<typeof planFormSchema>;

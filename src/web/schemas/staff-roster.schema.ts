@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { partnersSchema } from './booking.schema.ts';
+import { localDate, localTime } from './dates.schema.ts';
 import { blankToUndefined, optionalText } from './free-text.schema.ts';
-import { localDate, localTime } from './staff-common.schema.ts';
 
 export const rosterQuerySchema = z.object({
   date: z.preprocess(blankToUndefined, localDate.optional()),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { localDate } from './dates.schema.ts';
 import { blankToUndefined, optionalText, requiredText } from './free-text.schema.ts';
-import { int, localDate } from './staff-common.schema.ts';
+import { int } from './staff-common.schema.ts';
 
 const optionalDate = z.preprocess(blankToUndefined, localDate.optional());
 

@@ -4,8 +4,9 @@ import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { isGlobalAdmin } from '../../../services/staff/principal.ts';
 import { requireStaff } from '../../middleware/staff-auth.ts';
+import { query } from '../../route.ts';
 import { auditQuerySchema } from '../../schemas/staff-roster.schema.ts';
-import { me, parseForm, renderStaff } from './support.ts';
+import { me, renderStaff } from './support.ts';
 
 export function auditRoutes(container: Container): Router {
   const router = Router();
@@ -13,8 +14,7 @@ export function auditRoutes(container: Container): Router {
 
   router.get('/audit', requireStaff('admin', 'registrar'), async (req, res) => {
     const staff = me(req);
-    const parsed = parseForm(req, auditQuerySchema, 'query');
-    const q = parsed.ok ? parsed.data : {};
+    const q = query(req, auditQuerySchema, {});
     const allOffices = isGlobalAdmin(staff);
     const result = await audit.list({
       ...(allOffices ? {} : { offices: staff.offices }),

@@ -7,18 +7,31 @@ import { AppError } from '../../../services/errors.ts';
 import type { OfficeRecord } from '../../../services/schedule-service.ts';
 import { isGlobalAdmin } from '../../../services/staff/principal.ts';
 import { requireStaff } from '../../middleware/staff-auth.ts';
+import { form } from '../../route.ts';
 import {
   newOfficeSchema,
+  type OfficeRulesForm,
   officeDetailsSchema,
   officeRulesSchema,
 } from '../../schemas/staff-office.schema.ts';
-import { fieldsOf, isFormError, me, officeOf, parseForm, renderStaff, statusOfFormError } from './support.ts';
+import { me, officeOf, refusedForm, renderStaff } from './support.ts';
 
 const ZONES = ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei'];
 
-export function officeRoutes(container: Container): Router {
+/** Only an administrator of every office creates offices (a scoped one would not see it). */
+function assertGlobalAdmin(req: Request) {
+  if (!isGlobalAdmin(me(req))) throw new AppError('forbidden', 'error.forbidden');
+}
+
+export function officeRoutes(c: Container): Router {
   const router = Router();
-  const { staff: s } = container.services;
+  const s = c.services.staff;
+  const admins = requireStaff('admin');
+  const office = (req: Request) => officeOf(req, c);
+  const saved = (req: Request, res: Response) => {
+    res.flash('success', 'flash.saved');
+    res.redirect(303, `/staff/offices/${req.params.officeId}`);
+  };
 
   router.get('/offices', requireStaff(), async (req, res) => {
     renderStaff(res, 'staff/offices', {
@@ -27,124 +40,92 @@ export function officeRoutes(container: Container): Router {
       canCreate: isGlobalAdmin(me(req)),
     });
   });
-
-  function newPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    renderStaff(
-      res,
-      'staff/office-new',
-      { title: translate(req.locale, 'staff.offices.new'), zones: ZONES, ...extra },
-      status,
-    );
-  }
-
-  /** Only an administrator of every office creates offices (a scoped one would not see it). */
-  function assertGlobalAdmin(req: Request) {
-    if (!isGlobalAdmin(me(req))) throw new AppError('forbidden', 'error.forbidden');
-  }
-
-  router.get('/offices/new', requireStaff('admin'), (req, res) => {
+  router.get('/offices/new', admins, (req, res) => {
     assertGlobalAdmin(req);
-    newPage(req, res, { values: { timezone: 'Asia/Shanghai' } });
+    newOfficePage(req, res, { values: { timezone: 'Asia/Shanghai' } });
   });
-
-  router.post('/offices', requireStaff('admin'), async (req, res) => {
-    assertGlobalAdmin(req);
-    const parsed = parseForm(req, newOfficeSchema);
-    if (!parsed.ok)
-      return newPage(req, res, { values: req.body, fields: parsed.fields, formError: parsed.message }, 422);
-    try {
-      const office = await s.offices.create(parsed.data, me(req));
-      res.flash('success', 'staff.office_created');
-      res.redirect(303, `/staff/offices/${office._id}`);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      newPage(
-        req,
-        res,
-        { values: req.body, fields: fieldsOf(req, err), formError: translate(req.locale, err.messageKey) },
-        statusOfFormError(err),
-      );
-    }
-  });
-
-  function officePage(
-    req: Request,
-    res: Response,
-    office: OfficeRecord,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ) {
-    renderStaff(
-      res,
-      'staff/office',
-      {
-        title: translate(req.locale, 'staff.office.title'),
-        office,
-        zones: ZONES.includes(office.timezone) ? ZONES : [office.timezone, ...ZONES],
-        canEdit: me(req).role === 'admin',
-        ...extra,
+  router.post(
+    '/offices',
+    admins,
+    form({
+      schema: newOfficeSchema,
+      load: assertGlobalAdmin,
+      show: (req, res, refused) => newOfficePage(req, res, refusedForm(refused), refused.status),
+      run: async (input, req, res) => {
+        const created = await s.offices.create(input, me(req));
+        res.flash('success', 'staff.office_created');
+        res.redirect(303, `/staff/offices/${created._id}`);
       },
-      status,
-    );
-  }
-
+    }),
+  );
   router.get('/offices/:officeId', requireStaff(), async (req, res) => {
-    officePage(req, res, await officeOf(req, container.services));
+    officePage(req, res, await office(req));
   });
-
-  router.post('/offices/:officeId/details', requireStaff('admin'), async (req, res) => {
-    const office = await officeOf(req, container.services);
-    const parsed = parseForm(req, officeDetailsSchema);
-    const bad = (fields: Record<string, string>, message: string, status: number) =>
-      officePage(
-        req,
-        res,
-        office,
-        { detailsValues: req.body, detailsFields: fields, detailsError: message },
-        status,
-      );
-    if (!parsed.ok) return bad(parsed.fields, parsed.message, 422);
-    try {
-      await s.offices.updateDetails(office._id.toString(), parsed.data, me(req));
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return bad(fieldsOf(req, err), translate(req.locale, err.messageKey), statusOfFormError(err));
-    }
-    res.flash('success', 'flash.saved');
-    res.redirect(303, `/staff/offices/${office._id}`);
-  });
-
-  router.post('/offices/:officeId/rules', requireStaff('admin'), async (req, res) => {
-    const office = await officeOf(req, container.services);
-    const parsed = parseForm(req, officeRulesSchema);
-    if (!parsed.ok) {
-      return officePage(
-        req,
-        res,
-        office,
-        { rulesValues: req.body, rulesFields: parsed.fields, rulesError: parsed.message },
-        422,
-      );
-    }
-    const r = parsed.data;
-    await s.offices.updateRules(
-      office._id.toString(),
-      {
-        bookingRules: {
-          daysAhead: r.daysAhead,
-          cutoffDaysBefore: r.cutoffDaysBefore,
-          cutoffTime: r.cutoffTime,
-          openTime: r.openTime,
-        },
-        eligibility: { minAgeMale: r.minAgeMale, minAgeFemale: r.minAgeFemale },
-        noShowPolicy: { maxNoShows: r.maxNoShows, withinDays: r.withinDays, blockDays: r.blockDays },
-        ceremonyBufferMinutes: r.ceremonyBufferMinutes,
+  router.post(
+    '/offices/:officeId/details',
+    admins,
+    form({
+      schema: officeDetailsSchema,
+      load: office,
+      show: (req, res, refused) =>
+        officePage(req, res, refused.ctx, refusedForm(refused, 'details'), refused.status),
+      run: async (input, req, res, at) => {
+        await s.offices.updateDetails(at._id.toString(), input, me(req));
+        saved(req, res);
       },
-      me(req),
-    );
-    res.flash('success', 'flash.saved');
-    res.redirect(303, `/staff/offices/${office._id}`);
-  });
-
+    }),
+  );
+  router.post(
+    '/offices/:officeId/rules',
+    admins,
+    form({
+      schema: officeRulesSchema,
+      load: office,
+      show: (req, res, refused) =>
+        officePage(req, res, refused.ctx, refusedForm(refused, 'rules'), refused.status),
+      run: async (input, req, res, at) => {
+        await s.offices.updateRules(at._id.toString(), rulesOf(input), me(req));
+        saved(req, res);
+      },
+    }),
+  );
   return router;
+}
+
+function rulesOf(r: OfficeRulesForm) {
+  return {
+    bookingRules: {
+      daysAhead: r.daysAhead,
+      cutoffDaysBefore: r.cutoffDaysBefore,
+      cutoffTime: r.cutoffTime,
+      openTime: r.openTime,
+    },
+    eligibility: { minAgeMale: r.minAgeMale, minAgeFemale: r.minAgeFemale },
+    noShowPolicy: { maxNoShows: r.maxNoShows, withinDays: r.withinDays, blockDays: r.blockDays },
+    ceremonyBufferMinutes: r.ceremonyBufferMinutes,
+  };
+}
+
+function newOfficePage(req: Request, res: Response, extra: object = {}, status = 200) {
+  renderStaff(
+    res,
+    'staff/office-new',
+    { title: translate(req.locale, 'staff.offices.new'), zones: ZONES, ...extra },
+    status,
+  );
+}
+
+function officePage(req: Request, res: Response, office: OfficeRecord, extra: object = {}, status = 200) {
+  renderStaff(
+    res,
+    'staff/office',
+    {
+      title: translate(req.locale, 'staff.office.title'),
+      office,
+      zones: ZONES.includes(office.timezone) ? ZONES : [office.timezone, ...ZONES],
+      canEdit: me(req).role === 'admin',
+      ...extra,
+    },
+    status,
+  );
 }

@@ -7,131 +7,110 @@ import type { OfficeRecord } from '../../../services/schedule-service.ts';
 import type { OfficeWidePreview } from '../../../services/staff/planning-service.ts';
 import { couplesPerWindowOf } from '../../../services/staff/window-service.ts';
 import { requireStaff } from '../../middleware/staff-auth.ts';
+import { action, form } from '../../route.ts';
 import {
   couplesPerWindowSchema,
   windowAddSchema,
   windowUpdateSchema,
 } from '../../schemas/staff-window.schema.ts';
-import { fieldsOf, isFormError, me, officeOf, parseForm, renderStaff, statusOfFormError } from './support.ts';
+import { me, officeOf, refusedForm, renderStaff } from './support.ts';
 
-export function windowRoutes(container: Container): Router {
+const WINDOWS = '/offices/:officeId/windows';
+
+export function windowRoutes(c: Container): Router {
   const router = Router();
-  const { staff: s, schedule } = container.services;
   const planners = requireStaff('admin', 'registrar');
+  const s = c.services.staff;
+  const office = (req: Request) => officeOf(req, c);
+  const back = (req: Request) => `/staff/offices/${req.params.officeId}/windows`;
 
-  async function page(
-    req: Request,
-    res: Response,
-    office: OfficeRecord,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ) {
-    const windows = await s.windows.list(office);
-    renderStaff(
-      res,
-      'staff/windows',
-      {
-        title: translate(req.locale, 'staff.windows.title'),
-        office,
-        windows,
-        today: schedule.today(office),
-        couplesPerWindow: couplesPerWindowOf(office),
-        ...extra,
+  router.get(WINDOWS, planners, async (req, res) => windowsPage(c, req, res, await office(req)));
+  router.post(
+    WINDOWS,
+    planners,
+    form({
+      schema: windowAddSchema,
+      load: office,
+      show: (req, res, refused) =>
+        windowsPage(c, req, res, refused.ctx, refusedForm(refused, 'add'), refused.status),
+      run: async (input, req, res, at) => {
+        applied(res, await s.windows.add(at, input, me(req)));
+        res.redirect(303, back(req));
       },
-      status,
-    );
-  }
-
-  function applied(res: Response, result: OfficeWidePreview) {
-    if (result.overbookedSlots > 0) {
-      res.flash('error', 'staff.windows_applied_flagged', {
-        days: result.days.length,
-        slots: result.overbookedSlots,
-      });
-    } else {
-      res.flash('success', 'staff.windows_applied', { days: result.days.length });
-    }
-  }
-
-  router.get('/offices/:officeId/windows', planners, async (req, res) => {
-    await page(req, res, await officeOf(req, container.services));
-  });
-
-  router.post('/offices/:officeId/windows', planners, async (req, res) => {
-    const office = await officeOf(req, container.services);
-    const parsed = parseForm(req, windowAddSchema);
-    if (!parsed.ok)
-      return page(
-        req,
-        res,
-        office,
-        { addValues: req.body, addFields: parsed.fields, addError: parsed.message },
-        422,
-      );
-    try {
-      applied(res, await s.windows.add(office, parsed.data, me(req)));
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return page(
-        req,
-        res,
-        office,
-        {
-          addValues: req.body,
-          addFields: fieldsOf(req, err),
-          addError: translate(req.locale, err.messageKey, err.params),
-        },
-        statusOfFormError(err),
-      );
-    }
-    res.redirect(303, `/staff/offices/${office._id}/windows`);
-  });
-
-  router.post('/offices/:officeId/windows/couples', planners, async (req, res) => {
-    const office = await officeOf(req, container.services);
-    const parsed = parseForm(req, couplesPerWindowSchema);
-    if (!parsed.ok) {
-      return page(req, res, office, { couplesFields: parsed.fields, couplesError: parsed.message }, 422);
-    }
-    applied(res, await s.windows.setCouplesPerWindow(office, parsed.data.couplesPerWindow, me(req)));
-    res.redirect(303, `/staff/offices/${office._id}/windows`);
-  });
-
-  router.post('/offices/:officeId/windows/:windowId', planners, async (req, res) => {
-    const office = await officeOf(req, container.services);
-    const parsed = parseForm(req, windowUpdateSchema);
-    try {
-      if (!parsed.ok) {
-        res.flash('error', 'error.invalid');
-      } else {
-        const { open, ...rest } = parsed.data;
-        applied(
-          res,
-          await s.windows.update(
-            office,
-            String(req.params.windowId),
-            { ...rest, ...(open ? { open: open === 'yes' } : {}) },
-            me(req),
-          ),
-        );
-      }
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      res.flash('error', err.messageKey, err.params);
-    }
-    res.redirect(303, `/staff/offices/${office._id}/windows`);
-  });
-
-  router.post('/offices/:officeId/windows/:windowId/delete', planners, async (req, res) => {
-    const office = await officeOf(req, container.services);
-    try {
-      applied(res, await s.windows.remove(office, String(req.params.windowId), me(req)));
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      res.flash('error', err.messageKey, err.params);
-    }
-    res.redirect(303, `/staff/offices/${office._id}/windows`);
-  });
-
+    }),
+  );
+  router.post(
+    `${WINDOWS}/couples`,
+    planners,
+    form({
+      schema: couplesPerWindowSchema,
+      load: office,
+      show: (req, res, refused) =>
+        windowsPage(c, req, res, refused.ctx, refusedForm(refused, 'couples'), refused.status),
+      run: async (input, req, res, at) => {
+        applied(res, await s.windows.setCouplesPerWindow(at, input.couplesPerWindow, me(req)));
+        res.redirect(303, back(req));
+      },
+    }),
+  );
+  router.post(
+    `${WINDOWS}/:windowId`,
+    planners,
+    action({
+      load: office,
+      schema: windowUpdateSchema,
+      run: async ({ open, ...rest }, req, res, at) => {
+        const change = { ...rest, ...(open ? { open: open === 'yes' } : {}) };
+        applied(res, await s.windows.update(at, String(req.params.windowId), change, me(req)));
+      },
+      back,
+    }),
+  );
+  router.post(
+    `${WINDOWS}/:windowId/delete`,
+    planners,
+    action({
+      load: office,
+      run: async (_input, req, res, at) => {
+        applied(res, await s.windows.remove(at, String(req.params.windowId), me(req)));
+      },
+      back,
+    }),
+  );
   return router;
+}
+
+async function windowsPage(
+  c: Container,
+  req: Request,
+  res: Response,
+  office: OfficeRecord,
+  extra: object = {},
+  status = 200,
+) {
+  const windows = await c.services.staff.windows.list(office);
+  renderStaff(
+    res,
+    'staff/windows',
+    {
+      title: translate(req.locale, 'staff.windows.title'),
+      office,
+      windows,
+      today: c.services.schedule.today(office),
+      couplesPerWindow: couplesPerWindowOf(office),
+      ...extra,
+    },
+    status,
+  );
+}
+
+function applied(res: Response, result: OfficeWidePreview) {
+  if (result.overbookedSlots > 0) {
+    res.flash('error', 'staff.windows_applied_flagged', {
+      days: result.days.length,
+      slots: result.overbookedSlots,
+    });
+  } else {
+    res.flash('success', 'staff.windows_applied', { days: result.days.length });
+  }
 }

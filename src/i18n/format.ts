@@ -1,0 +1,27 @@
+// Dates and times as people read them, in their language: always in the office's zone, never
+// the server's. Pages (res.locals.formatDate...), messages and exports all use these.
+import { DateTime } from 'luxon';
+import { localDateOf, localTimeOf } from '../domain/local-time.ts';
+import type { Locale } from './locales.ts';
+import { translate } from './translate.ts';
+
+/** A local date (yyyy-MM-dd) as people write it: 2026年8月19日 周三 / Wed 19 Aug 2026. */
+export function formatDate(date: string, locale: Locale): string {
+  const d = DateTime.fromISO(date, { zone: 'utc' });
+  if (!d.isValid) return date;
+  return locale === 'en'
+    ? d.setLocale('en-GB').toFormat('ccc d LLL yyyy')
+    : `${d.toFormat('yyyy年M月d日')} ${translate(locale, `weekday.${d.weekday}`)}`;
+}
+
+/** A month (yyyy-MM): 2026年8月 / August 2026. */
+export function formatMonth(month: string, locale: Locale): string {
+  const d = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
+  if (!d.isValid) return month;
+  return locale === 'en' ? d.setLocale('en-GB').toFormat('LLLL yyyy') : d.toFormat('yyyy年M月');
+}
+
+/** An instant in the office's zone: 2026年8月18日 周二 18:00. */
+export function formatInstant(at: Date | string, zone: string, locale: Locale): string {
+  return `${formatDate(localDateOf(at, zone), locale)} ${localTimeOf(at, zone)}`;
+}

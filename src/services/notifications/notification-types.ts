@@ -1,0 +1,52 @@
+// What the notification service takes and gives.
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { MailTransport } from '../../mail/message.ts';
+import type { EmailRenderer } from '../../mail/render.ts';
+import type { LotteryEvent } from '../events.ts';
+import type { LotteryNotice } from '../lottery/lottery-service.ts';
+import type { ScheduleService } from '../schedule-service.ts';
+import type { Preloaded } from './compose-appointment.ts';
+
+export type DeliveryOutcome = 'sent' | 'skipped' | 'duplicate' | 'retrying' | 'failed';
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  key: string;
+  notificationId?: string;
+  attempts?: number;
+  /** Why it was skipped, or the transport's error. */
+  detail?: string;
+}
+
+export interface DeliverOptions {
+  /** The private manage token, known only to the process that made the booking; never stored. */
+  manageToken?: string;
+  /** A locked staff account's unlock token, known only to the sign-in that locked it; never stored. */
+  unlockToken?: string;
+  preloaded?: Preloaded;
+  /** Attempts before a transient failure becomes `failed` (default 5). */
+  maxAttempts?: number;
+}
+
+export interface NotificationServiceDeps {
+  clock: Clock;
+  config: Pick<Readonly<Config>, 'baseUrl'>;
+  logger: Logger;
+  transport: MailTransport;
+  renderer: EmailRenderer;
+  schedule: ScheduleService;
+  /** A `sending` claim older than this is taken to be from a process that died. */
+  staleSendingMs?: number;
+  /** Words the lottery's notices (services.lottery.notice); without it they are skipped. */
+  lotteryNotice?: (event: LotteryEvent) => Promise<LotteryNotice | null>;
+}
+
+/** What the parts of the notification service share. */
+export interface NotificationContext extends Omit<NotificationServiceDeps, 'staleSendingMs'> {
+  baseUrl: string;
+  staleSendingMs: number;
+  /** The host part of Message-IDs (BASE_URL's). */
+  host: string;
+}

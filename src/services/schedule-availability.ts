@@ -1,0 +1,119 @@
+// How many places a range of days offers, slot by slot, as couples and the API see it: each
+// day's plan (template and day plan), its booking window, its counters and, on a lottery day,
+// where the lottery stands.
+import { DateTime } from 'luxon';
+import type { BookingWindowState } from '../domain/booking-rules.ts';
+import { planDay } from '../domain/day-schedule.ts';
+import { type DayStatus, dayStatus } from '../domain/day-status.ts';
+import { type LotteryPhase, lotteryPhase } from '../domain/lottery.ts';
+import type { DaySchedule } from '../domain/schedule-types.ts';
+import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../models/day-plan.model.ts';
+import { SlotModel } from '../models/slot.model.ts';
+import { AppError } from './errors.ts';
+import {
+  type OfficeRecord,
+  type ScheduleContext,
+  type SlotRecord,
+  today,
+  windowFor,
+} from './schedule-context.ts';
+
+export interface SlotAvailability {
+  start: string;
+  end: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  remaining: number;
+  /** Places held back for walk-ins and the priority channel, not bookable online. */
+  reserved: number;
+}
+
+/** A lottery day's public state: window, draw time, commitment and where it stands now. */
+export type LotteryDayInfo = LotterySettings & { phase: LotteryPhase };
+
+export interface DayAvailability {
+  date: string;
+  weekday: number;
+  status: DayStatus;
+  schedule: DaySchedule;
+  window: BookingWindowState;
+  capacity: number;
+  remaining: number;
+  slots: SlotAvailability[];
+  /** Set on a day whose places are drawn by lottery rather than booked first come first served. */
+  lottery?: LotteryDayInfo;
+}
+
+const MAX_RANGE_DAYS = 62;
+
+async function plansFor(office: OfficeRecord, from: string, to: string): Promise<Map<string, DayPlanRecord>> {
+  const plans = await DayPlanModel.find({ office: office._id, date: { $gte: from, $lte: to } }).lean<
+    DayPlanRecord[]
+  >();
+  return new Map(plans.map((p) => [p.date, p]));
+}
+
+export async function availability(
+  ctx: ScheduleContext,
+  office: OfficeRecord,
+  from: string,
+  to: string,
+): Promise<DayAvailability[]> {
+  const start = DateTime.fromISO(from, { zone: office.timezone });
+  const end = DateTime.fromISO(to, { zone: office.timezone });
+  if (!start.isValid || !end.isValid || end < start) throw new AppError('invalid', 'booking.bad_range');
+  if (end.diff(start, 'days').days > MAX_RANGE_DAYS) throw new AppError('invalid', 'booking.range_too_long');
+  const [plans, counters] = await Promise.all([
+    plansFor(office, from, to),
+    SlotModel.find({ office: office._id, date: { $gte: from, $lte: to } }).lean<SlotRecord[]>(),
+  ]);
+  const byDay = new Map<string, Map<string, SlotRecord>>();
+  for (const c of counters) {
+    const m = byDay.get(c.date) ?? new Map<string, SlotRecord>();
+    m.set(c.start, c);
+    byDay.set(c.date, m);
+  }
+  const now = ctx.clock();
+  const todayDate = today(ctx, office);
+  const days: DayAvailability[] = [];
+  for (let d = start; d <= end; d = d.plus({ days: 1 })) {
+    const date = d.toISODate()!;
+    const schedule = planDay(date, office.timezone, office.weeklyTemplate, plans.get(date));
+    const window = windowFor(ctx, office, schedule, now);
+    const stored = byDay.get(date);
+    const slots = schedule.slots.map((p) => {
+      const c = stored?.get(p.start);
+      return {
+        start: p.start,
+        end: p.end,
+        startsAt: p.startsAt,
+        endsAt: p.endsAt,
+        capacity: c ? c.capacity : p.capacity,
+        remaining: c ? Math.max(0, c.remaining) : p.capacity,
+        reserved: c?.reserved ?? 0,
+      };
+    });
+    const capacity = slots.reduce((n, s) => n + s.capacity, 0);
+    const remaining = slots.reduce((n, s) => n + s.remaining, 0);
+    const lottery = lotteryInfo(plans.get(date), now);
+    days.push({
+      date,
+      weekday: d.weekday,
+      status: dayStatus({ schedule, window, remaining, capacity, today: todayDate }),
+      schedule,
+      window,
+      capacity,
+      remaining,
+      slots,
+      ...(lottery ? { lottery } : {}),
+    });
+  }
+  return days;
+}
+
+/** How a day's places are given out: first come first served, or by lottery. */
+function lotteryInfo(plan: DayPlanRecord | undefined, now: Date): LotteryDayInfo | undefined {
+  if (plan?.allocation !== 'lottery' || !plan.lottery) return undefined;
+  return { ...plan.lottery, phase: lotteryPhase(plan.lottery, now, plan.lottery.drawnAt) };
+}

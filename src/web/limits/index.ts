@@ -1,0 +1,49 @@
+// Every limit the web layer applies, built once by the composition root (src/container.ts) so
+// that the counters are the application's, not a module's: the web form, the JSON API and the
+// lottery share one allowance per pair of ID numbers whichever door it knocks on.
+import type { Request } from 'express';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { createLoginThrottle } from './login-throttle.ts';
+import { createLookupGuard } from './lookup-guard.ts';
+import { keyedLimit, perAddressLimit } from './rate-limit.ts';
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+const idsOf = (req: Request): string | undefined => {
+  const partners = (req.body as { partners?: { idNumber?: unknown }[] } | undefined)?.partners;
+  if (!Array.isArray(partners)) return undefined;
+  const ids = partners
+    .map((p) => (typeof p?.idNumber === 'string' ? p.idNumber.trim().toUpperCase() : ''))
+    .filter(Boolean);
+  // keyedLimit hashes the key: the numbers are never kept in clear.
+  return ids.length ? ids.sort().join('|') : undefined;
+};
+
+export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock }) {
+  return {
+    /** A generous ceiling per address on every request (RATE_LIMIT_PER_MINUTE). */
+    perAddress: perAddressLimit(deps.config.rateLimitPerMinute),
+    /** Booking and lottery attempts per pair of ID numbers, whatever the address. */
+    byPerson: keyedLimit({
+      name: 'book',
+      windowMs: 10 * 60_000,
+      limit: 20,
+      key: idsOf,
+      messageKey: 'booking.rate_limited',
+    }),
+    /** Look-ups by reference: failures counted per reference and address (see lookup-guard.ts). */
+    lookups: createLookupGuard(),
+    /** Staff sign-in failures per account and address, and per address (see login-throttle.ts). */
+    login: createLoginThrottle(deps.clock),
+    /** Password and unlock links opened per address. */
+    passwordLinks: keyedLimit({
+      name: 'staff-password-link',
+      windowMs: FIFTEEN_MINUTES,
+      limit: 30,
+      key: (req) => req.ip ?? 'unknown',
+    }),
+  };
+}
+
+export type WebLimits = ReturnType<typeof createWebLimits>;

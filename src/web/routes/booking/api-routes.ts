@@ -1,0 +1,138 @@
+import type { Request, Router } from 'express';
+import type { Container } from '../../../container.ts';
+import type { Locale } from '../../../i18n/locales.ts';
+import { pick } from '../../../i18n/translate.ts';
+import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
+import type { DayAvailability, OfficeRecord } from '../../../services/schedule-service.ts';
+import { idempotencyKeyOf } from '../../couple-form.ts';
+import { json } from '../../route.ts';
+import { bookingApiSchema, moveSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
+import { tokenLookup } from '../../token-lookup.ts';
+
+export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
+  return {
+    reference: a.reference,
+    officeId: a.office.toString(),
+    ...(office ? { officeName: office.name } : {}),
+    date: a.date,
+    start: a.start,
+    end: a.end,
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    status: a.status,
+    language: a.language,
+    partners: a.partners.map((p) => ({
+      name: p.name,
+      idType: p.idType,
+      idNumber: p.idMasked,
+      phone: `*******${p.phoneLast4}`,
+    })),
+  };
+}
+
+/**
+ * The JSON API for kiosks and mini-programs: same rules and services as the web pages (docs/api.md).
+ * Its routes are added to the API's own router (see routes/index.ts).
+ */
+export function bookingApiRoutes(router: Router, c: Container): void {
+  const { schedule, booking } = c.services;
+  const appointmentOf = (req: Request) => tokenLookup(c.limits.lookups, req, booking.findByReferenceAndToken);
+
+  router.get(
+    '/offices',
+    json({
+      run: async (_input, req, res) => {
+        res.json((await schedule.listOffices()).map((o) => officeJson(o, req.locale)));
+      },
+    }),
+  );
+  router.get(
+    '/offices/:officeId/availability',
+    json({
+      schema: rangeQuerySchema,
+      source: 'query',
+      run: async ({ from, to }, req, res) => {
+        const office = await schedule.getOffice(String(req.params.officeId));
+        const days = await schedule.availability(office, from, to);
+        res.json(availabilityJson(office, days, req.locale));
+      },
+    }),
+  );
+  router.post(
+    '/appointments',
+    c.limits.byPerson,
+    json({
+      schema: bookingApiSchema,
+      run: async (body, req, res) => {
+        const key = idempotencyKeyOf(req);
+        const result = await booking.book({
+          ...body,
+          channel: 'api',
+          ...(key ? { idempotencyKey: key } : {}),
+        });
+        res
+          .status(result.created ? 201 : 200)
+          .json({ ...appointmentJson(result.appointment), manageToken: result.manageToken });
+      },
+    }),
+  );
+  router.get(
+    '/appointments/:reference',
+    json({
+      load: appointmentOf,
+      run: (_input, _req, res, appointment) => {
+        res.set('Cache-Control', 'no-store');
+        res.json(appointmentJson(appointment));
+      },
+    }),
+  );
+  router.post(
+    '/appointments/:reference/cancel',
+    json({
+      load: appointmentOf,
+      run: async (_input, _req, res, appointment) => {
+        res.json(appointmentJson(await booking.cancel(appointment._id, 'couple')));
+      },
+    }),
+  );
+  router.post(
+    '/appointments/:reference/move',
+    json({
+      schema: moveSchema,
+      run: async (target, req, res) => {
+        const appointment = await appointmentOf(req);
+        res.json(appointmentJson(await booking.move(appointment._id, target, { channel: 'api' })));
+      },
+    }),
+  );
+}
+
+function officeJson(o: OfficeRecord, locale: Locale) {
+  return {
+    id: o._id.toString(),
+    slug: o.slug,
+    name: pick(o.name, locale),
+    timezone: o.timezone,
+    names: o.name,
+    address: o.address,
+  };
+}
+
+function availabilityJson(office: OfficeRecord, days: DayAvailability[], locale: Locale) {
+  return {
+    officeId: office._id.toString(),
+    timezone: office.timezone,
+    days: days.map((d) => ({
+      date: d.date,
+      status: d.status,
+      peak: d.schedule.kind === 'peak' ? { label: pick(d.schedule.plan?.label, locale) } : null,
+      ...(d.window.state === 'not_yet_open' ? { bookingOpensAt: d.window.opensAt.toISOString() } : {}),
+      slots: d.slots.map((s) => ({
+        start: s.start,
+        end: s.end,
+        capacity: s.capacity,
+        remaining: s.remaining,
+      })),
+    })),
+  };
+}

@@ -1,0 +1,85 @@
+// The booking form and its submission (post/redirect/get to the confirmation).
+import { type Request, type Response, Router } from 'express';
+import type { Container } from '../../../container.ts';
+import { AppError } from '../../../services/errors.ts';
+import { blankCoupleForm, coupleRequest, refusedCoupleForm } from '../../couple-form.ts';
+import { form } from '../../route.ts';
+import { bookingFormSchema } from '../../schemas/booking.schema.ts';
+import { localDate, localTime } from '../../schemas/dates.schema.ts';
+
+const PATH = '/offices/:slug/days/:date/book';
+
+/** What the form shows of its slot: the office, the day and the slot's times. */
+interface SlotContext {
+  office: { slug: string; _id?: { toString(): string }; name?: unknown; address?: unknown };
+  day: { date: string };
+  slot: { start: string; end?: string };
+}
+
+export function bookRoutes(c: Container): Router {
+  const router = Router();
+  const { schedule, booking } = c.services;
+
+  /**
+   * The slot the form is for, as planned (no counter is read: whether a place is left, and
+   * every other rule, is the booking's to check, once). Not offered: not found.
+   */
+  async function slotOf(req: Request): Promise<SlotContext> {
+    const office = await schedule.getOffice(String(req.params.slug));
+    const date = localDate.safeParse(req.params.date);
+    const start = localTime.safeParse(req.query.start ?? req.body?.start);
+    if (!date.success || !start.success) throw new AppError('not_found', 'booking.slot_not_offered');
+    const day = await schedule.daySchedule(office, date.data);
+    const slot = day.open ? day.slots.find((s) => s.start === start.data) : undefined;
+    if (!slot) throw new AppError('not_found', 'booking.slot_not_offered');
+    return { office, day: { date: day.date }, slot: { start: slot.start, end: slot.end } };
+  }
+
+  /**
+   * What the form shows of its slot when the database cannot say (it is away): the office's
+   * address and the day from the request, no more. Enough to keep what the couple typed.
+   */
+  function slotFromRequest(req: Request): SlotContext | null {
+    const date = localDate.safeParse(req.params.date);
+    const start = localTime.safeParse(req.body?.start);
+    if (!date.success || !start.success) return null;
+    return {
+      office: { slug: String(req.params.slug) },
+      day: { date: date.data },
+      slot: { start: start.data },
+    };
+  }
+
+  const render = (res: Response, ctx: SlotContext, locals: object, status = 200) =>
+    res.renderPage('public/book', { ...ctx, ...locals }, status);
+
+  router.get(PATH, async (req, res) => {
+    render(res, await slotOf(req), blankCoupleForm(req.locale));
+  });
+
+  router.post(
+    PATH,
+    c.limits.byPerson,
+    form({
+      schema: bookingFormSchema,
+      load: slotOf,
+      // The database is away: the form comes back as it was sent, with its idempotency key,
+      // so that sending it again later books once, whatever became of this attempt.
+      shows: ['unavailable'],
+      fallback: slotFromRequest,
+      show: (_req, res, refused) => render(res, refused.ctx, refusedCoupleForm(refused), refused.status),
+      run: async (input, _req, res, ctx) => {
+        const result = await booking.book({
+          officeId: String(ctx.office._id),
+          date: ctx.day.date,
+          start: input.start,
+          ...coupleRequest(input),
+          channel: 'online',
+        });
+        res.redirect(303, `/booking/${result.manageToken}/confirmation`);
+      },
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,125 @@
+// The couple's booking after it is made: confirmation, manage page, calendar file, cancel
+// and move. Reached by the private link (/booking/<token>) or, after a look-up by reference
+// and phone digits, by a short-lived signed cookie (/booking/r).
+import { type Response, Router } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Container } from '../../../container.ts';
+import { formatDate } from '../../../i18n/format.ts';
+import { AppError } from '../../../services/errors.ts';
+import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
+import { action, form, query } from '../../route.ts';
+import { lookupSchema, moveSchema } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
+
+export function manageRoutes(c: Container): Router {
+  const router = Router();
+  const resolve = appointmentAccess(c.services);
+  const manageUrl = (res: Response) => `${c.config.baseUrl}${res.locals.manageBase}`;
+
+  router.get('/lookup', (_req, res) => res.renderPage('public/lookup', {}));
+  router.post('/lookup', lookup(c));
+  router.get('/booking/:token/confirmation', resolve, async (_req, res) => {
+    await bookingPage(c, res, 'public/confirmation', { manageUrl: manageUrl(res) });
+  });
+  router.get('/booking/:token', resolve, async (_req, res) => {
+    await bookingPage(c, res, 'public/manage');
+  });
+  router.get('/booking/:token/calendar.ics', resolve, async (req, res) => {
+    const { appointment } = res.locals;
+    const uidDomain = new URL(c.config.baseUrl).hostname;
+    const ics = await c.services.booking.calendarFile(appointment, {
+      locale: req.locale,
+      uidDomain,
+      manageUrl: manageUrl(res),
+    });
+    res.type('text/calendar; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="${appointment.reference}.ics"`);
+    res.send(ics);
+  });
+  router.post(
+    '/booking/:token/cancel',
+    resolve,
+    action({
+      run: async (_input, _req, res) => {
+        await c.services.booking.cancel(res.locals.appointment._id, 'couple');
+        res.flash('success', 'manage.cancelled');
+      },
+      back: (_req, res) => res.locals.manageBase,
+    }),
+  );
+  router.get('/booking/:token/move', resolve, async (req, res) => {
+    await movePage(c, res, query(req, moveDateQuery, {}).date ?? res.locals.appointment.date);
+  });
+  router.post('/booking/:token/move', resolve, move(c));
+  return router;
+}
+
+/** A page about the booking: its office, the day's message, its ceremony. */
+async function bookingPage(c: Container, res: Response, view: string, extra: object = {}) {
+  const { schedule, ceremonies } = c.services;
+  const appointment = res.locals.appointment;
+  const office = await schedule.getOffice(appointment.office.toString());
+  const day = await schedule.daySchedule(office, appointment.date);
+  const ceremony = await ceremonies.forAppointment(appointment);
+  res.renderPage(view, { office, appointment, dayMessage: day.plan?.message, ceremony, ...extra });
+}
+
+/** Reference and phone digits; right, a short-lived cookie opens the booking; wrong, the form says so. */
+function lookup(c: Container) {
+  return form({
+    schema: lookupSchema,
+    whenInvalid: () => new AppError('not_found', 'booking.lookup_failed'),
+    shows: ['not_found', 'rate_limited'],
+    show: (_req, res, refused) =>
+      res.renderPage('public/lookup', { values: refused.values, formError: refused.message }, refused.status),
+    run: async ({ reference, phoneLast4 }, req, res) => {
+      const found = await c.limits.lookups.byDigits(req, reference, () =>
+        c.services.booking.findByReference(reference, phoneLast4),
+      );
+      res.cookie(ACCESS_COOKIE, found._id.toString(), {
+        signed: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: c.config.cookieSecure,
+        maxAge: 30 * 60_000,
+        path: '/booking',
+      });
+      res.redirect(303, `/booking/${BY_LOOKUP}`);
+    },
+  });
+}
+
+const moveDateQuery = z.object({ date: localDate.optional() });
+
+/** The days a booking can move to (open, or the chosen one), and the chosen day's slots. */
+async function movePage(c: Container, res: Response, date: string) {
+  const { schedule } = c.services;
+  const office = await schedule.getOffice(res.locals.appointment.office.toString());
+  const today = schedule.today(office);
+  const horizon = DateTime.fromISO(today)
+    .plus({ days: Math.max(office.bookingRules.daysAhead, 1) })
+    .toISODate()!;
+  const days = (await schedule.availability(office, today, horizon)).filter(
+    (d) => d.status === 'open' || d.status === 'few_left' || d.date === date,
+  );
+  const [day] = await schedule.availability(office, date, date);
+  await bookingPage(c, res, 'public/move', { days, day, date });
+}
+
+/** A full or invalid target changes nothing: the move page says why. */
+function move(c: Container) {
+  return action({
+    schema: moveSchema,
+    shows: ['not_found'],
+    run: async (target, req, res) => {
+      const moved = await c.services.booking.move(res.locals.appointment._id, target);
+      res.flash('success', 'manage.moved', { date: formatDate(moved.date, req.locale), start: moved.start });
+      return res.locals.manageBase;
+    },
+    back: (req, res) => {
+      const date = localDate.safeParse(req.body?.date);
+      return `${res.locals.manageBase}/move${date.success ? `?date=${date.data}` : ''}`;
+    },
+  });
+}

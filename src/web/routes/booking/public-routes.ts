@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { DateTime } from 'luxon';
+import type { Container } from '../../../container.ts';
+import { invalid } from '../../../services/errors.ts';
+import { monthQuerySchema } from '../../schemas/booking.schema.ts';
+import { localDate } from '../../schemas/dates.schema.ts';
+import { monthGrid, shiftMonth } from '../../view-models/calendar.ts';
+
+/** The couple's browsing pages: offices, an office's month, a day's slots. */
+export function publicRoutes(c: Container): Router {
+  const router = Router();
+  const { services } = c;
+  const { schedule } = services;
+
+  router.get('/', async (_req, res) => {
+    const offices = await schedule.listOffices();
+    res.renderPage('public/home', { offices });
+  });
+
+  router.get('/offices/:slug', async (req, res) => {
+    const office = await schedule.getOffice(req.params.slug);
+    const q = monthQuerySchema.safeParse(req.query);
+    const today = schedule.today(office);
+    const month = (q.success && q.data.month) || today.slice(0, 7);
+    if (!DateTime.fromISO(`${month}-01`).isValid) throw invalid({ month: { key: 'field.invalid_date' } });
+    const grid = monthGrid(month, office.timezone, []);
+    const days = await schedule.availability(
+      office,
+      grid.weeks[0]![0]!.date,
+      grid.weeks.at(-1)!.at(-1)!.date,
+    );
+    const ceremonies = await services.ceremonies.upcomingForOffice(office, today, 60);
+    res.renderPage('public/office', {
+      office,
+      month,
+      today,
+      grid: monthGrid(month, office.timezone, days),
+      prevMonth: month > today.slice(0, 7) ? shiftMonth(month, -1) : null,
+      nextMonth: shiftMonth(month, 1),
+      ceremonies,
+    });
+  });
+
+  router.get('/offices/:slug/days/:date', async (req, res) => {
+    const office = await schedule.getOffice(req.params.slug);
+    const date = localDate.safeParse(req.params.date);
+    if (!date.success) throw invalid({ date: { key: 'field.invalid_date' } });
+    const [day] = await schedule.availability(office, date.data, date.data);
+    const ceremonies = await services.ceremonies.upcomingForOffice(office, date.data, 0);
+    res.renderPage('public/day', { office, day, ceremonies });
+  });
+
+  return router;
+}
