@@ -42,7 +42,10 @@ describe('security: lockouts that protect the owner', () => {
     t = await buildTestApp({ now: NOW });
   });
 
-  describe('staff sign-in', () => {
+  describe('staff sign-in', function () {
+    // Every attempt hashes a password (a missing account too, so both take the same time):
+    // dozens of them outlast the default timeout on a loaded machine.
+    this.timeout(120_000);
     let csrf: string;
     let agent: ReturnType<typeof request.agent>;
     beforeEach(async () => {
