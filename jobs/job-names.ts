@@ -29,6 +29,8 @@ export const JOB = {
   ceremonies: 'ceremonies.upkeep',
   /** Periodic: lottery draws due, lapsed confirmations, reserved pools released. */
   lottery: 'lottery.upkeep',
+  /** Nightly: personal data past RETENTION_DAYS erased (services.retention.run). */
+  retention: 'privacy.retention',
 } as const;
 
 export type JobName = (typeof JOB)[keyof typeof JOB];
@@ -61,4 +63,5 @@ export interface JobPayloads {
   [JOB.slotCounters]: Record<string, never>;
   [JOB.ceremonies]: Record<string, never>;
   [JOB.lottery]: Record<string, never>;
+  [JOB.retention]: Record<string, never>;
 }

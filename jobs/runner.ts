@@ -16,6 +16,7 @@ import { Agenda, backoffStrategies, InMemoryNotificationChannel, type Job } from
 import type { Logger } from 'pino';
 import type { Container } from '../src/container.ts';
 import { connectedDb, databaseConnected } from '../src/db.ts';
+import { RETENTION_CRON, RETENTION_RUN } from '../src/domain/retention.ts';
 import { listenToDomainEvents } from './event-listener.ts';
 import { catchUp } from './handlers/catch-up.ts';
 import {
@@ -27,6 +28,7 @@ import {
 } from './handlers/messages.ts';
 import { markNoShows } from './handlers/no-shows.ts';
 import { reconcile, reconcileUpcomingSlots } from './handlers/reconcile.ts';
+import { eraseExpiredPersonalData } from './handlers/retention.ts';
 import { sendDailyRosters, sendPeakDigests } from './handlers/staff-digests.ts';
 import { ceremonyUpkeep, lotteryUpkeep } from './handlers/upkeep.ts';
 import type { JobContext } from './job-context.ts';
@@ -194,6 +196,7 @@ function defineJobs(agenda: Agenda, ctx: JobContext, began: () => void, ended: (
   define(JOB.slotCounters, reconcileUpcomingSlots, { concurrency: 1, retry: false });
   define(JOB.ceremonies, ceremonyUpkeep, { concurrency: 1, retry: false });
   define(JOB.lottery, lotteryUpkeep, { concurrency: 1, retry: false });
+  define(JOB.retention, eraseExpiredPersonalData, { concurrency: 1, retry: false });
 }
 
 /** Recurring jobs are single documents: every process asks for them, one copy exists. */
@@ -212,5 +215,11 @@ async function schedulePeriodic(agenda: Agenda, settings: JobSettings): Promise<
     JOB.reconcile,
     {},
     { timezone: settings.reconcileZone, skipImmediate: true },
+  );
+  await agenda.every(
+    RETENTION_CRON,
+    JOB.retention,
+    {},
+    { timezone: RETENTION_RUN.zone, skipImmediate: true },
   );
 }

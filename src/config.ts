@@ -52,6 +52,12 @@ const schema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   SCHEDULE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int('a whole number of days')
+    .min(1, 'at least 1 day')
+    .max(3650, 'at most 3650 days')
+    .default(180),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_ACCESS_KEY_ID: z.string().optional(),
   SMS_ACCESS_KEY_SECRET: z.string().optional(),
@@ -151,6 +157,8 @@ export interface Config {
   logLevel: string;
   shutdownTimeoutMs: number;
   scheduleCacheMs: number;
+  /** Days after an appointment (or a lottery day without a place) before its personal data is erased. */
+  retentionDays: number;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
   sms: Readonly<SmsConfig>;
@@ -249,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
+    retentionDays: e.RETENTION_DAYS,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
   });

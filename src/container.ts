@@ -23,6 +23,7 @@ import {
   createNotificationService,
   type NotificationService,
 } from './services/notifications/notification-service.ts';
+import { createRetentionService, type RetentionService } from './services/retention/retention-service.ts';
 import {
   createScheduleCache,
   createScheduleService,
@@ -49,6 +50,8 @@ export interface Services {
   notifications: NotificationService;
   /** Reconciliation of counters, holds and seats; no-shows; bookings whose jobs were never scheduled. */
   maintenance: MaintenanceService;
+  /** The retention of personal data: the nightly erasure (run) and what the console shows (policy). */
+  retention: RetentionService;
 }
 
 export interface ContainerOptions {
@@ -148,7 +151,24 @@ function createServices(w: Wiring): Services {
   const sendUnlockLink = unlockLinkSender(notifications, w.logger);
   const { dayOps, staff } = createStaffServices({ clock, events, schedule, audit, sendUnlockLink });
   const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
-  return { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications, maintenance };
+  const retention = createRetentionService({
+    clock,
+    audit,
+    retentionDays: config.retentionDays,
+    scheduled: config.jobs !== 'off',
+  });
+  return {
+    schedule,
+    booking,
+    ceremonies,
+    audit,
+    dayOps,
+    staff,
+    lottery,
+    notifications,
+    maintenance,
+    retention,
+  };
 }
 
 /**

@@ -71,6 +71,11 @@ export interface Appointment {
   /** Set once reminders and messages are scheduled; the catch-up sweep looks for those without. */
   jobsScheduledAt?: Date;
   history: AppointmentEvent[];
+  /**
+   * Set when the retention policy erased the personal data (names, ID fingerprints, phones,
+   * e-mail, free text): pages say so instead of showing blanks; what statistics need stays.
+   */
+  erasedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -138,6 +143,7 @@ const appointmentSchema = new Schema<Appointment>(
       type: [new Schema({ at: Date, type: String, by: String, detail: Schema.Types.Mixed }, { _id: false })],
       default: [],
     },
+    erasedAt: Date,
   },
   { timestamps: true },
 );
@@ -145,6 +151,7 @@ appointmentSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
 appointmentSchema.index({ office: 1, date: 1, start: 1 });
 appointmentSchema.index({ 'partners.idFingerprint': 1 });
 appointmentSchema.index({ slot: 1, status: 1 });
+appointmentSchema.index({ office: 1, erasedAt: 1, date: 1 });
 
 export type AppointmentDoc = HydratedDocument<Appointment>;
 export const AppointmentModel: Model<Appointment> =

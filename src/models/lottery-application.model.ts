@@ -50,6 +50,8 @@ export interface LotteryApplication {
   passOnPending?: boolean;
   excludedReason?: string;
   history: AppointmentEvent[];
+  /** Set when the retention policy erased the personal data (see Appointment.erasedAt). */
+  erasedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -89,6 +91,7 @@ const lotteryApplicationSchema = new Schema<LotteryApplication>(
       type: [new Schema({ at: Date, type: String, by: String, detail: Schema.Types.Mixed }, { _id: false })],
       default: [],
     },
+    erasedAt: Date,
   },
   { timestamps: true },
 );
@@ -96,6 +99,7 @@ lotteryApplicationSchema.index({ draw: 1, reference: 1 }, { unique: true });
 lotteryApplicationSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
 lotteryApplicationSchema.index({ draw: 1, status: 1 });
 lotteryApplicationSchema.index({ status: 1, confirmBy: 1 });
+lotteryApplicationSchema.index({ office: 1, erasedAt: 1, date: 1 });
 
 export const LotteryApplicationModel: Model<LotteryApplication> =
   (mongoose.models.LotteryApplication as Model<LotteryApplication>) ??

@@ -30,6 +30,8 @@ export interface Notification {
   messageId?: string;
   sentAt?: Date;
   resentBy?: string;
+  /** Set when the retention policy erased the recipient and what the message was built from. */
+  erasedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -56,6 +58,7 @@ const notificationSchema = new Schema<Notification>(
     messageId: String,
     sentAt: Date,
     resentBy: String,
+    erasedAt: Date,
   },
   { timestamps: true, minimize: false },
 );

@@ -37,6 +37,8 @@ export interface OutboxMessage {
   smsTemplate?: OutboxSmsTemplate;
   /** The office the message is about; none (a digest to administrators): global administrators only. */
   office?: Types.ObjectId;
+  /** Set when the retention policy erased the recipient and the content. */
+  erasedAt?: Date;
   createdAt: Date;
 }
 
@@ -70,6 +72,7 @@ const outboxMessageSchema = new Schema<OutboxMessage>(
       required: false,
     },
     office: { type: Schema.Types.ObjectId, ref: 'Office' },
+    erasedAt: Date,
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

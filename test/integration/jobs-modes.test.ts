@@ -101,11 +101,15 @@ describe('jobs: where they run (JOBS)', () => {
       JOB.reconcile,
       JOB.ceremonies,
       JOB.lottery,
+      JOB.retention,
     ];
     for (const name of names) assert.equal((await jobsNamed(name)).length, 1, name);
     const reconcile = (await jobsNamed(JOB.reconcile))[0]!;
     assert.equal(reconcile.repeatInterval, '30 3 * * *');
     assert.equal(reconcile.repeatTimezone, 'Asia/Shanghai');
+    const retention = (await jobsNamed(JOB.retention))[0]!;
+    assert.equal(retention.repeatInterval, '0 4 * * *');
+    assert.equal(retention.repeatTimezone, 'Asia/Shanghai');
     await second.stop();
     await runner.stop();
     app.container.mailer.close();

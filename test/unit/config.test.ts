@@ -157,6 +157,17 @@ describe('config', () => {
     assert.equal(loadConfig({ MONGODB_URI: '', PORT: '' }).port, 3000);
   });
 
+  it('keeps personal data RETENTION_DAYS days (180 by default), and refuses a number that is no number of days', () => {
+    assert.equal(loadConfig({}).retentionDays, 180);
+    assert.equal(loadConfig({ RETENTION_DAYS: '365' }).retentionDays, 365);
+    for (const bad of ['0', '-5', '1.5', 'forever', '4000'])
+      assert.throws(
+        () => loadConfig({ RETENTION_DAYS: bad }),
+        (err: unknown) => err instanceof ConfigError && /RETENTION_DAYS/.test(err.message),
+        bad,
+      );
+  });
+
   it('reads reminder offsets and refuses unusable ones', () => {
     assert.deepEqual(loadConfig({}).reminders, [
       { id: 'day_before', daysBefore: 1, at: '18:00' },

@@ -27,6 +27,8 @@ export interface RosterRow {
   names: string[];
   /** Masked: the roster is printed and left on a table in the hall. */
   phones: string[];
+  /** The retention policy erased the couple's personal data (no names or phones left). */
+  erased: boolean;
   slot: { date: string; start: string; end: string };
   appointmentStatus: AppointmentStatus | 'missing';
   state: SeatState;
@@ -63,6 +65,7 @@ function row(seat: SeatRecord, appointment: AppointmentRecord | undefined, numbe
     reference: appointment?.reference ?? '',
     names: appointment?.partners.map((p) => p.name) ?? [],
     phones: appointment?.partners.map((p) => maskPhone(p.phone)) ?? [],
+    erased: Boolean(appointment?.erasedAt),
     slot: appointment
       ? { date: appointment.date, start: appointment.start, end: appointment.end }
       : { date: '', start: '', end: '' },

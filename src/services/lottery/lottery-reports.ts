@@ -41,6 +41,8 @@ export interface ResultRow {
   passedOn?: boolean;
   confirmBy?: Date;
   names: string[];
+  /** The retention policy erased the couple's personal data (the names are empty). */
+  erased?: true;
   excludedReason?: string;
 }
 
@@ -192,6 +194,7 @@ async function rowsFor(draw: DrawRecord, references: string[], rankOf: Map<strin
       confirmBy: 1,
       partners: 1,
       excludedReason: 1,
+      erasedAt: 1,
     },
   ).lean<ApplicationRecord[]>();
   const byReference = new Map(found.map((a) => [a.reference, a]));
@@ -210,6 +213,7 @@ async function rowsFor(draw: DrawRecord, references: string[], rankOf: Map<strin
         ...(a.passedOn ? { passedOn: true } : {}),
         ...(a.confirmBy ? { confirmBy: a.confirmBy } : {}),
         names: a.partners.map((p) => p.name),
+        ...(a.erasedAt ? { erased: true } : {}),
         ...(a.excludedReason ? { excludedReason: a.excludedReason } : {}),
       },
     ];

@@ -38,7 +38,7 @@ export function resultCsv(
         row.status,
         row.start ?? '',
         row.passedOn ? 'yes' : '',
-        row.names.join(' / '),
+        row.erased ? t('privacy.erased') : row.names.join(' / '),
       ]),
     ],
     { comments: [`# seed ${draw.seed}`, `# commitment ${draw.commitment}`], quote: 'always' },

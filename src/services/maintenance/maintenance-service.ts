@@ -94,7 +94,8 @@ export async function markNoShows(deps: MaintenanceDeps, opts: { graceMinutes: n
   const { clock, dayOps } = deps;
   const cutoff = new Date(clock().getTime() - opts.graceMinutes * 60_000);
   const due = await AppointmentModel.find(
-    { status: 'booked', endsAt: { $lte: cutoff } },
+    // An erased booking has nobody left to hold to the policy or to tell.
+    { status: 'booked', endsAt: { $lte: cutoff }, erasedAt: null },
     { _id: 1, date: 1, closure: 1 },
   )
     .sort({ endsAt: 1 })

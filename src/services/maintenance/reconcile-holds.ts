@@ -38,7 +38,8 @@ export async function reconcileHolds(opts: {
 
   const byPerson = new Map(holds.map((h) => [h._id, h.appointment.toString()]));
   const bookings = await AppointmentModel.find(
-    { status: { $in: ACTIVE_STATUSES }, createdAt: { $lte: settledBefore } },
+    // An erased booking (long past, left booked or arrived) holds nobody: its fingerprints are gone.
+    { status: { $in: ACTIVE_STATUSES }, createdAt: { $lte: settledBefore }, erasedAt: null },
     { 'partners.idFingerprint': 1 },
   ).lean<{ _id: Types.ObjectId; partners: { idFingerprint: string }[] }[]>();
   for (const booking of bookings) {

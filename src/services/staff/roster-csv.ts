@@ -34,6 +34,8 @@ export function rosterCsv(roster: Roster, zone: string, t: Translator): string {
   for (const slot of roster.slots) {
     for (const e of slot.entries) {
       const [a, b] = e.partners;
+      const name = (p: (typeof e.partners)[number] | undefined) =>
+        e.erased ? t('privacy.erased') : (p?.name ?? '');
       const notes = [
         e.overbooked ? t('staff.overbooked') : '',
         e.closed ? t('staff.closure_marked') : '',
@@ -45,10 +47,10 @@ export function rosterCsv(roster: Roster, zone: string, t: Translator): string {
         `${e.start}-${e.end}`,
         windowLabel(roster.windows[e.window], t),
         t(`staff.status.${e.status}`),
-        a?.name ?? '',
+        name(a),
         a?.idMasked ?? '',
         a?.phoneMasked ?? '',
-        b?.name ?? '',
+        name(b),
         b?.idMasked ?? '',
         b?.phoneMasked ?? '',
         t(`staff.channel.${e.channel}`),

@@ -23,6 +23,8 @@ export interface RosterEntry {
   overbooked: boolean;
   closed: boolean;
   partners: { name: string; idMasked: string; phoneMasked: string; phoneLast4: string }[];
+  /** The retention policy erased the couple's personal data (names and phones are empty). */
+  erased: boolean;
   /** Index into the roster's windows, or -1 when the day has none. */
   window: number;
   arrivedAt?: Date | undefined;
@@ -158,6 +160,7 @@ function rosterEntry(a: AppointmentRecord, window: number): RosterEntry {
       phoneMasked: maskPhone(p.phone),
       phoneLast4: p.phoneLast4,
     })),
+    erased: Boolean(a.erasedAt),
     window,
     arrivedAt: a.arrivedAt,
     servedAt: a.servedAt,

@@ -21,12 +21,14 @@ export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
     endsAt: a.endsAt.toISOString(),
     status: a.status,
     language: a.language,
+    // Erased under the retention policy: the masked ID numbers stay, names and phones are gone.
     partners: a.partners.map((p) => ({
-      name: p.name,
+      ...(a.erasedAt ? {} : { name: p.name }),
       idType: p.idType,
       idNumber: p.idMasked,
-      phone: `*******${p.phoneLast4}`,
+      ...(a.erasedAt ? {} : { phone: `*******${p.phoneLast4}` }),
     })),
+    ...(a.erasedAt ? { erasedAt: a.erasedAt.toISOString() } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import { lotteryRoutes } from './lottery-routes.ts';
 import { officeRoutes } from './office-routes.ts';
 import { outboxRoutes } from './outbox-routes.ts';
 import { peakDayRoutes } from './peak-day-routes.ts';
+import { retentionRoutes } from './retention-routes.ts';
 import { templateRoutes } from './template-routes.ts';
 import { walkInRoutes } from './walk-in-routes.ts';
 import { windowRoutes } from './window-routes.ts';
@@ -57,5 +58,6 @@ export function staffRoutes(container: Container): Router {
   router.use('/ceremonies', ceremonyRoutes(container));
   router.use('/lottery', lotteryRoutes(container));
   router.use('/outbox', outboxRoutes(container));
+  router.use(retentionRoutes(container));
   return router;
 }
