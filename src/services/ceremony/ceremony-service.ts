@@ -5,7 +5,7 @@
 // (roster.ts), what is read of them (ceremony-views.ts), the console's audited changes
 // (coordination.ts) and the nightly check (reconcile.ts).
 import { bound } from '../context.ts';
-import { create, setStatus, update } from './ceremony-admin.ts';
+import { create, isClosedDay, setStatus, update } from './ceremony-admin.ts';
 import { cancelByCoordinator, closeDueCeremonies } from './ceremony-closing.ts';
 import type { CeremonyContext } from './ceremony-context.ts';
 import {
@@ -48,6 +48,7 @@ export function createCeremonyService(ctx: CeremonyContext) {
     create: bound(ctx, create),
     update: bound(ctx, update),
     setStatus: bound(ctx, setStatus),
+    isClosedDay: bound(ctx, isClosedDay),
     cancel: bound(ctx, cancelByCoordinator),
     roster: bound(ctx, roster),
     confirm: bound(ctx, confirm),

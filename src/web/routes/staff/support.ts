@@ -55,6 +55,11 @@ export function refusedForm(refused: Refused<unknown>, form?: string): Record<st
 
 /** Where to go back to after a form on a page reached from several places (same console only). */
 export function backTo(req: Request, fallback: string): string {
-  const raw = typeof req.body?.back === 'string' ? req.body.back : '';
+  return consolePath(req.body?.back, fallback);
+}
+
+/** A path of the console (never another site), else the fallback. */
+export function consolePath(raw: unknown, fallback: string): string {
+  if (typeof raw !== 'string') return fallback;
   return /^\/staff(\/|\?|$)/.test(raw) && !raw.startsWith('//') && !/[\\\r\n]/.test(raw) ? raw : fallback;
 }
