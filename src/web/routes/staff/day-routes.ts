@@ -6,11 +6,11 @@ import { isLocalDate } from '../../../domain/local-time.ts';
 import { translate, translator } from '../../../i18n/translate.ts';
 import type { OfficeRecord } from '../../../services/schedule-service.ts';
 import { rosterCsv, windowLabel } from '../../../services/staff/roster-csv.ts';
-import { assertOffice, requireStaff } from '../../middleware/staff-auth.ts';
+import { requireStaff } from '../../middleware/staff-auth.ts';
 import { query } from '../../route.ts';
 import { rosterQuerySchema } from '../../schemas/staff-roster.schema.ts';
 import { rowActionRoutes } from './row-action-routes.ts';
-import { me, officeOf, renderStaff } from './support.ts';
+import { appointmentInScope as inScope, me, officeOf, renderStaff } from './support.ts';
 
 /** The ?date= of the URL, else the office's today. */
 export function dateOf(c: Container, req: Request, office: OfficeRecord): string {
@@ -23,11 +23,7 @@ export function dayRoutes(c: Container): Router {
   const { staff: s, schedule, audit } = c.services;
   const anyStaff = requireStaff();
 
-  async function appointmentInScope(req: Request) {
-    const appointment = await s.roster.appointment(String(req.params.id));
-    assertOffice(req, appointment.office);
-    return appointment;
-  }
+  const appointmentInScope = (req: Request) => inScope(req, c);
 
   router.get('/offices/:officeId/roster', anyStaff, async (req, res) => {
     const office = await officeOf(req, c);

@@ -32,6 +32,13 @@ export async function officeOf(req: Request, c: Container): Promise<OfficeRecord
   return office;
 }
 
+/** The appointment of the :id of the URL, after checking the office scope. */
+export async function appointmentInScope(req: Request, c: Container) {
+  const appointment = await c.services.staff.roster.appointment(String(req.params.id));
+  assertOffice(req, appointment.office);
+  return appointment;
+}
+
 /** The :date of the URL, a real calendar day; else not found. */
 export function dateParam(req: Request): string {
   const date = String(req.params.date ?? '');
