@@ -149,7 +149,15 @@ function createServices(w: Wiring): Services {
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
   });
   const sendUnlockLink = unlockLinkSender(notifications, w.logger);
-  const { dayOps, staff } = createStaffServices({ clock, events, schedule, audit, sendUnlockLink });
+  const { dayOps, staff } = createStaffServices({
+    clock,
+    events,
+    schedule,
+    audit,
+    booking,
+    ceremonies,
+    sendUnlockLink,
+  });
   const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
   const retention = createRetentionService({
     clock,

@@ -6,6 +6,7 @@ import type { Services } from '../../src/container.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
 import { type StaffRole, StaffUserModel } from '../../src/models/staff-user.model.ts';
 import { hashPassword } from '../../src/services/staff/password.ts';
+import { type LaunchedBrowser, shot } from '../helpers/browser.ts';
 import { createOffice } from '../helpers/test-app.ts';
 
 // Wednesday 12 August 2026, 10:00 in Chengdu: Qixi bookings opened an hour ago.
@@ -65,4 +66,13 @@ export async function staffUser(email: string, role: StaffRole, offices: string[
     passwordHash: await hashPassword(PASSWORD),
   });
   return email;
+}
+
+/** Closes a journey's browser; a failed journey first leaves a picture of where it stopped. */
+export async function endJourney(test: Mocha.Test | undefined, chromium: LaunchedBrowser | undefined) {
+  if (test?.state === 'failed' && chromium) {
+    const name = (test.title.split(':')[0] ?? 'journey').replace(/\W+/g, '-');
+    await shot(chromium.page, 'failures', name).catch(() => undefined);
+  }
+  await chromium?.close();
 }

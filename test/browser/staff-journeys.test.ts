@@ -169,18 +169,16 @@ describe('browser: staff at the registry', function () {
     const entry = (id: unknown) => page.locator(`li.entry[data-id="${String(id)}"]`);
     assert.equal(await entry(early._id).getAttribute('data-status'), 'booked');
     await shot(page, journey, '06-roster');
-    await Promise.all([
-      page.waitForURL(`**/roster?date=${TODAY}**`),
-      entry(arriving._id).locator('form[action$="/check-in"] button').click(),
-    ]);
-    assert.equal((await flash(page)).trim(), t('staff.checked_in', { reference: arriving.reference }));
-    assert.equal(await entry(arriving._id).getAttribute('data-status'), 'arrived');
-    await Promise.all([
-      page.waitForURL(`**/roster?date=${TODAY}**`),
-      entry(early._id).locator('form[action$="/no-show"] button').click(),
-    ]);
-    assert.equal((await flash(page)).trim(), t('staff.marked_no_show', { reference: early.reference }));
-    assert.equal(await entry(early._id).getAttribute('data-status'), 'no_show');
+    // Each button updates its row in place; the message shows where the registrar is.
+    const toast = () => page.locator('.roster-toast .flash').innerText();
+    await entry(arriving._id).locator('form[action$="/check-in"] button').click();
+    await page.locator(`li.entry[data-id="${arriving._id}"][data-status="arrived"]`).waitFor();
+    assert.equal((await toast()).trim(), t('staff.checked_in', { reference: arriving.reference }));
+    // A no-show is asked for first.
+    page.once('dialog', (d) => void d.accept());
+    await entry(early._id).locator('form[action$="/no-show"] button').click();
+    await page.locator(`li.entry[data-id="${early._id}"][data-status="no_show"]`).waitFor();
+    assert.equal((await toast()).trim(), t('staff.marked_no_show', { reference: early.reference }));
     await shot(page, journey, '07-roster-after');
 
     const arrived = await AppointmentModel.findById(arriving._id).lean();

@@ -186,8 +186,12 @@ describe('ceremony coordinator console', () => {
 
     await act(b, base, `${base}/seats/${lateSeat}/confirm`);
     assert.equal((await seatOf(late)).confirmed, true);
-    await act(b, base, `${base}/seats/${lateSeat}/attendance`, { attended: 'yes' });
+    // Attendance is marked on the ceremony's day (a fresh sign-in then), and shown afterwards.
+    t.clock.set('2026-08-10T07:30:00.000Z');
+    const onTheDay = await signIn('coord@example.com');
+    await act(onTheDay, base, `${base}/seats/${lateSeat}/attendance`, { attended: 'yes' });
     assert.equal((await seatOf(late)).attended, true);
+    t.clock.set(NOW);
     now = await b.get(base);
     assert.match(now.$(`li[data-seat="${lateSeat}"] .attendance`).text(), /已到场/);
 

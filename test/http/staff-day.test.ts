@@ -47,7 +47,7 @@ describe('running the day', () => {
     const back = `/staff/offices/${w.officeA}/roster?date=${TODAY}`;
     const checkIn = await post(b, `/staff/appointments/${id}/check-in`, { back });
     assert.equal(checkIn.res.status, 303);
-    assert.equal(checkIn.res.headers.location, back);
+    assert.equal(checkIn.res.headers.location, `${back}#appt-${id}`, 'back to the same row');
     let a = await AppointmentModel.findById(id).lean();
     assert.equal(a?.status, 'arrived');
     assert.equal(a?.arrivedAt?.toISOString(), '2026-08-03T02:50:00.000Z');
@@ -102,18 +102,20 @@ describe('running the day', () => {
     const id = appointment._id;
     t.clock.set('2026-08-03T02:50:00.000Z'); // 10:50
     const b = await signIn(t, 'registrar-a@example.com');
-    const early = await post(b, `/staff/appointments/${id}/no-show`);
+    const early = await post(b, `/staff/appointments/${id}/no-show`, { confirm: 'yes' });
     assert.equal(
       (await b.get(early.res.headers.location as string)).$('.flash-error').text().trim(),
-      '预约时段尚未开始，不能记为爽约。',
+      '该时段 11:30 结束后才能记为爽约。',
     );
     assert.equal((await AppointmentModel.findById(id).lean())?.status, 'booked');
 
-    t.clock.set('2026-08-03T03:15:00.000Z'); // 11:15
-    await post(b, `/staff/appointments/${id}/no-show`);
+    t.clock.set('2026-08-03T03:15:00.000Z'); // 11:15: still in the console...
+    await b.get(early.res.headers.location as string);
+    t.clock.set('2026-08-03T03:35:00.000Z'); // ...at 11:35 the slot is over
+    await post(b, `/staff/appointments/${id}/no-show`, { confirm: 'yes' });
     let a = await AppointmentModel.findById(id).lean();
     assert.equal(a?.status, 'no_show');
-    assert.equal(a?.noShowAt?.toISOString(), '2026-08-03T03:15:00.000Z');
+    assert.equal(a?.noShowAt?.toISOString(), '2026-08-03T03:35:00.000Z');
     assert.equal(a?.noShowBy, w.users.registrarA.id);
     assert.equal(await holdsOf(id), 0);
 
@@ -124,7 +126,7 @@ describe('running the day', () => {
     assert.equal(await holdsOf(id), 2);
 
     // Marked again; then the couple books another day; the undo must now be refused.
-    await post(b, `/staff/appointments/${id}/no-show`);
+    await post(b, `/staff/appointments/${id}/no-show`, { confirm: 'yes' });
     const again = await book(t, w.officeA, '2026-08-05', '09:00', c);
     const refused = await post(b, `/staff/appointments/${id}/undo`);
     assert.match(

@@ -3,6 +3,7 @@
 import { Types } from 'mongoose';
 import type { StaffRole } from '../../src/models/staff-user.model.ts';
 import { StaffUserModel } from '../../src/models/staff-user.model.ts';
+import type { DomainEvent } from '../../src/services/events.ts';
 import { hashPassword } from '../../src/services/staff/password.ts';
 import { browser } from '../helpers/forms.ts';
 import { couple } from '../helpers/ids.ts';
@@ -91,4 +92,13 @@ export async function book(t: TestApp, officeId: string, date: string, start: st
     actor: 'test',
   });
   return { appointment: result.appointment, couple: c };
+}
+
+/** Every domain event the app emits from now on, in order (to count what the couple is told). */
+export function recordEvents(t: TestApp): DomainEvent[] {
+  const events: DomainEvent[] = [];
+  t.container.events.subscribe((e) => {
+    events.push(e);
+  });
+  return events;
 }

@@ -1,7 +1,7 @@
 // Notices of a change the couples did not make: a coordinator moving a ceremony's time or hall
 // (the couples seated or offered a seat are told, the seated couples' reminders carry the new
-// time), and staff opening a closed day after all (the couples whose booking was marked are
-// told it stands). Driven by the real services' events, sent to a real SMTP server.
+// time), staff opening a closed day after all (the couples whose booking was marked are told it
+// stands), and staff cancelling or moving a booking for a couple who phoned (told once each). Driven by the real services' events, sent to a real SMTP server.
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
 import { sendNotice } from '../../jobs/handlers/messages.ts';
@@ -218,6 +218,36 @@ describe('jobs: notices of ceremony changes and reopened days', () => {
     await retryEvery('office_reopened');
     assert.equal(await closure.reopenDay(office, DAY, 'staff-1'), 0);
     assert.equal(events.filter((e) => e.type === 'office.reopened').length, 1);
+    const keys = sink.messages.map((m) => header(m, 'x-notification-key'));
+    assert.equal(new Set(keys).size, keys.length, 'no message twice');
+  });
+
+  it('a booking cancelled or moved by staff for a couple who phoned: told once each, in its language, with the reason', async () => {
+    const { desk } = world.container.services.staff;
+    const zh = await book(world, officeId, '09:00', { email: 'zh@example.com' });
+    const en = await book(world, officeId, '10:00', { language: 'en', email: 'en@example.com' });
+    await sink.waitForMessages(2);
+
+    await desk.cancel(zh.appointment, { reason: '新人来电：家中有事', actor: 'staff-1' });
+    await desk.move(en.appointment, {
+      date: DAY,
+      start: '14:00',
+      reason: 'phoned: cannot make the morning',
+      actor: 'staff-1',
+      giveUpSeat: false,
+    });
+    await waitFor(() => keyed('cancelled:').length === 1 && keyed('moved:').length === 1);
+
+    const cancelled = keyed('cancelled:')[0]!;
+    assert.equal(header(cancelled, 'x-notification-key'), `cancelled:${zh.appointment._id}`);
+    assert.match(textOf(cancelled), /新人来电：家中有事/);
+    const moved = keyed('moved:')[0]!;
+    assert.equal(header(moved, 'x-notification-key'), `moved:${en.appointment._id}:1`);
+    assert.match(textOf(moved), /14:00/);
+
+    // A retried job sends nothing twice.
+    await retryEvery('cancelled');
+    await retryEvery('moved');
     const keys = sink.messages.map((m) => header(m, 'x-notification-key'));
     assert.equal(new Set(keys).size, keys.length, 'no message twice');
   });

@@ -12,6 +12,7 @@ export const ceremonyMessages = defineMessages({
     'ceremony.programme': '流程',
     'ceremony.seats': '席位',
     'ceremony.seats_left': '余 {n} 对（共 {seats} 对）',
+    'ceremony.closed_day_no_signup': '当天登记处不办公，不接受报名',
     'ceremony.full_waitlist': '已满，可加入候补（{n} 对候补中）',
     'ceremony.deadline': '报名截止',
     'ceremony.signup_closed_short': '报名已截止',
@@ -73,6 +74,9 @@ export const ceremonyMessages = defineMessages({
     'ceremony.error.bad_transition': '当前状态下不能进行此操作。',
     'ceremony.error.seat_not_found': '名单中没有这对新人。',
     'ceremony.error.reference_not_found': '本登记处没有这个预约编号。',
+    'ceremony.error.attendance_not_today': '只能在仪式当天（{date}）记录到场。',
+    'ceremony.error.closed_day':
+      '{date} 登记处不办公，不能在不办公日开放仪式报名。如确需举办，请勾选“登记处不办公也开放”。',
     'ceremonies.nav': '集体颁证',
     'ceremonies.title': '集体颁证仪式',
     'ceremonies.new': '新建仪式',
@@ -118,6 +122,7 @@ export const ceremonyMessages = defineMessages({
     'ceremonies.form.status': '保存后',
     'ceremonies.form.keep_draft': '保存为草稿（新人看不到）',
     'ceremonies.form.open_now': '立即开放报名',
+    'ceremonies.form.open_on_closed_day': '登记处当天不办公也开放（记入操作日志）',
     'ceremonies.form.create': '创建仪式',
     'ceremonies.form.save': '保存修改',
     'ceremonies.back': '返回仪式列表',
@@ -193,6 +198,7 @@ export const ceremonyMessages = defineMessages({
     'ceremony.programme': 'Programme',
     'ceremony.seats': 'Seats',
     'ceremony.seats_left': '{n} of {seats} couples’ seats left',
+    'ceremony.closed_day_no_signup': 'The office is closed that day: no sign-up',
     'ceremony.full_waitlist': 'Full: join the waitlist ({n} waiting)',
     'ceremony.deadline': 'Sign-up closes',
     'ceremony.signup_closed_short': 'Sign-up closed',
@@ -261,6 +267,10 @@ export const ceremonyMessages = defineMessages({
     'ceremony.error.bad_transition': 'Not possible in the current status.',
     'ceremony.error.seat_not_found': 'That couple is not on the roster.',
     'ceremony.error.reference_not_found': 'No booking with that reference at this office.',
+    'ceremony.error.attendance_not_today':
+      'Attendance can be recorded only on the day of the ceremony ({date}).',
+    'ceremony.error.closed_day':
+      'The office is closed on {date}: a ceremony is not opened for sign-up on a closed day. To hold it anyway, tick “Open although the office is closed”.',
     'ceremonies.nav': 'Ceremonies',
     'ceremonies.title': 'Group certificate ceremonies',
     'ceremonies.new': 'New ceremony',
@@ -307,6 +317,8 @@ export const ceremonyMessages = defineMessages({
     'ceremonies.form.status': 'After saving',
     'ceremonies.form.keep_draft': 'Keep as a draft (couples do not see it)',
     'ceremonies.form.open_now': 'Open sign-up now',
+    'ceremonies.form.open_on_closed_day':
+      'Open although the office is closed that day (recorded in the audit log)',
     'ceremonies.form.create': 'Create ceremony',
     'ceremonies.form.save': 'Save changes',
     'ceremonies.back': 'Back to ceremonies',

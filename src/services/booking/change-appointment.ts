@@ -52,7 +52,7 @@ export async function move(
   ctx: BookingContext,
   appointmentId: Types.ObjectId,
   target: { date: string; start: string },
-  opts: { channel?: Channel; actor?: string } = {},
+  opts: { channel?: Channel; actor?: string; reason?: string } = {},
 ): Promise<AppointmentRecord> {
   const current = await AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
   if (!current) throw notFound('booking.not_found');
@@ -83,7 +83,11 @@ export async function move(
           at: ctx.clock(),
           type: 'moved',
           by: opts.actor ?? 'couple',
-          detail: { from: { date: current.date, start: current.start }, to: target },
+          detail: {
+            from: { date: current.date, start: current.start },
+            to: target,
+            ...(opts.reason ? { reason: opts.reason } : {}),
+          },
         },
       },
     },

@@ -80,17 +80,39 @@ function resolve(input: CeremonyInput, office: OfficeRecord) {
   };
 }
 
+/** How a session is opened: on a day the office is closed only when the coordinator says so. */
+export interface OpenOptions {
+  openOnClosedDay?: boolean;
+}
+
+/** Whether the office is closed on the date (its template or a day plan). */
+export async function isClosedDay(deps: CeremonyContext, officeId: string, date: string): Promise<boolean> {
+  const office = await deps.schedule.getOffice(officeId);
+  return !(await deps.schedule.daySchedule(office, date)).open;
+}
+
+/**
+ * Couples join a ceremony through a booking on its day, and the public pages list it: on a
+ * closed day neither makes sense, so opening one there takes an explicit override.
+ */
+async function assertOpenable(deps: CeremonyContext, office: OfficeRecord, date: string, opts: OpenOptions) {
+  if (opts.openOnClosedDay || !(await isClosedDay(deps, office._id.toString(), date))) return;
+  const message = { key: 'ceremony.error.closed_day', params: { date } } as const;
+  throw new AppError('conflict', message.key, message.params, { date: message });
+}
+
 export async function create(
   deps: CeremonyContext,
   officeId: string,
   input: CeremonyInput,
-  opts: { status?: 'draft' | 'open'; actor?: string } = {},
+  opts: { status?: 'draft' | 'open'; actor?: string } & OpenOptions = {},
 ): Promise<CeremonyRecord> {
   const { clock, schedule } = deps;
   const office = await schedule.getOffice(officeId);
   const values = resolve(input, office);
   if (values.startsAt.getTime() <= clock().getTime())
     throw invalid({ date: { key: 'ceremony.error.in_past' } }, 'ceremony.error.in_past');
+  if (opts.status === 'open') await assertOpenable(deps, office, values.date, opts);
   const created = await CeremonyModel.create({
     ...values,
     office: office._id,
@@ -113,6 +135,7 @@ export async function update(
   id: string,
   input: CeremonyInput,
   actor?: string,
+  opts: OpenOptions = {},
 ): Promise<CeremonyRecord> {
   const { schedule } = deps;
   const c = await loadCeremony(id);
@@ -120,6 +143,7 @@ export async function update(
     throw new AppError('conflict', 'ceremony.error.not_editable');
   const office = await schedule.getOffice(c.office.toString());
   const values = resolve(input, office);
+  if (c.status === 'open' && values.date !== c.date) await assertOpenable(deps, office, values.date, opts);
   if (values.date !== c.date || values.startsAt.getTime() !== c.startsAt.getTime())
     await assertCouplesStillFit(c, values, office);
   const updated = await CeremonyModel.findOneAndUpdate(
@@ -207,11 +231,13 @@ export async function setStatus(
   id: string,
   to: Exclude<CeremonyStatus, 'cancelled'>,
   actor?: string,
+  opts: OpenOptions = {},
 ): Promise<CeremonyRecord> {
-  const { clock } = deps;
+  const { clock, schedule } = deps;
   const c = await loadCeremony(id);
   if (to === 'open' && c.signupDeadline.getTime() <= clock().getTime())
     throw new AppError('conflict', 'ceremony.error.deadline_passed');
+  if (to === 'open') await assertOpenable(deps, await schedule.getOffice(c.office.toString()), c.date, opts);
   // Back to draft only while nobody has joined: a draft is invisible to couples.
   const empty = to === 'draft' ? { seatsTaken: 0, 'waitlist.0': { $exists: false } } : {};
   const updated = await CeremonyModel.findOneAndUpdate(

@@ -39,6 +39,8 @@ export interface CeremonySummary {
   /** A registration slot must end by this time ('HH:mm', office zone) for its couple to join. */
   latestSlotEnd: string;
   offerHours: number;
+  /** Set when the office is closed that day (a session opened by override): no seats are offered. */
+  officeClosed?: boolean;
 }
 
 export function isObjectId(value: string): boolean {

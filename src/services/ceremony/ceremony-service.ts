@@ -5,7 +5,7 @@
 // (roster.ts), what is read of them (ceremony-views.ts), the console's audited changes
 // (coordination.ts) and the nightly check (reconcile.ts).
 import { bound } from '../context.ts';
-import { create, setStatus, update } from './ceremony-admin.ts';
+import { create, isClosedDay, setStatus, update } from './ceremony-admin.ts';
 import { cancelByCoordinator, closeDueCeremonies } from './ceremony-closing.ts';
 import type { CeremonyContext } from './ceremony-context.ts';
 import {
@@ -23,12 +23,14 @@ import { accept, join, leave, recheckAppointmentById } from './participation.ts'
 import { reconcileSeats } from './reconcile.ts';
 import { addByReference, confirm, decline, move, roster, setAttendance, sortBySlot } from './roster.ts';
 import { expireOffers } from './seat-filling.ts';
+import { seatOnMove } from './seat-on-move.ts';
 
 export type { CeremonyInput } from './ceremony-admin.ts';
 export type { CeremonySummary } from './ceremony-records.ts';
 export type { AppointmentCeremony, StaffCeremonyRow } from './ceremony-views.ts';
 export type { Roster, RosterRow } from './roster.ts';
 export type { JoinResult } from './seat-filling.ts';
+export type { MoveTarget, SeatOnMove } from './seat-on-move.ts';
 
 export function createCeremonyService(ctx: CeremonyContext) {
   const whenIdle = followAppointments(ctx);
@@ -41,6 +43,7 @@ export function createCeremonyService(ctx: CeremonyContext) {
     join: bound(ctx, join),
     accept: bound(ctx, accept),
     leave: bound(ctx, leave),
+    seatOnMove: bound(ctx, seatOnMove),
     // coordinators (the seed and tests; `coordinator` makes the same changes, audited)
     get: bound(ctx, get),
     officeIdOf,
@@ -48,6 +51,7 @@ export function createCeremonyService(ctx: CeremonyContext) {
     create: bound(ctx, create),
     update: bound(ctx, update),
     setStatus: bound(ctx, setStatus),
+    isClosedDay: bound(ctx, isClosedDay),
     cancel: bound(ctx, cancelByCoordinator),
     roster: bound(ctx, roster),
     confirm: bound(ctx, confirm),

@@ -64,7 +64,18 @@ async function summaries(
     .limit(200)
     .lean<CeremonyRecord[]>();
   const now = clock();
-  return found.map((c) => summarize(c, office, now));
+  const closed = await closedDays(deps, office, new Set(found.map((c) => c.date)));
+  return found.map((c) => {
+    const summary = summarize(c, office, now);
+    // No couple can book a closed day, so none can join: the page offers no seats there.
+    return closed.has(c.date) ? { ...summary, officeClosed: true, signupOpen: false } : summary;
+  });
+}
+
+async function closedDays(deps: CeremonyContext, office: OfficeRecord, dates: Set<string>) {
+  const closed = new Set<string>();
+  for (const date of dates) if (!(await deps.schedule.daySchedule(office, date)).open) closed.add(date);
+  return closed;
 }
 
 /** Ceremonies couples can see at an office from a date for `days` more days (0: that day only). */

@@ -33,22 +33,36 @@ export async function create(
   ctx: CeremonyContext,
   officeId: string,
   input: admin.CeremonyInput,
-  opts: { status: 'draft' | 'open'; actor: StaffId },
+  opts: { status: 'draft' | 'open'; actor: StaffId } & admin.OpenOptions,
 ): Promise<CeremonyRecord> {
   const created = await admin.create(ctx, officeId, input, opts);
+  const after = { date: created.date, start: created.start, seats: created.seats, status: created.status };
   await ctx.audit.record({
     actor: opts.actor,
     action: 'ceremony.create',
     target: { kind: 'ceremony', id: created._id.toString(), label: created.title.zh },
     officeId,
-    after: { date: created.date, start: created.start, seats: created.seats, status: created.status },
+    after: { ...after, ...(await overridden(ctx, created, opts)) },
   });
   return created;
 }
 
-export async function update(ctx: CeremonyContext, id: string, input: admin.CeremonyInput, actor: StaffId) {
-  const updated = await admin.update(ctx, id, input, actor);
-  await record(ctx, actor, id, 'update', { date: updated.date, start: updated.start, seats: updated.seats });
+/** The override of a closed day, in the audit entry, when it was what let the session open. */
+async function overridden(ctx: CeremonyContext, c: CeremonyRecord, opts: admin.OpenOptions) {
+  if (!opts.openOnClosedDay || c.status !== 'open') return {};
+  return (await admin.isClosedDay(ctx, c.office.toString(), c.date)) ? { openOnClosedDay: 'yes' } : {};
+}
+
+export async function update(
+  ctx: CeremonyContext,
+  id: string,
+  input: admin.CeremonyInput,
+  actor: StaffId,
+  opts: admin.OpenOptions = {},
+) {
+  const updated = await admin.update(ctx, id, input, actor, opts);
+  const after = { date: updated.date, start: updated.start, seats: updated.seats };
+  await record(ctx, actor, id, 'update', { ...after, ...(await overridden(ctx, updated, opts)) });
   return updated;
 }
 
@@ -57,9 +71,10 @@ export async function setStatus(
   id: string,
   status: Exclude<CeremonyStatus, 'cancelled'>,
   actor: StaffId,
+  opts: admin.OpenOptions = {},
 ) {
-  const updated = await admin.setStatus(ctx, id, status, actor);
-  await record(ctx, actor, id, 'status', { status });
+  const updated = await admin.setStatus(ctx, id, status, actor, opts);
+  await record(ctx, actor, id, 'status', { status, ...(await overridden(ctx, updated, opts)) });
   return updated;
 }
 

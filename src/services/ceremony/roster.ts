@@ -1,6 +1,7 @@
 // The coordinator's roster: couples in procession order with their registration slot, the
 // waitlist, and who left and why; confirm, decline, reorder, attendance, add by reference.
 import { Types } from 'mongoose';
+import { localDateOf } from '../../domain/local-time.ts';
 import { maskPhone } from '../../domain/masking.ts';
 import { normalizeReference } from '../../domain/reference-code.ts';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
@@ -148,8 +149,12 @@ export async function setAttendance(
   seatId: string,
   attended: boolean,
 ): Promise<void> {
-  const { clock } = deps;
+  const { clock, schedule } = deps;
   const c = await loadCeremony(id);
+  // Who came is known only on the day: a mark made days before would be a guess.
+  const office = await schedule.getOffice(c.office.toString());
+  if (localDateOf(clock(), office.timezone) !== c.date)
+    throw new AppError('invalid', 'ceremony.error.attendance_not_today', { date: c.date });
   const res = await CeremonySeatModel.updateOne(
     { ...seatFilter(c, seatId), state: 'seated' },
     { $set: { attended, attendanceAt: clock() } },

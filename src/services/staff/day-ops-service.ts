@@ -164,7 +164,10 @@ export async function serve(
   return updated;
 }
 
-/** Only once the appointment has begun; the no-show counts towards the office's policy. */
+/**
+ * Only once the slot is over: a couple may still walk in late during it. The no-show counts
+ * towards the office's policy.
+ */
 export async function markNoShow(
   deps: StaffContext,
   appointmentId: Types.ObjectId | string,
@@ -173,7 +176,8 @@ export async function markNoShow(
   const { clock } = deps;
   const current = await load(appointmentId);
   if (current.status !== 'booked') throw new AppError('conflict', 'staff.status_changed');
-  if (clock() < current.startsAt) throw new AppError('invalid', 'staff.no_show_too_early');
+  if (clock() < current.endsAt)
+    throw new AppError('invalid', 'staff.no_show_too_early', { end: current.end });
   const updated = await transition(
     deps,
     current,

@@ -2,9 +2,12 @@
 // module's use cases bound to the one staff context.
 import type { Clock } from '../../lib/clock.ts';
 import type { AuditService } from '../audit-service.ts';
+import type { BookingService } from '../booking/booking-service.ts';
+import type { CeremonyService } from '../ceremony/ceremony-service.ts';
 import { bound } from '../context.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
+import * as desk from './booking-desk.ts';
 import { ensureOfficeWindows, listWindows } from './capacity-sync.ts';
 import * as closure from './closure-service.ts';
 import * as dashboard from './dashboard-service.ts';
@@ -24,10 +27,13 @@ export function createStaffServices(deps: {
   events: EventBus;
   schedule: ScheduleService;
   audit: AuditService;
+  /** Staff change bookings for couples through the couple's own use cases. */
+  booking: BookingService;
+  ceremonies: CeremonyService;
   /** Mails a locked account the link that lifts the lock. */
   sendUnlockLink?: (mail: auth.UnlockMail) => Promise<void>;
 }) {
-  const ctx: StaffContext = { ...deps, unknownEmails: auth.unknownEmailFailures(), dayLocks: new Map() };
+  const ctx: desk.DeskContext = { ...deps, unknownEmails: auth.unknownEmailFailures(), dayLocks: new Map() };
   const staff = {
     auth: authUseCases(ctx),
     accounts: {
@@ -61,6 +67,12 @@ export function createStaffServices(deps: {
       today: deps.schedule.today,
     },
     dashboard: { forOffice: bound(ctx, dashboard.forOffice), series: dashboard.series },
+    /** Cancelling and moving a booking for a couple who phones. */
+    desk: {
+      cancel: bound(ctx, desk.cancelForCouple),
+      movePlan: bound(ctx, desk.movePlan),
+      move: bound(ctx, desk.moveForCouple),
+    },
   };
   const dayOperations = {
     checkIn: bound(ctx, dayOps.checkIn),

@@ -18,6 +18,8 @@ export interface RosterEntry {
   reference: string;
   start: string;
   end: string;
+  /** When the slot is over: from then on a couple who never came may be marked a no-show. */
+  endsAt: Date;
   status: AppointmentStatus;
   channel: Channel;
   overbooked: boolean;
@@ -150,6 +152,7 @@ function rosterEntry(a: AppointmentRecord, window: number): RosterEntry {
     reference: a.reference,
     start: a.start,
     end: a.end,
+    endsAt: a.endsAt,
     status: a.status,
     channel: a.channel,
     overbooked: a.overbooked,

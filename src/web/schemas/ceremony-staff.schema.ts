@@ -35,6 +35,8 @@ export const ceremonyFormSchema = z.object({
   signupDeadline: dateTimeInput('field.invalid_date'),
   offerHours: whole(1, 168),
   status: z.enum(['draft', 'open']).optional(),
+  /** Ticked: open the session although the office is closed that day (audited). */
+  openOnClosedDay: z.enum(['yes']).optional(),
 });
 export type CeremonyForm = z.infer<typeof ceremonyFormSchema>;
 
@@ -61,7 +63,15 @@ export function ceremonyInput(f: CeremonyForm): CeremonyInput {
   };
 }
 
-export const ceremonyStatusSchema = z.object({ status: z.enum(['draft', 'open', 'closed', 'held']) });
+export const ceremonyStatusSchema = z.object({
+  status: z.enum(['draft', 'open', 'closed', 'held']),
+  openOnClosedDay: z.enum(['yes']).optional(),
+});
+
+/** The service's options from the override box of a form. */
+export const openOptions = (f: { openOnClosedDay?: 'yes' | undefined }) => ({
+  openOnClosedDay: f.openOnClosedDay === 'yes',
+});
 export const addCoupleSchema = z.object({ reference: requiredText(20) });
 export const attendanceSchema = z.object({ attended: z.enum(['yes', 'no']) });
 export const reorderSchema = z.object({ direction: z.enum(['up', 'down']) });

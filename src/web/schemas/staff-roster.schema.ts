@@ -9,6 +9,9 @@ export const rosterQuerySchema = z.object({
   window: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(99).optional()),
 });
 
+/** A roster button; a no-show is marked only with its confirmation (else the button asks). */
+export const rosterActionSchema = z.object({ confirm: z.enum(['yes']).optional() });
+
 /** A walk-in or phone booking taken by staff. E-mail is optional: the couple is at the desk. */
 export const walkInSchema = z.object({
   start: localTime,

@@ -30,6 +30,7 @@ export function ceremonyJson(c: CeremonySummary, req: Request) {
     signupOpen: c.signupOpen,
     signupDeadline: c.signupDeadline.toISOString(),
     latestSlotEnd: c.latestSlotEnd,
+    ...(c.officeClosed ? { officeClosed: true } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   addCoupleSchema,
   attendanceSchema,
   ceremonyStatusSchema,
+  openOptions,
   reorderSchema,
 } from '../../schemas/ceremony-staff.schema.ts';
 import { me } from './support.ts';
@@ -41,8 +42,9 @@ export function rosterButtons(c: Container, router: Router, guard: Guard) {
     guard,
     rosterButton({
       schema: ceremonyStatusSchema,
-      run: async ({ status }, req, res) => {
-        await coordinator.setStatus(ceremonyId(req), status, me(req).id);
+      run: async (input, req, res) => {
+        const { status } = input;
+        await coordinator.setStatus(ceremonyId(req), status, me(req).id, openOptions(input));
         const label = translate(req.locale, `ceremony.status.${status}`);
         res.flash('success', 'ceremonies.flash.status', { status: label });
       },

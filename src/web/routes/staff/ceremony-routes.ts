@@ -12,7 +12,7 @@ import { AppError, notFound } from '../../../services/errors.ts';
 import type { OfficeRecord } from '../../../services/schedule-service.ts';
 import { assertOffice, canAccessOffice, requireStaff } from '../../middleware/staff-auth.ts';
 import { form, type Refused } from '../../route.ts';
-import { ceremonyFormSchema, ceremonyInput } from '../../schemas/ceremony-staff.schema.ts';
+import { ceremonyFormSchema, ceremonyInput, openOptions } from '../../schemas/ceremony-staff.schema.ts';
 import { rosterButtons, seatButtons } from './ceremony-roster-routes.ts';
 import { me, refusedForm, renderStaff } from './support.ts';
 
@@ -96,7 +96,8 @@ export function ceremonyRoutes(c: Container): Router {
   router.post('/', createSession(c));
   router.get('/:id', guard, async (req, res) => {
     const roster = await ceremonies.roster(ceremonyId(req));
-    page(res, 'staff/ceremonies/roster', { title: titleOf(req, roster.ceremony), roster });
+    const closedDay = await ceremonies.isClosedDay(roster.ceremony.office.toString(), roster.ceremony.date);
+    page(res, 'staff/ceremonies/roster', { title: titleOf(req, roster.ceremony), roster, closedDay });
   });
   router.get('/:id/print', guard, async (req, res) => {
     const roster = await ceremonies.roster(ceremonyId(req));
@@ -188,6 +189,7 @@ function createSession(c: Container) {
       const created = await c.services.ceremonies.coordinator.create(officeId, ceremonyInput(input), {
         status: input.status ?? 'draft',
         actor: me(req).id,
+        ...openOptions(input),
       });
       res.flash('success', 'ceremonies.flash.created');
       res.redirect(303, `${BASE}/${created._id.toString()}`);
@@ -208,6 +210,7 @@ function updateSession(c: Container) {
         ceremony._id.toString(),
         ceremonyInput(input),
         me(req).id,
+        openOptions(input),
       );
       res.flash('success', 'ceremonies.flash.updated');
       res.redirect(303, `${BASE}/${ceremony._id.toString()}`);

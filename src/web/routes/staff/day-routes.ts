@@ -1,22 +1,16 @@
 // Running the day: the roster by window and slot (with search and a CSV export), and the
-// appointment page with check-in / served / no-show / undo.
+// appointment page; its buttons (check-in / served / no-show / undo) are row-action-routes.ts's.
 import { type Request, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { isLocalDate } from '../../../domain/local-time.ts';
 import { translate, translator } from '../../../i18n/translate.ts';
 import type { OfficeRecord } from '../../../services/schedule-service.ts';
 import { rosterCsv, windowLabel } from '../../../services/staff/roster-csv.ts';
-import { assertOffice, requireStaff } from '../../middleware/staff-auth.ts';
-import { action, query } from '../../route.ts';
+import { requireStaff } from '../../middleware/staff-auth.ts';
+import { query } from '../../route.ts';
 import { rosterQuerySchema } from '../../schemas/staff-roster.schema.ts';
-import { backTo, me, officeOf, renderStaff } from './support.ts';
-
-const ACTIONS = {
-  'check-in': { run: 'checkIn', flash: 'staff.checked_in' },
-  serve: { run: 'serve', flash: 'staff.served' },
-  'no-show': { run: 'markNoShow', flash: 'staff.marked_no_show' },
-  undo: { run: 'undo', flash: 'staff.undone' },
-} as const;
+import { rowActionRoutes } from './row-action-routes.ts';
+import { appointmentInScope as inScope, me, officeOf, renderStaff } from './support.ts';
 
 /** The ?date= of the URL, else the office's today. */
 export function dateOf(c: Container, req: Request, office: OfficeRecord): string {
@@ -26,15 +20,10 @@ export function dateOf(c: Container, req: Request, office: OfficeRecord): string
 
 export function dayRoutes(c: Container): Router {
   const router = Router();
-  const { staff: s, schedule, dayOps, audit } = c.services;
-  const registrars = requireStaff('admin', 'registrar');
+  const { staff: s, schedule, audit } = c.services;
   const anyStaff = requireStaff();
 
-  async function appointmentInScope(req: Request) {
-    const appointment = await s.roster.appointment(String(req.params.id));
-    assertOffice(req, appointment.office);
-    return appointment;
-  }
+  const appointmentInScope = (req: Request) => inScope(req, c);
 
   router.get('/offices/:officeId/roster', anyStaff, async (req, res) => {
     const office = await officeOf(req, c);
@@ -76,21 +65,9 @@ export function dayRoutes(c: Container): Router {
       canAct: me(req).role !== 'coordinator',
       // Phone numbers are shown in full only to those who call couples (window staff).
       showPhones: me(req).role !== 'coordinator',
+      nowMs: c.clock().getTime(),
     });
   });
-  for (const [path, step] of Object.entries(ACTIONS)) {
-    router.post(
-      `/appointments/:id/${path}`,
-      registrars,
-      action({
-        load: appointmentInScope,
-        run: async (_input, req, res, appointment) => {
-          const updated = await dayOps[step.run](appointment._id, me(req).id);
-          res.flash('success', step.flash, { reference: updated.reference });
-        },
-        back: (req, _res, a) => backTo(req, `/staff/offices/${a.office}/roster?date=${a.date}`),
-      }),
-    );
-  }
+  rowActionRoutes(c, router, appointmentInScope);
   return router;
 }

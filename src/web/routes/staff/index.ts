@@ -13,6 +13,7 @@ import { closureRoutes } from './closure-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 import { dayPlanRoutes } from './day-plan-routes.ts';
 import { dayRoutes } from './day-routes.ts';
+import { deskRoutes } from './desk-routes.ts';
 import { holidayImportRoutes } from './holiday-import-routes.ts';
 import { lotteryRoutes } from './lottery-routes.ts';
 import { officeRoutes } from './office-routes.ts';
@@ -52,6 +53,7 @@ export function staffRoutes(container: Container): Router {
   router.use(holidayImportRoutes(container));
   router.use(peakDayRoutes(container));
   router.use(dayRoutes(container));
+  router.use(deskRoutes(container));
   router.use(walkInRoutes(container));
   router.use(accountRoutes(container));
   router.use(auditRoutes(container));

@@ -32,6 +32,13 @@ export async function officeOf(req: Request, c: Container): Promise<OfficeRecord
   return office;
 }
 
+/** The appointment of the :id of the URL, after checking the office scope. */
+export async function appointmentInScope(req: Request, c: Container) {
+  const appointment = await c.services.staff.roster.appointment(String(req.params.id));
+  assertOffice(req, appointment.office);
+  return appointment;
+}
+
 /** The :date of the URL, a real calendar day; else not found. */
 export function dateParam(req: Request): string {
   const date = String(req.params.date ?? '');
@@ -55,6 +62,11 @@ export function refusedForm(refused: Refused<unknown>, form?: string): Record<st
 
 /** Where to go back to after a form on a page reached from several places (same console only). */
 export function backTo(req: Request, fallback: string): string {
-  const raw = typeof req.body?.back === 'string' ? req.body.back : '';
+  return consolePath(req.body?.back, fallback);
+}
+
+/** A path of the console (never another site), else the fallback. */
+export function consolePath(raw: unknown, fallback: string): string {
+  if (typeof raw !== 'string') return fallback;
   return /^\/staff(\/|\?|$)/.test(raw) && !raw.startsWith('//') && !/[\\\r\n]/.test(raw) ? raw : fallback;
 }
