@@ -3,6 +3,7 @@ import type { AreaMessages, KeysOf } from './area.ts';
 import { bookingMessages } from './messages/booking.ts';
 import { ceremonyMessages } from './messages/ceremony.ts';
 import { commonMessages } from './messages/common.ts';
+import { journeyMessages } from './messages/journey.ts';
 import { lotteryMessages } from './messages/lottery.ts';
 import { mailMessages } from './messages/mail.ts';
 import { smsMessages } from './messages/sms.ts';
@@ -16,6 +17,7 @@ export const catalog: AreaMessages[] = [
   lotteryMessages,
   mailMessages,
   smsMessages,
+  journeyMessages,
 ];
 
 /** Every message key there is: a key that is not in the catalog fails the type check. */
@@ -26,4 +28,5 @@ export type MessageKey =
   | KeysOf<typeof staffMessages>
   | KeysOf<typeof lotteryMessages>
   | KeysOf<typeof mailMessages>
-  | KeysOf<typeof smsMessages>;
+  | KeysOf<typeof smsMessages>
+  | KeysOf<typeof journeyMessages>;
