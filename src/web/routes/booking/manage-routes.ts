@@ -9,7 +9,7 @@ import { formatDate } from '../../../i18n/format.ts';
 import { AppError } from '../../../services/errors.ts';
 import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
 import { action, form, query } from '../../route.ts';
-import { lookupSchema, moveSchema } from '../../schemas/booking.schema.ts';
+import { lookupSchema, moveFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
 
 export function manageRoutes(c: Container): Router {
@@ -104,16 +104,21 @@ async function movePage(c: Container, res: Response, date: string) {
     (d) => d.status === 'open' || d.status === 'few_left' || d.date === date,
   );
   const [day] = await schedule.availability(office, date, date);
-  await bookingPage(c, res, 'public/move', { days, day, date });
+  // Said before the tap: which slots keep the couple's ceremony place and which give it up.
+  const place = await c.services.booking.ceremonyPlace(res.locals.appointment);
+  const seatKept = Object.fromEntries((day?.slots ?? []).map((s) => [s.start, place?.keeps(date, s.endsAt)]));
+  await bookingPage(c, res, 'public/move', { days, day, date, seatKept, holdsSeat: Boolean(place) });
 }
 
 /** A full or invalid target changes nothing: the move page says why. */
 function move(c: Container) {
   return action({
-    schema: moveSchema,
+    schema: moveFormSchema,
     shows: ['not_found'],
-    run: async (target, req, res) => {
-      const moved = await c.services.booking.move(res.locals.appointment._id, target);
+    run: async ({ giveUpCeremony, ...target }, req, res) => {
+      const moved = await c.services.booking.move(res.locals.appointment._id, target, {
+        giveUpCeremony: giveUpCeremony === 'yes',
+      });
       res.flash('success', 'manage.moved', { date: formatDate(moved.date, req.locale), start: moved.start });
       return res.locals.manageBase;
     },
