@@ -21,6 +21,16 @@ export const journeyMessages = defineMessages({
       '该改约将放弃集体颁证仪式的座位；如确认放弃，请在请求中附带 giveUpCeremony: true。',
     'cancelled.book_again': '重新预约',
     'cancelled.title': '此预约已取消',
+    'held_lottery.title': '您还持有抽签申请',
+    'held_lottery.text':
+      '{date} 的抽签申请（编号 {reference}）仍在等待抽签。抽签时若任一方持有其他有效预约（如本预约），即使中签也会被跳过。如不再需要，可撤回该申请。',
+    'held_lottery.withdraw': '撤回抽签申请 {reference}',
+    'held_lottery.withdraw_confirm': '确定撤回此抽签申请吗？',
+    'lottery_status.private_link': '本页私人链接（请保存）',
+    'lottery_status.passed_over_note':
+      '请注意：抽签时若任一方已持有其他有效预约，即使中签也会被跳过，名额顺延给下一位申请人。',
+    'lottery_status.holds_booking':
+      '您目前已持有 {date} 的有效预约。如保留该预约，本次抽签即使中签也会被跳过；可撤回本申请，或先取消原预约。',
   },
   en: {
     'alternatives.title': 'Choose another slot',
@@ -43,5 +53,15 @@ export const journeyMessages = defineMessages({
       'This move gives up the ceremony seat; send giveUpCeremony: true to confirm giving it up.',
     'cancelled.book_again': 'Book again',
     'cancelled.title': 'This booking is cancelled',
+    'held_lottery.title': 'You still hold a lottery application',
+    'held_lottery.text':
+      'Your lottery application for {date} (reference {reference}) is waiting for its draw. A winner holding another active booking (such as this one) at the draw is passed over. If you no longer need it, withdraw it.',
+    'held_lottery.withdraw': 'Withdraw lottery application {reference}',
+    'held_lottery.withdraw_confirm': 'Withdraw this lottery application?',
+    'lottery_status.private_link': 'The private link of this page (keep it)',
+    'lottery_status.passed_over_note':
+      'Please note: a winner who holds another active booking at the draw is passed over, and the place goes to the next applicant.',
+    'lottery_status.holds_booking':
+      'You already hold an active booking on {date}. While you keep it, this application is passed over even if drawn: withdraw it, or cancel that booking first.',
   },
 });
