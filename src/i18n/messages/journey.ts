@@ -20,7 +20,6 @@ export const journeyMessages = defineMessages({
     'seat.api_confirm_needed':
       '该改约将放弃集体颁证仪式的座位；如确认放弃，请在请求中附带 giveUpCeremony: true。',
     'cancelled.book_again': '重新预约',
-    'cancelled.title': '此预约已取消',
     'held_lottery.title': '您还持有抽签申请',
     'held_lottery.text':
       '{date} 的抽签申请（编号 {reference}）仍在等待抽签。抽签时若任一方持有其他有效预约（如本预约），即使中签也会被跳过。如不再需要，可撤回该申请。',
@@ -52,7 +51,6 @@ export const journeyMessages = defineMessages({
     'seat.api_confirm_needed':
       'This move gives up the ceremony seat; send giveUpCeremony: true to confirm giving it up.',
     'cancelled.book_again': 'Book again',
-    'cancelled.title': 'This booking is cancelled',
     'held_lottery.title': 'You still hold a lottery application',
     'held_lottery.text':
       'Your lottery application for {date} (reference {reference}) is waiting for its draw. A winner holding another active booking (such as this one) at the draw is passed over. If you no longer need it, withdraw it.',
