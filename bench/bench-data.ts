@@ -4,6 +4,7 @@
 // confirmation messages were produced.
 import { DateTime } from 'luxon';
 import mongoose, { type Types } from 'mongoose';
+import { PROVINCE_CODES } from '../src/domain/resident-id.ts';
 import { AppointmentModel } from '../src/models/appointment.model.ts';
 import { DayPlanModel } from '../src/models/day-plan.model.ts';
 import { OfficeModel } from '../src/models/office.model.ts';
@@ -24,7 +25,9 @@ export interface BenchPartner {
 /** A couple with valid resident IDs, distinct for every n below 800,000. */
 export function coupleFor(n: number): [BenchPartner, BenchPartner] {
   const birth = `19${80 + (n % 15)}-0${1 + (n % 9)}-1${n % 10}`;
-  const region = String(110101 + (n % 800000)).padStart(6, '0');
+  // A real province prefix (resident IDs of no province are refused), then four digits.
+  const prefix = PROVINCE_CODES[Math.floor(n / 10_000) % PROVINCE_CODES.length];
+  const region = `${prefix}${String(n % 10_000).padStart(4, '0')}`;
   const phone = (prefix: string) => `${prefix}${String(n % 1e8).padStart(8, '0')}`;
   return [
     {

@@ -11,7 +11,23 @@ export const ID_TYPES: readonly IdType[] = ['resident_id', 'passport', 'hk_macao
 
 export type ResidentIdResult =
   | { ok: true; birthDate: LocalDate; sex: 'male' | 'female'; region: string }
-  | { ok: false; reason: 'format' | 'checksum' | 'birth_date' };
+  | { ok: false; reason: 'format' | 'checksum' | 'birth_date' | 'region' };
+
+/**
+ * The province-level divisions of GB/T 2260 (the first two digits of the region code): the
+ * provinces, autonomous regions and municipalities, 71 Taiwan, 81 Hong Kong and 82 Macao;
+ * 83 is the prefix of the residence permits of Taiwan residents (港澳台居民居住证 use
+ * 810000, 820000 and 830000), which carry a resident ID number of the same form.
+ */
+export const PROVINCE_CODES: readonly string[] = Object.freeze([
+  ...['11', '12', '13', '14', '15'],
+  ...['21', '22', '23'],
+  ...['31', '32', '33', '34', '35', '36', '37'],
+  ...['41', '42', '43', '44', '45', '46'],
+  ...['50', '51', '52', '53', '54'],
+  ...['61', '62', '63', '64', '65'],
+  ...['71', '81', '82', '83'],
+]);
 
 const RESIDENT_ID = /^\d{17}[\dX]$/;
 const CHECK_CHARS = '10X98765432';
@@ -39,6 +55,7 @@ export function parseResidentId(id: string): ResidentIdResult {
   const value = normalizeIdNumber('resident_id', id);
   if (!RESIDENT_ID.test(value)) return { ok: false, reason: 'format' };
   if (residentIdCheckChar(value.slice(0, 17)) !== value[17]) return { ok: false, reason: 'checksum' };
+  if (!PROVINCE_CODES.includes(value.slice(0, 2))) return { ok: false, reason: 'region' };
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
   if (!isLocalDate(birthDate) || birthDate < EARLIEST_BIRTH_DATE) return { ok: false, reason: 'birth_date' };
   // The last digit of the 3-digit sequence is odd for men, even for women.

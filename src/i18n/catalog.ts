@@ -3,6 +3,7 @@ import type { AreaMessages, KeysOf } from './area.ts';
 import { bookingMessages } from './messages/booking.ts';
 import { ceremonyMessages } from './messages/ceremony.ts';
 import { commonMessages } from './messages/common.ts';
+import { journeyMessages } from './messages/journey.ts';
 import { lotteryMessages } from './messages/lottery.ts';
 import { mailMessages } from './messages/mail.ts';
 import { privacyMessages } from './messages/privacy.ts';
@@ -18,6 +19,7 @@ export const catalog: AreaMessages[] = [
   mailMessages,
   smsMessages,
   privacyMessages,
+  journeyMessages,
 ];
 
 /** Every message key there is: a key that is not in the catalog fails the type check. */
@@ -29,4 +31,5 @@ export type MessageKey =
   | KeysOf<typeof lotteryMessages>
   | KeysOf<typeof mailMessages>
   | KeysOf<typeof smsMessages>
-  | KeysOf<typeof privacyMessages>;
+  | KeysOf<typeof privacyMessages>
+  | KeysOf<typeof journeyMessages>;

@@ -98,6 +98,8 @@ const lotteryApplicationSchema = new Schema<LotteryApplication>(
 lotteryApplicationSchema.index({ draw: 1, reference: 1 }, { unique: true });
 lotteryApplicationSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
 lotteryApplicationSchema.index({ draw: 1, status: 1 });
+// The applications a person holds, shown when the couple books or applies elsewhere.
+lotteryApplicationSchema.index({ 'partners.idFingerprint': 1, status: 1 });
 lotteryApplicationSchema.index({ status: 1, confirmBy: 1 });
 lotteryApplicationSchema.index({ office: 1, erasedAt: 1, date: 1 });
 

@@ -1,6 +1,7 @@
 // Typed errors of the use cases. They carry message keys (translated by the web layer
 // into the user's language) and never an HTTP status: src/web/middleware/error-handler.ts
 // maps each code to one.
+import type { SlotAlternative } from '../domain/slot-alternatives.ts';
 import type { MessageKey, MessageParams } from '../i18n/translate.ts';
 
 export type ErrorCode =
@@ -46,6 +47,8 @@ export class AppError extends Error {
     readonly messageKey: MessageKey = GENERIC_MESSAGE[code],
     readonly params: MessageParams = {},
     readonly fields: Record<string, FieldMessage> = {},
+    /** What the refusal offers instead (a full slot's nearest open slots), for pages and the API. */
+    readonly offers: { alternatives?: SlotAlternative[] } = {},
   ) {
     super(`${code}: ${messageKey}`);
     this.name = 'AppError';

@@ -5,8 +5,10 @@ import { DateTime } from 'luxon';
 import type { BookingWindowState } from '../domain/booking-rules.ts';
 import { planDay } from '../domain/day-schedule.ts';
 import { type DayStatus, dayStatus } from '../domain/day-status.ts';
+import { addDays } from '../domain/local-time.ts';
 import { type LotteryPhase, lotteryPhase } from '../domain/lottery.ts';
 import type { DaySchedule } from '../domain/schedule-types.ts';
+import { type SlotAlternative, slotAlternatives } from '../domain/slot-alternatives.ts';
 import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../models/day-plan.model.ts';
 import { SlotModel } from '../models/slot.model.ts';
 import { AppError } from './errors.ts';
@@ -116,4 +118,23 @@ export async function availability(
 function lotteryInfo(plan: DayPlanRecord | undefined, now: Date): LotteryDayInfo | undefined {
   if (plan?.allocation !== 'lottery' || !plan.lottery) return undefined;
   return { ...plan.lottery, phase: lotteryPhase(plan.lottery, now, plan.lottery.drawnAt) };
+}
+
+/** How far ahead the next open days are looked for when a slot is full. */
+const ALTERNATIVES_DAYS = 14;
+
+/**
+ * Where else the couple can go when the slot it asked for is full: the nearest open slots of
+ * that day, then of the next open days (first-come days only: a lottery day is applied for).
+ */
+export async function alternatives(
+  ctx: ScheduleContext,
+  office: OfficeRecord,
+  wanted: { date: string; start: string },
+): Promise<SlotAlternative[]> {
+  const days = await availability(ctx, office, wanted.date, addDays(wanted.date, ALTERNATIVES_DAYS));
+  return slotAlternatives(
+    days.filter((d) => !d.lottery),
+    wanted,
+  );
 }

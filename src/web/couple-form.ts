@@ -29,6 +29,19 @@ export function refusedCoupleForm(refused: Refused<unknown>) {
   };
 }
 
+/**
+ * The booking form again after a refusal: as refusedCoupleForm, with the refusal's code (an
+ * "already booked" links to the look-up) and, for a full slot, the nearest open slots, each
+ * one tap that books it with what was typed.
+ */
+export function refusedBookingForm(refused: Refused<unknown>) {
+  return {
+    ...refusedCoupleForm(refused),
+    refusedCode: refused.code,
+    ...(refused.code === 'slot_full' ? { alternatives: refused.error?.offers.alternatives ?? [] } : {}),
+  };
+}
+
 /** The API's Idempotency-Key header, when sent: 16 to 64 characters of base64url. */
 export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('idempotency-key');

@@ -101,6 +101,11 @@ export const bookingMessages = defineMessages({
     'booking.id_format': '证件号码格式不正确。',
     'booking.id_checksum': '身份证号码校验位不正确，请核对。',
     'booking.id_birth_date': '身份证号码中的出生日期无效。',
+    'booking.id_region': '身份证号码前两位不是有效的省级行政区划代码，请核对。',
+    'booking.birth_date_required': '使用护照或通行证时，请填写出生日期（用于核对法定婚龄）。',
+    'booking.sex_required': '使用护照或通行证时，请选择性别。',
+    'booking.one_man_one_woman':
+      '婚姻登记为一男一女双方办理（《中华人民共和国民法典》第 {article} 条）。双方证件登记的性别相同，无法预约；如信息有误，请核对后再提交。',
     'booking.phone_invalid': '请输入有效的手机号码，例如 13812345678。',
     'booking.same_person': '双方证件号码相同，请核对。',
     'booking.under_age': '预约日期（{date}）时未达法定婚龄（{minAge} 周岁）。',
@@ -222,6 +227,13 @@ export const bookingMessages = defineMessages({
     'booking.id_format': 'This ID number is not in a valid format.',
     'booking.id_checksum': 'The check character of this resident ID number is wrong; please check it.',
     'booking.id_birth_date': 'The birth date in this resident ID number is not valid.',
+    'booking.id_region':
+      'The first two digits of this resident ID number are not a valid province-level region code; please check it.',
+    'booking.birth_date_required':
+      'With a passport or a permit, please enter the birth date (the legal marriage age is checked against it).',
+    'booking.sex_required': 'With a passport or a permit, please choose the sex.',
+    'booking.one_man_one_woman':
+      'Marriage registration is for one man and one woman (Civil Code of the PRC, art. {article}). The two partners are recorded with the same sex, so this booking cannot be made; if a detail is wrong, please check it and send again.',
     'booking.phone_invalid': 'Enter a valid mobile number, e.g. 13812345678.',
     'booking.same_person': 'Both partners have the same ID number; please check.',
     'booking.under_age': 'Below the legal marriage age ({minAge}) on the appointment date ({date}).',

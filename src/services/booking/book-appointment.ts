@@ -70,9 +70,16 @@ async function takePlace(ctx: BookingContext, req: BookingRequest, slot: SlotRec
     return false;
   }
   if (await ctx.writes.takePlace(slot._id)) return false;
-  if (!(req.channel === 'staff' && req.allowOverbook)) throw new AppError('slot_full', 'booking.slot_full');
+  if (!(req.channel === 'staff' && req.allowOverbook)) throw await slotFull(ctx, req);
   await forcePlace(slot._id);
   return true;
+}
+
+/** A full slot, with the nearest open slots of that day and the next open days to offer instead. */
+async function slotFull(ctx: BookingContext, req: BookingRequest): Promise<AppError> {
+  const office = await ctx.schedule.getOffice(req.officeId);
+  const alternatives = await ctx.schedule.alternatives(office, { date: req.date, start: req.start });
+  return new AppError('slot_full', 'booking.slot_full', {}, {}, { alternatives });
 }
 
 /**

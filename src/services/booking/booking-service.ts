@@ -6,6 +6,7 @@ import { normalizeReference } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { appointmentIcs } from '../../mail/calendar-file.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
+import { heldSeat, keepsSeat } from '../ceremony/held-seat.ts';
 import { bound } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { book } from './book-appointment.ts';
@@ -42,6 +43,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     get,
     find,
     calendarFile: bound(ctx, calendarFile),
+    ceremonyPlace: bound(ctx, ceremonyPlace),
     // The job system: reminders, digests, and the mark that a booking's jobs are scheduled.
     bookedAt,
     anyOn,
@@ -117,7 +119,32 @@ async function find(appointmentId: string): Promise<AppointmentRecord | null> {
 /** The booking's calendar file (.ics), in the couple's language, with its manage link. */
 async function calendarFile(ctx: BookingContext, appointment: AppointmentRecord, opts: CalendarOptions) {
   const office = await ctx.schedule.getOffice(appointment.office.toString());
-  return appointmentIcs({ appointment, office, ...opts });
+  const held = await heldSeat(appointment._id);
+  const c = held?.state === 'seated' ? held.ceremony : null;
+  const ceremony = c && {
+    id: c._id.toString(),
+    title: c.title,
+    hall: c.hall,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+  };
+  return appointmentIcs({ appointment, office, ceremony, ...opts });
+}
+
+/**
+ * The ceremony place (seat, offer or waitlist) a booking holds, and whether a slot keeps it:
+ * the move page says before the tap which slots give it up. null: no place held.
+ */
+async function ceremonyPlace(ctx: BookingContext, appointment: AppointmentRecord) {
+  const held = await heldSeat(appointment._id);
+  if (!held) return null;
+  const office = await ctx.schedule.getOffice(appointment.office.toString());
+  const at = { office: appointment.office.toString() };
+  return {
+    state: held.state,
+    keeps: (date: string, endsAt: Date) =>
+      keepsSeat(held, { ...at, date, endsAt }, office.ceremonyBufferMinutes),
+  };
 }
 
 /** The booked appointments of an office starting at an instant, or on a day, in time order. */

@@ -4,7 +4,9 @@
 import type { Types } from 'mongoose';
 import { AppointmentModel, type AppointmentStatus } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import { heldSeat, keepsSeat } from '../ceremony/held-seat.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
+import type { OfficeRecord } from '../schedule-service.ts';
 import { assertBookable, assertOldEnoughOn } from './bookable.ts';
 import type { AppointmentRecord, BookingContext, Channel } from './booking-types.ts';
 import { releasePlace, takePlace } from './slot-counter.ts';
@@ -52,7 +54,17 @@ export async function move(
   ctx: BookingContext,
   appointmentId: Types.ObjectId,
   target: { date: string; start: string },
-  opts: { channel?: Channel; actor?: string; reason?: string } = {},
+  opts: {
+    channel?: Channel;
+    actor?: string;
+    reason?: string;
+    /**
+     * Whether the couple agreed to give up its ceremony place should the new slot not fit the
+     * ceremony. false: such a move is refused (the couple is asked first). Left out (staff,
+     * who tell the couple themselves): the place follows the ceremony's rule.
+     */
+    giveUpCeremony?: boolean;
+  } = {},
 ): Promise<AppointmentRecord> {
   const current = await AppointmentModel.findById(appointmentId).lean<AppointmentRecord>();
   if (!current) throw notFound('booking.not_found');
@@ -64,6 +76,10 @@ export async function move(
   assertOldEnoughOn(target.date, current.partners, office);
   const day = await ctx.schedule.daySchedule(office, target.date);
   assertBookable(ctx, office, day, target.start, opts.channel ?? 'online');
+  if (opts.giveUpCeremony === false) {
+    const endsAt = day.slots.find((s) => s.start === target.start)?.endsAt;
+    if (endsAt) await assertKeepsCeremony(current, office, { date: target.date, endsAt }, opts.channel);
+  }
   const slot = await ctx.schedule.slotCounter(office, target.date, target.start);
   if (!(await takePlace(slot._id))) throw new AppError('slot_full', 'booking.slot_full');
   const moved = await AppointmentModel.findOneAndUpdate(
@@ -101,4 +117,17 @@ export async function move(
   const from = { date: current.date, start: current.start };
   ctx.events.emit({ type: 'appointment.moved', appointmentId: moved._id.toString(), from });
   return moved;
+}
+
+/** A move that would give up a ceremony place the couple did not agree to give up is refused. */
+async function assertKeepsCeremony(
+  current: AppointmentRecord,
+  office: OfficeRecord,
+  target: { date: string; endsAt: Date },
+  channel: Channel | undefined,
+): Promise<void> {
+  const held = await heldSeat(current._id);
+  if (!held) return;
+  if (keepsSeat(held, { office: current.office.toString(), ...target }, office.ceremonyBufferMinutes)) return;
+  throw new AppError('conflict', channel === 'api' ? 'seat.api_confirm_needed' : 'seat.move_confirm_needed');
 }

@@ -5,6 +5,11 @@ import { checkMarriageAge, type EligibilityRules } from '../../domain/eligibilit
 import { idFingerprint, maskIdNumber } from '../../domain/masking.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import {
+  needsEnteredFacts,
+  partiesAllowed,
+  REGISTRATION_PARTIES,
+} from '../../domain/registration-parties.ts';
+import {
   type IdType,
   normalizeIdNumber,
   parseResidentId,
@@ -53,6 +58,11 @@ export function checkPartners(
     } else if (!validateIdFormat(input.idType, idNumber)) {
       fields[at('idNumber')] = { key: 'booking.id_format' };
     }
+    // A passport or a permit does not say: the age and sex rules need both entered.
+    if (needsEnteredFacts(input.idType)) {
+      if (!birthDate) fields[at('birthDate')] = { key: 'booking.birth_date_required' };
+      if (!sex) fields[at('sex')] = { key: 'booking.sex_required' };
+    }
     const phone = normalizePhone(input.phone);
     if (!phone) fields[at('phone')] = { key: 'booking.phone_invalid' };
     partners.push({
@@ -73,6 +83,13 @@ export function checkPartners(
     a.idFingerprint === b.idFingerprint
   ) {
     fields['partners.1.idNumber'] = { key: 'booking.same_person' };
+  }
+  if (!partiesAllowed([a.sex, b.sex])) {
+    const field = b.idType === 'resident_id' ? 'partners.1.idNumber' : 'partners.1.sex';
+    fields[field] ??= {
+      key: 'booking.one_man_one_woman',
+      params: { article: REGISTRATION_PARTIES.civilCodeArticle },
+    };
   }
   for (const problem of checkMarriageAge(appointmentDate, [a, b], rules)) {
     const key = `partners.${problem.partner}.idNumber`;

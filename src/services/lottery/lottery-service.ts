@@ -2,6 +2,7 @@
 // reserved pools), the draw and its offers, the refills after it, the couples' applications,
 // what staff and the public see, and the notices. The job system calls runDueDraws,
 // expireConfirmations and releaseReservedPools periodically.
+
 import { bound } from '../context.ts';
 import type { DrawCache } from './draw-cache.ts';
 import {
@@ -22,6 +23,7 @@ import {
 } from './lottery-console.ts';
 import type { LotteryDeps } from './lottery-context.ts';
 import { drawIfDue, runDueDraws } from './lottery-draw.ts';
+import { heldApplications, heldBookingDate, statusPathByReference, withdrawHeld } from './lottery-held.ts';
 import { notice } from './lottery-notices.ts';
 import { check, published } from './lottery-published.ts';
 import { expireConfirmations } from './lottery-refills.ts';
@@ -72,6 +74,10 @@ export function createLotteryService(deps: LotteryDeps & { cache: DrawCache }) {
     confirm: bound(ctx, confirm),
     decline: bound(ctx, decline),
     statusPath: bound(ctx, statusPath),
+    heldApplications,
+    heldBookingDate,
+    withdrawHeld: bound(ctx, withdrawHeld),
+    statusPathByReference: bound(ctx, statusPathByReference),
     // Messages: what to send a couple for a lottery.* event (the job system sends it).
     notice: bound(ctx, notice),
     // Pages.

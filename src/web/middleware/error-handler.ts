@@ -89,7 +89,8 @@ function respond(logger: Logger, req: Request, res: Response, refusal: Refusal):
   const { status, code, message } = refusal;
   const fields = Object.keys(refusal.fields).length ? refusal.fields : undefined;
   if (wantsJson(req)) {
-    res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
+    const offers = refusal.error?.offers ?? {};
+    res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}), ...offers } });
     return;
   }
   // Before the page helpers are installed (a refused request target), or when the page

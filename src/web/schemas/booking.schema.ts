@@ -49,6 +49,10 @@ export const bookingApiSchema = z.object({
 export type BookingApiBody = z.infer<typeof bookingApiSchema>;
 
 export const moveSchema = z.object({ date: localDate, start: localTime });
+/** The move page: a slot that gives up the ceremony place carries the couple's tick. */
+export const moveFormSchema = moveSchema.extend({ giveUpCeremony: z.literal('yes').optional() });
+/** The API's move: `giveUpCeremony: true` agrees to give up a ceremony place the new slot does not fit. */
+export const moveApiSchema = moveSchema.extend({ giveUpCeremony: z.boolean().optional() });
 export const lookupSchema = z.object({
   reference: requiredText(20),
   phoneLast4: z

@@ -6,7 +6,7 @@ import type { AppointmentRecord } from '../../../services/booking/booking-servic
 import type { DayAvailability, OfficeRecord } from '../../../services/schedule-service.ts';
 import { idempotencyKeyOf } from '../../couple-form.ts';
 import { json } from '../../route.ts';
-import { bookingApiSchema, moveSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
+import { bookingApiSchema, moveApiSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
 import { tokenLookup } from '../../token-lookup.ts';
 
 export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
@@ -100,10 +100,11 @@ export function bookingApiRoutes(router: Router, c: Container): void {
   router.post(
     '/appointments/:reference/move',
     json({
-      schema: moveSchema,
-      run: async (target, req, res) => {
+      schema: moveApiSchema,
+      run: async ({ giveUpCeremony, ...target }, req, res) => {
         const appointment = await appointmentOf(req);
-        res.json(appointmentJson(await booking.move(appointment._id, target, { channel: 'api' })));
+        const opts = { channel: 'api' as const, giveUpCeremony: giveUpCeremony ?? false };
+        res.json(appointmentJson(await booking.move(appointment._id, target, opts)));
       },
     }),
   );

@@ -2,7 +2,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
-import { blankCoupleForm, coupleRequest, refusedCoupleForm } from '../../couple-form.ts';
+import { blankCoupleForm, coupleRequest, refusedBookingForm } from '../../couple-form.ts';
 import { form } from '../../route.ts';
 import { bookingFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate, localTime } from '../../schemas/dates.schema.ts';
@@ -67,7 +67,7 @@ export function bookRoutes(c: Container): Router {
       // so that sending it again later books once, whatever became of this attempt.
       shows: ['unavailable'],
       fallback: slotFromRequest,
-      show: (_req, res, refused) => render(res, refused.ctx, refusedCoupleForm(refused), refused.status),
+      show: (_req, res, refused) => render(res, refused.ctx, refusedBookingForm(refused), refused.status),
       run: async (input, _req, res, ctx) => {
         const result = await booking.book({
           officeId: String(ctx.office._id),

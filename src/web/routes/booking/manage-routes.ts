@@ -9,7 +9,7 @@ import { formatDate } from '../../../i18n/format.ts';
 import { AppError } from '../../../services/errors.ts';
 import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
 import { action, form, query } from '../../route.ts';
-import { lookupSchema, moveSchema } from '../../schemas/booking.schema.ts';
+import { lookupSchema, moveFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
 
 export function manageRoutes(c: Container): Router {
@@ -52,6 +52,22 @@ export function manageRoutes(c: Container): Router {
     await movePage(c, res, query(req, moveDateQuery, {}).date ?? res.locals.appointment.date);
   });
   router.post('/booking/:token/move', resolve, move(c));
+  // Withdraws a lottery application the couple holds: a winner holding this booking is passed over.
+  router.post(
+    '/booking/:token/lottery-withdraw',
+    resolve,
+    action({
+      schema: heldReferenceSchema,
+      run: async ({ reference }, _req, res) => {
+        const partners = res.locals.appointment.partners.map((p) => p.idFingerprint);
+        await c.services.lottery.withdrawHeld(partners, reference);
+        res.flash('success', 'lottery.withdrawn_flash');
+      },
+      back: (req, res) =>
+        req.body?.back === 'manage' ? res.locals.manageBase : `${res.locals.manageBase}/confirmation`,
+      shows: ['not_found'],
+    }),
+  );
   return router;
 }
 
@@ -62,7 +78,17 @@ async function bookingPage(c: Container, res: Response, view: string, extra: obj
   const office = await schedule.getOffice(appointment.office.toString());
   const day = await schedule.daySchedule(office, appointment.date);
   const ceremony = await ceremonies.forAppointment(appointment);
-  res.renderPage(view, { office, appointment, dayMessage: day.plan?.message, ceremony, ...extra });
+  const fingerprints = appointment.partners.map((p) => p.idFingerprint);
+  const heldLottery =
+    appointment.status === 'booked' ? await c.services.lottery.heldApplications(fingerprints) : [];
+  res.renderPage(view, {
+    office,
+    appointment,
+    dayMessage: day.plan?.message,
+    ceremony,
+    heldLottery,
+    ...extra,
+  });
 }
 
 /** Reference and phone digits; right, a short-lived cookie opens the booking; wrong, the form says so. */
@@ -74,9 +100,15 @@ function lookup(c: Container) {
     show: (_req, res, refused) =>
       res.renderPage('public/lookup', { values: refused.values, formError: refused.message }, refused.status),
     run: async ({ reference, phoneLast4 }, req, res) => {
-      const found = await c.limits.lookups.byDigits(req, reference, () =>
-        c.services.booking.findByReference(reference, phoneLast4),
+      // A lottery application's reference opens its status page; a booking's, the booking.
+      const found = await c.limits.lookups.byDigits(
+        req,
+        reference,
+        async () =>
+          (await c.services.lottery.statusPathByReference(reference, phoneLast4)) ??
+          c.services.booking.findByReference(reference, phoneLast4),
       );
+      if (typeof found === 'string') return res.redirect(303, found);
       res.cookie(ACCESS_COOKIE, found._id.toString(), {
         signed: true,
         httpOnly: true,
@@ -91,6 +123,7 @@ function lookup(c: Container) {
 }
 
 const moveDateQuery = z.object({ date: localDate.optional() });
+const heldReferenceSchema = z.object({ reference: z.string().trim().min(1).max(20) });
 
 /** The days a booking can move to (open, or the chosen one), and the chosen day's slots. */
 async function movePage(c: Container, res: Response, date: string) {
@@ -104,16 +137,21 @@ async function movePage(c: Container, res: Response, date: string) {
     (d) => d.status === 'open' || d.status === 'few_left' || d.date === date,
   );
   const [day] = await schedule.availability(office, date, date);
-  await bookingPage(c, res, 'public/move', { days, day, date });
+  // Said before the tap: which slots keep the couple's ceremony place and which give it up.
+  const place = await c.services.booking.ceremonyPlace(res.locals.appointment);
+  const seatKept = Object.fromEntries((day?.slots ?? []).map((s) => [s.start, place?.keeps(date, s.endsAt)]));
+  await bookingPage(c, res, 'public/move', { days, day, date, seatKept, holdsSeat: Boolean(place) });
 }
 
 /** A full or invalid target changes nothing: the move page says why. */
 function move(c: Container) {
   return action({
-    schema: moveSchema,
+    schema: moveFormSchema,
     shows: ['not_found'],
-    run: async (target, req, res) => {
-      const moved = await c.services.booking.move(res.locals.appointment._id, target);
+    run: async ({ giveUpCeremony, ...target }, req, res) => {
+      const moved = await c.services.booking.move(res.locals.appointment._id, target, {
+        giveUpCeremony: giveUpCeremony === 'yes',
+      });
       res.flash('success', 'manage.moved', { date: formatDate(moved.date, req.locale), start: moved.start });
       return res.locals.manageBase;
     },

@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
 import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { AppError } from '../../../services/errors.ts';
@@ -10,6 +11,7 @@ import { applyFormSchema, checkQuerySchema } from '../../schemas/lottery.schema.
 type Services_ = Container['services'];
 type LotteryDay = Awaited<ReturnType<typeof lotteryDayOf>>;
 
+const otherReferenceSchema = z.object({ reference: z.string().trim().min(1).max(20) });
 const APPLY = '/offices/:slug/days/:date/lottery/apply';
 const CHECK = '/offices/:slug/days/:date/lottery/check';
 const DONE = {
@@ -49,13 +51,41 @@ export function lotteryPublicRoutes(c: Container): Router {
     next();
   });
   router.get('/lottery/a/:token', async (req, res) => {
-    const view = await lottery.status(await lottery.findByToken(String(req.params.token)));
+    const application = await lottery.findByToken(String(req.params.token));
+    const view = await lottery.status(application);
+    const base = `/lottery/a/${req.params.token}`;
+    // A winner holding another booking is passed over: said while the application waits.
+    const fingerprints = application.partners.map((p) => p.idFingerprint);
+    const waiting = application.status === 'applied';
     res.renderPage('lottery/status', {
       ...view,
       title: translate(req.locale, 'lottery.status.title'),
-      base: `/lottery/a/${req.params.token}`,
+      base,
+      statusUrl: `${c.config.baseUrl}${base}`,
+      heldBookingDate: waiting ? await lottery.heldBookingDate(fingerprints) : null,
+      otherApplications: waiting
+        ? await lottery.heldApplications(fingerprints, application._id.toString())
+        : [],
     });
   });
+  // Withdraws another waiting application of the same couple, for another day: the couple keeps
+  // the one it wants, instead of learning at the draw that one of them was passed over.
+  router.post(
+    '/lottery/a/:token/withdraw-other',
+    action({
+      schema: otherReferenceSchema,
+      run: async ({ reference }, req, res) => {
+        const application = await lottery.findByToken(String(req.params.token));
+        await lottery.withdrawHeld(
+          application.partners.map((p) => p.idFingerprint),
+          reference,
+        );
+        res.flash('success', DONE.withdraw);
+      },
+      back: (req) => `/lottery/a/${String(req.params.token)}`,
+      shows: ['not_found'],
+    }),
+  );
   for (const step of ['confirm', 'decline', 'withdraw'] as const) {
     // Too late, or already done: the status page says where things stand.
     router.post(
