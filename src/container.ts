@@ -30,6 +30,12 @@ import {
 } from './services/schedule-service.ts';
 import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
 import type { UnlockMail } from './services/staff/staff-context.ts';
+import {
+  createVerificationService,
+  type VerificationService,
+} from './services/verification/verification-codes.ts';
+import type { SmsSender } from './sms/message.ts';
+import { createSmsSender } from './sms/sender.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
 export interface Services {
@@ -49,6 +55,8 @@ export interface Services {
   notifications: NotificationService;
   /** Reconciliation of counters, holds and seats; no-shows; bookings whose jobs were never scheduled. */
   maintenance: MaintenanceService;
+  /** Verification codes (验证码) sent by text: issue and check. */
+  verification: VerificationService;
 }
 
 export interface ContainerOptions {
@@ -59,6 +67,8 @@ export interface ContainerOptions {
   random?: RandomBytes;
   /** The mail transport; by default SMTP from SMTP_URL, or the development outbox. */
   mailer?: MailTransport;
+  /** The SMS sender; by default the provider of SMS_PROVIDER, or the development outbox. */
+  smsSender?: SmsSender;
 }
 
 export interface Container {
@@ -68,6 +78,8 @@ export interface Container {
   clock: Clock;
   events: EventBus;
   mailer: MailTransport;
+  /** Texts: the provider of SMS_PROVIDER, or the development outbox. */
+  smsSender: SmsSender;
   services: Services;
   /** The web layer's rate limits and failure counters. */
   limits: WebLimits;
@@ -86,12 +98,14 @@ export function createContainer(opts: ContainerOptions): Container {
     logger.error({ err, event: event.type }, 'event listener failed'),
   );
   const mailer = opts.mailer ?? createMailTransport(config);
+  const smsSender = opts.smsSender ?? createSmsSender(config.sms);
   const services = createServices({
     ...opts,
     clock,
     random: opts.random ?? createSystemRandom(),
     events,
     mailer,
+    smsSender,
   });
   let sessions: ReturnType<typeof createSessionStore> | undefined;
   return {
@@ -101,6 +115,7 @@ export function createContainer(opts: ContainerOptions): Container {
     clock,
     events,
     mailer,
+    smsSender,
     services,
     limits: createWebLimits({ config, clock }),
     storage: createStorageHealth(),
@@ -116,6 +131,7 @@ type Wiring = ContainerOptions & {
   random: RandomBytes;
   events: EventBus;
   mailer: MailTransport;
+  smsSender: SmsSender;
 };
 
 /** The use cases, each service given the others it needs. */
@@ -143,12 +159,33 @@ function createServices(w: Wiring): Services {
     transport: w.mailer,
     renderer: createEmailRenderer({ cache: config.env !== 'development' }),
     schedule,
+    ...(config.sms.notices ? { sms: { sender: w.smsSender, config: config.sms } } : {}),
+    secret,
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
   });
   const sendUnlockLink = unlockLinkSender(notifications, w.logger);
   const { dayOps, staff } = createStaffServices({ clock, events, schedule, audit, sendUnlockLink });
   const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
-  return { schedule, booking, ceremonies, audit, dayOps, staff, lottery, notifications, maintenance };
+  const verification = createVerificationService({
+    clock,
+    random,
+    secret,
+    sender: w.smsSender,
+    sms: config.sms,
+    logger: w.logger,
+  });
+  return {
+    schedule,
+    booking,
+    ceremonies,
+    audit,
+    dayOps,
+    staff,
+    lottery,
+    notifications,
+    maintenance,
+    verification,
+  };
 }
 
 /**

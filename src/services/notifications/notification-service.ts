@@ -37,7 +37,10 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     transportKind: deps.transport.kind,
     staffOfOffice,
     administrators,
-    close: () => deps.transport.close(),
+    close: () => {
+      deps.transport.close();
+      deps.sms?.sender.close();
+    },
   };
 }
 
