@@ -12,6 +12,7 @@ import { createMailTransport } from './mail/transport.ts';
 import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
+import { bound } from './services/context.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
 import { createDrawCache } from './services/lottery/draw-cache.ts';
 import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
@@ -30,6 +31,7 @@ import {
 } from './services/schedule-service.ts';
 import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
 import type { UnlockMail } from './services/staff/staff-context.ts';
+import { findByPhone, type PhoneLookupResult } from './services/verification/phone-lookup.ts';
 import {
   createVerificationService,
   type VerificationService,
@@ -57,6 +59,10 @@ export interface Services {
   maintenance: MaintenanceService;
   /** Verification codes (验证码) sent by text: issue and check. */
   verification: VerificationService;
+  /** Finding one's bookings by ID number (or reference), phone and a code. */
+  phoneLookup: {
+    findByPhone: (req: { who: string; phone: string; code: string }) => Promise<PhoneLookupResult | null>;
+  };
 }
 
 export interface ContainerOptions {
@@ -139,7 +145,16 @@ function createServices(w: Wiring): Services {
   const { config, secret, clock, random, events } = w;
   const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
   const audit = createAuditService({ clock });
-  const booking = createBookingService({ clock, random, secret, events, schedule, audit });
+  const verification = createVerificationService({
+    clock,
+    random,
+    secret,
+    sender: w.smsSender,
+    sms: config.sms,
+    logger: w.logger,
+  });
+  const checkPhone = verification.check;
+  const booking = createBookingService({ clock, random, secret, events, schedule, audit, checkPhone });
   const ceremonies = createCeremonyService({ clock, events, schedule, audit });
   const draws = createDrawCache();
   const lottery = createLotteryService({
@@ -150,6 +165,7 @@ function createServices(w: Wiring): Services {
     schedule,
     booking,
     audit,
+    checkPhone,
     cache: draws,
   });
   const notifications = createNotificationService({
@@ -166,14 +182,7 @@ function createServices(w: Wiring): Services {
   const sendUnlockLink = unlockLinkSender(notifications, w.logger);
   const { dayOps, staff } = createStaffServices({ clock, events, schedule, audit, sendUnlockLink });
   const maintenance = createMaintenanceService({ clock, ceremonies, dayOps });
-  const verification = createVerificationService({
-    clock,
-    random,
-    secret,
-    sender: w.smsSender,
-    sms: config.sms,
-    logger: w.logger,
-  });
+  const phoneLookup = { findByPhone: bound({ clock, secret, schedule, checkPhone }, findByPhone) };
   return {
     schedule,
     booking,
@@ -185,6 +194,7 @@ function createServices(w: Wiring): Services {
     notifications,
     maintenance,
     verification,
+    phoneLookup,
   };
 }
 

@@ -7,6 +7,7 @@ import { lotteryMessages } from './messages/lottery.ts';
 import { mailMessages } from './messages/mail.ts';
 import { smsMessages } from './messages/sms.ts';
 import { staffMessages } from './messages/staff.ts';
+import { verificationMessages } from './messages/verification.ts';
 
 export const catalog: AreaMessages[] = [
   commonMessages,
@@ -16,6 +17,7 @@ export const catalog: AreaMessages[] = [
   lotteryMessages,
   mailMessages,
   smsMessages,
+  verificationMessages,
 ];
 
 /** Every message key there is: a key that is not in the catalog fails the type check. */
@@ -26,4 +28,5 @@ export type MessageKey =
   | KeysOf<typeof staffMessages>
   | KeysOf<typeof lotteryMessages>
   | KeysOf<typeof mailMessages>
-  | KeysOf<typeof smsMessages>;
+  | KeysOf<typeof smsMessages>
+  | KeysOf<typeof verificationMessages>;
