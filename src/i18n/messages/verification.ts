@@ -39,6 +39,7 @@ export const verificationMessages = defineMessages({
     'verification.staff.turn_on': '要求验证手机号',
     'verification.staff.turn_off': '不要求验证',
     'verification.staff.saved': '已保存验证手机号设置。',
+    'verification.staff.plan_missing': '请先保存本日的安排，再设置是否验证手机号。',
     'outbox.channel.sms': '短信',
     'outbox.channel.email': '邮件',
   },
@@ -82,6 +83,8 @@ export const verificationMessages = defineMessages({
     'verification.staff.turn_on': 'Require a verified phone',
     'verification.staff.turn_off': 'Do not require it',
     'verification.staff.saved': 'Verified phone setting saved.',
+    'verification.staff.plan_missing':
+      'Save a plan for this day first, then choose whether it asks for a verified phone.',
     'outbox.channel.sms': 'SMS',
     'outbox.channel.email': 'E-mail',
   },

@@ -19,6 +19,7 @@ import { officeRoutes } from './office-routes.ts';
 import { outboxRoutes } from './outbox-routes.ts';
 import { peakDayRoutes } from './peak-day-routes.ts';
 import { templateRoutes } from './template-routes.ts';
+import { verifiedPhoneRoutes } from './verified-phone-routes.ts';
 import { walkInRoutes } from './walk-in-routes.ts';
 import { windowRoutes } from './window-routes.ts';
 
@@ -46,6 +47,7 @@ export function staffRoutes(container: Container): Router {
   router.use(officeRoutes(container));
   router.use(windowRoutes(container));
   router.use(dayPlanRoutes(container));
+  router.use(verifiedPhoneRoutes(container));
   router.use(closureRoutes(container));
   router.use(templateRoutes(container));
   router.use(holidayImportRoutes(container));
