@@ -69,6 +69,8 @@ export async function ensureReminders(
 /** Schedules a retry of a transiently failed message, with exponential backoff. */
 export async function retryLater(deps: SchedulerDeps, result: DeliveryResult): Promise<void> {
   const { settings } = deps;
+  // The text beside an e-mail has its own claim and its own retries.
+  if (result.sms) await retryLater(deps, result.sms);
   if (result.outcome !== 'retrying' || !result.notificationId) return;
   const at = new Date(Date.now() + backoffDelay(settings, result.attempts ?? 1));
   await deps.container.services.notifications.retryAt(result.notificationId, at);

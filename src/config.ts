@@ -59,6 +59,7 @@ const schema = z.object({
     .max(3650, 'at most 3650 days')
     .default(180),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
+  SMS_NOTICES: bool.default(true),
   SMS_ACCESS_KEY_ID: z.string().optional(),
   SMS_ACCESS_KEY_SECRET: z.string().optional(),
   SMS_SIGN_NAME: z
@@ -177,6 +178,8 @@ export interface SmsConfig {
   /** Where the SDK sends its requests instead of the provider's public endpoint. */
   endpoint: Readonly<SmsEndpoint> | undefined;
   templates: SmsTemplates;
+  /** Texts beside the e-mails to couples (SMS_NOTICES); verification codes go by text whatever it says. */
+  notices: boolean;
 }
 
 export type ReminderRule =
@@ -290,5 +293,6 @@ function smsConfig(e: z.infer<typeof schema>): Readonly<SmsConfig> {
     region: e.SMS_REGION ?? (e.SMS_PROVIDER ? DEFAULT_SMS_REGION[e.SMS_PROVIDER] : ''),
     endpoint: endpoint ? Object.freeze(endpoint) : undefined,
     templates: e.SMS_TEMPLATES ? parseSmsTemplates(e.SMS_TEMPLATES).templates : Object.freeze({}),
+    notices: e.SMS_NOTICES,
   });
 }

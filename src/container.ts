@@ -12,6 +12,7 @@ import { createMailTransport } from './mail/transport.ts';
 import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
+import { bound } from './services/context.ts';
 import { createEventBus, type EventBus } from './services/events.ts';
 import { createDrawCache } from './services/lottery/draw-cache.ts';
 import { createLotteryService, type LotteryService } from './services/lottery/lottery-service.ts';
@@ -31,6 +32,13 @@ import {
 } from './services/schedule-service.ts';
 import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
 import type { UnlockMail } from './services/staff/staff-context.ts';
+import { findByPhone, type PhoneLookupResult } from './services/verification/phone-lookup.ts';
+import {
+  createVerificationService,
+  type VerificationService,
+} from './services/verification/verification-codes.ts';
+import type { SmsSender } from './sms/message.ts';
+import { createSmsSender } from './sms/sender.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 
 export interface Services {
@@ -52,6 +60,12 @@ export interface Services {
   maintenance: MaintenanceService;
   /** The retention of personal data: the nightly erasure (run) and what the console shows (policy). */
   retention: RetentionService;
+  /** Verification codes (验证码) sent by text: issue and check. */
+  verification: VerificationService;
+  /** Finding one's bookings by ID number (or reference), phone and a code. */
+  phoneLookup: {
+    findByPhone: (req: { who: string; phone: string; code: string }) => Promise<PhoneLookupResult | null>;
+  };
 }
 
 export interface ContainerOptions {
@@ -62,6 +76,8 @@ export interface ContainerOptions {
   random?: RandomBytes;
   /** The mail transport; by default SMTP from SMTP_URL, or the development outbox. */
   mailer?: MailTransport;
+  /** The SMS sender; by default the provider of SMS_PROVIDER, or the development outbox. */
+  smsSender?: SmsSender;
 }
 
 export interface Container {
@@ -71,6 +87,8 @@ export interface Container {
   clock: Clock;
   events: EventBus;
   mailer: MailTransport;
+  /** Texts: the provider of SMS_PROVIDER, or the development outbox. */
+  smsSender: SmsSender;
   services: Services;
   /** The web layer's rate limits and failure counters. */
   limits: WebLimits;
@@ -89,12 +107,14 @@ export function createContainer(opts: ContainerOptions): Container {
     logger.error({ err, event: event.type }, 'event listener failed'),
   );
   const mailer = opts.mailer ?? createMailTransport(config);
+  const smsSender = opts.smsSender ?? createSmsSender(config.sms);
   const services = createServices({
     ...opts,
     clock,
     random: opts.random ?? createSystemRandom(),
     events,
     mailer,
+    smsSender,
   });
   let sessions: ReturnType<typeof createSessionStore> | undefined;
   return {
@@ -104,6 +124,7 @@ export function createContainer(opts: ContainerOptions): Container {
     clock,
     events,
     mailer,
+    smsSender,
     services,
     limits: createWebLimits({ config, clock }),
     storage: createStorageHealth(),
@@ -119,6 +140,7 @@ type Wiring = ContainerOptions & {
   random: RandomBytes;
   events: EventBus;
   mailer: MailTransport;
+  smsSender: SmsSender;
 };
 
 /** The use cases, each service given the others it needs. */
@@ -126,7 +148,16 @@ function createServices(w: Wiring): Services {
   const { config, secret, clock, random, events } = w;
   const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
   const audit = createAuditService({ clock });
-  const booking = createBookingService({ clock, random, secret, events, schedule, audit });
+  const verification = createVerificationService({
+    clock,
+    random,
+    secret,
+    sender: w.smsSender,
+    sms: config.sms,
+    logger: w.logger,
+  });
+  const checkPhone = verification.check;
+  const booking = createBookingService({ clock, random, secret, events, schedule, audit, checkPhone });
   const ceremonies = createCeremonyService({ clock, events, schedule, audit });
   const draws = createDrawCache();
   const lottery = createLotteryService({
@@ -137,6 +168,7 @@ function createServices(w: Wiring): Services {
     schedule,
     booking,
     audit,
+    checkPhone,
     cache: draws,
   });
   const notifications = createNotificationService({
@@ -146,6 +178,8 @@ function createServices(w: Wiring): Services {
     transport: w.mailer,
     renderer: createEmailRenderer({ cache: config.env !== 'development' }),
     schedule,
+    ...(config.sms.notices ? { sms: { sender: w.smsSender, config: config.sms } } : {}),
+    secret,
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
   });
   const sendUnlockLink = unlockLinkSender(notifications, w.logger);
@@ -165,6 +199,7 @@ function createServices(w: Wiring): Services {
     retentionDays: config.retentionDays,
     scheduled: config.jobs !== 'off',
   });
+  const phoneLookup = { findByPhone: bound({ clock, secret, schedule, checkPhone }, findByPhone) };
   return {
     schedule,
     booking,
@@ -176,6 +211,8 @@ function createServices(w: Wiring): Services {
     notifications,
     maintenance,
     retention,
+    verification,
+    phoneLookup,
   };
 }
 

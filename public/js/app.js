@@ -14,3 +14,39 @@ document.addEventListener('submit', (event) => {
     }, 0);
   }
 });
+
+// "Send code" on a day that asks for a verified phone: the API sends the code to the contact
+// phone and the form stays as typed. Without this, the button posts the form (sendCode=1) and
+// the server shows it again.
+document.addEventListener('click', async (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button[data-send-code]') : null;
+  if (!button || !window.fetch) return;
+  const form = button.form;
+  if (!form) return;
+  event.preventDefault();
+  const chosen = form.querySelector('input[name="contactPartner"]:checked');
+  const index = chosen && chosen.value === '1' ? 1 : 0;
+  const phoneField = form.querySelector(`input[name="partners[${index}][phone]"]`);
+  const status = form.querySelector('[data-send-code-status]');
+  button.disabled = true;
+  try {
+    const response = await fetch('/api/v1/verification-codes', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Accept-Language': document.documentElement.lang || 'zh-CN',
+      },
+      body: JSON.stringify({ phone: phoneField ? phoneField.value : '', purpose: 'booking' }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (status) {
+      status.hidden = false;
+      status.textContent =
+        response.status === 202 ? button.getAttribute('data-sent') || '' : body?.error?.message || '';
+    }
+  } finally {
+    setTimeout(() => {
+      button.disabled = false;
+    }, 60_000);
+  }
+});

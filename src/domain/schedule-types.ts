@@ -46,6 +46,8 @@ export interface DayPlan {
   message?: Bilingual;
   /** The moment booking opens for this day (replaces the days-ahead rule). */
   bookingOpensAt?: Date;
+  /** Booking this day asks for a code sent to the contact phone (unset: the office's default). */
+  requireVerifiedPhone?: boolean;
 }
 
 export interface PlannedSlot {

@@ -9,6 +9,7 @@ import { mailMessages } from './messages/mail.ts';
 import { privacyMessages } from './messages/privacy.ts';
 import { smsMessages } from './messages/sms.ts';
 import { staffMessages } from './messages/staff.ts';
+import { verificationMessages } from './messages/verification.ts';
 
 export const catalog: AreaMessages[] = [
   commonMessages,
@@ -20,6 +21,7 @@ export const catalog: AreaMessages[] = [
   smsMessages,
   privacyMessages,
   journeyMessages,
+  verificationMessages,
 ];
 
 /** Every message key there is: a key that is not in the catalog fails the type check. */
@@ -32,4 +34,5 @@ export type MessageKey =
   | KeysOf<typeof mailMessages>
   | KeysOf<typeof smsMessages>
   | KeysOf<typeof privacyMessages>
-  | KeysOf<typeof journeyMessages>;
+  | KeysOf<typeof journeyMessages>
+  | KeysOf<typeof verificationMessages>;

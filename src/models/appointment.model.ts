@@ -50,6 +50,8 @@ export interface Appointment {
   endsAt: Date;
   partners: Partner[];
   email: string;
+  /** Whose phone messages go to: 0 the first partner's (unset), 1 the second's. */
+  contactPartner?: number;
   language: Locale;
   status: AppointmentStatus;
   channel: 'online' | 'api' | 'staff' | 'lottery';
@@ -107,6 +109,7 @@ const appointmentSchema = new Schema<Appointment>(
     endsAt: { type: Date, required: true },
     partners: { type: [partnerSchema], required: true },
     email: { type: String, default: '' },
+    contactPartner: { type: Number, enum: [0, 1] },
     language: { type: String, enum: ['zh-CN', 'en'], default: 'zh-CN' },
     status: {
       type: String,
@@ -178,7 +181,7 @@ export type NewAppointment = Pick<
   | 'manageTokenHash'
   | 'overbooked'
   | 'history'
-> & { _id: Types.ObjectId; idempotencyKey?: string };
+> & { _id: Types.ObjectId; idempotencyKey?: string; contactPartner?: number };
 
 /**
  * A new appointment exactly as Mongoose would store it (defaults, timestamps, version key),

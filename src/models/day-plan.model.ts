@@ -42,6 +42,7 @@ const dayPlanSchema = new Schema<DayPlanRecord>(
     quotaPerSlot: Number,
     message: { type: bilingualSchema },
     bookingOpensAt: Date,
+    requireVerifiedPhone: Boolean,
     allocation: { type: String, enum: ['fcfs', 'lottery'], default: 'fcfs' },
     lottery: {
       type: new Schema(

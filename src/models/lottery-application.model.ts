@@ -28,6 +28,8 @@ export interface LotteryApplication {
   reference: string;
   partners: Partner[];
   email: string;
+  /** Whose phone messages go to: 0 the first partner's (unset), 1 the second's. */
+  contactPartner?: number;
   language: Locale;
   preference: Preference;
   /** SHA-256 of the private status link's token. */
@@ -64,6 +66,7 @@ const lotteryApplicationSchema = new Schema<LotteryApplication>(
     reference: { type: String, required: true },
     partners: { type: [partnerSchema], required: true },
     email: { type: String, default: '' },
+    contactPartner: { type: Number, enum: [0, 1] },
     language: { type: String, enum: ['zh-CN', 'en'], default: 'zh-CN' },
     preference: {
       kind: { type: String, enum: ['any', 'morning', 'afternoon', 'ranked'], required: true },
@@ -121,7 +124,7 @@ export type NewLotteryApplication = Pick<
   | 'tokenHash'
   | 'appliedAt'
   | 'history'
-> & { _id: Types.ObjectId; idempotencyKey?: string };
+> & { _id: Types.ObjectId; idempotencyKey?: string; contactPartner?: number };
 
 const checkApplication = storedShapeCheck(lotteryApplicationSchema);
 

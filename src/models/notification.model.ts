@@ -16,6 +16,8 @@ export type NotificationStatus = 'sending' | 'sent' | 'retrying' | 'failed' | 's
 export interface Notification {
   key: string;
   kind: string;
+  /** E-mail, or the text sent beside it (its key ends in `:sms`). */
+  channel: 'email' | 'sms';
   spec: Record<string, unknown>;
   to: string;
   locale: string;
@@ -40,6 +42,7 @@ const notificationSchema = new Schema<Notification>(
   {
     key: { type: String, required: true },
     kind: { type: String, required: true },
+    channel: { type: String, enum: ['email', 'sms'], default: 'email' },
     spec: { type: Schema.Types.Mixed, required: true },
     to: { type: String, required: true },
     locale: { type: String, default: 'zh-CN' },

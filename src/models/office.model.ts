@@ -25,6 +25,8 @@ export interface Office {
   weeklyTemplate: WeekdayTemplate[];
   customPeakDays: CustomPeakDay[];
   active: boolean;
+  /** Every day's booking asks for a code sent to the contact phone, unless the day's plan says otherwise. */
+  requireVerifiedPhone?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -70,6 +72,7 @@ const officeSchema = new Schema<Office>(
       default: [],
     },
     active: { type: Boolean, default: true },
+    requireVerifiedPhone: Boolean,
   },
   { timestamps: true },
 );

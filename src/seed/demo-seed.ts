@@ -75,6 +75,8 @@ export async function seedDemoOffice(ctx: SeedContext): Promise<void> {
           },
           ...(opens.toMillis() > ctx.now.getTime() ? { bookingOpensAt: opens.toJSDate() } : {}),
           allocation: 'fcfs',
+          // On Qixi a script could hold places with invented numbers: booking asks for a code.
+          ...(day.label.en === 'Qixi' ? { requireVerifiedPhone: true } : {}),
         },
       },
       { upsert: true },

@@ -13,6 +13,8 @@ export interface SmsMessage {
   text: string;
   /** The notification this text belongs to (kept with the outbox copy). */
   notificationKey?: string;
+  /** The office the text is about (who among staff may read the outbox copy). */
+  officeId?: string;
 }
 
 export type SmsSenderKind = 'aliyun' | 'tencent' | 'outbox';

@@ -24,6 +24,7 @@ export function outboxSmsSender(opts: { signName: string }): SmsSender {
           params: message.params.map(([name, value]) => ({ name, value })),
         },
         ...(message.notificationKey ? { notificationKey: message.notificationKey } : {}),
+        ...(message.officeId ? { office: message.officeId } : {}),
       });
       return { messageId };
     },

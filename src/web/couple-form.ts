@@ -54,12 +54,16 @@ export function idempotencyKeyOf(req: Request): string | undefined {
 export function coupleRequest<P>(form: {
   partners: P;
   email?: string | undefined;
+  contactPartner?: number | undefined;
+  verificationCode?: string | undefined;
   language: Locale;
   idempotencyKey?: string | undefined;
 }) {
   return {
     partners: form.partners,
     email: form.email ?? '',
+    ...(form.contactPartner === 1 ? { contactPartner: 1 } : {}),
+    ...(form.verificationCode ? { verificationCode: form.verificationCode } : {}),
     language: form.language,
     ...(form.idempotencyKey ? { idempotencyKey: form.idempotencyKey } : {}),
   };

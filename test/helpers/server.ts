@@ -180,6 +180,8 @@ function appProcessEnv(
     // No coverage from children: c8 cannot merge their differently compiled sources with the
     // parent's (it lowers the figures). Empty, not absent: Node would copy its own value in.
     NODE_V8_COVERAGE: '',
+    // As in testConfig: texts beside e-mails are tested where they are the subject.
+    SMS_NOTICES: 'false',
     ...defaults,
     ...env,
   };

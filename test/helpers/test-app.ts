@@ -70,6 +70,8 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
     SCHEDULE_CACHE_MS: '0',
+    // Texts beside e-mails are tested where they are the subject (test/integration/sms-notices*).
+    SMS_NOTICES: 'false',
     ...overrides,
   });
 }

@@ -14,6 +14,11 @@ import {
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { AppError, invalid } from '../errors.ts';
 import type { OfficeRecord, SlotRecord } from '../schedule-service.ts';
+import {
+  assertVerifiedPhone,
+  contactPhoneOf,
+  requiresVerifiedPhone,
+} from '../verification/verified-phone.ts';
 import { assertBookable, assertNoShowPolicy } from './bookable.ts';
 import type { AppointmentRecord, BookingContext, BookingRequest, BookingResult } from './booking-types.ts';
 import { checkPartners } from './check-partners.ts';
@@ -37,6 +42,10 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   const day = await ctx.schedule.daySchedule(office, req.date);
   assertBookable(ctx, office, day, req.start, req.channel);
   await assertNoShowPolicy(ctx, office, checked.partners);
+  if ((req.channel === 'online' || req.channel === 'api') && requiresVerifiedPhone(office, day.plan)) {
+    const phone = contactPhoneOf(req.checkedPartners ?? req.partners, req.contactPartner);
+    await assertVerifiedPhone(ctx.checkPhone, phone, req.verificationCode);
+  }
 
   const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
   const overbooked = await takePlace(ctx, req, slot);
@@ -114,7 +123,8 @@ async function writeBooking(
     startsAt: slot.startsAt,
     endsAt: slot.endsAt,
     partners: b.partners,
-    email: req.email.trim(),
+    email: (req.email ?? '').trim(),
+    ...(req.contactPartner === 1 ? { contactPartner: 1 } : {}),
     language: req.language,
     channel: req.channel,
     manageTokenHash: hashManageToken(b.manageToken),

@@ -6,6 +6,7 @@ import type { Appointment, Partner } from '../../models/appointment.model.ts';
 import type { AuditService } from '../audit-service.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
+import type { PhoneCheck } from '../verification/verified-phone.ts';
 import type { BookingWrites } from './booking-writes.ts';
 import type { PartnerInput } from './check-partners.ts';
 
@@ -16,7 +17,12 @@ export interface BookingRequest {
   date: string;
   start: string;
   partners: PartnerInput[];
-  email: string;
+  /** Optional: without one, messages go by text to the contact phone only. */
+  email?: string | undefined;
+  /** Whose phone messages go to: 0 the first partner's (default), 1 the second's. */
+  contactPartner?: number | undefined;
+  /** The code sent to the contact phone, on days that ask for a verified phone. */
+  verificationCode?: string | undefined;
   language: Locale;
   idempotencyKey?: string;
   channel: Channel;
@@ -48,6 +54,8 @@ export interface BookingServiceDeps {
   events: EventBus;
   schedule: ScheduleService;
   audit: AuditService;
+  /** Checks a verification code, on days that ask for a verified phone; without it such days refuse. */
+  checkPhone?: PhoneCheck;
 }
 
 /** What the parts of the booking service share: its dependencies and the rush's batched writes. */

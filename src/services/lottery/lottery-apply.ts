@@ -29,6 +29,11 @@ import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { checkPartners, type PartnerInput } from '../booking/check-partners.ts';
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
+import {
+  assertVerifiedPhone,
+  contactPhoneOf,
+  requiresVerifiedPhone,
+} from '../verification/verified-phone.ts';
 import { type ApplicationRecord, type DrawRecord, lotteryOf, type PlanRecord } from './lottery-context.ts';
 import type { DrawDeps } from './lottery-offers.ts';
 import { hashStatusToken, statusToken } from './lottery-tokens.ts';
@@ -37,7 +42,12 @@ export interface ApplyInput {
   officeId: string;
   date: string;
   partners: PartnerInput[];
-  email: string;
+  /** Optional: without one, messages go by text to the contact phone only. */
+  email?: string | undefined;
+  /** Whose phone messages go to: 0 the first partner's (default), 1 the second's. */
+  contactPartner?: number | undefined;
+  /** The code sent to the contact phone, on days that ask for a verified phone. */
+  verificationCode?: string | undefined;
   language: Locale;
   preference: Preference;
   idempotencyKey?: string;
@@ -102,6 +112,12 @@ export async function apply(deps: ApplyDeps, input: ApplyInput): Promise<ApplyRe
   if (again) return again;
   const open = await openDay(deps, input);
   const partners = await checkApplicants(deps, input, open);
+  if (requiresVerifiedPhone(open.office, open.plan))
+    await assertVerifiedPhone(
+      deps.checkPhone,
+      contactPhoneOf(input.partners, input.contactPartner),
+      input.verificationCode,
+    );
   const _id = new Types.ObjectId();
   const token = statusToken(deps.secret, _id);
   let application: ApplicationRecord;
@@ -181,7 +197,8 @@ async function store(
     office: open.office._id,
     date: input.date,
     partners: a.partners,
-    email: input.email.trim(),
+    email: (input.email ?? '').trim(),
+    ...(input.contactPartner === 1 ? { contactPartner: 1 } : {}),
     language: input.language,
     preference: input.preference,
     tokenHash: hashStatusToken(a.token),

@@ -10,6 +10,7 @@ import type { AuditService } from '../audit-service.ts';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
+import type { PhoneCheck } from '../verification/verified-phone.ts';
 
 export interface LotteryDeps {
   clock: Clock;
@@ -19,6 +20,8 @@ export interface LotteryDeps {
   schedule: ScheduleService;
   booking: BookingService;
   audit: AuditService;
+  /** Checks a verification code, on days that ask for a verified phone. */
+  checkPhone?: PhoneCheck;
 }
 
 export type DrawRecord = LotteryDraw & { _id: Types.ObjectId };

@@ -22,6 +22,11 @@ export interface LotteryNotice {
   officeId: string;
 }
 
+/** Unique per application and what happened (a place won twice, at two times, is told twice). */
+export function lotteryNoticeKey(event: Exclude<LotteryEvent, { type: 'lottery.drawn' }>): string {
+  return `lottery:${event.applicationId}:${event.type}${event.type === 'lottery.won' ? `:${event.start}` : ''}`;
+}
+
 /** The notice for a lottery event, or null when it concerns no couple (or no e-mail is known). */
 export async function notice(
   deps: Pick<LotteryDeps, 'secret' | 'schedule'>,
@@ -36,7 +41,7 @@ export async function notice(
   const settings = lotteryOf(await loadPlan(office, application.date));
   const lang = application.language === 'en' ? '?lang=en' : '';
   const statusUrl = `${baseUrl}/lottery/a/${statusToken(secret, application._id)}${lang}`;
-  const key = `lottery:${event.applicationId}:${event.type}${event.type === 'lottery.won' ? `:${event.start}` : ''}`;
+  const key = lotteryNoticeKey(event);
   return {
     to: application.email,
     locale: application.language,

@@ -112,6 +112,7 @@ async function bookOffer(deps: DrawDeps, day: DayContext, claimed: ApplicationRe
     partners: [],
     checkedPartners: claimed.partners as [Partner, Partner],
     email: claimed.email,
+    ...(claimed.contactPartner === 1 ? { contactPartner: 1 } : {}),
     language: claimed.language,
     channel: 'lottery',
     idempotencyKey: lotteryBookingKey(claimed._id),

@@ -49,7 +49,7 @@ export interface ComposeDeps {
   schedule: ScheduleService;
 }
 
-type AppointmentSpec = Exclude<
+export type AppointmentSpec = Exclude<
   NotificationSpec,
   { kind: 'roster' } | { kind: 'peak_days' } | { kind: 'staff_unlock' } | { kind: 'lottery' }
 >;
@@ -68,7 +68,7 @@ function ceremonyOf(c: CeremonyFacts): MailCeremony {
   };
 }
 
-async function officeFor(
+export async function officeFor(
   deps: ComposeDeps,
   a: AppointmentRecord,
   pre: Preloaded,
@@ -95,7 +95,7 @@ async function dayMessageFor(
 }
 
 /** Why the message no longer applies, or null when it does. */
-function stale(spec: AppointmentSpec, a: AppointmentRecord, now: Date): string | null {
+export function stale(spec: AppointmentSpec, a: AppointmentRecord, now: Date): string | null {
   const startsAt = a.startsAt.toISOString();
   // A lottery winner's booking is told about by the lottery's own notices (won, confirmed, lapsed).
   if (a.channel === 'lottery' && (spec.kind === 'confirmation' || spec.kind === 'cancelled')) {
@@ -177,6 +177,16 @@ function build(
   }
 }
 
+/** The booking a spec is about: the one the caller preloaded, or read. */
+export async function appointmentFor(
+  spec: AppointmentSpec,
+  pre: Preloaded,
+): Promise<AppointmentRecord | null> {
+  return pre.appointment && pre.appointment._id.toString() === spec.appointmentId
+    ? pre.appointment
+    : AppointmentModel.findById(spec.appointmentId).lean<AppointmentRecord>();
+}
+
 export async function composeAppointmentNotice(
   deps: ComposeDeps,
   spec: AppointmentSpec,
@@ -184,10 +194,7 @@ export async function composeAppointmentNotice(
 ): Promise<Composed | Skipped> {
   const { clock, baseUrl } = deps;
   const pre = opts.preloaded ?? {};
-  const a =
-    pre.appointment && pre.appointment._id.toString() === spec.appointmentId
-      ? pre.appointment
-      : await AppointmentModel.findById(spec.appointmentId).lean<AppointmentRecord>();
+  const a = await appointmentFor(spec, pre);
   if (!a) return { skip: 'appointment not found' };
   const to = (a.email ?? '').trim();
   if (!to) return { skip: 'no e-mail address' };

@@ -15,16 +15,18 @@ import { NotificationModel, type NotificationStatus } from '../../models/notific
 import { AppError, notFound } from '../errors.ts';
 import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';
+import { claim } from './claim.ts';
 import { type Composed, composeAppointmentNotice, type Skipped } from './compose-appointment.ts';
+import { composeSms } from './compose-sms.ts';
 import { composeStaffNotice } from './compose-staff.ts';
 import { inScope, type NotificationRecord, type OfficeScope } from './notification-reads.ts';
 import type { DeliverOptions, DeliveryResult, NotificationContext } from './notification-types.ts';
+import { deliverSms, transmitSms } from './sms-delivery.ts';
 import { type NotificationSpec, notificationKey } from './specs.ts';
 
-const DUPLICATE_KEY = 11000;
 const DEFAULT_MAX_ATTEMPTS = 5;
 
-function isSkipped(c: Composed | Skipped): c is Skipped {
+function isSkipped<C extends object>(c: C | Skipped): c is Skipped {
   return 'skip' in c;
 }
 
@@ -70,47 +72,6 @@ function messageIdFor(ctx: NotificationContext, key: string, resend?: number): s
   return `<${hash}${resend ? `.r${resend}` : ''}@${ctx.host}>`;
 }
 
-/** Inserts the claim; null when the key is taken (and a long-dead `sending` claim is marked failed). */
-async function claim(
-  ctx: NotificationContext,
-  key: string,
-  spec: NotificationSpec,
-  c: Composed,
-): Promise<NotificationRecord | null> {
-  try {
-    const doc = await NotificationModel.create({
-      key,
-      kind: spec.kind,
-      spec,
-      to: c.to,
-      locale: c.locale,
-      subject: c.message.subject,
-      ...(c.appointmentId ? { appointment: new Types.ObjectId(c.appointmentId) } : {}),
-      ...(c.officeId ? { office: new Types.ObjectId(c.officeId) } : {}),
-      status: 'sending',
-      attempts: 1,
-      claimedAt: new Date(),
-    });
-    return doc.toObject() as NotificationRecord;
-  } catch (err) {
-    if ((err as { code?: number })?.code !== DUPLICATE_KEY) throw err;
-    const held = await NotificationModel.findOne({ key }, { status: 1, claimedAt: 1 }).lean();
-    if (held?.status === 'sending' && Date.now() - held.claimedAt.getTime() > ctx.staleSendingMs) {
-      await markInterrupted(ctx, held._id, held.claimedAt);
-    }
-    return null;
-  }
-}
-
-async function markInterrupted(ctx: NotificationContext, id: Types.ObjectId, claimedAt: Date): Promise<void> {
-  const res = await NotificationModel.updateOne(
-    { _id: id, status: 'sending', claimedAt },
-    { $set: { status: 'failed', lastError: 'interrupted while sending: delivery unknown' } },
-  );
-  if (res.modifiedCount)
-    ctx.logger.warn({ notificationId: id.toString() }, 'notification interrupted while sending');
-}
-
 /** Sends a claimed notification and records the outcome. */
 async function transmit(
   ctx: NotificationContext,
@@ -153,18 +114,34 @@ async function transmit(
   }
 }
 
-/** Sends the notification the spec describes, unless it no longer applies or was already claimed. */
+/**
+ * Sends the notification the spec describes, unless it no longer applies or was already
+ * claimed: the e-mail (when the couple gave an address) and the text beside it (when there is
+ * an SMS channel), each claimed and sent once. The result is the e-mail's, the text's under `sms`.
+ */
 export async function deliver(
   ctx: NotificationContext,
   spec: NotificationSpec,
   opts: DeliverOptions = {},
 ): Promise<DeliveryResult> {
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const email = await deliverEmail(ctx, spec, opts, maxAttempts);
+  const sms = await deliverSms(ctx, spec, { preloaded: opts.preloaded, maxAttempts });
+  return sms ? { ...email, sms } : email;
+}
+
+async function deliverEmail(
+  ctx: NotificationContext,
+  spec: NotificationSpec,
+  opts: DeliverOptions,
+  maxAttempts: number,
+): Promise<DeliveryResult> {
   const c = await compose(ctx, spec, opts);
   if (isSkipped(c)) return { outcome: 'skipped', key: notificationKey(spec), detail: c.skip };
   const key = c.key ?? notificationKey(spec);
-  const claimed = await claim(ctx, key, spec, c);
+  const claimed = await claim(ctx, key, spec, { channel: 'email', ...c, subject: c.message.subject });
   if (!claimed) return { outcome: 'duplicate', key };
-  return transmit(ctx, claimed, c, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  return transmit(ctx, claimed, c, maxAttempts);
 }
 
 /**
@@ -194,7 +171,7 @@ async function again(
     return { outcome: 'duplicate', key: '', notificationId: id };
   }
   const spec = taken.spec as unknown as NotificationSpec;
-  const c = await compose(ctx, spec, {});
+  const c = taken.channel === 'sms' ? await composeSms(ctx, spec) : await compose(ctx, spec, {});
   if (isSkipped(c)) {
     await NotificationModel.updateOne(
       { _id: taken._id, status: 'sending' },
@@ -203,6 +180,7 @@ async function again(
     return { outcome: 'skipped', key: taken.key, notificationId: id, detail: c.skip };
   }
   const limit = maxAttempts === 'once' ? taken.attempts : maxAttempts;
+  if ('built' in c) return transmitSms(ctx, taken, c, limit);
   return transmit(ctx, taken, c, limit, actor ? taken.attempts : undefined);
 }
 

@@ -5,6 +5,7 @@ import { administrators, staffOfOffice } from './compose-staff.ts';
 import { deliver, resend, retry, retryAt } from './delivery.ts';
 import { failed, outbox, outboxMessage, recent } from './notification-reads.ts';
 import type { NotificationContext, NotificationServiceDeps } from './notification-types.ts';
+import { resolveShortLink } from './short-links.ts';
 
 export type { NotificationRecord, OfficeScope, OutboxRecord } from './notification-reads.ts';
 export type {
@@ -37,7 +38,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     transportKind: deps.transport.kind,
     staffOfOffice,
     administrators,
-    close: () => deps.transport.close(),
+    /** What a text's short link (/m/<token>) opens. */
+    openShortLink: resolveShortLink,
+    close: () => {
+      deps.transport.close();
+      deps.sms?.sender.close();
+    },
   };
 }
 

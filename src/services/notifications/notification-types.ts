@@ -1,9 +1,10 @@
 // What the notification service takes and gives.
 import type { Logger } from 'pino';
-import type { Config } from '../../config.ts';
+import type { Config, SmsConfig } from '../../config.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { MailTransport } from '../../mail/message.ts';
 import type { EmailRenderer } from '../../mail/render.ts';
+import type { SmsSender } from '../../sms/message.ts';
 import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';
 import type { ScheduleService } from '../schedule-service.ts';
@@ -18,6 +19,14 @@ export interface DeliveryResult {
   attempts?: number;
   /** Why it was skipped, or the transport's error. */
   detail?: string;
+  /** The text sent beside the e-mail (its own key, claim, retries and outcome). */
+  sms?: DeliveryResult;
+}
+
+/** The text channel: the sender (a provider, or the development outbox) and its settings. */
+export interface SmsChannel {
+  sender: SmsSender;
+  config: Pick<SmsConfig, 'provider' | 'templates' | 'signName'>;
 }
 
 export interface DeliverOptions {
@@ -39,6 +48,10 @@ export interface NotificationServiceDeps {
   schedule: ScheduleService;
   /** A `sending` claim older than this is taken to be from a process that died. */
   staleSendingMs?: number;
+  /** Texts beside the e-mails; without it, only e-mails are sent. */
+  sms?: SmsChannel;
+  /** The application secret: the short links texts carry are derived with it. */
+  secret?: string;
   /** Words the lottery's notices (services.lottery.notice); without it they are skipped. */
   lotteryNotice?: (event: LotteryEvent) => Promise<LotteryNotice | null>;
 }

@@ -20,6 +20,7 @@ import * as accounts from './staff-accounts-service.ts';
 import * as auth from './staff-auth-service.ts';
 import type { StaffContext } from './staff-context.ts';
 import * as template from './template-planning.ts';
+import * as verifiedPhone from './verified-phone-service.ts';
 import * as windows from './window-service.ts';
 
 export function createStaffServices(deps: {
@@ -54,6 +55,10 @@ export function createStaffServices(deps: {
       removePeakDay: bound(ctx, offices.removePeakDay),
     },
     windows: windowUseCases(ctx),
+    verifiedPhone: {
+      setOffice: bound(ctx, verifiedPhone.setOfficeVerifiedPhone),
+      setDay: bound(ctx, verifiedPhone.setDayVerifiedPhone),
+    },
     planning: planningUseCases(ctx),
     closure: {
       activeCount: closure.activeCount,

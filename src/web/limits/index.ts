@@ -36,6 +36,17 @@ export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock }
     lookups: createLookupGuard(),
     /** Staff sign-in failures per account and address, and per address (see login-throttle.ts). */
     login: createLoginThrottle(deps.clock),
+    /**
+     * Verification codes asked for, look-ups by phone and short links opened, per address: a
+     * first ceiling before the verification service's own per-phone and per-address allowance.
+     */
+    verificationCodes: keyedLimit({
+      name: 'verification',
+      windowMs: FIFTEEN_MINUTES,
+      limit: 60,
+      key: (req) => req.ip ?? 'unknown',
+      messageKey: 'verification.too_many',
+    }),
     /** Password and unlock links opened per address. */
     passwordLinks: keyedLimit({
       name: 'staff-password-link',

@@ -13,12 +13,15 @@ import { ceremonyCoupleRoutes } from './ceremonies/couple-routes.ts';
 import { lotteryApiRoutes } from './lottery/api-routes.ts';
 import { lotteryPublicRoutes } from './lottery/public-routes.ts';
 import { staffRoutes } from './staff/index.ts';
+import { verificationApiRoutes } from './verification/api-routes.ts';
+import { verificationPageRoutes } from './verification/page-routes.ts';
 
 /** The JSON API (mounted at /api/v1; docs/api.md): bookings, ceremonies, lottery applications. */
 export function mountApi(api: Router, c: Container): void {
   bookingApiRoutes(api, c);
   ceremonyApiRoutes(api, c);
   lotteryApiRoutes(api, c);
+  verificationApiRoutes(api, c);
 }
 
 /** The pages: the couple's booking journey, ceremonies, the lottery, and the staff console. */
@@ -28,6 +31,7 @@ export function mountPages(app: Router, c: Container): void {
   app.use(manageRoutes(c));
   app.use('/booking/:token/ceremony', ceremonyCoupleRoutes(c));
   app.use(lotteryPublicRoutes(c));
+  app.use(verificationPageRoutes(c));
   app.use('/staff', staffRoutes(c));
 }
 

@@ -24,11 +24,28 @@ const email = z
   .max(254)
   .pipe(z.email({ error: 'booking.email_invalid' }));
 
+/** E-mail may be left out: messages then go by text to the contact phone (always required). */
+export const optionalEmail = optionalField(email);
+/** Which partner's phone messages go to: 0 the first (when left out), 1 the second. */
+export const contactPartnerSchema = z.preprocess(
+  blankToUndefined,
+  z.coerce.number({ error: 'field.invalid' }).int().min(0).max(1, { error: 'field.invalid' }).optional(),
+);
+/** The code sent to the contact phone, on days that ask for a verified phone. */
+export const verificationCodeSchema = optionalField(
+  z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, { error: 'verification.code_format' }),
+);
+
 /** The web booking form (urlencoded: partners[0][name]...). */
 export const bookingFormSchema = z.object({
   start: localTime,
   partners: partnersSchema,
-  email,
+  email: optionalEmail,
+  contactPartner: contactPartnerSchema,
+  verificationCode: verificationCodeSchema,
   language: languageSchema,
   idempotencyKey: z
     .string()
@@ -43,7 +60,9 @@ export const bookingApiSchema = z.object({
   date: localDate,
   start: localTime,
   partners: partnersSchema,
-  email,
+  email: optionalEmail,
+  contactPartner: contactPartnerSchema,
+  verificationCode: verificationCodeSchema,
   language: languageSchema.default('zh-CN'),
 });
 export type BookingApiBody = z.infer<typeof bookingApiSchema>;

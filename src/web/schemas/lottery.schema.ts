@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { MAX_RANKED, type Preference } from '../../domain/lottery.ts';
-import { languageSchema, partnersSchema } from './booking.schema.ts';
+import {
+  contactPartnerSchema,
+  languageSchema,
+  optionalEmail,
+  partnersSchema,
+  verificationCodeSchema,
+} from './booking.schema.ts';
 import { dateTimeInput, localDate, localTime } from './dates.schema.ts';
 import { requiredText } from './free-text.schema.ts';
 
-const email = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email({ error: 'booking.email_invalid' }));
 const idempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,64}$/)
@@ -32,7 +33,9 @@ function toPreference(kind: z.infer<typeof preferenceKind>, starts: string[]): P
 export const applyFormSchema = z
   .object({
     partners: partnersSchema,
-    email,
+    email: optionalEmail,
+    contactPartner: contactPartnerSchema,
+    verificationCode: verificationCodeSchema,
     language: languageSchema,
     preference: preferenceKind,
     ranked: rankedStarts,
@@ -49,7 +52,9 @@ export const applyApiSchema = z.object({
   officeId: requiredText(64),
   date: localDate,
   partners: partnersSchema,
-  email,
+  email: optionalEmail,
+  contactPartner: contactPartnerSchema,
+  verificationCode: verificationCodeSchema,
   language: languageSchema.default('zh-CN'),
   preference: z
     .object({ kind: preferenceKind, starts: z.array(localTime).max(MAX_RANKED).optional() })
@@ -85,7 +90,7 @@ export const reserveSchema = z.object({
 export const priorityBookingSchema = z.object({
   start: localTime,
   partners: partnersSchema,
-  email: z.preprocess((v) => (v === '' ? undefined : v), email.optional()),
+  email: optionalEmail,
   language: languageSchema,
   idempotencyKey,
 });

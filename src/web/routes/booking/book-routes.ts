@@ -2,10 +2,12 @@
 import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
+import { requiresVerifiedPhone } from '../../../services/verification/verified-phone.ts';
 import { blankCoupleForm, coupleRequest, refusedBookingForm } from '../../couple-form.ts';
 import { form } from '../../route.ts';
 import { bookingFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate, localTime } from '../../schemas/dates.schema.ts';
+import { sendCodeStep } from '../verification/send-code-step.ts';
 
 const PATH = '/offices/:slug/days/:date/book';
 
@@ -14,6 +16,8 @@ interface SlotContext {
   office: { slug: string; _id?: { toString(): string }; name?: unknown; address?: unknown };
   day: { date: string };
   slot: { start: string; end?: string };
+  /** The day asks for a verified contact phone: the form shows the code field. */
+  verifyPhone?: boolean;
 }
 
 export function bookRoutes(c: Container): Router {
@@ -32,7 +36,12 @@ export function bookRoutes(c: Container): Router {
     const day = await schedule.daySchedule(office, date.data);
     const slot = day.open ? day.slots.find((s) => s.start === start.data) : undefined;
     if (!slot) throw new AppError('not_found', 'booking.slot_not_offered');
-    return { office, day: { date: day.date }, slot: { start: slot.start, end: slot.end } };
+    return {
+      office,
+      day: { date: day.date },
+      slot: { start: slot.start, end: slot.end },
+      verifyPhone: requiresVerifiedPhone(office, day.plan),
+    };
   }
 
   /**
@@ -60,6 +69,7 @@ export function bookRoutes(c: Container): Router {
   router.post(
     PATH,
     c.limits.byPerson,
+    sendCodeStep(c, slotOf, render),
     form({
       schema: bookingFormSchema,
       load: slotOf,

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import type { Container } from '../../../container.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { AppError } from '../../../services/errors.ts';
+import { requiresVerifiedPhone } from '../../../services/verification/verified-phone.ts';
 import { blankCoupleForm, coupleRequest, refusedCoupleForm } from '../../couple-form.ts';
 import { action, form, query } from '../../route.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
 import { applyFormSchema, checkQuerySchema } from '../../schemas/lottery.schema.ts';
+import { sendCodeStep } from '../verification/send-code-step.ts';
 
 type Services_ = Container['services'];
 type LotteryDay = Awaited<ReturnType<typeof lotteryDayOf>>;
@@ -27,7 +29,8 @@ async function lotteryDayOf(services: Services_, req: Request) {
   if (!date.success) throw new AppError('not_found', 'lottery.not_lottery_day');
   const [day] = await services.schedule.availability(office, date.data, date.data);
   if (!day?.lottery) throw new AppError('not_found', 'lottery.not_lottery_day');
-  return { office, day, lottery: day.lottery };
+  const { plan } = await services.schedule.daySchedule(office, date.data);
+  return { office, day, lottery: day.lottery, verifyPhone: requiresVerifiedPhone(office, plan) };
 }
 
 /**
@@ -43,7 +46,12 @@ export function lotteryPublicRoutes(c: Container): Router {
   router.get(APPLY, async (req, res) => {
     applyPage(req, res, await dayOf(req), blankCoupleForm(req.locale, { preference: 'any' }));
   });
-  router.post(APPLY, c.limits.byPerson, apply(c));
+  router.post(
+    APPLY,
+    c.limits.byPerson,
+    sendCodeStep(c, dayOf, (res, ctx, locals, status) => applyPage(res.req, res, ctx, locals, status)),
+    apply(c),
+  );
   // The private status page: reached only by the link given after applying (and in messages).
   router.use('/lottery/a/:token', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');

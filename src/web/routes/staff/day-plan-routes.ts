@@ -106,7 +106,8 @@ async function planPage(
   status = 200,
 ) {
   const planning = c.services.staff.planning;
-  const stored = planFields(await planning.storedPlan(office, date));
+  const plan = await planning.storedPlan(office, date);
+  const stored = planFields(plan);
   const current = await planning.dayState(office, date);
   renderStaff(
     res,
@@ -117,6 +118,7 @@ async function planPage(
       date,
       stored,
       current,
+      verifiedPhone: plan ? (plan.requireVerifiedPhone ?? 'inherit') : undefined,
       values: planValues(stored ? (toPlanInput(stored, office.timezone) as PlanInput) : undefined),
       ...extra,
     },

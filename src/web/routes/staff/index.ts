@@ -21,6 +21,7 @@ import { outboxRoutes } from './outbox-routes.ts';
 import { peakDayRoutes } from './peak-day-routes.ts';
 import { retentionRoutes } from './retention-routes.ts';
 import { templateRoutes } from './template-routes.ts';
+import { verifiedPhoneRoutes } from './verified-phone-routes.ts';
 import { walkInRoutes } from './walk-in-routes.ts';
 import { windowRoutes } from './window-routes.ts';
 
@@ -48,6 +49,7 @@ export function staffRoutes(container: Container): Router {
   router.use(officeRoutes(container));
   router.use(windowRoutes(container));
   router.use(dayPlanRoutes(container));
+  router.use(verifiedPhoneRoutes(container));
   router.use(closureRoutes(container));
   router.use(templateRoutes(container));
   router.use(holidayImportRoutes(container));

@@ -1,0 +1,91 @@
+import { defineMessages } from '../area.ts';
+
+// Verification codes, the contact phone, finding one's bookings by phone, the staff switch
+// that asks for a verified phone, and how the outbox marks texts.
+export const verificationMessages = defineMessages({
+  'zh-CN': {
+    'verification.code_required': '本日预约需验证联系电话：请输入发送到联系电话的短信验证码。',
+    'verification.code_wrong': '验证码不正确，请核对后重新输入。',
+    'verification.code_expired': '验证码已失效（已过期、已使用或错误次数过多），请重新获取。',
+    'verification.code_format': '验证码是 6 位数字。',
+    'verification.sent': '如果该号码可以接收短信，验证码已发出，5 分钟内有效。',
+    'verification.too_many': '获取验证码过于频繁，请稍后再试。',
+    'verification.day_requires': '本日预约需要验证联系电话：请先获取短信验证码，再提交预约。',
+    'verification.send_code': '发送验证码',
+    'verification.code_label': '短信验证码',
+    'verification.contact_label': '接收短信的电话',
+    'verification.contact_first': '第一位新人的电话',
+    'verification.contact_second': '第二位新人的电话',
+    'verification.email_optional': '电子邮箱（选填：不填时通知只以短信发送）',
+    'lookup_phone.title': '用手机号查找我的预约',
+    'lookup_phone.lead':
+      '输入证件号码（或预约编号）和手机号，获取短信验证码后即可查看您进行中的预约和抽签申请。',
+    'lookup_phone.who': '证件号码或预约编号',
+    'lookup_phone.phone': '手机号',
+    'lookup_phone.send': '获取验证码',
+    'lookup_phone.submit': '查看我的预约',
+    'lookup_phone.failed': '信息与验证码不匹配，请核对后重试。',
+    'lookup_phone.none': '没有找到进行中的预约或抽签申请。',
+    'lookup_phone.bookings': '您的预约',
+    'lookup_phone.applications': '您的抽签申请',
+    'lookup_phone.open': '查看与管理',
+    'verification.staff.title': '验证手机号',
+    'verification.staff.office_lead':
+      '开启后，本登记处每天的网上和接口预约都要先验证联系电话（某天的安排可另行设置）。',
+    'verification.staff.day_lead': '开启后，本日的网上和接口预约及抽签申请都要先验证联系电话。',
+    'verification.staff.on': '已要求验证',
+    'verification.staff.off': '未要求验证',
+    'verification.staff.inherit': '按登记处默认设置',
+    'verification.staff.turn_on': '要求验证手机号',
+    'verification.staff.turn_off': '不要求验证',
+    'verification.staff.saved': '已保存验证手机号设置。',
+    'verification.staff.plan_missing': '请先保存本日的安排，再设置是否验证手机号。',
+    'outbox.channel.sms': '短信',
+    'outbox.channel.email': '邮件',
+  },
+  en: {
+    'verification.code_required':
+      'Booking this day needs a verified phone: enter the code texted to the contact phone.',
+    'verification.code_wrong': 'That code is not right: check it and try again.',
+    'verification.code_expired':
+      'That code no longer works (expired, used, or too many tries): ask for a new one.',
+    'verification.code_format': 'The code is 6 digits.',
+    'verification.sent': 'If the number can receive texts, a code is on its way; it is valid for 5 minutes.',
+    'verification.too_many': 'Too many codes asked for: try again later.',
+    'verification.day_requires':
+      'Booking this day needs a verified phone: get a code by text first, then book.',
+    'verification.send_code': 'Send code',
+    'verification.code_label': 'Code from the text',
+    'verification.contact_label': 'Phone for texts',
+    'verification.contact_first': "First partner's phone",
+    'verification.contact_second': "Second partner's phone",
+    'verification.email_optional': 'E-mail (optional: without it, messages come by text only)',
+    'lookup_phone.title': 'Find my bookings by phone',
+    'lookup_phone.lead':
+      'Enter your ID number (or a booking reference) and your phone; with the code we text you, see your active bookings and lottery applications.',
+    'lookup_phone.who': 'ID number or booking reference',
+    'lookup_phone.phone': 'Mobile phone',
+    'lookup_phone.send': 'Send code',
+    'lookup_phone.submit': 'Show my bookings',
+    'lookup_phone.failed': 'The details and the code do not match: check them and try again.',
+    'lookup_phone.none': 'No active booking or lottery application found.',
+    'lookup_phone.bookings': 'Your bookings',
+    'lookup_phone.applications': 'Your lottery applications',
+    'lookup_phone.open': 'View and manage',
+    'verification.staff.title': 'Verified phone',
+    'verification.staff.office_lead':
+      "When on, every day's online and API bookings at this office need a verified contact phone (a day's plan may say otherwise).",
+    'verification.staff.day_lead':
+      "When on, this day's online and API bookings and lottery applications need a verified contact phone.",
+    'verification.staff.on': 'Verified phone required',
+    'verification.staff.off': 'No verification',
+    'verification.staff.inherit': "The office's default",
+    'verification.staff.turn_on': 'Require a verified phone',
+    'verification.staff.turn_off': 'Do not require it',
+    'verification.staff.saved': 'Verified phone setting saved.',
+    'verification.staff.plan_missing':
+      'Save a plan for this day first, then choose whether it asks for a verified phone.',
+    'outbox.channel.sms': 'SMS',
+    'outbox.channel.email': 'E-mail',
+  },
+});
