@@ -14,3 +14,27 @@ document.addEventListener('submit', (event) => {
     }, 0);
   }
 });
+
+// After a refused submit: the error summary takes the focus (where `autofocus` was not
+// honoured), each of its links names the field's visible label when the server did not, and
+// following a link puts the cursor in the field.
+{
+  const summary = document.querySelector('[data-error-summary]');
+  if (summary instanceof HTMLElement) focusErrorSummary(summary);
+}
+
+function focusErrorSummary(summary) {
+  for (const link of summary.querySelectorAll('a[href^="#"]')) {
+    const target = document.getElementById(link.getAttribute('href').slice(1));
+    if (!target) continue;
+    const label = target.id && document.querySelector(`label[for="${CSS.escape(target.id)}"]`);
+    if (link.hasAttribute('data-label-missing') && label) link.prepend(`${label.textContent.trim()} · `);
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      target.closest('details')?.setAttribute('open', '');
+      target.scrollIntoView({ block: 'center' });
+      target.focus();
+    });
+  }
+  if (document.activeElement !== summary) summary.focus();
+}

@@ -5,6 +5,7 @@ import { ceremonyMessages } from './messages/ceremony.ts';
 import { commonMessages } from './messages/common.ts';
 import { lotteryMessages } from './messages/lottery.ts';
 import { mailMessages } from './messages/mail.ts';
+import { pageMessages } from './messages/page.ts';
 import { smsMessages } from './messages/sms.ts';
 import { staffMessages } from './messages/staff.ts';
 
@@ -16,6 +17,7 @@ export const catalog: AreaMessages[] = [
   lotteryMessages,
   mailMessages,
   smsMessages,
+  pageMessages,
 ];
 
 /** Every message key there is: a key that is not in the catalog fails the type check. */
@@ -26,4 +28,5 @@ export type MessageKey =
   | KeysOf<typeof staffMessages>
   | KeysOf<typeof lotteryMessages>
   | KeysOf<typeof mailMessages>
-  | KeysOf<typeof smsMessages>;
+  | KeysOf<typeof smsMessages>
+  | KeysOf<typeof pageMessages>;
