@@ -25,14 +25,19 @@ document.addEventListener('submit', (event) => {
 
 function focusErrorSummary(summary) {
   for (const link of summary.querySelectorAll('a[href^="#"]')) {
-    const target = document.getElementById(link.getAttribute('href').slice(1));
+    const target =
+      document.getElementById(link.getAttribute('href').slice(1)) ??
+      document.getElementById(link.getAttribute('data-error-id'));
     if (!target) continue;
+    link.setAttribute('href', `#${target.id}`);
     const label = target.id && document.querySelector(`label[for="${CSS.escape(target.id)}"]`);
     if (link.hasAttribute('data-label-missing') && label) link.prepend(`${label.textContent.trim()} · `);
     link.addEventListener('click', (event) => {
       event.preventDefault();
       target.closest('details')?.setAttribute('open', '');
       target.scrollIntoView({ block: 'center' });
+      // An error text is not focusable by itself: -1 lets it take the focus, not the Tab key.
+      if (!target.matches('input, select, textarea, button, a[href]')) target.setAttribute('tabindex', '-1');
       target.focus();
     });
   }

@@ -46,6 +46,8 @@ export function invalidAttributes(fields: Record<string, string> | undefined, ke
 
 export interface ErrorLink {
   href: string;
+  /** The id of the field's error text, where the page's script sends a link whose control is missing. */
+  errorId: string;
   /** The field's label, when known ("" otherwise: the page's script adds the label it shows). */
   label: string;
   message: string;
@@ -55,6 +57,7 @@ export interface ErrorLink {
 export function errorLinks(fields: Record<string, string> | undefined, locale: Locale): ErrorLink[] {
   return Object.entries(fields ?? {}).map(([key, message]) => ({
     href: `#${targetId(key)}`,
+    errorId: errorTextId(key),
     label: labelOf(key, locale),
     message,
   }));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Locale } from '../../src/i18n/locales.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
+import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
 import { type AxeViolation, seriousViolations } from '../helpers/axe.ts';
 import { launchBrowser, shot } from '../helpers/browser.ts';
 import { couple } from '../helpers/ids.ts';
@@ -25,6 +26,7 @@ describe('browser: accessibility (axe-core, WCAG 2.2 AA)', function () {
   let appointmentId: string;
   let lotteryToken: string;
   let ceremonyId: string;
+  let messageId: string;
 
   before(async () => {
     await resetDatabase();
@@ -67,6 +69,17 @@ describe('browser: accessibility (axe-core, WCAG 2.2 AA)', function () {
     });
     lotteryToken = applied.token;
     await staffUser('admin@example.com', 'admin', [officeId]);
+    const message = await OutboxMessageModel.create({
+      messageId: '<confirmation@registry.test>',
+      from: 'registry@example.com',
+      to: 'couple@example.com',
+      subject: '预约成功 / Booking confirmed',
+      text: 'Booking confirmed.',
+      html: '<p>Booking confirmed.</p>',
+      notificationKey: `appointment:${appointmentId}:confirmation`,
+      office: office._id,
+    });
+    messageId = String(message._id);
   });
   after(async () => {
     await server?.close();
@@ -79,11 +92,22 @@ describe('browser: accessibility (axe-core, WCAG 2.2 AA)', function () {
     pages: { name: string; open: () => Promise<unknown> }[],
   ): Promise<string[]> {
     const found: string[] = [];
+    const titles = new Map<string, string>();
     for (const p of pages) {
       await p.open();
       await page.waitForLoadState();
       await shot(page, `a11y-${locale}`, p.name);
       assert.equal(await page.getAttribute('html', 'lang'), locale, `${p.name}: the page's language`);
+      const title = await page.title();
+      assert.equal(
+        titles.get(title),
+        undefined,
+        `${p.name} has the same title as ${titles.get(title)}: ${title}`,
+      );
+      titles.set(title, p.name);
+      const text = await page.locator('body').innerText();
+      assert.doesNotMatch(text, /摇号/, `${p.name}: the lottery is called 抽签 for couples and staff alike`);
+      if (locale === 'zh-CN') assert.doesNotMatch(text, /^(From|Key)\b/m, `${p.name}: an untranslated label`);
       const violations: AxeViolation[] = await seriousViolations(page);
       for (const v of violations) {
         found.push(`${locale} ${p.name}: [${v.impact}] ${v.id} (${v.help})\n    ${v.targets.join('\n    ')}`);
@@ -123,10 +147,13 @@ describe('browser: accessibility (axe-core, WCAG 2.2 AA)', function () {
             name: 'lookup-errors',
             open: async () => {
               await page.goto('/lookup');
+              await page.fill('#reference', 'ZZZZ99');
+              await page.fill('#phoneLast4', '0000');
               await Promise.all([
                 page.waitForLoadState(),
                 page.locator('main form button[type=submit]').click(),
               ]);
+              await page.locator('main .flash-error').waitFor();
             },
           },
           { name: 'lottery-day', open: go(`/offices/jinjiang/days/${LOTTERY_DAY}`) },
@@ -181,8 +208,31 @@ describe('browser: accessibility (axe-core, WCAG 2.2 AA)', function () {
           { name: 'staff-roster-today', open: go(`/staff/offices/${officeId}/roster?date=${TODAY}`) },
           { name: 'staff-appointment', open: go(`/staff/appointments/${appointmentId}`) },
           { name: 'staff-outbox', open: go('/staff/outbox') },
+          { name: 'staff-outbox-message', open: go(`/staff/outbox/messages/${messageId}`) },
+          { name: 'staff-lottery-day', open: go(`/staff/lottery/${officeId}/${LOTTERY_DAY}`) },
+          { name: 'admin-plan-lottery-day', open: go(`/staff/offices/${officeId}/plans/${LOTTERY_DAY}`) },
           { name: 'staff-ceremonies', open: go('/staff/ceremonies') },
           { name: 'staff-ceremony', open: go(`/staff/ceremonies/${ceremonyId}`) },
+          {
+            name: 'staff-ceremony-new-errors',
+            open: async () => {
+              await page.goto('/staff/ceremonies/new');
+              await page.fill('#seats', '');
+              await Promise.all([
+                page.waitForLoadState(),
+                page.locator('form.ceremony-form button[type=submit]').click(),
+              ]);
+              // The summary lists the refused fields and takes the focus on a staff form too.
+              assert.ok(
+                (await page.locator('#error-summary li').count()) > 0,
+                'the error summary lists the fields',
+              );
+              assert.equal(
+                await page.evaluate('document.activeElement && document.activeElement.id'),
+                'error-summary',
+              );
+            },
+          },
           { name: 'staff-lottery', open: go('/staff/lottery') },
           { name: 'admin-offices', open: go('/staff/offices') },
           { name: 'admin-office', open: go(`/staff/offices/${officeId}`) },
