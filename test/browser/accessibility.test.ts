@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright locators, not DOM nodes: innerText is the text a person sees.
 // WCAG 2.2 AA, checked by axe-core on the key pages of each role, in Chinese and in English:
 // the couple's pages (office and month, a day, the booking form after a failed submit, the
 // confirmation, the manage page, the look-up, the lottery), the staff console (sign-in,
