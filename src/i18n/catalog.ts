@@ -6,6 +6,7 @@ import { commonMessages } from './messages/common.ts';
 import { journeyMessages } from './messages/journey.ts';
 import { lotteryMessages } from './messages/lottery.ts';
 import { mailMessages } from './messages/mail.ts';
+import { pageMessages } from './messages/page.ts';
 import { privacyMessages } from './messages/privacy.ts';
 import { smsMessages } from './messages/sms.ts';
 import { staffMessages } from './messages/staff.ts';
@@ -22,6 +23,7 @@ export const catalog: AreaMessages[] = [
   privacyMessages,
   journeyMessages,
   verificationMessages,
+  pageMessages,
 ];
 
 /** Every message key there is: a key that is not in the catalog fails the type check. */
@@ -35,4 +37,5 @@ export type MessageKey =
   | KeysOf<typeof smsMessages>
   | KeysOf<typeof privacyMessages>
   | KeysOf<typeof journeyMessages>
-  | KeysOf<typeof verificationMessages>;
+  | KeysOf<typeof verificationMessages>
+  | KeysOf<typeof pageMessages>;

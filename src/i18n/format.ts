@@ -21,6 +21,13 @@ export function formatMonth(month: string, locale: Locale): string {
   return locale === 'en' ? d.setLocale('en-GB').toFormat('LLLL yyyy') : d.toFormat('yyyy年M月');
 }
 
+/** A day in a calendar cell, where a phone leaves room for little: 8月12日 / 12 Aug. */
+export function formatShortDate(date: string, locale: Locale): string {
+  const d = DateTime.fromISO(date, { zone: 'utc' });
+  if (!d.isValid) return date;
+  return locale === 'en' ? d.setLocale('en-GB').toFormat('d LLL') : d.toFormat('M月d日');
+}
+
 /** An instant in the office's zone: 2026年8月18日 周二 18:00. */
 export function formatInstant(at: Date | string, zone: string, locale: Locale): string {
   return `${formatDate(localDateOf(at, zone), locale)} ${localTimeOf(at, zone)}`;

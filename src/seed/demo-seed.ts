@@ -40,12 +40,20 @@ export async function seedDemoOffice(ctx: SeedContext): Promise<void> {
     phone: '028-8666 0000',
     timezone: 'Asia/Shanghai',
     documents: [
-      { zh: '双方本人有效居民身份证原件', en: 'Both partners’ original valid resident ID cards' },
+      // As the revised Marriage Registration Regulations (in force 10 May 2025) ask: no
+      // household register (户口簿); the declaration is signed before the registrar.
+      {
+        zh: '双方本人有效居民身份证原件（境外人员：有效护照或往来内地通行证等有效证件）',
+        en: 'Each partner’s original valid resident ID card (from outside the mainland: a valid passport or travel permit)',
+      },
+      {
+        zh: '双方在婚姻登记员面前签署的无配偶以及与对方无直系血亲和三代以内旁系血亲关系的声明',
+        en: 'A declaration, signed by both partners before the registrar, that neither has a spouse and that they are not related by direct blood or collateral blood within three generations',
+      },
       {
         zh: '双方近期半身免冠 2 寸合影照片 3 张',
-        en: 'Three recent 2-inch joint photos, head and shoulders',
+        en: 'Three recent 2-inch bare-headed, half-length photos of the two of you together',
       },
-      { zh: '户口簿（部分情况需要）', en: 'Household register (in some cases)' },
     ],
     weeklyTemplate: [1, 2, 3, 4, 5].map(weekday),
   });

@@ -22,6 +22,7 @@ import {
   today,
   windowFor,
 } from './schedule-context.ts';
+import { peakDaysAhead } from './schedule-peak-days.ts';
 
 export interface ScheduleServiceDeps {
   clock: Clock;
@@ -42,6 +43,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     windowFor: bound(ctx, windowFor),
     availability: bound(ctx, availability),
     alternatives: bound(ctx, alternatives),
+    peakDaysAhead: bound(ctx, peakDaysAhead),
     allocationOf,
     invalidate: bound(ctx, invalidate),
   };
@@ -51,6 +53,7 @@ export type ScheduleService = ReturnType<typeof createScheduleService>;
 export type { DayAvailability, LotteryDayInfo, SlotAvailability } from './schedule-availability.ts';
 export type { OfficeRecord, ScheduleCache, SlotRecord } from './schedule-context.ts';
 export { createScheduleCache } from './schedule-context.ts';
+export type { PeakDayAhead } from './schedule-peak-days.ts';
 
 /** Forgets what is cached for an office (or one of its days) after staff change it. */
 export function invalidate(ctx: ScheduleContext, officeId: string, date?: string): void {

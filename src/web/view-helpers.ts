@@ -1,8 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.ts';
-import { localTimeOf } from '../domain/local-time.ts';
-import { formatDate, formatInstant, formatMonth } from '../i18n/format.ts';
+import { localDateOf, localTimeOf } from '../domain/local-time.ts';
+import { formatDate, formatInstant, formatMonth, formatShortDate } from '../i18n/format.ts';
 import { hasMessage, type MessageKey, type MessageParams, translate } from '../i18n/translate.ts';
+import { errorLinks, invalidAttributes } from './form-errors.ts';
 
 declare module 'express-serve-static-core' {
   interface Response {
@@ -20,10 +21,17 @@ export function viewHelpers(config: Readonly<Config>) {
     res.locals.formatDate = (date: string) => formatDate(date, locale);
     res.locals.formatInstant = (at: Date | string, zone: string) => formatInstant(at, zone, locale);
     res.locals.formatMonth = (month: string) => formatMonth(month, locale);
+    /** An instant in the office's zone as two short parts for a calendar cell: 8月12日, 09:00. */
+    res.locals.shortInstant = (at: Date | string, zone: string) => [
+      formatShortDate(localDateOf(at, zone), locale),
+      localTimeOf(at, zone),
+    ];
     res.locals.localTime = localTimeOf;
     res.locals.colon = locale === 'en' ? ': ' : '：';
     res.locals.fields = {};
     res.locals.values = {};
+    res.locals.invalid = invalidAttributes;
+    res.locals.errorLinks = (fields: Record<string, string> | undefined) => errorLinks(fields, locale);
     const raw = req.signedCookies?.[FLASH_COOKIE];
     if (typeof raw === 'string') {
       try {

@@ -150,7 +150,7 @@ export const bookingMessages = defineMessages({
     'day.peak': 'Peak day',
     'day.lottery': 'By lottery',
     'daycell.full': 'Full',
-    'daycell.not_yet_open': 'Soon',
+    'daycell.not_yet_open': 'Not open yet',
     'daycell.booking_closed': 'Ended',
     'daycell.open': 'Open',
     'daycell.few_left': 'Few',

@@ -78,7 +78,7 @@ export const staffMessages = defineMessages({
     'staff.channel.online': '网上预约',
     'staff.channel.api': '小程序/自助机',
     'staff.channel.staff': '现场/电话',
-    'staff.channel.lottery': '摇号',
+    'staff.channel.lottery': '抽签',
     'staff.kind.regular': '常规',
     'staff.kind.closed': '不办公',
     'staff.kind.special': '特别开放',
@@ -270,7 +270,7 @@ export const staffMessages = defineMessages({
     'staff.plan.message_zh': '给新人的提示（中文）',
     'staff.plan.message_en': '给新人的提示（英文）',
     'staff.plan.preview_first': '先预览每个时段名额的变化，再保存。',
-    'staff.plan.lottery': '摇号',
+    'staff.plan.lottery': '抽签',
     'staff.plan.closing_warning':
       '当天已有 {n} 对新人预约：保存后这些预约会被标记，并通知新人改期。预约不会被取消。',
     'staff.plan.remove': '删除安排（恢复每周时间表）',

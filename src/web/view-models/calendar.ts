@@ -35,3 +35,23 @@ export function monthGrid(
 export function shiftMonth(month: string, by: number): string {
   return DateTime.fromISO(`${month}-01`).plus({ months: by }).toFormat('yyyy-MM');
 }
+
+/**
+ * What a phone-sized calendar cell shows of a day's label: the words before a parenthesis
+ * ("521（我爱你）" and '521 ("I love you")' become "521"); the full label is read out with the
+ * cell and shown on the day's page and in the list of peak days.
+ */
+export function cellLabel(label: string): string {
+  return label.split(/\s*[（(]/)[0]?.trim() || label;
+}
+
+/** Ceremonies grouped by their date, in the order given. */
+export function ceremoniesByDate<T extends { date: string }>(ceremonies: T[]): Record<string, T[]> {
+  const byDate: Record<string, T[]> = {};
+  for (const c of ceremonies) {
+    const list = byDate[c.date] ?? [];
+    list.push(c);
+    byDate[c.date] = list;
+  }
+  return byDate;
+}

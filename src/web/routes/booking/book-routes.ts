@@ -60,7 +60,7 @@ export function bookRoutes(c: Container): Router {
   }
 
   const render = (res: Response, ctx: SlotContext, locals: object, status = 200) =>
-    res.renderPage('public/book', { ...ctx, ...locals }, status);
+    res.renderPage('public/book', { title: res.locals.t('book.title'), ...ctx, ...locals }, status);
 
   router.get(PATH, async (req, res) => {
     render(res, await slotOf(req), blankCoupleForm(req.locale));

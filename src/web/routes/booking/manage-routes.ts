@@ -17,13 +17,18 @@ export function manageRoutes(c: Container): Router {
   const resolve = appointmentAccess(c.services);
   const manageUrl = (res: Response) => `${c.config.baseUrl}${res.locals.manageBase}`;
 
-  router.get('/lookup', (_req, res) => res.renderPage('public/lookup', {}));
+  router.get('/lookup', (_req, res) =>
+    res.renderPage('public/lookup', { title: res.locals.t('manage.lookup_title') }),
+  );
   router.post('/lookup', lookup(c));
   router.get('/booking/:token/confirmation', resolve, async (_req, res) => {
-    await bookingPage(c, res, 'public/confirmation', { manageUrl: manageUrl(res) });
+    await bookingPage(c, res, 'public/confirmation', {
+      manageUrl: manageUrl(res),
+      title: res.locals.t('confirm.title'),
+    });
   });
   router.get('/booking/:token', resolve, async (_req, res) => {
-    await bookingPage(c, res, 'public/manage');
+    await bookingPage(c, res, 'public/manage', { title: res.locals.t('manage.title') });
   });
   router.get('/booking/:token/calendar.ics', resolve, async (req, res) => {
     const { appointment } = res.locals;
@@ -98,7 +103,11 @@ function lookup(c: Container) {
     whenInvalid: () => new AppError('not_found', 'booking.lookup_failed'),
     shows: ['not_found', 'rate_limited'],
     show: (_req, res, refused) =>
-      res.renderPage('public/lookup', { values: refused.values, formError: refused.message }, refused.status),
+      res.renderPage(
+        'public/lookup',
+        { title: res.locals.t('manage.lookup_title'), values: refused.values, formError: refused.message },
+        refused.status,
+      ),
     run: async ({ reference, phoneLast4 }, req, res) => {
       // A lottery application's reference opens its status page; a booking's, the booking.
       const found = await c.limits.lookups.byDigits(
@@ -140,7 +149,14 @@ async function movePage(c: Container, res: Response, date: string) {
   // Said before the tap: which slots keep the couple's ceremony place and which give it up.
   const place = await c.services.booking.ceremonyPlace(res.locals.appointment);
   const seatKept = Object.fromEntries((day?.slots ?? []).map((s) => [s.start, place?.keeps(date, s.endsAt)]));
-  await bookingPage(c, res, 'public/move', { days, day, date, seatKept, holdsSeat: Boolean(place) });
+  await bookingPage(c, res, 'public/move', {
+    days,
+    day,
+    date,
+    seatKept,
+    holdsSeat: Boolean(place),
+    title: res.locals.t('manage.move'),
+  });
 }
 
 /** A full or invalid target changes nothing: the move page says why. */

@@ -4,7 +4,10 @@ import type { Container } from '../../../container.ts';
 import { invalid } from '../../../services/errors.ts';
 import { monthQuerySchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
-import { monthGrid, shiftMonth } from '../../view-models/calendar.ts';
+import { cellLabel, ceremoniesByDate, monthGrid, shiftMonth } from '../../view-models/calendar.ts';
+
+/** How far ahead the office page looks for the ceremonies of its peak days. */
+const PEAK_DAYS_AHEAD = 366;
 
 /** The couple's browsing pages: offices, an office's month, a day's slots. */
 export function publicRoutes(c: Container): Router {
@@ -14,7 +17,7 @@ export function publicRoutes(c: Container): Router {
 
   router.get('/', async (_req, res) => {
     const offices = await schedule.listOffices();
-    res.renderPage('public/home', { offices });
+    res.renderPage('public/home', { offices, title: res.locals.t('home.title') });
   });
 
   router.get('/offices/:slug', async (req, res) => {
@@ -29,15 +32,23 @@ export function publicRoutes(c: Container): Router {
       grid.weeks[0]![0]!.date,
       grid.weeks.at(-1)!.at(-1)!.date,
     );
-    const ceremonies = await services.ceremonies.upcomingForOffice(office, today, 60);
+    const [peakDays, ahead] = await Promise.all([
+      schedule.peakDaysAhead(office),
+      services.ceremonies.upcomingForOffice(office, today, PEAK_DAYS_AHEAD),
+    ]);
     res.renderPage('public/office', {
       office,
       month,
       today,
+      title: res.locals.t('page.office_title', { month: res.locals.formatMonth(month) }),
       grid: monthGrid(month, office.timezone, days),
       prevMonth: month > today.slice(0, 7) ? shiftMonth(month, -1) : null,
       nextMonth: shiftMonth(month, 1),
-      ceremonies,
+      peakDays,
+      peakCeremonies: ceremoniesByDate(ahead),
+      // The month's own ceremonies, so that the August page shows the Qixi ceremony.
+      ceremonies: ahead.filter((c) => c.date.startsWith(month)),
+      cellLabel,
     });
   });
 
@@ -47,7 +58,7 @@ export function publicRoutes(c: Container): Router {
     if (!date.success) throw invalid({ date: { key: 'field.invalid_date' } });
     const [day] = await schedule.availability(office, date.data, date.data);
     const ceremonies = await services.ceremonies.upcomingForOffice(office, date.data, 0);
-    res.renderPage('public/day', { office, day, ceremonies });
+    res.renderPage('public/day', { office, day, ceremonies, title: res.locals.formatDate(date.data) });
   });
 
   return router;

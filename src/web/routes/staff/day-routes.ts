@@ -3,6 +3,7 @@
 import { type Request, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { isLocalDate } from '../../../domain/local-time.ts';
+import { formatDate } from '../../../i18n/format.ts';
 import { translate, translator } from '../../../i18n/translate.ts';
 import type { OfficeRecord } from '../../../services/schedule-service.ts';
 import { rosterCsv, windowLabel } from '../../../services/staff/roster-csv.ts';
@@ -33,7 +34,8 @@ export function dayRoutes(c: Container): Router {
     const roster = await s.roster.day(office, date, q.q ?? '');
     const t = translator(req.locale);
     renderStaff(res, 'staff/roster', {
-      title: t('staff.roster.title'),
+      // The day in the title: two rosters open side by side are told apart by their tabs.
+      title: `${t('staff.roster.title')} ${formatDate(date, req.locale)}`,
       office,
       roster,
       date,
