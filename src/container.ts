@@ -141,7 +141,7 @@ function createServices(w: Wiring): Services {
     config,
     logger: w.logger,
     transport: w.mailer,
-    renderer: createEmailRenderer({ cache: config.env !== 'development' }),
+    renderer: createEmailRenderer({ reload: config.viewsReload }),
     schedule,
     lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
   });

@@ -11,7 +11,11 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { isPermanentMailError, mailErrorText } from '../../mail/message.ts';
-import { NotificationModel, type NotificationStatus } from '../../models/notification.model.ts';
+import {
+  NotificationModel,
+  type NotificationStatus,
+  newNotificationDocument,
+} from '../../models/notification.model.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';
@@ -78,20 +82,24 @@ async function claim(
   c: Composed,
 ): Promise<NotificationRecord | null> {
   try {
-    const doc = await NotificationModel.create({
-      key,
-      kind: spec.kind,
-      spec,
-      to: c.to,
-      locale: c.locale,
-      subject: c.message.subject,
-      ...(c.appointmentId ? { appointment: new Types.ObjectId(c.appointmentId) } : {}),
-      ...(c.officeId ? { office: new Types.ObjectId(c.officeId) } : {}),
-      status: 'sending',
-      attempts: 1,
-      claimedAt: new Date(),
-    });
-    return doc.toObject() as NotificationRecord;
+    const doc = newNotificationDocument(
+      {
+        key,
+        kind: spec.kind,
+        spec: spec as unknown as Record<string, unknown>,
+        to: c.to,
+        locale: c.locale,
+        subject: c.message.subject,
+        ...(c.appointmentId ? { appointment: new Types.ObjectId(c.appointmentId) } : {}),
+        ...(c.officeId ? { office: new Types.ObjectId(c.officeId) } : {}),
+        status: 'sending',
+        attempts: 1,
+        claimedAt: new Date(),
+      },
+      new Date(),
+    );
+    await ctx.writes.claim(doc);
+    return doc as NotificationRecord;
   } catch (err) {
     if ((err as { code?: number })?.code !== DUPLICATE_KEY) throw err;
     const held = await NotificationModel.findOne({ key }, { status: 1, claimedAt: 1 }).lean();
@@ -132,13 +140,20 @@ async function transmit(
       headers: { 'X-Notification-Key': n.key, 'Auto-Submitted': 'auto-generated' },
       ...(c.officeId ? { officeId: c.officeId } : {}),
     });
-    await NotificationModel.updateOne(
-      { _id: n._id, status: 'sending' },
-      {
-        $set: { status: 'sent', sentAt: new Date(), messageId: info.messageId, subject: c.message.subject },
+    const sentAt = new Date();
+    await ctx.writes.update({
+      filter: { _id: n._id, status: 'sending' },
+      update: {
+        $set: {
+          status: 'sent',
+          sentAt,
+          messageId: info.messageId,
+          subject: c.message.subject,
+          updatedAt: sentAt,
+        },
         $unset: { nextAttemptAt: 1, lastError: 1 },
       },
-    );
+    });
     return { ...base, outcome: 'sent' };
   } catch (err) {
     const error = mailErrorText(err);
