@@ -53,6 +53,8 @@ export { createScheduleCache } from './schedule-context.ts';
 
 /** Forgets what is cached for an office (or one of its days) after staff change it. */
 export function invalidate(ctx: ScheduleContext, officeId: string, date?: string): void {
+  // The ranges of days that may hold the date are all forgotten: a change is rare, a range cheap.
+  ctx.cache.ranges.deletePrefix(`${officeId}|`);
   if (date) {
     ctx.cache.plans.delete(`${officeId}|${date}`);
     ctx.cache.slotIds.delete(`${officeId}|${date}`);
