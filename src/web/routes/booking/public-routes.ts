@@ -23,7 +23,7 @@ export function publicRoutes(c: Container): Router {
     const today = schedule.today(office);
     const month = (q.success && q.data.month) || today.slice(0, 7);
     if (!DateTime.fromISO(`${month}-01`).isValid) throw invalid({ month: { key: 'field.invalid_date' } });
-    const grid = monthGrid(month, office.timezone, []);
+    const grid = monthGrid(month, []);
     const days = await schedule.availability(
       office,
       grid.weeks[0]![0]!.date,
@@ -34,7 +34,7 @@ export function publicRoutes(c: Container): Router {
       office,
       month,
       today,
-      grid: monthGrid(month, office.timezone, days),
+      grid: monthGrid(month, days),
       prevMonth: month > today.slice(0, 7) ? shiftMonth(month, -1) : null,
       nextMonth: shiftMonth(month, 1),
       ceremonies,
