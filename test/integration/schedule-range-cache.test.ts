@@ -20,7 +20,10 @@ describe('schedule: ranges of days kept between reads', () => {
     assert.equal(first.schedule.open, true);
     const slot = first.slots[0]!;
     await schedule.ensureSlots(office, first.schedule.slots);
-    await SlotModel.updateOne({ office: office._id, date: DAY, start: slot.start }, { $set: { remaining: 0 } });
+    await SlotModel.updateOne(
+      { office: office._id, date: DAY, start: slot.start },
+      { $set: { remaining: 0 } },
+    );
     await DayPlanModel.create({ office: office._id, date: DAY, kind: 'closed' });
 
     const again = await read();
