@@ -56,7 +56,7 @@ function lotteryNotice(event: DomainEvent): LotteryEvent | null {
 async function appointmentEvent({ container, scheduler }: Listener, event: DomainEvent): Promise<void> {
   const load = container.services.booking.find;
   if (event.type === 'appointment.booked') {
-    const appointment = await load(event.appointmentId);
+    const appointment = event.appointment ?? (await load(event.appointmentId));
     if (!appointment) return;
     await scheduler.scheduleAppointment(appointment, {
       mode: 'send',

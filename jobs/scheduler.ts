@@ -16,7 +16,17 @@ export interface SchedulerDeps {
   agenda: Agenda;
   container: Container;
   settings: JobSettings;
+  /**
+   * The reminder batches this process has already put on the queue, by key, with their due
+   * time: the bookings of a rush share a handful of batches, and asking the database for each
+   * booking's again cost two writes a booking. A batch job is only removed once it has run, at
+   * or after its due time, when no booking asks for it any more.
+   */
+  remindersQueued?: Map<string, number>;
 }
+
+/** Past this many, batches whose due time has passed are forgotten. */
+const QUEUED_KEPT = 10_000;
 
 export type ConfirmationMode =
   /** Send it now, from this process (right after booking: the manage token is at hand). */
@@ -48,6 +58,8 @@ export async function ensureReminders(
   const due = upcomingReminders(settings.reminders, appointment, office.timezone, deps.container.clock());
   for (const { rule, dueAt } of due) {
     const dueIso = dueAt.toISOString();
+    const queuedKey = `${office._id}|${rule.id}|${dueIso}`;
+    if (deps.remindersQueued?.has(queuedKey)) continue;
     const data: JobPayloads[typeof JOB.reminders] =
       'minutesBefore' in rule
         ? {
@@ -62,8 +74,19 @@ export async function ensureReminders(
       unique: { 'data.officeId': data.officeId, 'data.reminder': data.reminder, 'data.dueAt': dueIso },
       insertOnly: true,
     });
+    remember(deps.remindersQueued, queuedKey, dueAt.getTime());
   }
   return due.length;
+}
+
+function remember(queued: Map<string, number> | undefined, key: string, dueAt: number): void {
+  if (!queued) return;
+  if (queued.size >= QUEUED_KEPT) {
+    const now = Date.now();
+    for (const [k, due] of queued) if (due <= now) queued.delete(k);
+    if (queued.size >= QUEUED_KEPT) queued.clear();
+  }
+  queued.set(key, dueAt);
 }
 
 /** Schedules a retry of a transiently failed message, with exponential backoff. */
@@ -160,7 +183,8 @@ export async function cancelCeremonyReminders(
   }
 }
 
-export function createJobScheduler(deps: SchedulerDeps) {
+export function createJobScheduler(given: SchedulerDeps) {
+  const deps: SchedulerDeps = { remindersQueued: new Map(), ...given };
   return {
     enqueue: bound(deps, enqueue),
     ensureReminders: bound(deps, ensureReminders),

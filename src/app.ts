@@ -42,7 +42,9 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   // No ETag on dynamic answers: pages carry per-visitor tokens and bookings are never
   // answered twice alike, so hashing every body would buy nothing. Static files keep theirs.
   app.set('etag', false);
-  if (config.env === 'production') app.set('view cache', true);
+  // Compiled templates are kept in every mode: compiling a page on each render cost the
+  // pages a fifth of their time. VIEWS_RELOAD=true, while editing views, reads them again.
+  app.set('view cache', !config.viewsReload);
 
   app.use(requestTarget());
   app.use(healthRouter(deps.readiness));

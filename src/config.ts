@@ -58,6 +58,8 @@ const schema = z.object({
     .min(1, 'at least 1 day')
     .max(3650, 'at most 3650 days')
     .default(180),
+  /** Templates read again when their file changed (editing views); compiled once otherwise. */
+  VIEWS_RELOAD: bool.optional(),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_NOTICES: bool.default(true),
   SMS_ACCESS_KEY_ID: z.string().optional(),
@@ -160,6 +162,8 @@ export interface Config {
   scheduleCacheMs: number;
   /** Days after an appointment (or a lottery day without a place) before its personal data is erased. */
   retentionDays: number;
+  /** VIEWS_RELOAD: pages and messages recompiled when their template file changes; off, each is compiled once. */
+  viewsReload: boolean;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
   sms: Readonly<SmsConfig>;
@@ -261,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
     retentionDays: e.RETENTION_DAYS,
+    viewsReload: e.VIEWS_RELOAD ?? false,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
   });

@@ -176,7 +176,7 @@ function createServices(w: Wiring): Services {
     config,
     logger: w.logger,
     transport: w.mailer,
-    renderer: createEmailRenderer({ cache: config.env !== 'development' }),
+    renderer: createEmailRenderer({ reload: config.viewsReload }),
     schedule,
     ...(config.sms.notices ? { sms: { sender: w.smsSender, config: config.sms } } : {}),
     secret,

@@ -50,6 +50,43 @@ export function batchedInsert(collection: () => CollectionLike): (doc: object) =
   });
 }
 
+/** One conditional single-document update. */
+export interface UpdateOne {
+  filter: Record<string, unknown>;
+  update: Record<string, unknown>;
+}
+
+/** What batchedUpdate needs of a collection. */
+interface UpdatableLike {
+  bulkWrite(
+    ops: { updateOne: UpdateOne }[],
+    options: { ordered: false },
+  ): Promise<{ matchedCount: number } | unknown>;
+}
+
+/**
+ * Applies one single-document update per call; calls made together go in one unordered bulk
+ * write. An update the server refused alone (a document's own error) rejects its call; a
+ * command that failed as a whole rejects them all. Each call resolves once its update is
+ * stored, whether or not its filter matched (as `updateOne` without looking at the result).
+ */
+export function batchedUpdate(collection: () => UpdatableLike): (op: UpdateOne) => Promise<void> {
+  return coalesce<UpdateOne, void>(async (ops) => {
+    const outcomes: Outcome<void>[] = ops.map(() => succeeded(undefined));
+    try {
+      await collection().bulkWrite(
+        ops.map((op) => ({ updateOne: op })),
+        { ordered: false },
+      );
+    } catch (err) {
+      const errors = perDocumentErrors(err);
+      if (!errors) throw err;
+      for (const w of errors) outcomes[w.index] = failed(asError(w));
+    }
+    return outcomes;
+  });
+}
+
 /**
  * Finds documents by _id (and an optional fixed condition); calls made together share one
  * query. Each call gets the documents among those it asked for.

@@ -1,10 +1,8 @@
 // The .ics calendar file of an appointment, offered on the confirmation page and attached to the mail.
-import { createEvents, type EventAttributes } from 'ics';
-import { DateTime } from 'luxon';
 import type { Bilingual } from '../domain/schedule-types.ts';
 import type { Locale } from '../i18n/locales.ts';
 import { pick, translate } from '../i18n/translate.ts';
-import { foldIcsByOctets } from '../lib/ics-fold.ts';
+import { type IcsEvent, icsCalendar } from '../lib/ics-text.ts';
 import type { Appointment } from '../models/appointment.model.ts';
 import type { Office } from '../models/office.model.ts';
 
@@ -17,19 +15,6 @@ export interface CalendarCeremony {
   endsAt: Date;
 }
 
-const toArray = (d: Date) => {
-  const t = DateTime.fromJSDate(d, { zone: 'utc' });
-  return [t.year, t.month, t.day, t.hour, t.minute] as [number, number, number, number, number];
-};
-const inUtc = (start: Date, end: Date) => ({
-  start: toArray(start),
-  startInputType: 'utc' as const,
-  startOutputType: 'utc' as const,
-  end: toArray(end),
-  endInputType: 'utc' as const,
-  endOutputType: 'utc' as const,
-});
-
 export function appointmentIcs(input: {
   appointment: Pick<Appointment, 'reference' | 'startsAt' | 'endsAt' | 'status'>;
   office: Pick<Office, 'name' | 'address' | 'documents'>;
@@ -38,6 +23,8 @@ export function appointmentIcs(input: {
   uidDomain: string;
   /** The ceremony the couple is seated in, if any. */
   ceremony?: CalendarCeremony | null;
+  /** When the file is made (DTSTAMP); now by default. */
+  stamp?: Date;
 }): string {
   const { appointment, office, locale } = input;
   const docs = office.documents.map((d) => `- ${pick(d, locale)}`).join('\n');
@@ -48,38 +35,32 @@ export function appointmentIcs(input: {
   ]
     .filter(Boolean)
     .join('\n\n');
-  const events: EventAttributes[] = [
+  const stamp = input.stamp ?? new Date();
+  const events: IcsEvent[] = [
     {
       uid: `${appointment.reference}@${input.uidDomain}`,
-      ...inUtc(appointment.startsAt, appointment.endsAt),
-      title: `${translate(locale, 'app.name')} · ${pick(office.name, locale)}`,
+      stamp,
+      start: appointment.startsAt,
+      end: appointment.endsAt,
+      summary: `${translate(locale, 'app.name')} · ${pick(office.name, locale)}`,
       description,
       location: pick(office.address, locale),
       status: appointment.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
-      method: 'PUBLISH',
-      productId: 'registry-scheduler',
-      alarms: [
-        {
-          action: 'display',
-          description: translate(locale, 'app.name'),
-          trigger: { hours: 2, before: true },
-        },
-      ],
+      alarm: { description: translate(locale, 'app.name'), minutesBefore: 120 },
     },
   ];
   const c = appointment.status === 'cancelled' ? null : input.ceremony;
   if (c) {
     events.push({
       uid: `ceremony-${c.id}-${appointment.reference}@${input.uidDomain}`,
-      ...inUtc(c.startsAt, c.endsAt),
-      title: pick(c.title, locale),
+      stamp,
+      start: c.startsAt,
+      end: c.endsAt,
+      summary: pick(c.title, locale),
       description: `${translate(locale, 'confirm.reference')}: ${appointment.reference}`,
       location: `${pick(c.hall, locale)} · ${pick(office.address, locale)}`,
       status: 'CONFIRMED',
-      productId: 'registry-scheduler',
     });
   }
-  const { error, value } = createEvents(events, { method: 'PUBLISH', productId: 'registry-scheduler' });
-  if (error || !value) throw error ?? new Error('calendar file could not be built');
-  return foldIcsByOctets(value);
+  return icsCalendar('registry-scheduler', ...events);
 }

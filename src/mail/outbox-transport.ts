@@ -1,27 +1,34 @@
 // The development transport (SMTP_URL unset): messages are kept in MongoDB and read by
 // administrators at /staff/outbox, so nothing a demo sends is lost or sent to a real person.
 import { randomUUID } from 'node:crypto';
-import { OutboxMessageModel } from '../models/outbox-message.model.ts';
+import { Types } from 'mongoose';
+import { batchedInsert } from '../lib/batched-db.ts';
+import { newOutboxEmailDocument, OutboxMessageModel } from '../models/outbox-message.model.ts';
 import type { MailTransport, OutgoingMessage } from './message.ts';
 
+// Messages sent at the same moment (a rush of confirmations) are stored in one insert.
 export function outboxTransport(opts: { from: string }): MailTransport {
+  const store = batchedInsert(() => OutboxMessageModel.collection as never);
   return {
     kind: 'outbox',
     async send(message: OutgoingMessage) {
       const messageId = message.messageId ?? `<${randomUUID()}@outbox.localhost>`;
-      await OutboxMessageModel.create({
-        messageId,
-        from: opts.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        attachments: message.attachments ?? [],
-        ...(message.headers?.['X-Notification-Key']
-          ? { notificationKey: message.headers['X-Notification-Key'] }
-          : {}),
-        ...(message.officeId ? { office: message.officeId } : {}),
-      });
+      const key = message.headers?.['X-Notification-Key'];
+      const doc = newOutboxEmailDocument(
+        {
+          messageId,
+          from: opts.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          attachments: message.attachments ?? [],
+          ...(key ? { notificationKey: key } : {}),
+          ...(message.officeId ? { office: new Types.ObjectId(message.officeId) } : {}),
+        },
+        new Date(),
+      );
+      await store(doc);
       return { messageId };
     },
     close() {},

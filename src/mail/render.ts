@@ -1,10 +1,10 @@
 // Renders the e-mail templates of views/emails/: each message has an HTML and a plain-text
 // version, in the recipient's language (t() and pick() are bound to it).
 import path from 'node:path';
-import ejs from 'ejs';
 import type { Locale } from '../i18n/locales.ts';
 import { pick, translator } from '../i18n/translate.ts';
 import { projectPath } from '../lib/paths.ts';
+import { createTemplateCache } from '../lib/template-cache.ts';
 
 const EMAIL_VIEWS = projectPath('views', 'emails');
 
@@ -17,9 +17,14 @@ export interface EmailRenderer {
   render(template: string, locale: Locale, locals: Record<string, unknown>): Promise<RenderedBody>;
 }
 
-/** `cache` keeps compiled templates (on everywhere but development, where templates are edited). */
-export function createEmailRenderer(opts: { cache: boolean }): EmailRenderer {
-  const file = (name: string) => path.join(EMAIL_VIEWS, name);
+/**
+ * Each template is compiled once and kept: compiling it for every message cost a rush of
+ * confirmations more than sending them. `reload` (VIEWS_RELOAD, while editing templates)
+ * compiles a template again when its file changed; `dir` is for tests.
+ */
+export function createEmailRenderer(opts: { reload: boolean; dir?: string }): EmailRenderer {
+  const dir = opts.dir ?? EMAIL_VIEWS;
+  const templates = createTemplateCache({ reload: opts.reload });
   return {
     async render(template, locale, locals) {
       const data = {
@@ -28,11 +33,8 @@ export function createEmailRenderer(opts: { cache: boolean }): EmailRenderer {
         t: translator(locale),
         pick: (v: { zh: string; en?: string } | undefined) => pick(v, locale),
       };
-      const options = { cache: opts.cache, async: false as const };
-      const [html, text] = await Promise.all([
-        ejs.renderFile(file(`${template}.html.ejs`), data, options),
-        ejs.renderFile(file(`${template}.text.ejs`), data, options),
-      ]);
+      const html = templates.get(path.join(dir, `${template}.html.ejs`))(data);
+      const text = templates.get(path.join(dir, `${template}.text.ejs`))(data);
       return { html, text: tidyText(text) };
     },
   };

@@ -1,4 +1,5 @@
-import mongoose, { type Model, Schema, type Types } from 'mongoose';
+import mongoose, { type Model, Schema, Types } from 'mongoose';
+import { storedShapeCheck } from './stored-on-create.ts';
 
 /**
  * The development outbox: where messages go when no SMTP server is configured (SMTP_URL
@@ -83,3 +84,15 @@ outboxMessageSchema.index({ createdAt: 1 }, { expireAfterSeconds: 30 * 86_400 })
 export const OutboxMessageModel: Model<OutboxMessage> =
   (mongoose.models.OutboxMessage as Model<OutboxMessage>) ??
   mongoose.model<OutboxMessage>('OutboxMessage', outboxMessageSchema);
+
+const checkOutboxMessage = storedShapeCheck(outboxMessageSchema);
+
+/** An e-mail kept in the outbox as Mongoose would store it, for the driver's batched insert. */
+export function newOutboxEmailDocument(
+  fields: Omit<OutboxMessage, 'channel' | 'createdAt' | 'smsTemplate'>,
+  now: Date,
+): OutboxMessage & { _id: Types.ObjectId } {
+  const doc = { _id: new Types.ObjectId(), channel: 'email' as const, ...fields, createdAt: now };
+  checkOutboxMessage(doc);
+  return doc;
+}

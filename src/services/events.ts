@@ -1,3 +1,6 @@
+import type { Types } from 'mongoose';
+import type { Appointment } from '../models/appointment.model.ts';
+
 // What happened, told to whoever listens (the job scheduler, mainly). Emitting never fails
 // the use case: a listener's error is logged, and the catch-up sweep repairs what it missed.
 export type DomainEvent =
@@ -9,6 +12,11 @@ export type DomainEvent =
        * (only its hash is stored, so it cannot be rebuilt later). Listeners must never store it.
        */
       manageToken?: string;
+      /**
+       * The appointment as it was stored, in the process that booked it: its listeners use it
+       * instead of reading it back (a rush's confirmations would otherwise read every booking again).
+       */
+      appointment?: Appointment & { _id: Types.ObjectId };
     }
   | {
       type: 'appointment.cancelled';

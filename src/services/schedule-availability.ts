@@ -14,6 +14,7 @@ import { SlotModel } from '../models/slot.model.ts';
 import { AppError } from './errors.ts';
 import {
   type OfficeRecord,
+  type PlannedRange,
   type ScheduleContext,
   type SlotRecord,
   today,
@@ -56,20 +57,53 @@ async function plansFor(office: OfficeRecord, from: string, to: string): Promise
   return new Map(plans.map((p) => [p.date, p]));
 }
 
+/**
+ * The days from `from` to `to` as planned: read and computed once per office and range while
+ * the schedule cache keeps it (SCHEDULE_CACHE_MS), and the same objects served meanwhile, so
+ * the booking window computed for each day is kept too (windowFor).
+ */
+function plannedRange(ctx: ScheduleContext, office: OfficeRecord, from: string, to: string) {
+  return ctx.cache.ranges.get(`${office._id}|${from}|${to}`, async (): Promise<PlannedRange> => {
+    const start = DateTime.fromISO(from, { zone: office.timezone });
+    const end = DateTime.fromISO(to, { zone: office.timezone });
+    if (!start.isValid || !end.isValid || end < start) throw new AppError('invalid', 'booking.bad_range');
+    if (end.diff(start, 'days').days > MAX_RANGE_DAYS)
+      throw new AppError('invalid', 'booking.range_too_long');
+    const plans = await plansFor(office, from, to);
+    const days: PlannedRange['days'] = [];
+    for (let d = start; d <= end; d = d.plus({ days: 1 })) {
+      const date = d.toISODate()!;
+      days.push({
+        date,
+        weekday: d.weekday,
+        schedule: planDay(date, office.timezone, office.weeklyTemplate, plans.get(date)),
+      });
+    }
+    return { plans, days };
+  });
+}
+
+/** The counters of a range, read fresh; requests asking for the same range while it is read share the read. */
+function countersOf(ctx: ScheduleContext, office: OfficeRecord, from: string, to: string) {
+  const key = `${office._id}|${from}|${to}`;
+  const reading = ctx.cache.countersReading.get(key);
+  if (reading) return reading;
+  const read = SlotModel.find({ office: office._id, date: { $gte: from, $lte: to } })
+    .lean<SlotRecord[]>()
+    .exec()
+    .finally(() => ctx.cache.countersReading.delete(key));
+  ctx.cache.countersReading.set(key, read);
+  return read;
+}
+
 export async function availability(
   ctx: ScheduleContext,
   office: OfficeRecord,
   from: string,
   to: string,
 ): Promise<DayAvailability[]> {
-  const start = DateTime.fromISO(from, { zone: office.timezone });
-  const end = DateTime.fromISO(to, { zone: office.timezone });
-  if (!start.isValid || !end.isValid || end < start) throw new AppError('invalid', 'booking.bad_range');
-  if (end.diff(start, 'days').days > MAX_RANGE_DAYS) throw new AppError('invalid', 'booking.range_too_long');
-  const [plans, counters] = await Promise.all([
-    plansFor(office, from, to),
-    SlotModel.find({ office: office._id, date: { $gte: from, $lte: to } }).lean<SlotRecord[]>(),
-  ]);
+  const range = await plannedRange(ctx, office, from, to);
+  const counters = await countersOf(ctx, office, from, to);
   const byDay = new Map<string, Map<string, SlotRecord>>();
   for (const c of counters) {
     const m = byDay.get(c.date) ?? new Map<string, SlotRecord>();
@@ -78,10 +112,7 @@ export async function availability(
   }
   const now = ctx.clock();
   const todayDate = today(ctx, office);
-  const days: DayAvailability[] = [];
-  for (let d = start; d <= end; d = d.plus({ days: 1 })) {
-    const date = d.toISODate()!;
-    const schedule = planDay(date, office.timezone, office.weeklyTemplate, plans.get(date));
+  return range.days.map(({ date, weekday, schedule }) => {
     const window = windowFor(ctx, office, schedule, now);
     const stored = byDay.get(date);
     const slots = schedule.slots.map((p) => {
@@ -98,10 +129,10 @@ export async function availability(
     });
     const capacity = slots.reduce((n, s) => n + s.capacity, 0);
     const remaining = slots.reduce((n, s) => n + s.remaining, 0);
-    const lottery = lotteryInfo(plans.get(date), now);
-    days.push({
+    const lottery = lotteryInfo(range.plans.get(date), now);
+    return {
       date,
-      weekday: d.weekday,
+      weekday,
       status: dayStatus({ schedule, window, remaining, capacity, today: todayDate }),
       schedule,
       window,
@@ -109,9 +140,8 @@ export async function availability(
       remaining,
       slots,
       ...(lottery ? { lottery } : {}),
-    });
-  }
-  return days;
+    };
+  });
 }
 
 /** How a day's places are given out: first come first served, or by lottery. */

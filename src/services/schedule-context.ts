@@ -12,18 +12,28 @@ import { localDateOf } from '../domain/local-time.ts';
 import type { DaySchedule } from '../domain/schedule-types.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ttlCache } from '../lib/ttl-cache.ts';
+import type { DayPlanRecord } from '../models/day-plan.model.ts';
 import type { Office } from '../models/office.model.ts';
 import type { Slot } from '../models/slot.model.ts';
 
 export type OfficeRecord = Office & { _id: Types.ObjectId };
 export type SlotRecord = Slot & { _id: Types.ObjectId };
 
+/** A range of an office's days as planned (template and day plans), kept like a day plan. */
+export interface PlannedRange {
+  plans: Map<string, DayPlanRecord>;
+  days: { date: string; weekday: number; schedule: DaySchedule }[];
+}
+
 /**
  * What is kept in memory between reads: offices and day plans for `cacheMs` (SCHEDULE_CACHE_MS;
  * 0 reads the database every time), slot counters' ids and times for an hour (they never
  * change), and each day's booking window bounds (they follow from the office and the plan, both
- * cached objects replaced, never changed, so their identity keys the bounds). Built by the
- * composition root; counters' counts are never cached.
+ * cached objects replaced, never changed, so their identity keys the bounds). Ranges of days
+ * as planned (the day and month pages) are kept as day plans are, under the office's prefix, so
+ * any change of the office or of one of its days forgets them. Built by the composition root;
+ * counters' counts are never cached: a read of a range's counters already under way is shared
+ * by the requests that ask for the same range meanwhile (`countersReading`), nothing more.
  */
 export function createScheduleCache(cacheMs = 0) {
   return {
@@ -31,6 +41,8 @@ export function createScheduleCache(cacheMs = 0) {
     plans: ttlCache<DaySchedule>(cacheMs),
     slotIds: ttlCache<Map<string, SlotRecord>>(cacheMs > 0 ? 60 * 60_000 : 0),
     bounds: new WeakMap<OfficeRecord, WeakMap<DaySchedule, BookingWindowBounds>>(),
+    ranges: ttlCache<PlannedRange>(cacheMs),
+    countersReading: new Map<string, Promise<SlotRecord[]>>(),
   };
 }
 

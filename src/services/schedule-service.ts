@@ -57,6 +57,8 @@ export type { PeakDayAhead } from './schedule-peak-days.ts';
 
 /** Forgets what is cached for an office (or one of its days) after staff change it. */
 export function invalidate(ctx: ScheduleContext, officeId: string, date?: string): void {
+  // The ranges of days that may hold the date are all forgotten: a change is rare, a range cheap.
+  ctx.cache.ranges.deletePrefix(`${officeId}|`);
   if (date) {
     ctx.cache.plans.delete(`${officeId}|${date}`);
     ctx.cache.slotIds.delete(`${officeId}|${date}`);

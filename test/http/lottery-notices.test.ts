@@ -22,7 +22,7 @@ describe('lottery messages', () => {
     await t.container.services.lottery.runDueDraws(new Date(DRAW));
     await new Promise((resolve) => setImmediate(resolve));
     const lottery = events.filter((e): e is LotteryEvent => e.type.startsWith('lottery.'));
-    const renderer = createEmailRenderer({ cache: false });
+    const renderer = createEmailRenderer({ reload: false });
     const keys = new Set<string>();
     let won = 0;
     let notDrawn = 0;

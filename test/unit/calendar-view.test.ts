@@ -3,7 +3,7 @@ import { monthGrid, shiftMonth } from '../../src/web/view-models/calendar.ts';
 
 describe('month calendar view model', () => {
   it('lays a month out in Monday-first weeks padded with neighbouring days', () => {
-    const { weeks, first, last } = monthGrid('2026-08', 'Asia/Shanghai', []);
+    const { weeks, first, last } = monthGrid('2026-08', []);
     assert.equal(first, '2026-08-01');
     assert.equal(last, '2026-08-31');
     assert.equal(weeks[0]![0]!.date, '2026-07-27');

@@ -41,13 +41,16 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   if (!checked.ok) throw invalid(checked.fields);
   const day = await ctx.schedule.daySchedule(office, req.date);
   assertBookable(ctx, office, day, req.start, req.channel);
+  const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
+  // A slot found full a moment ago is answered at once, without the no-show query.
+  if (!req.fromReserve && !req.allowOverbook && ctx.writes.fullSlots.isFull(slot._id))
+    throw new AppError('slot_full', 'booking.slot_full');
   await assertNoShowPolicy(ctx, office, checked.partners);
   if ((req.channel === 'online' || req.channel === 'api') && requiresVerifiedPhone(office, day.plan)) {
     const phone = contactPhoneOf(req.checkedPartners ?? req.partners, req.contactPartner);
     await assertVerifiedPhone(ctx.checkPhone, phone, req.verificationCode);
   }
 
-  const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
   const overbooked = await takePlace(ctx, req, slot);
   // From here on the place is ours: every failure gives it back.
   const manageToken = newManageToken(ctx.random, ctx.secret, req.idempotencyKey);
@@ -64,11 +67,12 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
     });
   } catch (err) {
     await undoBooking(_id, slot._id);
+    ctx.writes.fullSlots.forget(slot._id);
     const winner = await retryThatWon(ctx, req, err);
     if (winner) return winner;
     throw err;
   }
-  ctx.events.emit({ type: 'appointment.booked', appointmentId: _id.toString(), manageToken });
+  ctx.events.emit({ type: 'appointment.booked', appointmentId: _id.toString(), manageToken, appointment });
   return { appointment, manageToken, created: true };
 }
 

@@ -30,8 +30,19 @@ export type {
   Channel,
 } from './booking-types.ts';
 
+/** What may free a place: the slots remembered full are forgotten (full-slots.ts). */
+const FREES_PLACES = new Set([
+  'appointment.cancelled',
+  'appointment.moved',
+  'capacity.changed',
+  'office.reopened',
+]);
+
 export function createBookingService(deps: BookingServiceDeps) {
   const ctx: BookingContext = { ...deps, writes: createBookingWrites() };
+  deps.events.subscribe((event) => {
+    if (FREES_PLACES.has(event.type)) ctx.writes.fullSlots.forget();
+  });
   return {
     book: bound(ctx, book),
     walkIn: bound(ctx, walkIn),
@@ -167,8 +178,9 @@ async function markJobsScheduled(
   ctx: BookingContext,
   appointment: Pick<AppointmentRecord, '_id' | 'startsAt'>,
 ) {
-  await AppointmentModel.updateOne(
-    { _id: appointment._id, startsAt: appointment.startsAt },
-    { $set: { jobsScheduledAt: ctx.clock() } },
-  );
+  // Marked with other bookings' in one command (a rush books hundreds at once).
+  await ctx.writes.markAppointment({
+    filter: { _id: appointment._id, startsAt: appointment.startsAt },
+    update: { $set: { jobsScheduledAt: ctx.clock(), updatedAt: new Date() } },
+  });
 }

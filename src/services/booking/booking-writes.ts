@@ -9,11 +9,12 @@
 // newAppointmentDocument, which stores them exactly as the schema would and checks them against
 // it (models/stored-on-create.ts).
 import type { Types } from 'mongoose';
-import { batchedInsert } from '../../lib/batched-db.ts';
+import { batchedInsert, batchedUpdate } from '../../lib/batched-db.ts';
 import { coalesce, failed, type Outcome, succeeded } from '../../lib/coalesce.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { AppointmentModel, type newAppointmentDocument } from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
+import { createFullSlots, type FullSlots } from './full-slots.ts';
 import { takePlace, takePlacesInSlots } from './slot-counter.ts';
 
 export interface NoShowRecord {
@@ -23,20 +24,24 @@ export interface NoShowRecord {
 
 type AppointmentInsert = ReturnType<typeof newAppointmentDocument>;
 
-export function createBookingWrites() {
+export function createBookingWrites(fullSlots: FullSlots = createFullSlots()) {
   const storeAppointment = batchedInsert(() => AppointmentModel.collection as never);
   const storeHold = batchedInsert(() => PersonHoldModel.collection as never);
   const noShows = coalescedNoShows();
   return {
     /** The no-show records of these people since `since`. */
     noShowsOf: (fingerprints: string[], since: Date) => noShows({ fingerprints, since }),
-    /** Takes one place in the slot; false when it is full. */
-    takePlace: coalescedTakePlace(),
+    /** Takes one place in the slot; false when it is full (or was found full a moment ago). */
+    takePlace: coalescedTakePlace(fullSlots),
+    /** The slots found full a moment ago (full-slots.ts). */
+    fullSlots,
     /** Inserts a new appointment; fails with the driver's duplicate key error on a taken reference or key. */
     insertAppointment: (doc: AppointmentInsert) => storeAppointment(doc),
     /** Holds both people for the appointment; false (and only its own holds to undo) on a conflict. */
     holdPersons: (appointment: Types.ObjectId, fingerprints: string[], createdAt: Date) =>
       holdPersons(storeHold, appointment, fingerprints, createdAt),
+    /** One conditional update of an appointment, gathered with others (marks set after booking). */
+    markAppointment: batchedUpdate(() => AppointmentModel.collection as never),
   };
 }
 
@@ -72,8 +77,9 @@ function coalescedNoShows() {
  * command; a slot with fewer places left than couples asking lets each try on its own, so the
  * last places still go to somebody.
  */
-function coalescedTakePlace() {
-  return coalesce<Types.ObjectId, boolean>(async (slotIds) => {
+function coalescedTakePlace(fullSlots: FullSlots) {
+  const take = coalesce<Types.ObjectId, boolean>(async (slotIds) => {
+    const asOf = fullSlots.generation();
     const bySlot = new Map<string, number[]>();
     slotIds.forEach((id, i) => {
       const key = id.toHexString();
@@ -87,13 +93,17 @@ function coalescedTakePlace() {
       const answer = taken[g];
       if (answer === true) for (const i of indexes) outcomes[i] = succeeded(true);
       else if (answer instanceof Error) for (const i of indexes) outcomes[i] = failed(answer);
-      else if (indexes.length === 1) outcomes[indexes[0]!] = succeeded(false);
-      else short.push(...indexes);
+      else if (indexes.length === 1) {
+        outcomes[indexes[0]!] = succeeded(false);
+        fullSlots.markFull(slotIds[indexes[0]!]!, asOf);
+      } else short.push(...indexes);
     });
     await Promise.all(
       short.map(async (i) => {
         try {
-          outcomes[i] = succeeded(await takePlace(slotIds[i]!));
+          const took = await takePlace(slotIds[i]!);
+          if (!took) fullSlots.markFull(slotIds[i]!, asOf);
+          outcomes[i] = succeeded(took);
         } catch (err) {
           outcomes[i] = failed(err);
         }
@@ -101,6 +111,7 @@ function coalescedTakePlace() {
     );
     return outcomes;
   });
+  return (slotId: Types.ObjectId) => (fullSlots.isFull(slotId) ? Promise.resolve(false) : take(slotId));
 }
 
 /** true when both holds are taken; false when somebody already holds one (ours are then undone by the caller). */

@@ -40,6 +40,7 @@ export async function cancel(
     throw exists ? new AppError('conflict', 'booking.cannot_cancel') : notFound('booking.not_found');
   }
   await releasePlace(updated.slot);
+  ctx.writes.fullSlots.forget(updated.slot);
   await PersonHoldModel.deleteMany({ appointment: updated._id });
   ctx.events.emit({
     type: 'appointment.cancelled',
@@ -111,9 +112,11 @@ export async function move(
   ).lean<AppointmentRecord>();
   if (!moved) {
     await releasePlace(slot._id);
+    ctx.writes.fullSlots.forget(slot._id);
     throw new AppError('conflict', 'booking.cannot_move');
   }
   await releasePlace(current.slot);
+  ctx.writes.fullSlots.forget(current.slot);
   const from = { date: current.date, start: current.start };
   ctx.events.emit({ type: 'appointment.moved', appointmentId: moved._id.toString(), from });
   return moved;

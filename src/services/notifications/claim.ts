@@ -1,7 +1,7 @@
 // The claim that makes a notification happen at most once, whatever its channel: the first
 // to insert its key sends it; anyone else finds the key taken and sends nothing.
 import { Types } from 'mongoose';
-import { NotificationModel } from '../../models/notification.model.ts';
+import { NotificationModel, newNotificationDocument } from '../../models/notification.model.ts';
 import type { NotificationRecord } from './notification-reads.ts';
 import type { NotificationContext } from './notification-types.ts';
 import type { NotificationSpec } from './specs.ts';
@@ -26,21 +26,26 @@ export async function claim(
   c: ClaimFields,
 ): Promise<NotificationRecord | null> {
   try {
-    const doc = await NotificationModel.create({
-      key,
-      kind: spec.kind,
-      channel: c.channel,
-      spec,
-      to: c.to,
-      locale: c.locale,
-      subject: c.subject,
-      ...(c.appointmentId ? { appointment: new Types.ObjectId(c.appointmentId) } : {}),
-      ...(c.officeId ? { office: new Types.ObjectId(c.officeId) } : {}),
-      status: 'sending',
-      attempts: 1,
-      claimedAt: new Date(),
-    });
-    return doc.toObject() as NotificationRecord;
+    const doc = newNotificationDocument(
+      {
+        key,
+        kind: spec.kind,
+        channel: c.channel,
+        spec: spec as unknown as Record<string, unknown>,
+        to: c.to,
+        locale: c.locale,
+        subject: c.subject,
+        ...(c.appointmentId ? { appointment: new Types.ObjectId(c.appointmentId) } : {}),
+        ...(c.officeId ? { office: new Types.ObjectId(c.officeId) } : {}),
+        status: 'sending',
+        attempts: 1,
+        claimedAt: new Date(),
+      },
+      new Date(),
+    );
+    // Many bookings' claims share one insert (the writes batch them); a taken key still throws.
+    await ctx.writes.claim(doc);
+    return doc as NotificationRecord;
   } catch (err) {
     if ((err as { code?: number })?.code !== DUPLICATE_KEY) throw err;
     const held = await NotificationModel.findOne({ key }, { status: 1, claimedAt: 1 }).lean();

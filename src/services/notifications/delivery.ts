@@ -11,7 +11,11 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { isPermanentMailError, mailErrorText } from '../../mail/message.ts';
-import { NotificationModel, type NotificationStatus } from '../../models/notification.model.ts';
+import {
+  NotificationModel,
+  type NotificationStatus,
+  newNotificationDocument,
+} from '../../models/notification.model.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';
@@ -93,13 +97,20 @@ async function transmit(
       headers: { 'X-Notification-Key': n.key, 'Auto-Submitted': 'auto-generated' },
       ...(c.officeId ? { officeId: c.officeId } : {}),
     });
-    await NotificationModel.updateOne(
-      { _id: n._id, status: 'sending' },
-      {
-        $set: { status: 'sent', sentAt: new Date(), messageId: info.messageId, subject: c.message.subject },
+    const sentAt = new Date();
+    await ctx.writes.update({
+      filter: { _id: n._id, status: 'sending' },
+      update: {
+        $set: {
+          status: 'sent',
+          sentAt,
+          messageId: info.messageId,
+          subject: c.message.subject,
+          updatedAt: sentAt,
+        },
         $unset: { nextAttemptAt: 1, lastError: 1 },
       },
-    );
+    });
     return { ...base, outcome: 'sent' };
   } catch (err) {
     const error = mailErrorText(err);

@@ -3,6 +3,7 @@
 import { bound } from '../context.ts';
 import { administrators, staffOfOffice } from './compose-staff.ts';
 import { deliver, resend, retry, retryAt } from './delivery.ts';
+import { createDeliveryWrites } from './delivery-writes.ts';
 import { failed, outbox, outboxMessage, recent } from './notification-reads.ts';
 import type { NotificationContext, NotificationServiceDeps } from './notification-types.ts';
 import { resolveShortLink } from './short-links.ts';
@@ -25,6 +26,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     baseUrl,
     staleSendingMs: deps.staleSendingMs ?? 15 * 60_000,
     host: hostOf(baseUrl),
+    writes: createDeliveryWrites(),
   };
   return {
     deliver: bound(ctx, deliver),

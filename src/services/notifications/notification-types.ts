@@ -9,6 +9,7 @@ import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';
 import type { ScheduleService } from '../schedule-service.ts';
 import type { Preloaded } from './compose-appointment.ts';
+import type { DeliveryWrites } from './delivery-writes.ts';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'duplicate' | 'retrying' | 'failed';
 
@@ -62,4 +63,6 @@ export interface NotificationContext extends Omit<NotificationServiceDeps, 'stal
   staleSendingMs: number;
   /** The host part of Message-IDs (BASE_URL's). */
   host: string;
+  /** Claims and outcomes of many messages sent together, each in one command (delivery-writes.ts). */
+  writes: DeliveryWrites;
 }

@@ -14,7 +14,8 @@ const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.st
 
 /**
  * One line per finished request: id, method, scrubbed path, status and time taken, at warn
- * for 4xx and error for 5xx. Nothing else of the request is logged (no headers, no body, no
+ * for 4xx and error for 5xx; a 409 (a slot full, a person already booked: the everyday answer
+ * of a peak day, not a fault) at info. Nothing else of the request is logged (no headers, no body, no
  * query string), so ID numbers, phones and tokens cannot reach the log. The line is built only
  * when its level is enabled: a rush of bookings pays nothing for logging it does not keep.
  */
@@ -27,7 +28,7 @@ export function requestLog(logger: Logger) {
     res.once('close', () => {
       const status = res.statusCode;
       const aborted = !res.writableFinished;
-      const level = status >= 500 ? 'error' : status >= 400 || aborted ? 'warn' : 'info';
+      const level = status >= 500 ? 'error' : (status >= 400 && status !== 409) || aborted ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {

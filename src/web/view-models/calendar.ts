@@ -8,13 +8,17 @@ export interface CalendarCell {
   info?: DayAvailability;
 }
 
-/** A month as weeks of seven cells, Monday first, padded with the neighbouring months' days. */
+/**
+ * A month as weeks of seven cells, Monday first, padded with the neighbouring months' days.
+ * Its cells are calendar dates, the same in every zone: they are counted in UTC, where a day
+ * is always 24 hours and Luxon needs no zone's offsets (in the office's zone, it was most of a
+ * month page's time).
+ */
 export function monthGrid(
   month: string,
-  zone: string,
   days: DayAvailability[],
 ): { weeks: CalendarCell[][]; first: string; last: string } {
-  const first = DateTime.fromISO(`${month}-01`, { zone });
+  const first = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
   const last = first.endOf('month');
   const byDate = new Map(days.map((d) => [d.date, d]));
   const weeks: CalendarCell[][] = [];

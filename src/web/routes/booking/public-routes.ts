@@ -26,7 +26,7 @@ export function publicRoutes(c: Container): Router {
     const today = schedule.today(office);
     const month = (q.success && q.data.month) || today.slice(0, 7);
     if (!DateTime.fromISO(`${month}-01`).isValid) throw invalid({ month: { key: 'field.invalid_date' } });
-    const grid = monthGrid(month, office.timezone, []);
+    const grid = monthGrid(month, []);
     const days = await schedule.availability(
       office,
       grid.weeks[0]![0]!.date,
@@ -41,7 +41,7 @@ export function publicRoutes(c: Container): Router {
       month,
       today,
       title: res.locals.t('page.office_title', { month: res.locals.formatMonth(month) }),
-      grid: monthGrid(month, office.timezone, days),
+      grid: monthGrid(month, days),
       prevMonth: month > today.slice(0, 7) ? shiftMonth(month, -1) : null,
       nextMonth: shiftMonth(month, 1),
       peakDays,
