@@ -5,10 +5,13 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Clock, createSystemRandom, type RandomBytes, systemClock } from './lib/clock.ts';
 import { createStorageHealth, type StorageHealth } from './lib/database-errors.ts';
+import { DatabaseRateStore } from './lib/database-rate-store.ts';
 import { createSessionStore } from './lib/session-store.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
 import { createMailTransport } from './mail/transport.ts';
+// Registered for its TTL index, built at start with every model's (the store writes the collection).
+import './models/rate-limit.model.ts';
 import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
@@ -31,6 +34,7 @@ import {
 import { createStaffServices, type DayOpsService, type StaffServices } from './services/staff/index.ts';
 import type { UnlockMail } from './services/staff/staff-context.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
+import type { LimitStores } from './web/limits/rate-limit.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -59,6 +63,8 @@ export interface ContainerOptions {
   random?: RandomBytes;
   /** The mail transport; by default SMTP from SMTP_URL, or the development outbox. */
   mailer?: MailTransport;
+  /** Where rate limits and failure counters count; by default the database, shared by every process. */
+  limitStores?: LimitStores;
 }
 
 export interface Container {
@@ -102,7 +108,7 @@ export function createContainer(opts: ContainerOptions): Container {
     events,
     mailer,
     services,
-    limits: createWebLimits({ config, clock }),
+    limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores }),
     storage: createStorageHealth(),
     sessionStore(ttlSeconds) {
       sessions ??= createSessionStore(ttlSeconds);
@@ -110,6 +116,9 @@ export function createContainer(opts: ContainerOptions): Container {
     },
   };
 }
+
+/** Every limit's counts in the database, under the limit's name: N processes allow what one does. */
+const databaseLimitStores: LimitStores = (name, now) => new DatabaseRateStore(`${name}:`, now);
 
 type Wiring = ContainerOptions & {
   clock: Clock;

@@ -17,6 +17,7 @@ import * as accounts from './staff-accounts-service.ts';
 import * as auth from './staff-auth-service.ts';
 import type { StaffContext } from './staff-context.ts';
 import * as template from './template-planning.ts';
+import { unknownEmailFailures } from './unknown-email-failures.ts';
 import * as windows from './window-service.ts';
 
 export function createStaffServices(deps: {
@@ -27,7 +28,11 @@ export function createStaffServices(deps: {
   /** Mails a locked account the link that lifts the lock. */
   sendUnlockLink?: (mail: auth.UnlockMail) => Promise<void>;
 }) {
-  const ctx: StaffContext = { ...deps, unknownEmails: auth.unknownEmailFailures(), dayLocks: new Map() };
+  const unknownEmails = unknownEmailFailures({
+    lockAfter: auth.ACCOUNT_LOCK_FAILURES,
+    lockMinutes: auth.lockMinutes,
+  });
+  const ctx: StaffContext = { ...deps, unknownEmails, dayLocks: new Map() };
   const staff = {
     auth: authUseCases(ctx),
     accounts: {
