@@ -52,6 +52,8 @@ const schema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   SCHEDULE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Unset: GET /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_ACCESS_KEY_ID: z.string().optional(),
   SMS_ACCESS_KEY_SECRET: z.string().optional(),
@@ -151,6 +153,8 @@ export interface Config {
   logLevel: string;
   shutdownTimeoutMs: number;
   scheduleCacheMs: number;
+  /** The Bearer token of GET /metrics (the operator's scraper); unset, there is no /metrics. */
+  metricsToken: string | undefined;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
   sms: Readonly<SmsConfig>;
@@ -249,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
+    metricsToken: e.METRICS_TOKEN,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
   });

@@ -26,6 +26,7 @@ import {
   createNotificationService,
   type NotificationService,
 } from './services/notifications/notification-service.ts';
+import { operationsSnapshot } from './services/operations/operations-snapshot.ts';
 import {
   createScheduleCache,
   createScheduleService,
@@ -35,6 +36,7 @@ import { createStaffServices, type DayOpsService, type StaffServices } from './s
 import type { UnlockMail } from './services/staff/staff-context.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 import type { LimitStores } from './web/limits/rate-limit.ts';
+import { createMetrics, type Metrics } from './web/metrics/registry.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -79,6 +81,8 @@ export interface Container {
   limits: WebLimits;
   /** Whether a write was refused for want of storage (readiness probes with a write until one succeeds). */
   storage: StorageHealth;
+  /** The Prometheus metrics GET /metrics serves (METRICS_TOKEN). */
+  metrics: Metrics;
   /** The staff session store (MongoDB), built on first use: after the database is connected. */
   sessionStore(ttlSeconds: number): ReturnType<typeof createSessionStore>;
 }
@@ -100,6 +104,12 @@ export function createContainer(opts: ContainerOptions): Container {
     mailer,
   });
   let sessions: ReturnType<typeof createSessionStore> | undefined;
+  const metrics = createMetrics({
+    snapshot: () => operationsSnapshot({ clock, schedule: services.schedule }),
+  });
+  events.subscribe((event) => {
+    if (event.type === 'appointment.booked') metrics.bookings.inc();
+  });
   return {
     config,
     logger,
@@ -110,6 +120,7 @@ export function createContainer(opts: ContainerOptions): Container {
     services,
     limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores }),
     storage: createStorageHealth(),
+    metrics,
     sessionStore(ttlSeconds) {
       sessions ??= createSessionStore(ttlSeconds);
       return sessions;
