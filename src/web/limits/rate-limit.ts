@@ -28,11 +28,20 @@ export function addressOf(req: Request): string {
 export type LimitStores = (name: string, now?: () => number) => Store | undefined;
 
 /**
+ * A limit's store, if it has one other than express-rate-limit's own. Should it fail (the
+ * database away), the request goes on, quietly: everything a limit guards needs the database
+ * itself, and answers 503 (a form shown again as it was sent) and logs it, as it would without
+ * the limit.
+ */
+function storeOptions(store: Store | undefined) {
+  const quiet = () => undefined;
+  return store ? { store, passOnStoreError: true, logger: { error: quiet, warn: quiet } } : {};
+}
+
+/**
  * A generous ceiling per address: many couples share one carrier-grade NAT address, so the
  * real limits are keyed on what identifies a person or a booking (see keyedLimit).
- * 0 turns it off (behind a trusted proxy that limits, and for the benchmark). Should its
- * store fail (the database away), requests pass: it is a safety net, and what needs the
- * database answers 503 by itself.
+ * 0 turns it off (behind a trusted proxy that limits, and for the benchmark).
  */
 export function perAddressLimit(perMinute: number, stores: LimitStores = () => undefined) {
   if (perMinute <= 0) return (_req: Request, _res: Response, next: NextFunction) => next();
@@ -44,7 +53,7 @@ export function perAddressLimit(perMinute: number, stores: LimitStores = () => u
     legacyHeaders: false,
     // Hashed: a shared store keeps no address in clear.
     keyGenerator: (req) => hashKey(addressOf(req)),
-    ...(store ? { store, passOnStoreError: true } : {}),
+    ...storeOptions(store),
     skip: (req) => req.path === '/healthz' || req.path === '/readyz' || req.path.startsWith('/public/'),
     handler: (req, res, next) => limited('error.rate_limited')(req, res, next),
   });
@@ -79,7 +88,7 @@ export function keyedLimit(opts: {
     skip: (req) => !keyOf(req),
     // Its checks are about keying on addresses behind proxies, which this limit does not do.
     validate: false,
-    ...(store ? { store } : {}),
+    ...storeOptions(store),
     handler: (req, res, next) => limited(opts.messageKey ?? 'error.rate_limited')(req, res, next),
   });
 }
