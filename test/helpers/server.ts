@@ -224,11 +224,11 @@ export async function startAppProcess(opts: {
   mongodbUri?: string;
   dbName: string;
   env?: Record<string, string | undefined>;
-  /** How long the start may take (default 30 s). */
+  /** How long the start may take (default 60 s: the test machine is often busy). */
   startMs?: number;
 }): Promise<AppProcess> {
   const port = await freePort();
-  const startMs = opts.startMs ?? 30_000;
+  const startMs = opts.startMs ?? 60_000;
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
     cwd: ROOT,
@@ -297,7 +297,7 @@ export async function startWorkerProcess(opts: {
   env?: Record<string, string | undefined>;
   startMs?: number;
 }): Promise<Omit<AppProcess, 'url'>> {
-  const startMs = opts.startMs ?? 30_000;
+  const startMs = opts.startMs ?? 60_000;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs/worker.ts')], {
     cwd: ROOT,
     env: appProcessEnv(
