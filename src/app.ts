@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
+import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
@@ -16,6 +17,7 @@ import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
 import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
 import { type AppRoutes, appRoutes } from './web/routes/index.ts';
+import { metricsRouter } from './web/routes/metrics.ts';
 import { viewHelpers } from './web/view-helpers.ts';
 
 const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
@@ -48,6 +50,9 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
 
   app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
+  // The scraper's page, like the probes, is neither logged, limited nor counted.
+  app.use(metricsRouter(container.metrics, config.metricsToken));
+  app.use(httpMetrics(container.metrics));
   app.use(requestLog(logger));
   app.use(securityHeaders(config.cookieSecure));
   app.use('/api/v1', apiRouter(container, routes));

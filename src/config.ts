@@ -60,6 +60,8 @@ const schema = z.object({
     .default(180),
   /** Templates read again when their file changed (editing views); compiled once otherwise. */
   VIEWS_RELOAD: bool.optional(),
+  /** Unset: GET /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_NOTICES: bool.default(true),
   SMS_ACCESS_KEY_ID: z.string().optional(),
@@ -164,6 +166,8 @@ export interface Config {
   retentionDays: number;
   /** VIEWS_RELOAD: pages and messages recompiled when their template file changes; off, each is compiled once. */
   viewsReload: boolean;
+  /** The Bearer token of GET /metrics (the operator's scraper); unset, there is no /metrics. */
+  metricsToken: string | undefined;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
   sms: Readonly<SmsConfig>;
@@ -266,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     scheduleCacheMs: e.SCHEDULE_CACHE_MS,
     retentionDays: e.RETENTION_DAYS,
     viewsReload: e.VIEWS_RELOAD ?? false,
+    metricsToken: e.METRICS_TOKEN,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
   });

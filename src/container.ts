@@ -5,10 +5,13 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Clock, createSystemRandom, type RandomBytes, systemClock } from './lib/clock.ts';
 import { createStorageHealth, type StorageHealth } from './lib/database-errors.ts';
+import { DatabaseRateStore } from './lib/database-rate-store.ts';
 import { createSessionStore } from './lib/session-store.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
 import { createMailTransport } from './mail/transport.ts';
+// Registered for its TTL index, built at start with every model's (the store writes the collection).
+import './models/rate-limit.model.ts';
 import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BookingService, createBookingService } from './services/booking/booking-service.ts';
 import { type CeremonyService, createCeremonyService } from './services/ceremony/ceremony-service.ts';
@@ -25,6 +28,7 @@ import {
   type NotificationService,
 } from './services/notifications/notification-service.ts';
 import { createRetentionService, type RetentionService } from './services/retention/retention-service.ts';
+import { operationsSnapshot } from './services/operations/operations-snapshot.ts';
 import {
   createScheduleCache,
   createScheduleService,
@@ -40,6 +44,8 @@ import {
 import type { SmsSender } from './sms/message.ts';
 import { createSmsSender } from './sms/sender.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
+import type { LimitStores } from './web/limits/rate-limit.ts';
+import { createMetrics, type Metrics } from './web/metrics/registry.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -78,6 +84,8 @@ export interface ContainerOptions {
   mailer?: MailTransport;
   /** The SMS sender; by default the provider of SMS_PROVIDER, or the development outbox. */
   smsSender?: SmsSender;
+  /** Where rate limits and failure counters count; by default the database, shared by every process. */
+  limitStores?: LimitStores;
 }
 
 export interface Container {
@@ -94,6 +102,8 @@ export interface Container {
   limits: WebLimits;
   /** Whether a write was refused for want of storage (readiness probes with a write until one succeeds). */
   storage: StorageHealth;
+  /** The Prometheus metrics GET /metrics serves (METRICS_TOKEN). */
+  metrics: Metrics;
   /** The staff session store (MongoDB), built on first use: after the database is connected. */
   sessionStore(ttlSeconds: number): ReturnType<typeof createSessionStore>;
 }
@@ -117,6 +127,12 @@ export function createContainer(opts: ContainerOptions): Container {
     smsSender,
   });
   let sessions: ReturnType<typeof createSessionStore> | undefined;
+  const metrics = createMetrics({
+    snapshot: () => operationsSnapshot({ clock, schedule: services.schedule }),
+  });
+  events.subscribe((event) => {
+    if (event.type === 'appointment.booked') metrics.bookings.inc();
+  });
   return {
     config,
     logger,
@@ -126,14 +142,18 @@ export function createContainer(opts: ContainerOptions): Container {
     mailer,
     smsSender,
     services,
-    limits: createWebLimits({ config, clock }),
+    limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores }),
     storage: createStorageHealth(),
+    metrics,
     sessionStore(ttlSeconds) {
       sessions ??= createSessionStore(ttlSeconds);
       return sessions;
     },
   };
 }
+
+/** Every limit's counts in the database, under the limit's name: N processes allow what one does. */
+const databaseLimitStores: LimitStores = (name, now) => new DatabaseRateStore(`${name}:`, now);
 
 type Wiring = ContainerOptions & {
   clock: Clock;

@@ -226,8 +226,11 @@ export async function startAppProcess(opts: {
   mongodbUri?: string;
   dbName: string;
   env?: Record<string, string | undefined>;
+  /** How long the start may take (default 60 s: the test machine is often busy). */
+  startMs?: number;
 }): Promise<AppProcess> {
   const port = await freePort();
+  const startMs = opts.startMs ?? 60_000;
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
     cwd: ROOT,
@@ -260,7 +263,7 @@ export async function startAppProcess(opts: {
     if (child.exitCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app process exited during start:\n${out}`);
     try {
@@ -271,12 +274,70 @@ export async function startAppProcess(opts: {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`app process did not answer /healthz within 30 s:\n${out}`);
+      throw new Error(`app process did not answer /healthz within ${startMs / 1000} s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
+    child,
+    output: () => out,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/**
+ * Runs jobs/worker.ts (what `npm run worker` runs) in a child process against MONGODB_URI, with
+ * the test defaults as startAppProcess gives them, and waits until it says it runs jobs.
+ */
+export async function startWorkerProcess(opts: {
+  mongodbUri: string;
+  dbName: string;
+  env?: Record<string, string | undefined>;
+  startMs?: number;
+}): Promise<Omit<AppProcess, 'url'>> {
+  const startMs = opts.startMs ?? 60_000;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs/worker.ts')], {
+    cwd: ROOT,
+    env: appProcessEnv(
+      {
+        NODE_ENV: 'test',
+        MONGODB_URI: opts.mongodbUri,
+        MONGODB_DB: opts.dbName,
+        APP_SECRET: TEST_SECRET,
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'info',
+      },
+      opts.env,
+    ),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not start within ${startMs / 1000} s:\n${out}`)),
+      startMs,
+    );
+    const seen = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('job worker running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', seen);
+    child.stderr?.on('data', seen);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited during start:\n${out}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await started;
+  return {
     child,
     output: () => out,
     kill: async (signal = 'SIGTERM') => {

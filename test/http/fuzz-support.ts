@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import mongoose from 'mongoose';
 
-/** Collections that change on any request, not by what it asks: login sessions (their expiry slides). */
-const VOLATILE = /sessions$/;
+/**
+ * Collections that change on any request, not by what it asks: login sessions (their expiry
+ * slides) and the counts of the rate limits (every request counts, refused or not).
+ */
+const VOLATILE = /sessions$|^rate_limits$/;
 
 /** Stable JSON of a document: keys sorted, ObjectIds and dates as strings. */
 function canonical(value: unknown): unknown {

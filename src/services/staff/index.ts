@@ -20,6 +20,7 @@ import * as accounts from './staff-accounts-service.ts';
 import * as auth from './staff-auth-service.ts';
 import type { StaffContext } from './staff-context.ts';
 import * as template from './template-planning.ts';
+import { unknownEmailFailures } from './unknown-email-failures.ts';
 import * as verifiedPhone from './verified-phone-service.ts';
 import * as windows from './window-service.ts';
 
@@ -34,7 +35,11 @@ export function createStaffServices(deps: {
   /** Mails a locked account the link that lifts the lock. */
   sendUnlockLink?: (mail: auth.UnlockMail) => Promise<void>;
 }) {
-  const ctx: desk.DeskContext = { ...deps, unknownEmails: auth.unknownEmailFailures(), dayLocks: new Map() };
+  const unknownEmails = unknownEmailFailures({
+    lockAfter: auth.ACCOUNT_LOCK_FAILURES,
+    lockMinutes: auth.lockMinutes,
+  });
+  const ctx: desk.DeskContext = { ...deps, unknownEmails, dayLocks: new Map() };
   const staff = {
     auth: authUseCases(ctx),
     accounts: {

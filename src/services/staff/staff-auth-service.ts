@@ -15,7 +15,7 @@ import { type StaffUser, StaffUserModel } from '../../models/staff-user.model.ts
 import { AppError, invalid } from '../errors.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password.ts';
 import type { StaffPrincipal } from './principal.ts';
-import type { StaffContext, UnknownEmailFailures } from './staff-context.ts';
+import type { StaffContext } from './staff-context.ts';
 
 export type { UnlockMail } from './staff-context.ts';
 
@@ -49,32 +49,6 @@ export function principalOf(user: StaffUserRecord): StaffPrincipal {
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
- * Failed sign-ins with e-mails that have no account, counted and locked exactly like an
- * account's, so that a lock tells nothing about which e-mails exist (bounded, in memory).
- */
-/** Failed sign-ins with e-mails that have no account, counted and locked as an account's would be. */
-export function unknownEmailFailures(): UnknownEmailFailures {
-  const failures = new Map<string, { count: number; locks: number; lockedUntil?: Date }>();
-  return {
-    lockedUntil(email: string, now: Date): Date | undefined {
-      const until = failures.get(email)?.lockedUntil;
-      return until && until > now ? until : undefined;
-    },
-    fail(email: string, now: Date): void {
-      if (failures.size > 10_000) failures.clear();
-      const f = failures.get(email) ?? { count: 0, locks: 0 };
-      f.count += 1;
-      if (f.count >= ACCOUNT_LOCK_FAILURES) {
-        f.lockedUntil = new Date(now.getTime() + lockMinutes(f.locks) * 60_000);
-        f.locks += 1;
-        f.count = 0;
-      }
-      failures.set(email, f);
-    },
-  };
-}
-
-/**
  * Checks an e-mail and password. Unknown e-mails, inactive accounts and wrong passwords all
  * answer the same; a locked account (or e-mail) says for how long, whatever the password.
  */
@@ -89,7 +63,7 @@ export async function login(
   const user = await StaffUserModel.findOne({ email }).lean<StaffUserRecord>();
   const now = clock();
   // An unknown e-mail locks just as an account does, so the lock does not reveal which exist.
-  const lockedUntil = user ? user.lockedUntil : deps.unknownEmails.lockedUntil(email, now);
+  const lockedUntil = user ? user.lockedUntil : await deps.unknownEmails.lockedUntil(email, now);
   if (lockedUntil && lockedUntil > now) {
     throw new AppError('rate_limited', 'staff.login_locked', {
       minutes: Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000)),
@@ -98,7 +72,7 @@ export async function login(
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!user?.active || !ok) {
     if (user) await recordFailure(deps, user._id);
-    else deps.unknownEmails.fail(email, now);
+    else await deps.unknownEmails.fail(email, now);
     throw new AppError('unauthorized', 'staff.login_failed');
   }
   await StaffUserModel.updateOne(

@@ -31,6 +31,6 @@ export interface UnlockMail {
 
 /** Failed sign-ins with e-mails that have no account (see staff-auth-service.ts). */
 export interface UnknownEmailFailures {
-  lockedUntil(email: string, now: Date): Date | undefined;
-  fail(email: string, now: Date): void;
+  lockedUntil(email: string, now: Date): Promise<Date | undefined>;
+  fail(email: string, now: Date): Promise<void>;
 }

@@ -7,7 +7,7 @@
 // any other store of that interface (one shared by every process) can be passed instead.
 import type { Options, Store } from 'express-rate-limit';
 import { ClockedMemoryStore } from './memory-store.ts';
-import { hashKey } from './rate-limit.ts';
+import { hashKey, type LimitStores } from './rate-limit.ts';
 
 export interface FailureCounter {
   /** Seconds until the key may try again; 0 while it is under its limit. */
@@ -72,10 +72,21 @@ export function subjectAndAddressCounter(opts: {
   perPair: number;
   perAddress: number;
   now?: () => number;
+  /** Default: in memory. */
+  stores?: LimitStores;
 }) {
-  const common = { windowMs: opts.windowMs, ...(opts.now ? { now: opts.now } : {}) };
-  const pairs = failureCounter({ name: `${opts.name}-pair`, limit: opts.perPair, ...common });
-  const addresses = failureCounter({ name: `${opts.name}-address`, limit: opts.perAddress, ...common });
+  const counter = (name: string, limit: number) => {
+    const store = opts.stores?.(name, opts.now);
+    return failureCounter({
+      name,
+      limit,
+      windowMs: opts.windowMs,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(store ? { store } : {}),
+    });
+  };
+  const pairs = counter(`${opts.name}-pair`, opts.perPair);
+  const addresses = counter(`${opts.name}-address`, opts.perAddress);
   return {
     keys: (subject: string, address: string): AttemptKeys => ({ pair: `${subject}|${address}`, address }),
     /** Seconds until this attempt may be made; 0 now. */

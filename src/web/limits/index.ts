@@ -6,7 +6,7 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { createLoginThrottle } from './login-throttle.ts';
 import { createLookupGuard } from './lookup-guard.ts';
-import { keyedLimit, perAddressLimit } from './rate-limit.ts';
+import { keyedLimit, type LimitStores, perAddressLimit } from './rate-limit.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -20,10 +20,15 @@ const idsOf = (req: Request): string | undefined => {
   return ids.length ? ids.sort().join('|') : undefined;
 };
 
-export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock }) {
+/**
+ * `stores` says where the counts are kept: the composition root gives the database's, so that
+ * every process counts against one allowance; left out, each limit counts in this process.
+ */
+export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock; stores?: LimitStores }) {
+  const { stores } = deps;
   return {
     /** A generous ceiling per address on every request (RATE_LIMIT_PER_MINUTE). */
-    perAddress: perAddressLimit(deps.config.rateLimitPerMinute),
+    perAddress: perAddressLimit(deps.config.rateLimitPerMinute, stores),
     /** Booking and lottery attempts per pair of ID numbers, whatever the address. */
     byPerson: keyedLimit({
       name: 'book',
@@ -31,11 +36,12 @@ export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock }
       limit: 20,
       key: idsOf,
       messageKey: 'booking.rate_limited',
+      stores,
     }),
     /** Look-ups by reference: failures counted per reference and address (see lookup-guard.ts). */
-    lookups: createLookupGuard(),
+    lookups: createLookupGuard(stores),
     /** Staff sign-in failures per account and address, and per address (see login-throttle.ts). */
-    login: createLoginThrottle(deps.clock),
+    login: createLoginThrottle(deps.clock, stores),
     /**
      * Verification codes asked for, look-ups by phone and short links opened, per address: a
      * first ceiling before the verification service's own per-phone and per-address allowance.
@@ -46,6 +52,7 @@ export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock }
       limit: 60,
       key: (req) => req.ip ?? 'unknown',
       messageKey: 'verification.too_many',
+      stores,
     }),
     /** Password and unlock links opened per address. */
     passwordLinks: keyedLimit({
@@ -53,6 +60,7 @@ export function createWebLimits(deps: { config: Readonly<Config>; clock: Clock }
       windowMs: FIFTEEN_MINUTES,
       limit: 30,
       key: (req) => req.ip ?? 'unknown',
+      stores,
     }),
   };
 }

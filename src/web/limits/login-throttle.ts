@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../services/errors.ts';
 import { subjectAndAddressCounter } from './failure-counter.ts';
-import { addressOf } from './rate-limit.ts';
+import { addressOf, type LimitStores } from './rate-limit.ts';
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** Failed sign-ins to one account from one address in a window. */
@@ -14,13 +14,14 @@ export const LOGIN_FAILURES_PER_PAIR = 5;
 /** Failed sign-ins from one address, whatever the account, in a window. */
 export const LOGIN_FAILURES_PER_ADDRESS = 20;
 
-export function createLoginThrottle(clock: Clock) {
+export function createLoginThrottle(clock: Clock, stores?: LimitStores) {
   const failures = subjectAndAddressCounter({
     name: 'staff-login',
     windowMs: LOGIN_WINDOW_MS,
     perPair: LOGIN_FAILURES_PER_PAIR,
     perAddress: LOGIN_FAILURES_PER_ADDRESS,
     now: () => clock().getTime(),
+    ...(stores ? { stores } : {}),
   });
   return {
     /**

@@ -11,7 +11,7 @@
 import type { Request } from 'express';
 import { AppError } from '../../services/errors.ts';
 import { subjectAndAddressCounter } from './failure-counter.ts';
-import { addressOf } from './rate-limit.ts';
+import { addressOf, type LimitStores } from './rate-limit.ts';
 
 export const LOOKUP_WINDOW_MS = 15 * 60_000;
 /** Failed look-ups of one reference from one address in a window. */
@@ -27,12 +27,13 @@ const normalized = (reference: string) =>
 
 const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'not_found';
 
-export function createLookupGuard() {
+export function createLookupGuard(stores?: LimitStores) {
   const failures = subjectAndAddressCounter({
     name: 'lookup',
     windowMs: LOOKUP_WINDOW_MS,
     perPair: LOOKUP_FAILURES_PER_PAIR,
     perAddress: LOOKUP_FAILURES_PER_ADDRESS,
+    ...(stores ? { stores } : {}),
   });
   const keys = (req: Request, reference: string) => failures.keys(normalized(reference), addressOf(req));
 

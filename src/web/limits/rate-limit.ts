@@ -1,6 +1,6 @@
 import { hash as digest } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { AppError } from '../../services/errors.ts';
 
@@ -20,18 +20,40 @@ export function addressOf(req: Request): string {
 }
 
 /**
+ * Where a limit keeps its counts: one store per limit, its keys under the limit's name. The
+ * composition root gives the database's (every process counts against one allowance); a
+ * store left out is express-rate-limit's own, in this process's memory. `now` is the clock a
+ * window is kept on (the failure counters keep the application's; the others the system's).
+ */
+export type LimitStores = (name: string, now?: () => number) => Store | undefined;
+
+/**
+ * A limit's store, if it has one other than express-rate-limit's own. Should it fail (the
+ * database away), the request goes on, quietly: everything a limit guards needs the database
+ * itself, and answers 503 (a form shown again as it was sent) and logs it, as it would without
+ * the limit.
+ */
+function storeOptions(store: Store | undefined) {
+  const quiet = () => undefined;
+  return store ? { store, passOnStoreError: true, logger: { error: quiet, warn: quiet } } : {};
+}
+
+/**
  * A generous ceiling per address: many couples share one carrier-grade NAT address, so the
  * real limits are keyed on what identifies a person or a booking (see keyedLimit).
  * 0 turns it off (behind a trusted proxy that limits, and for the benchmark).
  */
-export function perAddressLimit(perMinute: number) {
+export function perAddressLimit(perMinute: number, stores: LimitStores = () => undefined) {
   if (perMinute <= 0) return (_req: Request, _res: Response, next: NextFunction) => next();
+  const store = stores('address');
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: addressOf,
+    // Hashed: a shared store keeps no address in clear.
+    keyGenerator: (req) => hashKey(addressOf(req)),
+    ...storeOptions(store),
     skip: (req) => req.path === '/healthz' || req.path === '/readyz' || req.path.startsWith('/public/'),
     handler: (req, res, next) => limited('error.rate_limited')(req, res, next),
   });
@@ -48,7 +70,9 @@ export function keyedLimit(opts: {
   limit: number;
   key: (req: Request) => string | undefined;
   messageKey?: MessageKey;
+  stores?: LimitStores;
 }) {
+  const store = opts.stores?.(opts.name);
   // The key is asked for twice per request (skip, then count): work it out once.
   const keys = new WeakMap<Request, string | undefined>();
   const keyOf = (req: Request) => {
@@ -64,6 +88,7 @@ export function keyedLimit(opts: {
     skip: (req) => !keyOf(req),
     // Its checks are about keying on addresses behind proxies, which this limit does not do.
     validate: false,
+    ...storeOptions(store),
     handler: (req, res, next) => limited(opts.messageKey ?? 'error.rate_limited')(req, res, next),
   });
 }

@@ -66,6 +66,8 @@ function answer({ logger, storage }: HandlerDeps) {
       logger.error({ err }, 'unhandled error');
     }
     if (res.headersSent) return;
+    // For the request metrics (a "full" answer is counted by its code).
+    res.locals.refusalCode = refusal.code;
     if (refusal.status === 503) res.set('Retry-After', '5');
     if (refusal.code === 'rate_limited' && !res.get('Retry-After') && refusal.params.seconds !== undefined)
       res.set('Retry-After', String(refusal.params.seconds));
