@@ -27,8 +27,8 @@ import {
   createNotificationService,
   type NotificationService,
 } from './services/notifications/notification-service.ts';
-import { createRetentionService, type RetentionService } from './services/retention/retention-service.ts';
 import { operationsSnapshot } from './services/operations/operations-snapshot.ts';
+import { createRetentionService, type RetentionService } from './services/retention/retention-service.ts';
 import {
   createScheduleCache,
   createScheduleService,

@@ -11,11 +11,7 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { isPermanentMailError, mailErrorText } from '../../mail/message.ts';
-import {
-  NotificationModel,
-  type NotificationStatus,
-  newNotificationDocument,
-} from '../../models/notification.model.ts';
+import { NotificationModel, type NotificationStatus } from '../../models/notification.model.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { LotteryEvent } from '../events.ts';
 import type { LotteryNotice } from '../lottery/lottery-service.ts';
