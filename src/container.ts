@@ -168,16 +168,18 @@ function createServices(w: Wiring): Services {
   const { config, secret, clock, random, events } = w;
   const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
   const audit = createAuditService({ clock });
-  const verification = createVerificationService({
+  const verification = verificationOf(w);
+  const checkPhone = verification.check;
+  const booking = createBookingService({
     clock,
     random,
     secret,
-    sender: w.smsSender,
-    sms: config.sms,
-    logger: w.logger,
+    events,
+    schedule,
+    audit,
+    checkPhone,
+    holdPhoneCode: verification.checkAndHold,
   });
-  const checkPhone = verification.check;
-  const booking = createBookingService({ clock, random, secret, events, schedule, audit, checkPhone });
   const ceremonies = createCeremonyService({ clock, events, schedule, audit });
   const draws = createDrawCache();
   const lottery = createLotteryService({
@@ -191,17 +193,7 @@ function createServices(w: Wiring): Services {
     checkPhone,
     cache: draws,
   });
-  const notifications = createNotificationService({
-    clock,
-    config,
-    logger: w.logger,
-    transport: w.mailer,
-    renderer: createEmailRenderer({ reload: config.viewsReload }),
-    schedule,
-    ...(config.sms.notices ? { sms: { sender: w.smsSender, config: config.sms } } : {}),
-    secret,
-    lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
-  });
+  const notifications = notificationsOf(w, schedule, lottery);
   const sendUnlockLink = unlockLinkSender(notifications, w.logger);
   const { dayOps, staff } = createStaffServices({
     clock,
@@ -234,6 +226,33 @@ function createServices(w: Wiring): Services {
     verification,
     phoneLookup,
   };
+}
+
+function verificationOf(w: Wiring): VerificationService {
+  return createVerificationService({
+    clock: w.clock,
+    random: w.random,
+    secret: w.secret,
+    sender: w.smsSender,
+    sms: w.config.sms,
+    logger: w.logger,
+  });
+}
+
+/** E-mails (and, with SMS_NOTICES, texts) to couples and staff, once per key. */
+function notificationsOf(w: Wiring, schedule: ScheduleService, lottery: LotteryService): NotificationService {
+  const { config } = w;
+  return createNotificationService({
+    clock: w.clock,
+    config,
+    logger: w.logger,
+    transport: w.mailer,
+    renderer: createEmailRenderer({ reload: config.viewsReload }),
+    schedule,
+    ...(config.sms.notices ? { sms: { sender: w.smsSender, config: config.sms } } : {}),
+    secret: w.secret,
+    lotteryNotice: (event) => lottery.notice(event, config.baseUrl),
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
 import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
+import { SlotModel } from '../../src/models/slot.model.ts';
 import { VerificationModel } from '../../src/models/verification-code.model.ts';
 import { browser, formFields } from '../helpers/forms.ts';
 import { couple } from '../helpers/ids.ts';
@@ -96,6 +97,33 @@ describe('verification codes (HTTP)', () => {
     assert.match(english.body.error.fields.verificationCode, /not right/);
     assert.equal(await AppointmentModel.countDocuments(), 0);
     await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: right }).expect(201);
+  });
+
+  it('keeps the code of a booking that found its slot full, for the slot the couple picks next', async () => {
+    await SlotModel.create({
+      office: officeId,
+      date: DAY,
+      start: '09:00',
+      end: '09:30',
+      startsAt: new Date(`${DAY}T01:00:00Z`),
+      endsAt: new Date(`${DAY}T01:30:00Z`),
+      capacity: 12,
+      booked: 12,
+      remaining: 0,
+    });
+    const c = couple();
+    await ask(c.partners[0]!.phone).expect(202);
+    const code = await codeSentTo(c.partners[0]!.phone);
+    const full = await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: code }).expect(
+      409,
+    );
+    assert.equal(full.body.error.code, 'slot_full');
+    assert.ok(full.body.error.alternatives?.length, 'other slots are offered');
+    // Answered from the memory of full slots this time: the same code is still given back.
+    await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: code }).expect(409);
+    await book({ officeId, date: DAY, start: '09:30', ...c, verificationCode: code }).expect(201);
+    const spent = await book({ officeId, date: DAY, start: '10:00', ...couple(), verificationCode: code });
+    assert.equal(spent.status, 422, 'a code books once');
   });
 
   it('allows five attempts at a code, then asks for a new one', async () => {

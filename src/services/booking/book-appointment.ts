@@ -17,6 +17,7 @@ import type { OfficeRecord, SlotRecord } from '../schedule-service.ts';
 import {
   assertVerifiedPhone,
   contactPhoneOf,
+  holdVerifiedPhone,
   requiresVerifiedPhone,
 } from '../verification/verified-phone.ts';
 import { assertBookable, assertNoShowPolicy } from './bookable.ts';
@@ -44,14 +45,24 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
   // A slot found full a moment ago is answered at once, without the no-show query.
   if (!req.fromReserve && !req.allowOverbook && ctx.writes.fullSlots.isFull(slot._id))
-    throw new AppError('slot_full', 'booking.slot_full');
+    throw await slotFull(ctx, req);
   await assertNoShowPolicy(ctx, office, checked.partners);
+  let giveBackCode = async () => {};
   if ((req.channel === 'online' || req.channel === 'api') && requiresVerifiedPhone(office, day.plan)) {
     const phone = contactPhoneOf(req.checkedPartners ?? req.partners, req.contactPartner);
-    await assertVerifiedPhone(ctx.checkPhone, phone, req.verificationCode);
+    if (ctx.holdPhoneCode)
+      giveBackCode = await holdVerifiedPhone(ctx.holdPhoneCode, phone, req.verificationCode);
+    else await assertVerifiedPhone(ctx.checkPhone, phone, req.verificationCode);
   }
 
-  const overbooked = await takePlace(ctx, req, slot);
+  let overbooked: boolean;
+  try {
+    overbooked = await takePlace(ctx, req, slot);
+  } catch (err) {
+    // No place, no booking: the couple keeps its code for the slot it picks next.
+    await giveBackCode().catch(() => {});
+    throw err;
+  }
   // From here on the place is ours: every failure gives it back.
   const manageToken = newManageToken(ctx.random, ctx.secret, req.idempotencyKey);
   const _id = new Types.ObjectId();

@@ -78,6 +78,12 @@ export interface CheckRequest {
   code: string;
 }
 
+/** A check whose right code can be given back when what it was spent on did not happen. */
+export interface HeldCheck {
+  outcome: CheckOutcome;
+  giveBack?: () => Promise<void>;
+}
+
 /** sent; limited (too soon, or over the phone's or the address's allowance); not_sent (the provider refused). */
 export type IssueOutcome = 'sent' | 'limited' | 'not_sent';
 
@@ -145,6 +151,18 @@ async function takeAttempt(phone: string, purpose: VerificationPurpose, now: Dat
   return held?.codes?.[purpose];
 }
 
+/**
+ * Puts a spent code back, as it was when spent (attempts and expiry included), unless a new one
+ * was sent since: a booking that found its slot full must not cost the couple its code.
+ */
+async function putBack(phone: string, purpose: VerificationPurpose, held: object): Promise<void> {
+  const path = `codes.${purpose}`;
+  await VerificationModel.updateOne(
+    { _id: `phone:${phone}`, [path]: { $exists: false } },
+    { $set: { [path]: held } },
+  );
+}
+
 /** Takes the code away; of several right answers at once, only the first does. */
 async function useUp(phone: string, purpose: VerificationPurpose, hash: string): Promise<boolean> {
   const path = `codes.${purpose}`;
@@ -199,18 +217,25 @@ export function createVerificationService(deps: VerificationDeps) {
     return { outcome: await sendCode(phone, code, request) };
   }
 
-  async function check(request: CheckRequest): Promise<CheckOutcome> {
+  /** Checks and spends the code; `giveBack` makes a spent code usable again (its holder failed). */
+  async function checkAndHold(request: CheckRequest): Promise<HeldCheck> {
     const phone = normalizePhone(request.phone);
     const code = request.code.trim();
-    if (!phone || !/^\d{6}$/.test(code)) return 'wrong';
+    if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
     const live = await takeAttempt(phone, request.purpose, clock(), policy.maxAttempts);
-    if (!live) return 'no_code';
+    if (!live) return { outcome: 'no_code' };
     const given = codeHash(secret, live.salt, request.purpose, phone, code);
-    if (!timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(live.hash, 'hex'))) return 'wrong';
-    return (await useUp(phone, request.purpose, live.hash)) ? 'ok' : 'no_code';
+    if (!timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(live.hash, 'hex')))
+      return { outcome: 'wrong' };
+    if (!(await useUp(phone, request.purpose, live.hash))) return { outcome: 'no_code' };
+    return { outcome: 'ok', giveBack: () => putBack(phone, request.purpose, live) };
   }
 
-  return { issue, check, policy };
+  async function check(request: CheckRequest): Promise<CheckOutcome> {
+    return (await checkAndHold(request)).outcome;
+  }
+
+  return { issue, check, checkAndHold, policy };
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;

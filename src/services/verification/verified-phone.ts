@@ -6,7 +6,7 @@
 import { normalizePhone } from '../../domain/phone.ts';
 import type { VerificationPurpose } from '../../models/verification-code.model.ts';
 import { invalid } from '../errors.ts';
-import type { CheckOutcome } from './verification-codes.ts';
+import type { CheckOutcome, HeldCheck } from './verification-codes.ts';
 
 /** The verification service's check, as the booking and lottery services are given it. */
 export type PhoneCheck = (req: {
@@ -14,6 +14,13 @@ export type PhoneCheck = (req: {
   purpose: VerificationPurpose;
   code: string;
 }) => Promise<CheckOutcome>;
+
+/** The check that spends a right code and can give it back (a booking that found its slot full). */
+export type PhoneHold = (req: {
+  phone: string;
+  purpose: VerificationPurpose;
+  code: string;
+}) => Promise<HeldCheck>;
 
 export function requiresVerifiedPhone(
   office: { requireVerifiedPhone?: boolean | undefined },
@@ -41,7 +48,30 @@ export async function assertVerifiedPhone(
   const normalized = normalizePhone(phone);
   const outcome =
     check && normalized ? await check({ phone: normalized, purpose: 'booking', code }) : 'no_code';
-  if (outcome === 'ok') return;
+  if (outcome !== 'ok') refuseCode(outcome);
+}
+
+/**
+ * As assertVerifiedPhone, for a booking: the right code is spent, and the function returned
+ * gives it back should the booking not happen (its slot full), so the couple picks another slot
+ * with the same code.
+ */
+export async function holdVerifiedPhone(
+  hold: PhoneHold,
+  phone: string,
+  code: string | undefined,
+): Promise<() => Promise<void>> {
+  if (!code)
+    throw invalid({ verificationCode: { key: 'verification.code_required' } }, 'verification.code_required');
+  const normalized = normalizePhone(phone);
+  const held = normalized
+    ? await hold({ phone: normalized, purpose: 'booking', code })
+    : { outcome: 'no_code' as const };
+  if (held.outcome !== 'ok') refuseCode(held.outcome);
+  return held.giveBack ?? (async () => {});
+}
+
+function refuseCode(outcome: CheckOutcome): never {
   const key = outcome === 'wrong' ? 'verification.code_wrong' : 'verification.code_expired';
   throw invalid({ verificationCode: { key } }, key);
 }

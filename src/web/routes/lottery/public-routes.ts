@@ -58,24 +58,7 @@ export function lotteryPublicRoutes(c: Container): Router {
     res.set('Referrer-Policy', 'no-referrer');
     next();
   });
-  router.get('/lottery/a/:token', async (req, res) => {
-    const application = await lottery.findByToken(String(req.params.token));
-    const view = await lottery.status(application);
-    const base = `/lottery/a/${req.params.token}`;
-    // A winner holding another booking is passed over: said while the application waits.
-    const fingerprints = application.partners.map((p) => p.idFingerprint);
-    const waiting = application.status === 'applied';
-    res.renderPage('lottery/status', {
-      ...view,
-      title: translate(req.locale, 'lottery.status.title'),
-      base,
-      statusUrl: `${c.config.baseUrl}${base}`,
-      heldBookingDate: waiting ? await lottery.heldBookingDate(fingerprints) : null,
-      otherApplications: waiting
-        ? await lottery.heldApplications(fingerprints, application._id.toString())
-        : [],
-    });
-  });
+  router.get('/lottery/a/:token', statusPage(c));
   // Withdraws another waiting application of the same couple, for another day: the couple keeps
   // the one it wants, instead of learning at the draw that one of them was passed over.
   router.post(
@@ -114,6 +97,29 @@ export function lotteryPublicRoutes(c: Container): Router {
     res.json(publishedJson(await lottery.published(ctx.office._id.toString(), ctx.day.date)));
   });
   return router;
+}
+
+/** The private status page, with the couple's other holdings said while the application waits. */
+function statusPage(c: Container) {
+  const { lottery } = c.services;
+  return async (req: Request, res: Response) => {
+    const application = await lottery.findByToken(String(req.params.token));
+    const view = await lottery.status(application);
+    const base = `/lottery/a/${req.params.token}`;
+    // A winner holding another booking is passed over: said while the application waits.
+    const fingerprints = application.partners.map((p) => p.idFingerprint);
+    const waiting = application.status === 'applied';
+    res.renderPage('lottery/status', {
+      ...view,
+      title: translate(req.locale, 'lottery.status.title'),
+      base,
+      statusUrl: `${c.config.baseUrl}${base}`,
+      heldBookingDate: waiting ? await lottery.heldBookingDate(fingerprints) : null,
+      otherApplications: waiting
+        ? await lottery.heldApplications(fingerprints, application._id.toString())
+        : [],
+    });
+  };
 }
 
 function applyPage(req: Request, res: Response, ctx: LotteryDay, locals: object, status = 200) {
