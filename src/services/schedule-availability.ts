@@ -162,9 +162,11 @@ export async function alternatives(
   office: OfficeRecord,
   wanted: { date: string; start: string },
 ): Promise<SlotAlternative[]> {
-  const days = await availability(ctx, office, wanted.date, addDays(wanted.date, ALTERNATIVES_DAYS));
-  return slotAlternatives(
-    days.filter((d) => !d.lottery),
-    wanted,
-  );
+  return ctx.cache.alternatives.get(`${office._id.toString()}|${wanted.date}|${wanted.start}`, async () => {
+    const days = await availability(ctx, office, wanted.date, addDays(wanted.date, ALTERNATIVES_DAYS));
+    return slotAlternatives(
+      days.filter((d) => !d.lottery),
+      wanted,
+    );
+  });
 }

@@ -10,6 +10,7 @@ import {
 } from '../domain/booking-rules.ts';
 import { localDateOf } from '../domain/local-time.ts';
 import type { DaySchedule } from '../domain/schedule-types.ts';
+import type { SlotAlternative } from '../domain/slot-alternatives.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ttlCache } from '../lib/ttl-cache.ts';
 import type { DayPlanRecord } from '../models/day-plan.model.ts';
@@ -43,6 +44,10 @@ export function createScheduleCache(cacheMs = 0) {
     bounds: new WeakMap<OfficeRecord, WeakMap<DaySchedule, BookingWindowBounds>>(),
     ranges: ttlCache<PlannedRange>(cacheMs),
     countersReading: new Map<string, Promise<SlotRecord[]>>(),
+    // The slots offered instead of a full one, for a second at most: on a peak morning most
+    // answers are "full", and a suggestion a second old is still a good one (taking it is
+    // checked against the counter like any booking).
+    alternatives: ttlCache<SlotAlternative[]>(Math.min(cacheMs, 1_000)),
   };
 }
 
