@@ -2,8 +2,11 @@
 // Every variable is documented in README.md ("Configuration").
 import path from 'node:path';
 import { z } from 'zod';
+import { parseReminders, type ReminderRule, reminderProblem } from './reminder-rules.ts';
 import type { SmsTemplates } from './sms/kinds.ts';
 import { parseSmsEndpoint, parseSmsTemplates, type SmsEndpoint } from './sms/settings.ts';
+
+export type { ReminderRule } from './reminder-rules.ts';
 
 const TRUE_WORDS = ['true', '1', 'yes'];
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => TRUE_WORDS.includes(v));
@@ -188,33 +191,6 @@ export interface SmsConfig {
   templates: SmsTemplates;
   /** Texts beside the e-mails to couples (SMS_NOTICES); verification codes go by text whatever it says. */
   notices: boolean;
-}
-
-export type ReminderRule =
-  | { id: string; daysBefore: number; at: string }
-  | { id: string; minutesBefore: number };
-
-function parseReminders(spec: string): ReminderRule[] {
-  return spec.split(',').map((rule) => {
-    const colon = rule.indexOf(':');
-    const id = rule.slice(0, colon);
-    const when = rule.slice(colon + 1);
-    if (when.endsWith('m')) return { id, minutesBefore: Number(when.slice(0, -1)) };
-    const [days, at] = when.split('@') as [string, string];
-    return { id, daysBefore: Number(days), at };
-  });
-}
-
-/** Why a reminder list cannot be used, or undefined: names must differ, times stay within reach. */
-function reminderProblem(spec: string): string | undefined {
-  const rules = parseReminders(spec);
-  if (new Set(rules.map((r) => r.id)).size !== rules.length) return 'each reminder needs its own name';
-  for (const r of rules) {
-    if ('daysBefore' in r && r.daysBefore > 14) return `${r.id}: at most 14 days before`;
-    if ('minutesBefore' in r && (r.minutesBefore < 5 || r.minutesBefore > 20_160))
-      return `${r.id}: between 5 and 20160 minutes before`;
-  }
-  return undefined;
 }
 
 export class ConfigError extends Error {}

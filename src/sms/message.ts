@@ -39,7 +39,22 @@ export interface SmsErrorDetails {
   requestId?: string;
 }
 
+/** Marks an SmsError whatever copy of this module made it (see SmsError's `hasInstance`). */
+const SMS_ERROR = Symbol.for('registry-scheduler.sms-error');
+
 export class SmsError extends Error implements SmsErrorDetails {
+  /**
+   * A provider's sender is loaded with the first text (a dynamic import); a loader that gives
+   * that import a copy of this module of its own (a CommonJS hook, as under the test runner)
+   * would otherwise make its errors fail `instanceof SmsError`, and a permanent refusal would be
+   * retried as an unknown failure.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SMS_ERROR] === true
+    );
+  }
+  readonly [SMS_ERROR] = true;
   readonly provider: SmsSenderKind;
   readonly code: string;
   readonly retryable: boolean;
