@@ -152,7 +152,8 @@ describe('browser: accessibility (axe-core, WCAG 2.2 AA)', function () {
               await page.fill('#phoneLast4', '0000');
               await Promise.all([
                 page.waitForLoadState(),
-                page.locator('main form button[type=submit]').click(),
+                // The look-up by reference (the first form; the second finds bookings by phone).
+                page.locator('main form button[type=submit]').first().click(),
               ]);
               await page.locator('main .flash-error').waitFor();
             },

@@ -28,8 +28,10 @@ function injected($: cheerio.CheerioAPI): string[] {
     found.push(`<${(el as { tagName: string }).tagName}>`);
   });
   $('*').each((_i, el) => {
+    // The page's own error summary takes the focus after a refused submit: that autofocus is ours.
+    const ownFocus = $(el).is('#error-summary[data-error-summary]');
     for (const name of Object.keys((el as { attribs?: Record<string, string> }).attribs ?? {})) {
-      if (/^on/i.test(name) || name === 'autofocus')
+      if (/^on/i.test(name) || (name === 'autofocus' && !ownFocus))
         found.push(`attribute ${name} on <${(el as { tagName: string }).tagName}>`);
     }
     const href = $(el).attr('href') ?? '';
