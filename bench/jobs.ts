@@ -49,6 +49,7 @@ function workerSettings(at: string): JobSettingsInput {
 function configFor(uri: string, smtpUrl: string) {
   return loadConfig({
     NODE_ENV: 'production',
+    APP_SECRET: 'bench-jobs-secret-of-at-least-thirty-two-characters',
     MONGODB_URI: uri,
     MONGODB_DB: DB_NAME,
     SMTP_URL: smtpUrl,

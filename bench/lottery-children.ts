@@ -38,8 +38,8 @@ async function drawChild(uri: string): Promise<void> {
   const date = today.plus({ days: 20 }).toISODate()!;
   let now = today.plus({ days: 1, hours: 9 }).toJSDate();
   const clock = () => new Date(now);
+  // Development mode: production's checks (a sender, a public address) are not what is measured.
   const config = loadConfig({
-    NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     SCHEDULE_CACHE_MS: '2000',
@@ -201,7 +201,7 @@ async function httpSeedChild(uri: string, dbName: string): Promise<void> {
       slotMinutes: 30,
       quotaPerSlot: 100_000,
     });
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  const config = loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
   const container = createContainer({ config, logger: createLogger('silent'), secret: SECRET });
   const local = (d: DateTime) => d.setZone(ZONE).toFormat("yyyy-MM-dd'T'HH:mm");
   await container.services.lottery.configureDay(office._id.toString(), lotteryDate, {
