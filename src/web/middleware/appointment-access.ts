@@ -7,6 +7,22 @@ export const ACCESS_COOKIE = 'appt';
 /** The path segment used instead of a token after a look-up by reference and phone digits. */
 export const BY_LOOKUP = 'r';
 
+/**
+ * After a look-up (by reference and phone digits, or by phone and a code): a short-lived signed
+ * cookie opens that booking's manage pages, and the couple is sent to them.
+ */
+export function openFoundBooking(res: Response, appointmentId: string, secure: boolean): void {
+  res.cookie(ACCESS_COOKIE, appointmentId, {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: 30 * 60_000,
+    path: '/booking',
+  });
+  res.redirect(303, `/booking/${BY_LOOKUP}`);
+}
+
 declare module 'express-serve-static-core' {
   interface Locals {
     appointment: AppointmentRecord;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Container } from '../../../container.ts';
 import { formatDate } from '../../../i18n/format.ts';
 import { AppError } from '../../../services/errors.ts';
-import { ACCESS_COOKIE, appointmentAccess, BY_LOOKUP } from '../../middleware/appointment-access.ts';
+import { appointmentAccess, openFoundBooking } from '../../middleware/appointment-access.ts';
 import { action, form, query } from '../../route.ts';
 import { lookupSchema, moveFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
@@ -118,15 +118,7 @@ function lookup(c: Container) {
           c.services.booking.findByReference(reference, phoneLast4),
       );
       if (typeof found === 'string') return res.redirect(303, found);
-      res.cookie(ACCESS_COOKIE, found._id.toString(), {
-        signed: true,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: c.config.cookieSecure,
-        maxAge: 30 * 60_000,
-        path: '/booking',
-      });
-      res.redirect(303, `/booking/${BY_LOOKUP}`);
+      openFoundBooking(res, found._id.toString(), c.config.cookieSecure);
     },
   });
 }

@@ -1,10 +1,11 @@
 // The pages' side of texts and codes: a text's short link (/m/<token>), and finding one's
 // bookings by phone on the look-up page (step 1: send a code; step 2: the code lists them).
 // Both steps are plain form posts: the page works without JavaScript.
+
 import { type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
-import { ACCESS_COOKIE, BY_LOOKUP } from '../../middleware/appointment-access.ts';
+import { openFoundBooking } from '../../middleware/appointment-access.ts';
 import { form } from '../../route.ts';
 import { phoneLookupSchema, phoneLookupStartSchema } from '../../schemas/verification.schema.ts';
 import { issueCode } from './issue-code.ts';
@@ -25,16 +26,7 @@ export function verificationPageRoutes(c: Container): Router {
       res.redirect(303, c.services.lottery.statusPath(found.ref));
       return;
     }
-    // As after a look-up: a short-lived signed cookie opens the booking's manage pages.
-    res.cookie(ACCESS_COOKIE, found.ref, {
-      signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: c.config.cookieSecure,
-      maxAge: 30 * 60_000,
-      path: '/booking',
-    });
-    res.redirect(303, `/booking/${BY_LOOKUP}`);
+    openFoundBooking(res, found.ref, c.config.cookieSecure);
   });
 
   router.post(
