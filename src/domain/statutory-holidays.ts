@@ -22,7 +22,10 @@ const LABELS = {
 } as const;
 type Holiday = keyof typeof LABELS;
 
-/** Published arrangements: [first day, last day, holiday] closed, and make-up working days. */
+/**
+ * Published arrangements: [first day, last day, holiday] closed, and make-up working days.
+ * 2026: the State Council General Office's notice of 4 November 2025 (国务院办公厅关于2026年部分节假日安排的通知).
+ */
 const NOTICES: Record<number, { closed: [LocalDate, LocalDate, Holiday][]; workdays: LocalDate[] }> = {
   2026: {
     closed: [
