@@ -145,3 +145,18 @@ export function enginePidIn(output: string): number | undefined {
   const pids = [...output.matchAll(/"enginePid":(\d+)/g)].map((m) => Number(m[1]));
   return pids.at(-1);
 }
+
+/**
+ * A fault test that fails says what the app said: the last lines each app process of the test
+ * wrote (logs, the engine's restarts, errors) are printed after a failed test, so a failure
+ * seen once under load can be understood without running it again.
+ */
+export function printAppOutputOnFailure(outputs: () => string[]): void {
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed') return;
+    for (const [i, out] of outputs().entries()) {
+      const tail = out.split('\n').slice(-60).join('\n');
+      console.error(`--- app process ${i + 1}, last lines of its output ---\n${tail}`);
+    }
+  });
+}

@@ -17,6 +17,7 @@ import {
   type Couple,
   createPeakDay,
   enginePidIn,
+  printAppOutputOnFailure,
   until,
   withDataDir,
 } from '../helpers/faults.ts';
@@ -38,6 +39,8 @@ describe('faults: the app is killed during a booking rush', function () {
   this.timeout(180_000);
   let dataDir: string;
   let app: AppProcess | undefined;
+  const started: AppProcess[] = [];
+  printAppOutputOnFailure(() => started.map((a) => a.output()));
 
   before(function () {
     // As `npm start` runs: the app with its own engine on DATA_DIR.
@@ -49,7 +52,11 @@ describe('faults: the app is killed during a booking rush', function () {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const startApp = () => startAppProcess({ dbName: DB, env: { DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+  const startApp = async () => {
+    const one = await startAppProcess({ dbName: DB, env: { DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+    started.push(one);
+    return one;
+  };
 
   it('after a restart every acknowledged booking is there, counters are right, and nobody books twice', async () => {
     // Two slots of 10 places: the rush is for far more than there is.

@@ -13,6 +13,7 @@ import {
   book,
   createPeakDay,
   enginePidIn,
+  printAppOutputOnFailure,
   until,
   withDataDir,
 } from '../helpers/faults.ts';
@@ -25,6 +26,8 @@ describe('faults: the engine is killed during a booking rush, under the running 
   this.timeout(180_000);
   let dataDir: string;
   let app: AppProcess | undefined;
+  const started: AppProcess[] = [];
+  printAppOutputOnFailure(() => started.map((a) => a.output()));
 
   before(function () {
     // The app runs its own engine here; a real MongoDB is not killed by this suite.
@@ -36,7 +39,11 @@ describe('faults: the engine is killed during a booking rush, under the running 
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = () => startAppProcess({ dbName: DB, env: { DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+  const start = async () => {
+    const one = await startAppProcess({ dbName: DB, env: { DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+    started.push(one);
+    return one;
+  };
 
   it('restarts the engine on the same port; service resumes and every acknowledged booking is kept', async () => {
     const day = await withDataDir(dataDir, DB, () => createPeakDay(60));
