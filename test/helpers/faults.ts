@@ -4,13 +4,20 @@
 // every acknowledged booking exists, slot counters equal the active bookings, and no person
 // holds two active bookings.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DateTime } from 'luxon';
+import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../../src/db.ts';
+import { embeddedEnginePaths } from '../../src/embedded-engine-paths.ts';
 import { startEmbeddedMongo } from '../../src/embedded-mongo/index.ts';
+import { socketUri } from '../../src/embedded-mongo/private-channel.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
 import { assertCountersConsistent } from '../http/fuzz-support.ts';
 import type { couple } from './ids.ts';
+import { type AppProcess, startAppProcess } from './server.ts';
 import { createOffice } from './test-app.ts';
 
 export type Couple = ReturnType<typeof couple>;
@@ -147,16 +154,58 @@ export function enginePidIn(output: string): number | undefined {
 }
 
 /**
- * A fault test that fails says what the app said: the last lines each app process of the test
- * wrote (logs, the engine's restarts, errors) are printed after a failed test, so a failure
- * seen once under load can be understood without running it again.
+ * The app as `npm start` runs it, with its own engine on a data directory of the suite's own,
+ * for a fault suite that kills processes (a real MongoDB is not killed: the suite is skipped
+ * with TEST_MONGODB_URI). `start()` starts an app process on it; after the suite the last one
+ * is killed and the directory removed. A test that fails prints the last lines each app
+ * process wrote (logs, the engine's restarts, errors), so a failure seen once under load can
+ * be read without running it again.
  */
-export function printAppOutputOnFailure(outputs: () => string[]): void {
+export function appOnItsOwnEngine(dbName: string) {
+  const fixture = {
+    dataDir: '',
+    app: undefined as AppProcess | undefined,
+    started: [] as AppProcess[],
+    async start(): Promise<AppProcess> {
+      const one = await startAppProcess({ dbName, env: { DATA_DIR: fixture.dataDir, LOG_LEVEL: 'info' } });
+      fixture.started.push(one);
+      fixture.app = one;
+      return one;
+    },
+  };
+  before(function () {
+    if (process.env.TEST_MONGODB_URI) this.skip();
+    fixture.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${dbName}-`));
+  });
+  after(async () => {
+    await fixture.app?.kill('SIGKILL');
+    if (fixture.dataDir) fs.rmSync(fixture.dataDir, { recursive: true, force: true });
+  });
   afterEach(function () {
     if (this.currentTest?.state !== 'failed') return;
-    for (const [i, out] of outputs().entries()) {
-      const tail = out.split('\n').slice(-60).join('\n');
-      console.error(`--- app process ${i + 1}, last lines of its output ---\n${tail}`);
+    for (const [i, one] of fixture.started.entries()) {
+      // Request lines are many and alike: the other lines say what happened.
+      const lines = one.output().split('\n');
+      const requests = lines.filter((l) => l.includes('"request completed"')).length;
+      const tail = lines.filter((l) => !l.includes('"request completed"')).slice(-60);
+      console.error(`--- app process ${i + 1} (${requests} requests answered), its last lines ---`);
+      console.error(tail.join('\n'));
     }
   });
+  return fixture;
+}
+
+/** Whether the engine on a data directory answers a ping by itself, said for a failure's message. */
+export async function engineAnswers(dataDir: string): Promise<string> {
+  const { socket } = embeddedEnginePaths(dataDir);
+  if (!socket) return 'the engine socket path is too long to check';
+  const client = new MongoClient(socketUri(socket), { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return 'the engine answers a ping by itself';
+  } catch (err) {
+    return `the engine does not answer by itself: ${(err as Error).message}`;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }

@@ -4,25 +4,21 @@
 // every slot's counter equals its bookings, and the same couples pressing "book" again get
 // no second booking: a booking cut short never left a couple booked without their holds.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import {
   type Answer,
   acknowledged,
+  appOnItsOwnEngine,
   assertHonestAnswers,
   assertPromiseKept,
   book,
   type Couple,
   createPeakDay,
   enginePidIn,
-  printAppOutputOnFailure,
   until,
   withDataDir,
 } from '../helpers/faults.ts';
 import { couple } from '../helpers/ids.ts';
-import { type AppProcess, startAppProcess } from '../helpers/server.ts';
 
 const DB = 'crash';
 
@@ -37,31 +33,12 @@ const alive = (pid: number) => {
 
 describe('faults: the app is killed during a booking rush', function () {
   this.timeout(180_000);
-  let dataDir: string;
-  let app: AppProcess | undefined;
-  const started: AppProcess[] = [];
-  printAppOutputOnFailure(() => started.map((a) => a.output()));
-
-  before(function () {
-    // As `npm start` runs: the app with its own engine on DATA_DIR.
-    if (process.env.TEST_MONGODB_URI) this.skip();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-crash-'));
-  });
-  after(async () => {
-    await app?.kill('SIGKILL');
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const startApp = async () => {
-    const one = await startAppProcess({ dbName: DB, env: { DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
-    started.push(one);
-    return one;
-  };
+  const fixture = appOnItsOwnEngine(DB);
 
   it('after a restart every acknowledged booking is there, counters are right, and nobody books twice', async () => {
     // Two slots of 10 places: the rush is for far more than there is.
-    const day = await withDataDir(dataDir, DB, () => createPeakDay(10));
-    app = await startApp();
+    const day = await withDataDir(fixture.dataDir, DB, () => createPeakDay(10));
+    let app = await fixture.start();
     let url = app.url;
     const enginePid = enginePidIn(app.output())!;
     const start = (i: number) => (i % 2 ? '09:00' : '09:30');
@@ -86,7 +63,7 @@ describe('faults: the app is killed during a booking rush', function () {
 
     // Its engine stops with it; started again, the app reconciles before it books.
     await until('the engine to stop with its app', async () => (alive(enginePid) ? undefined : true));
-    app = await startApp();
+    app = await fixture.start();
     url = app.url;
 
     // The same couples press "book" again: none gets a second booking, and one whose booking
@@ -106,8 +83,8 @@ describe('faults: the app is killed during a booking rush', function () {
     const fresh = await Promise.all(Array.from({ length: 30 }, (_, i) => book(url, day, start(i), couple())));
     assertHonestAnswers(fresh, 'new couples');
     await app.kill('SIGTERM');
-    app = undefined;
-    await withDataDir(dataDir, DB, async () => {
+    fixture.app = undefined;
+    await withDataDir(fixture.dataDir, DB, async () => {
       await assertPromiseKept([...acknowledged(first), ...acknowledged(again), ...acknowledged(fresh)]);
       const booked = await mongoose.connection
         .db!.collection('appointments')
