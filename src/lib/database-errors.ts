@@ -66,6 +66,15 @@ export function perDocumentErrors(err: unknown): WriteErrorLike[] | null {
   return errors;
 }
 
+const SOCKET_FAILURES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ENOTCONN',
+  'ETIMEDOUT',
+]);
+
 /** A write whose reply does not account for every document it carried. */
 export class WriteOutcomeUnknownError extends Error {
   constructor(what: string) {
@@ -91,6 +100,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // A bulk write that is not purely per-document refusals failed as a whole, or nobody knows.
   if (name === 'MongoBulkWriteError' && perDocumentErrors(err) === null) return true;
   if (typeof e?.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+  // The socket itself failed under a command (the server died as it was written to): the
+  // driver may pass the system's error on as it is.
+  if (typeof e?.code === 'string' && SOCKET_FAILURES.has(e.code)) return true;
   return /buffering timed out|Client must be connected|connection .* closed|not connected/i.test(
     String(e?.message ?? ''),
   );

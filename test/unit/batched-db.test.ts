@@ -114,6 +114,14 @@ describe('batched writes: what a failure of the shared command means', () => {
     assert.equal(((outcomes[1] as PromiseRejectedResult).reason as { code: number }).code, 11000);
   });
 
+  it('reads a socket that failed under a command (the server died as it was written to) as unavailable', () => {
+    // The driver may pass the system's error on as it is: a 503 ("try again"), never a 500.
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' });
+    assert.ok(isDatabaseUnavailable(epipe));
+    assert.ok(isDatabaseUnavailable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
+    assert.ok(!isDatabaseUnavailable(Object.assign(new Error('no such file'), { code: 'ENOENT' })));
+  });
+
   it('reads only duplicate keys and validation failures as per-document errors', () => {
     assert.equal(perDocumentErrors(networkError()), null);
     assert.equal(perDocumentErrors(new MongoNetworkError('closed')), null);
