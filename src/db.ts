@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { StorageHealth } from './lib/database-errors.ts';
+import { withDeadline } from './lib/deadline.ts';
 import { AppSettingModel } from './models/app-setting.model.ts';
 
 /**
@@ -73,12 +74,14 @@ export async function ensureIndexes(): Promise<void> {
  */
 /** About the journal space a batch of concurrent bookings takes. */
 const READINESS_PROBE_BYTES = 256 * 1024;
+const READINESS_PING_MS = 2_000;
 
 export async function databaseReachable(storage: StorageHealth): Promise<boolean> {
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1) return false;
   try {
-    await db.command({ ping: 1 }, { timeoutMS: 2_000 } as never);
+    // Bounded by our own timer: the driver's timeoutMS has no effect (see lib/deadline.ts).
+    await withDeadline(db.command({ ping: 1 }), READINESS_PING_MS, 'the readiness ping');
     if (storage.failed()) {
       // The probe must be as large as the writes that were refused: on a nearly full disk a
       // tiny write still fits while a batch of bookings does not, and readiness would lie.

@@ -5,6 +5,8 @@
  * event loop, and a rush of a hundred requests costs a few database commands instead of a
  * hundred. Each caller still gets its own result or its own error.
  */
+import { DATABASE_CALL_DEADLINE_MS, withDeadline } from './deadline.ts';
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export const succeeded = <T>(value: T): Outcome<T> => ({ ok: true, value });
@@ -19,10 +21,14 @@ interface Waiting<In, Out> {
 /**
  * `run` receives the gathered items and answers one outcome per item, in order. When `run`
  * itself throws (the database is unreachable, say), every caller of that batch gets the error.
+ * A batch that has not settled after `deadlineMs` fails every caller with a DatabaseDeadlineError
+ * (outcome unknown: 503) and the next batch goes: one call stuck on a dead connection never
+ * holds every later caller (see deadline.ts).
  */
 export function coalesce<In, Out>(
   run: (items: In[]) => Promise<Outcome<Out>[]>,
   maxBatch = 256,
+  deadlineMs = DATABASE_CALL_DEADLINE_MS,
 ): (item: In) => Promise<Out> {
   let queue: Waiting<In, Out>[] = [];
   let inFlight = false;
@@ -40,7 +46,11 @@ export function coalesce<In, Out>(
     queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
     inFlight = true;
     try {
-      const outcomes = await run(batch.map((w) => w.item));
+      const outcomes = await withDeadline(
+        run(batch.map((w) => w.item)),
+        deadlineMs,
+        'a batched database call',
+      );
       batch.forEach((w, i) => {
         const outcome = outcomes[i];
         if (!outcome) w.reject(new Error('a batched call was left without an answer'));

@@ -5,6 +5,8 @@
 // outcome of the whole command unknown: every call that shared it fails, and the couple is
 // told to try again (503), never confirmed.
 
+import { DatabaseDeadlineError } from './deadline.ts';
+
 /** Server codes that refuse one document and say nothing about the others. */
 const PER_DOCUMENT_CODES = new Set([
   11000, // DuplicateKey
@@ -88,7 +90,7 @@ export class WriteOutcomeUnknownError extends Error {
  * storage) or the outcome of a write is unknown: the answer is "try again shortly" (503).
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (err instanceof WriteOutcomeUnknownError) return true;
+  if (err instanceof WriteOutcomeUnknownError || err instanceof DatabaseDeadlineError) return true;
   const e = err as { name?: string; message?: unknown; code?: unknown } | null | undefined;
   const name = e?.name ?? '';
   if (

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { coalesce, failed, succeeded } from '../../src/lib/coalesce.ts';
+import { isDatabaseUnavailable } from '../../src/lib/database-errors.ts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -82,5 +83,23 @@ describe('coalesce (group commit)', () => {
     const settled = await Promise.allSettled([forgetful(1), forgetful(2)]);
     assert.equal(settled[0]!.status, 'fulfilled');
     assert.equal(settled[1]!.status, 'rejected');
+  });
+
+  it('fails a batch that never settles (a call stuck on a dead connection) as unavailable, and serves the next', async () => {
+    // A call written to a connection whose server died may wait for ever in the driver: it
+    // must not hold its callers, nor every caller after them, for ever.
+    let calls = 0;
+    const echo = coalesce<number, number>(
+      (items) => {
+        calls += 1;
+        if (calls === 1) return new Promise(() => undefined);
+        return Promise.resolve(items.map((n) => succeeded(n)));
+      },
+      256,
+      50,
+    );
+    const stuck = [echo(1), echo(2)];
+    for (const call of stuck) await assert.rejects(call, (err) => isDatabaseUnavailable(err));
+    assert.equal(await echo(3), 3);
   });
 });
