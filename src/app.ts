@@ -9,6 +9,7 @@ import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
+import { requestDeadline } from './web/middleware/request-deadline.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
 import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   app.use(metricsRouter(container.metrics, config.metricsToken));
   app.use(httpMetrics(container.metrics));
   app.use(requestLog(logger));
+  const answerError = errorHandler({ logger, storage: container.storage });
+  app.use(requestDeadline(answerError));
   app.use(securityHeaders(config.cookieSecure));
   app.use('/api/v1', apiRouter(container, routes));
   app.use(
@@ -63,7 +66,7 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   app.use(pageMiddleware(container));
   routes.pages(app, container);
   app.use(notFoundHandler);
-  app.use(errorHandler({ logger, storage: container.storage }));
+  app.use(answerError);
   return app;
 }
 

@@ -57,6 +57,8 @@ export function errorHandler(deps: HandlerDeps) {
 
 function answer({ logger, storage }: HandlerDeps) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // The handler of a request answered at its deadline tried to answer after all: nothing to say.
+    if (res.locals.answeredAtDeadline && res.headersSent) return;
     const refusal = describeError(err, req.locale ?? DEFAULT_LOCALE);
     if (refusal.code === 'unavailable' && !(err instanceof AppError)) {
       storage.note(err);
