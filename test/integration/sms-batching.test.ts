@@ -1,9 +1,11 @@
 // The texts beside the e-mails share their writes: confirmations sent at the same moment claim
 // their e-mails and texts in one insert, keep their outbox copies in one insert and record their
-// outcomes in one bulk update, each message still sent once.
+// outcomes and the texts' short links in one bulk update each, each message still sent once.
 import assert from 'node:assert/strict';
 import { NotificationModel } from '../../src/models/notification.model.ts';
 import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
+import { ShortLinkModel } from '../../src/models/short-link.model.ts';
+import { resolveShortLink } from '../../src/services/notifications/short-links.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase, weekdays } from '../helpers/test-app.ts';
 
@@ -51,7 +53,11 @@ describe('texts written with the e-mails', () => {
     const copies: Calls = [];
     const outcomes: Calls = [];
     const alone: Calls = [];
+    const links: Calls = [];
+    const linksAlone: Calls = [];
     const restore = [
+      spy(ShortLinkModel.collection, 'bulkWrite', links),
+      spy(ShortLinkModel.collection, 'updateOne', linksAlone),
       spy(NotificationModel.collection, 'insertMany', claims),
       spy(OutboxMessageModel.collection, 'insertMany', copies),
       spy(NotificationModel.collection, 'bulkWrite', outcomes),
@@ -78,5 +84,13 @@ describe('texts written with the e-mails', () => {
     assert.ok(copies.length <= 4 && mixed(copies), `outbox copies: ${JSON.stringify(copies)}`);
     assert.ok(outcomes.length <= 4, `outcomes in ${outcomes.length} bulk writes`);
     assert.equal(alone.length, 0, 'no outcome written alone');
+    assert.ok(links.length <= 4 && linksAlone.length === 0, `short links in ${links.length} bulk writes`);
+    const texts = await OutboxMessageModel.find({ channel: 'sms' }).lean();
+    for (const text of texts) {
+      const token = /\/m\/([A-Za-z0-9_-]{12})/.exec(text.text)?.[1];
+      const opens = token ? await resolveShortLink(token) : null;
+      assert.equal(opens?.target, 'appointment', 'each text’s link opens its booking');
+      assert.ok(ids.includes(opens.ref));
+    }
   });
 });
