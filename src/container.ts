@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Clock, createSystemRandom, type RandomBytes, systemClock } from './lib/clock.ts';
 import { createStorageHealth, type StorageHealth } from './lib/database-errors.ts';
-import { DatabaseRateStore } from './lib/database-rate-store.ts';
+import { createDatabaseHitCounter, DatabaseRateStore } from './lib/database-rate-store.ts';
 import { createSessionStore } from './lib/session-store.ts';
 import type { MailTransport } from './mail/message.ts';
 import { createEmailRenderer } from './mail/render.ts';
@@ -142,7 +142,7 @@ export function createContainer(opts: ContainerOptions): Container {
     mailer,
     smsSender,
     services,
-    limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores }),
+    limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores() }),
     storage: createStorageHealth(),
     metrics,
     sessionStore(ttlSeconds) {
@@ -152,8 +152,14 @@ export function createContainer(opts: ContainerOptions): Container {
   };
 }
 
-/** Every limit's counts in the database, under the limit's name: N processes allow what one does. */
-const databaseLimitStores: LimitStores = (name, now) => new DatabaseRateStore(`${name}:`, now);
+/**
+ * Every limit's counts in the database, under the limit's name: N processes allow what one does.
+ * The process's stores share one hit counter, so that hits of different limits share a batch.
+ */
+function databaseLimitStores(): LimitStores {
+  const count = createDatabaseHitCounter();
+  return (name, now) => new DatabaseRateStore(`${name}:`, now, count);
+}
 
 type Wiring = ContainerOptions & {
   clock: Clock;

@@ -30,3 +30,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/**
+ * Standard output, written without blocking: lines logged while a write is in flight go out
+ * together in the next one, so a rush's request lines cost a few writes rather than a system
+ * call each, and a quiet process still writes each line at once. What is left is written when
+ * the process exits (pino flushes it then).
+ */
+export function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}

@@ -5,12 +5,12 @@ import { startJobRunner } from '../jobs/runner.ts';
 import { createApp } from './app.ts';
 import { configOrExit, connectAndCompose, databaseUri } from './boot.ts';
 import { databaseReachable, disconnectDatabase } from './db.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, stdoutDestination } from './logger.ts';
 import { seed } from './seed/index.ts';
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, stdoutDestination());
   const { uri, engine } = await databaseUri(config, logger);
   const container = await connectAndCompose(config, logger, uri);
   await seed(container, { now: new Date(), log: (line) => logger.info(line) }, { demo: config.seedDemo });

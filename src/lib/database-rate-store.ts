@@ -8,13 +8,27 @@
 // (memory-store.ts), on the application's clock (tests move it). A TTL index on `expiresAt`,
 // set on the system's clock, removes documents whose window has ended: the database's TTL
 // monitor works on real time, and a test clock may be anywhere.
+//
+// Hits counted at the same moment share their commands (rate-count-batch.ts): the stores of
+// one process share one hit counter, so a rush of bookings costs a bulk write and a read per
+// batch, each hit still getting its own exact count.
 import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
 import mongoose from 'mongoose';
 import { isDuplicate } from './duplicate-key.ts';
+import {
+  type Counted,
+  type CounterDocument,
+  type CountersLike,
+  countUpdate,
+  createHitCounter,
+  type HitAsk,
+  LOG_LENGTH,
+  windowFrom,
+} from './rate-count-batch.ts';
 
 export const RATE_LIMIT_COLLECTION = 'rate_limits';
 
-export interface RateLimitDocument {
+export interface RateLimitDocument extends CounterDocument {
   /** The limit's name and the key, e.g. `book:<hash>`: never personal data in clear. */
   _id: string;
   hits: number;
@@ -22,6 +36,14 @@ export interface RateLimitDocument {
   resetAt: Date;
   /** When the database may remove the document (TTL), on the system's clock. */
   expiresAt: Date;
+}
+
+/** Counts one hit, sharing a command with the hits counted at the same moment (see above). */
+export type HitCounter = (ask: HitAsk) => Promise<Counted | null>;
+
+/** One process's hit counter, for all its stores: hits of different limits share a batch. */
+export function createDatabaseHitCounter(): HitCounter {
+  return createHitCounter(() => collection() as unknown as CountersLike);
 }
 
 /** Concurrent first hits of one key race to insert it; the loser counts again on what won. */
@@ -34,10 +56,12 @@ export class DatabaseRateStore implements Store {
   /**
    * @param prefix namespaces the keys of one limit (`address:`, `book:`)
    * @param now milliseconds since the epoch: the application's clock
+   * @param count the process's hit counter, shared by its stores (one of its own by default)
    */
   constructor(
     readonly prefix: string,
     private readonly now: () => number = Date.now,
+    private readonly count: HitCounter = createDatabaseHitCounter(),
   ) {}
 
   init(options: Options): void {
@@ -51,13 +75,19 @@ export class DatabaseRateStore implements Store {
 
   async increment(key: string): Promise<IncrementResponse> {
     const _id = this.id(key);
+    const counted = await this.count({ _id, now: new Date(this.now()), windowMs: this.windowMs });
+    return counted ?? this.incrementAlone(_id);
+  }
+
+  /** A hit the batch could not count: its key's window ended, or its first hit raced another. */
+  private async incrementAlone(_id: string): Promise<IncrementResponse> {
     for (let attempt = 1; ; attempt++) {
       const now = new Date(this.now());
       try {
         // The live window counts one more; without one, a new window starts with this hit.
         const counted = await collection().findOneAndUpdate(
           { _id, resetAt: { $gt: now } },
-          { $inc: { hits: 1 }, $setOnInsert: this.window(now) },
+          countUpdate(1, '', now, this.windowMs),
           { upsert: true, returnDocument: 'after' },
         );
         if (counted) return { totalHits: counted.hits, resetTime: counted.resetAt };
@@ -68,7 +98,7 @@ export class DatabaseRateStore implements Store {
       // unless another process did so first (then count on its window, next time round).
       const restarted = await collection().findOneAndUpdate(
         { _id, resetAt: { $lte: now } },
-        { $set: { hits: 1, ...this.window(now) } },
+        { $set: { hits: 1, log: [{ t: '', n: 1 }], ...windowFrom(now, this.windowMs) } },
         { returnDocument: 'after' },
       );
       if (restarted) return { totalHits: restarted.hits, resetTime: restarted.resetAt };
@@ -78,7 +108,8 @@ export class DatabaseRateStore implements Store {
   async decrement(key: string): Promise<void> {
     await collection().updateOne(
       { _id: this.id(key), resetAt: { $gt: new Date(this.now()) }, hits: { $gt: 0 } },
-      { $inc: { hits: -1 } },
+      // Logged as a change of its own, so that a batch reading the count later finds its own.
+      { $inc: { hits: -1 }, $push: { log: { $each: [{ t: '', n: -1 }], $slice: -LOG_LENGTH } } },
     );
   }
 
@@ -92,13 +123,6 @@ export class DatabaseRateStore implements Store {
 
   private id(key: string): string {
     return `${this.prefix}${key}`;
-  }
-
-  private window(now: Date): Pick<RateLimitDocument, 'resetAt' | 'expiresAt'> {
-    return {
-      resetAt: new Date(now.getTime() + this.windowMs),
-      expiresAt: new Date(Date.now() + this.windowMs),
-    };
   }
 }
 

@@ -2,13 +2,11 @@
 // administrators at /staff/outbox, so nothing a demo sends is lost or sent to a real person.
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { batchedInsert } from '../lib/batched-db.ts';
-import { newOutboxEmailDocument, OutboxMessageModel } from '../models/outbox-message.model.ts';
+import { newOutboxEmailDocument, storeOutboxMessage } from '../models/outbox-message.model.ts';
 import type { MailTransport, OutgoingMessage } from './message.ts';
 
-// Messages sent at the same moment (a rush of confirmations) are stored in one insert.
+// Messages sent at the same moment (a rush of confirmations, and their texts) are stored in one insert.
 export function outboxTransport(opts: { from: string }): MailTransport {
-  const store = batchedInsert(() => OutboxMessageModel.collection as never);
   return {
     kind: 'outbox',
     async send(message: OutgoingMessage) {
@@ -28,7 +26,7 @@ export function outboxTransport(opts: { from: string }): MailTransport {
         },
         new Date(),
       );
-      await store(doc);
+      await storeOutboxMessage(doc);
       return { messageId };
     },
     close() {},

@@ -1,4 +1,5 @@
 import mongoose, { type Model, Schema, Types } from 'mongoose';
+import { batchedInsert } from '../lib/batched-db.ts';
 import { storedShapeCheck } from './stored-on-create.ts';
 
 /**
@@ -96,3 +97,27 @@ export function newOutboxEmailDocument(
   checkOutboxMessage(doc);
   return doc;
 }
+
+/** A text kept in the outbox as Mongoose would store it (no body in HTML, no attachments). */
+export function newOutboxSmsDocument(
+  fields: Omit<OutboxMessage, 'channel' | 'createdAt' | 'html' | 'attachments'>,
+  now: Date,
+): OutboxMessage & { _id: Types.ObjectId } {
+  const doc = {
+    _id: new Types.ObjectId(),
+    channel: 'sms' as const,
+    html: '',
+    attachments: [],
+    ...fields,
+    createdAt: now,
+  };
+  checkOutboxMessage(doc);
+  return doc;
+}
+
+/**
+ * Stores an outbox message; the e-mails and texts of a rush stored at the same moment, the
+ * confirmation and the text beside it among them, go in one insert (lib/batched-db.ts).
+ */
+export const storeOutboxMessage: (doc: OutboxMessage & { _id: Types.ObjectId }) => Promise<void> =
+  batchedInsert(() => OutboxMessageModel.collection as never);

@@ -12,6 +12,8 @@ const rateLimitSchema = new Schema<RateLimitDocument>(
     hits: { type: Number, required: true },
     resetAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
+    // The latest changes of the count, each named by its batch (src/lib/rate-count-batch.ts).
+    log: { type: [{ _id: false, t: String, n: Number }], default: undefined },
   },
   { versionKey: false, collection: RATE_LIMIT_COLLECTION },
 );

@@ -50,7 +50,12 @@ export class AppError extends Error {
     /** What the refusal offers instead (a full slot's nearest open slots), for pages and the API. */
     readonly offers: { alternatives?: SlotAlternative[] } = {},
   ) {
+    // A "full" is most answers of a peak day and never logged with its stack: capturing one
+    // for each would cost more than the rest of the error.
+    const limit = Error.stackTraceLimit;
+    if (code === 'slot_full') Error.stackTraceLimit = 0;
     super(`${code}: ${messageKey}`);
+    Error.stackTraceLimit = limit;
     this.name = 'AppError';
   }
 }

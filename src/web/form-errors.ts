@@ -45,6 +45,25 @@ export function invalidAttributes(fields: Record<string, string> | undefined, ke
   return fields?.[key] ? `aria-invalid="true" aria-describedby="${errorTextId(key)}"` : '';
 }
 
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&#34;',
+  "'": '&#39;',
+};
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+
+/**
+ * The error text of a refused field (nothing when it was not), as views/partials/field-error.ejs
+ * shows it: a helper rather than an include, because a form shows one per field and each
+ * include costs a render a look-up on the disk and a copy of the page's locals.
+ */
+export function fieldErrorHtml(fields: Record<string, string> | undefined, key: string): string {
+  const message = fields?.[key];
+  return message ? `<p class="field-error" id="${errorTextId(key)}">${escapeHtml(String(message))}</p>` : '';
+}
+
 export interface ErrorLink {
   href: string;
   /** The id of the field's error text, where the page's script sends a link whose control is missing. */

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { localDateOf, localTimeOf } from '../domain/local-time.ts';
 import { formatDate, formatInstant, formatMonth, formatShortDate } from '../i18n/format.ts';
 import { hasMessage, type MessageKey, type MessageParams, translate } from '../i18n/translate.ts';
-import { errorLinks, invalidAttributes } from './form-errors.ts';
+import { errorLinks, fieldErrorHtml, invalidAttributes } from './form-errors.ts';
 
 declare module 'express-serve-static-core' {
   interface Response {
@@ -31,6 +31,7 @@ export function viewHelpers(config: Readonly<Config>) {
     res.locals.fields = {};
     res.locals.values = {};
     res.locals.invalid = invalidAttributes;
+    res.locals.fieldError = fieldErrorHtml;
     res.locals.errorLinks = (fields: Record<string, string> | undefined) => errorLinks(fields, locale);
     const raw = req.signedCookies?.[FLASH_COOKIE];
     if (typeof raw === 'string') {

@@ -223,7 +223,8 @@ async function insertHold(fingerprint: string, appointmentId: Types.ObjectId): P
 async function existingForKey(ctx: BookingContext, req: BookingRequest): Promise<BookingResult | null> {
   const key = req.idempotencyKey;
   if (!key) return null;
-  const found = await AppointmentModel.findOne({ idempotencyKey: key }).lean<AppointmentRecord>();
+  // Shared with the other forms posted at the same moment (booking-writes.ts).
+  const found = (await ctx.writes.byIdempotencyKey(key)) as AppointmentRecord | null;
   if (!found) return null;
   const asked = req.checkedPartners
     ? req.checkedPartners.map((p) => p.idFingerprint)

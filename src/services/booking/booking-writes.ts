@@ -12,7 +12,11 @@ import type { Types } from 'mongoose';
 import { batchedInsert, batchedUpdate } from '../../lib/batched-db.ts';
 import { coalesce, failed, type Outcome, succeeded } from '../../lib/coalesce.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
-import { AppointmentModel, type newAppointmentDocument } from '../../models/appointment.model.ts';
+import {
+  type Appointment,
+  AppointmentModel,
+  type newAppointmentDocument,
+} from '../../models/appointment.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { createFullSlots, type FullSlots } from './full-slots.ts';
 import { takePlace, takePlacesInSlots } from './slot-counter.ts';
@@ -29,6 +33,8 @@ export function createBookingWrites(fullSlots: FullSlots = createFullSlots()) {
   const storeHold = batchedInsert(() => PersonHoldModel.collection as never);
   const noShows = coalescedNoShows();
   return {
+    /** The appointment an idempotency key made, if any; keys asked together share one query. */
+    byIdempotencyKey: coalescedByKey(),
     /** The no-show records of these people since `since`. */
     noShowsOf: (fingerprints: string[], since: Date) => noShows({ fingerprints, since }),
     /** Takes one place in the slot; false when it is full (or was found full a moment ago). */
@@ -69,6 +75,20 @@ function coalescedNoShows() {
         ),
       ),
     );
+  });
+}
+
+/**
+ * Appointments by idempotency key, many in one query: every posted form carries a key, and a
+ * rush of forms (most of them answered "full") asks for them all at once.
+ */
+function coalescedByKey() {
+  return coalesce<string, Appointment | null>(async (keys) => {
+    const found = await AppointmentModel.collection
+      .find({ idempotencyKey: { $in: [...new Set(keys)] } })
+      .toArray();
+    const byKey = new Map(found.map((d) => [d.idempotencyKey, d as unknown as Appointment]));
+    return keys.map((k) => succeeded(byKey.get(k) ?? null));
   });
 }
 

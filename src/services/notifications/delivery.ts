@@ -132,9 +132,15 @@ export async function deliver(
   opts: DeliverOptions = {},
 ): Promise<DeliveryResult> {
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const email = await deliverEmail(ctx, spec, opts, maxAttempts);
-  const sms = await deliverSms(ctx, spec, { preloaded: opts.preloaded, maxAttempts });
-  return sms ? { ...email, sms } : email;
+  // Side by side, so that the e-mail's claim, outbox copy and outcome share their commands with
+  // the text's; each is claimed on its own key, and one failing does not stop the other.
+  const [email, sms] = await Promise.allSettled([
+    deliverEmail(ctx, spec, opts, maxAttempts),
+    deliverSms(ctx, spec, { preloaded: opts.preloaded, maxAttempts }),
+  ]);
+  if (email.status === 'rejected') throw email.reason;
+  if (sms.status === 'rejected') throw sms.reason;
+  return sms.value ? { ...email.value, sms: sms.value } : email.value;
 }
 
 async function deliverEmail(

@@ -5,6 +5,8 @@
 // made by staff or long ago gets one too, and every text about one booking carries the same.
 import { createHash, createHmac } from 'node:crypto';
 import { Types } from 'mongoose';
+import { batchedUpdate } from '../../lib/batched-db.ts';
+import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { type ShortLink, ShortLinkModel } from '../../models/short-link.model.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{12}$/;
@@ -14,6 +16,9 @@ const LIFETIME_MS = 400 * 86_400_000;
 export function shortLinkToken(secret: string, target: ShortLink['target'], ref: string): string {
   return createHmac('sha256', secret).update(`short-link:${target}:${ref}`).digest('base64url').slice(0, 12);
 }
+
+/** The links of texts composed at the same moment (a rush's confirmations) are written in one command. */
+const writeLink = batchedUpdate(() => ShortLinkModel.collection as never);
 
 function hashed(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -28,14 +33,21 @@ export async function shortLink(
   now: Date,
 ): Promise<string> {
   const token = shortLinkToken(secret, target, ref);
-  await ShortLinkModel.updateOne(
-    { _id: hashed(token) },
-    {
+  const op = {
+    filter: { _id: hashed(token) },
+    update: {
       $setOnInsert: { target, ref: new Types.ObjectId(ref) },
       $max: { expiresAt: new Date(now.getTime() + LIFETIME_MS) },
     },
-    { upsert: true },
-  );
+    upsert: true,
+  };
+  try {
+    await writeLink(op);
+  } catch (err) {
+    // Two texts about one booking inserted its link at once: it is there now.
+    if (!isDuplicate(err)) throw err;
+    await writeLink(op);
+  }
   return `${baseUrl}/m/${token}`;
 }
 

@@ -41,13 +41,15 @@ export async function transmitSms(
   }
   try {
     const info = await channel.sender.send({ ...message, ...(c.officeId ? { officeId: c.officeId } : {}) });
-    await NotificationModel.updateOne(
-      { _id: n._id, status: 'sending' },
-      {
-        $set: { status: 'sent', sentAt: new Date(), messageId: info.messageId, subject: c.built.text },
+    const sentAt = new Date();
+    // Recorded with the outcomes of the e-mails and texts sent at the same moment, in one command.
+    await ctx.writes.update({
+      filter: { _id: n._id, status: 'sending' },
+      update: {
+        $set: { status: 'sent', sentAt, messageId: info.messageId, subject: c.built.text, updatedAt: sentAt },
         $unset: { nextAttemptAt: 1, lastError: 1 },
       },
-    );
+    });
     return { ...base, outcome: 'sent' };
   } catch (err) {
     const error = smsErrorText(err);

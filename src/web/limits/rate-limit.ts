@@ -62,7 +62,7 @@ export function perAddressLimit(perMinute: number, stores: LimitStores = () => u
 /**
  * A limit keyed on something that identifies a person or a booking (an ID number, a
  * reference), hashed so the key never holds personal data in clear. Requests without the
- * key pass through to the per-address ceiling.
+ * key pass through to the per-address ceiling; a limit of 0 lets every request through.
  */
 export function keyedLimit(opts: {
   name: string;
@@ -72,6 +72,8 @@ export function keyedLimit(opts: {
   messageKey?: MessageKey;
   stores?: LimitStores;
 }) {
+  // A limit of 0 is off, as the per-address ceiling's: no store, nothing counted or written.
+  if (opts.limit <= 0) return (_req: Request, _res: Response, next: NextFunction) => next();
   const store = opts.stores?.(opts.name);
   // The key is asked for twice per request (skip, then count): work it out once.
   const keys = new WeakMap<Request, string | undefined>();
