@@ -14,9 +14,16 @@ import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { type FilterOptions, setExpressionEvaluator } from '../filter/compile.ts';
 import { compareValues } from '../order.ts';
 import type { Doc } from '../values.ts';
+import { booleanExpressionOps } from './boolean-ops.ts';
+import { coercingExpressionOps } from './coercing-ops.ts';
+import { conversionExpressionOps } from './conversions.ts';
 import { dateExpressionOps } from './date-ops.ts';
+import { groupingStages } from './grouping.ts';
 import { numericAccumulators, numericExpressionOps } from './numeric-ops.ts';
+import { setAccumulators, setExpressionOps } from './set-ops.ts';
 import { engineStages } from './stages.ts';
+import { statsAccumulators, statsExpressionOps } from './stats-ops.ts';
+import { trigExpressionOps } from './trig-ops.ts';
 
 type ExpressionOp = (obj: unknown, expr: any, options: any) => unknown;
 
@@ -61,15 +68,27 @@ const internalFunction: ExpressionOp = (obj, expr, options) => {
 
 function buildContext(collation?: Collation): Context {
   return Context.init({
-    accumulator: { ...accumulatorOperators, ...numericAccumulators, $accumulator: refusedScript } as any,
+    accumulator: {
+      ...accumulatorOperators,
+      ...numericAccumulators,
+      ...setAccumulators,
+      ...statsAccumulators,
+      $accumulator: refusedScript,
+    } as any,
     expression: {
       ...expressionOperators,
       ...numericExpressionOps,
       ...dateExpressionOps,
+      ...setExpressionOps,
+      ...conversionExpressionOps,
+      ...coercingExpressionOps,
+      ...trigExpressionOps,
+      ...statsExpressionOps,
+      ...booleanExpressionOps,
       ...comparisons(collation),
       $function: internalFunction,
     } as any,
-    pipeline: { ...pipelineOperators, ...engineStages } as any,
+    pipeline: { ...pipelineOperators, ...engineStages, ...groupingStages } as any,
     projection: { ...projectionOperators } as any,
     query: { ...queryOperators } as any,
     window: { ...windowOperators } as any,
