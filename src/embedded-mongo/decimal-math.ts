@@ -26,6 +26,7 @@ const UNARY: Record<string, (x: Dec) => Dec> = {
   $asinh: (x) => x.asinh(),
   $acosh: (x) => x.acosh(),
   $atanh: (x) => x.atanh(),
+  $sigmoid: (x) => x.neg().exp().plus(1).pow(-1),
   $degreesToRadians: (x) => x.times(classOf(x).acos(-1)).dividedBy(180),
   $radiansToDegrees: (x) => x.times(180).dividedBy(classOf(x).acos(-1)),
 };

@@ -4,7 +4,7 @@
 // for a string are written exactly as MongoDB writes them ($substr, $toUpper, $strcasecmp coerce
 // numbers and dates to strings), numbers that stand for a position or a count become plain
 // numbers (a valid position fits in 32 bits, so this loses nothing), and mingo's operator runs
-// on those values. Bitwise operators are the engine's own, exact on 64-bit Longs.
+// on those values (date parts and amounts likewise). Bitwise operators are the engine's own, exact on 64-bit Longs.
 import { evalExpr } from 'mingo/core';
 import * as mingo from 'mingo/operators/expression';
 import { bsonTypeName } from '../bson-types.ts';
@@ -84,6 +84,18 @@ const $bitNot: Op = (obj, expr, options) => {
   return kind === 'long' ? ~toBigInt(v)! : ~toNumber(v);
 };
 
+/** mingo's `op` over an object of named arguments, every number among them a plain number. */
+function named(mingoOp: unknown): Op {
+  const op = mingoOp as Op;
+  return (obj, expr, options) => {
+    if (!isPlainObject(expr)) return op(obj, expr, options);
+    const literal: Record<string, unknown> = {};
+    for (const [k, e] of Object.entries(expr))
+      literal[k] = { $literal: asPlainNumber(evalExpr(obj, e, options)) };
+    return op(obj, literal, options);
+  };
+}
+
 /** The bytes from `start` (`count` of them, or to the end), never cutting a character. */
 const substrBytes: Op = (_obj, expr) => {
   const [s, start, count] = (expr as { $literal: unknown }[]).map((a) => a.$literal) as [
@@ -126,6 +138,9 @@ export const coercingExpressionOps: Record<string, Op> = {
   $slice: positional(mingo.$slice, [same, asPlainNumber, asPlainNumber]),
   $firstN: withCount(mingo.$firstN),
   $lastN: withCount(mingo.$lastN),
+  $dateAdd: named(mingo.$dateAdd),
+  $dateSubtract: named(mingo.$dateSubtract),
+  $dateDiff: named(mingo.$dateDiff),
   $bitAnd: bitwise('$bitAnd', -1n, (x, y) => x & y),
   $bitOr: bitwise('$bitOr', 0n, (x, y) => x | y),
   $bitXor: bitwise('$bitXor', 0n, (x, y) => x ^ y),

@@ -18,8 +18,10 @@ import { booleanExpressionOps } from './boolean-ops.ts';
 import { coercingExpressionOps } from './coercing-ops.ts';
 import { conversionExpressionOps } from './conversions.ts';
 import { dateExpressionOps } from './date-ops.ts';
+import { datePartsExpressionOps } from './date-parts.ts';
 import { groupingStages } from './grouping.ts';
 import { numericAccumulators, numericExpressionOps } from './numeric-ops.ts';
+import { orderAccumulators, orderExpressionOps } from './order-ops.ts';
 import { setAccumulators, setExpressionOps } from './set-ops.ts';
 import { engineStages } from './stages.ts';
 import { statsAccumulators, statsExpressionOps } from './stats-ops.ts';
@@ -59,6 +61,14 @@ const refusedScript: ExpressionOp = () => {
   );
 };
 
+/** MongoDB's hashes are its own (hashed indexes are refused too); any other number would be wrong. */
+const refusedHash: ExpressionOp = () => {
+  throw new MongoCommandError(
+    ErrorCodes.NotImplemented,
+    '$toHashedIndexKey is not supported by the embedded engine (it has no hashed indexes)',
+  );
+};
+
 /** Runs only functions mingo itself passes ($setWindowFields); a script from a client is refused. */
 const internalFunction: ExpressionOp = (obj, expr, options) => {
   if (typeof expr?.body !== 'function') return refusedScript(obj, expr, options);
@@ -73,20 +83,24 @@ function buildContext(collation?: Collation): Context {
       ...numericAccumulators,
       ...setAccumulators,
       ...statsAccumulators,
+      ...orderAccumulators,
       $accumulator: refusedScript,
     } as any,
     expression: {
       ...expressionOperators,
       ...numericExpressionOps,
       ...dateExpressionOps,
+      ...datePartsExpressionOps,
       ...setExpressionOps,
       ...conversionExpressionOps,
       ...coercingExpressionOps,
       ...trigExpressionOps,
       ...statsExpressionOps,
+      ...orderExpressionOps,
       ...booleanExpressionOps,
       ...comparisons(collation),
       $function: internalFunction,
+      $toHashedIndexKey: refusedHash,
     } as any,
     pipeline: { ...pipelineOperators, ...engineStages, ...groupingStages } as any,
     projection: { ...projectionOperators } as any,

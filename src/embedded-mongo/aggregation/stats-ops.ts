@@ -76,7 +76,7 @@ const medianAcc: Accumulator = (coll, expr, options) => {
   return percentiles($push(coll as never, input, options), [0.5], method)[0];
 };
 
-/** The expression forms read their input as an array (or one value) of the current document. */
+/** The expression forms (in a group, mingo passes them the group's documents) read their input as an array (or one value) of the current document. */
 function listOf(obj: unknown, input: unknown, options: unknown): unknown[] {
   const v = evalExpr(obj, input, options as never);
   return Array.isArray(v) ? v : [v];
@@ -91,10 +91,12 @@ export const statsAccumulators: Record<string, Accumulator> = {
 
 export const statsExpressionOps: Record<string, Op> = {
   $percentile: (obj, expr, options) => {
+    if (Array.isArray(obj)) return percentileAcc(obj, expr, options);
     const { input, p, method } = spec(expr, '$percentile');
     return percentiles(listOf(obj, input, options), evalExpr(obj, p, options), method);
   },
   $median: (obj, expr, options) => {
+    if (Array.isArray(obj)) return medianAcc(obj, expr, options);
     const { input, method } = spec(expr, '$median');
     return percentiles(listOf(obj, input, options), [0.5], method)[0];
   },

@@ -28,6 +28,7 @@ const FUNCTIONS: Record<string, [(x: number) => number, [number, number, string]
   $asinh: [Math.asinh, null],
   $acosh: [Math.acosh, [1, Infinity, '[1,inf]']],
   $atanh: [Math.atanh, UNIT],
+  $sigmoid: [(x) => 1 / (1 + Math.exp(-x)), null],
   $degreesToRadians: [(x) => (x * Math.PI) / 180, null],
   $radiansToDegrees: [(x) => (x * 180) / Math.PI, null],
 };
