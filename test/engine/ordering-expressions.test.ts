@@ -84,6 +84,50 @@ describe('engine: ordering and date-building expressions', () => {
     });
   });
 
+  it('orders $setWindowFields partitions in BSON order, ties ranked together', async () => {
+    await c.insertMany([
+      { _id: 1, v: 3, s: '\u{1F600}' },
+      { _id: 2, v: new Double(2), s: '\uFF61' },
+      { _id: 3, v: Long.fromString('9007199254740993'), s: 'b' },
+      { _id: 4, v: 1, s: 'a' },
+      { _id: 5, v: 3, s: 'c' },
+    ]);
+    const byValue = await c
+      .aggregate([
+        {
+          $setWindowFields: {
+            sortBy: { v: 1 },
+            output: {
+              rank: { $rank: {} },
+              running: { $sum: 1, window: { documents: ['unbounded', 'current'] } },
+            },
+          },
+        },
+        { $sort: { running: 1 } },
+      ])
+      .toArray();
+    assert.deepEqual(
+      byValue.map((d) => [d._id === 5 ? 1 : d._id, d.rank]),
+      [
+        [4, 1],
+        [2, 2],
+        [1, 3],
+        [1, 3],
+        [3, 5],
+      ],
+    );
+    const byText = await c
+      .aggregate([
+        { $setWindowFields: { sortBy: { s: 1 }, output: { n: { $documentNumber: {} } } } },
+        { $sort: { n: 1 } },
+      ])
+      .toArray();
+    assert.deepEqual(
+      byText.map((d) => d._id),
+      [4, 3, 5, 2, 1],
+    );
+  });
+
   it('builds dates from parts with MongoDB defaults, carries and zones', async () => {
     await c.insertOne({ _id: 1, y: new Double(2026) });
     const [out] = await c

@@ -26,6 +26,7 @@ import { setAccumulators, setExpressionOps } from './set-ops.ts';
 import { engineStages } from './stages.ts';
 import { statsAccumulators, statsExpressionOps } from './stats-ops.ts';
 import { trigExpressionOps } from './trig-ops.ts';
+import { $setWindowFields } from './window-fields.ts';
 
 type ExpressionOp = (obj: unknown, expr: any, options: any) => unknown;
 
@@ -102,7 +103,7 @@ function buildContext(collation?: Collation): Context {
       $function: internalFunction,
       $toHashedIndexKey: refusedHash,
     } as any,
-    pipeline: { ...pipelineOperators, ...engineStages, ...groupingStages } as any,
+    pipeline: { ...pipelineOperators, ...engineStages, ...groupingStages, $setWindowFields } as any,
     projection: { ...projectionOperators } as any,
     query: { ...queryOperators } as any,
     window: { ...windowOperators } as any,

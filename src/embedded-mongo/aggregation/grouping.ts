@@ -2,10 +2,10 @@
 // BSON number types (int 42, double 42.0, Long 42 and Decimal128 "42" are one key, inside
 // documents and arrays too) and, under a collation, whatever their case or accents. mingo keys
 // its groups by JavaScript representation, so the engine runs `$group`, `$sortByCount` and the
-// partitions of `$setWindowFields` on a canonical key (keys.ts, the index key encoding): every
+// partitions of `$setWindowFields` (window-fields.ts) on a canonical key (keys.ts, the index key encoding): every
 // value of a group is replaced by the first one seen, which is the `_id` MongoDB answers.
 import { evalExpr } from 'mingo/core';
-import { $group as mingoGroup, $setWindowFields as mingoWindows } from 'mingo/operators/pipeline';
+import { $group as mingoGroup } from 'mingo/operators/pipeline';
 import { parseCollation } from '../collation.ts';
 import { badValue } from '../errors.ts';
 import { encodeKey } from '../keys.ts';
@@ -13,11 +13,11 @@ import { parseSort, sortDocs } from '../sort.ts';
 import { type Doc, isPlainObject } from '../values.ts';
 
 /** A mingo lazy sequence, as far as these stages use it. */
-interface Sequence {
+export interface Sequence {
   transform(f: (docs: Doc[]) => Iterator<Doc>): Sequence;
 }
 
-type Stage = (coll: Sequence, spec: any, options: any) => Sequence;
+export type Stage = (coll: Sequence, spec: any, options: any) => Sequence;
 
 /** The canonical key of a value: equal values (as MongoDB compares them) share it. */
 export function valueKeyFor(options: { collation?: unknown } | undefined): (v: unknown) => string {
@@ -31,7 +31,7 @@ export function valueKeyFor(options: { collation?: unknown } | undefined): (v: u
  * document goes on. mingo's `$function` operator is the engine's, which runs the functions the
  * engine builds (expressions.ts).
  */
-function canonicalKeys(coll: Sequence, expr: unknown, options: any): [Sequence, unknown] {
+export function canonicalKeys(coll: Sequence, expr: unknown, options: any): [Sequence, unknown] {
   const firstOf = new Map<Doc, unknown>();
   const keyOf = valueKeyFor(options);
   const filled = coll.transform((docs) => {
@@ -60,11 +60,4 @@ const $sortByCount: Stage = (coll, spec, options) => {
   return grouped.transform((docs) => sortDocs(docs, sort)[Symbol.iterator]());
 };
 
-const $setWindowFields: Stage = (coll, spec, options) => {
-  if (!isPlainObject(spec) || spec.partitionBy === undefined)
-    return mingoWindows(coll as never, spec, options) as unknown as Sequence;
-  const [keyed, partitionBy] = canonicalKeys(coll, spec.partitionBy, options);
-  return mingoWindows(keyed as never, { ...spec, partitionBy } as never, options) as unknown as Sequence;
-};
-
-export const groupingStages: Record<string, Stage> = { $group, $sortByCount, $setWindowFields };
+export const groupingStages: Record<string, Stage> = { $group, $sortByCount };
