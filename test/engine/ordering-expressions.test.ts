@@ -128,6 +128,56 @@ describe('engine: ordering and date-building expressions', () => {
     );
   });
 
+  it('computes range windows and derivatives over integral doubles and Longs', async () => {
+    await c.insertMany([
+      { _id: 1, t: new Double(1), v: new Double(10) },
+      { _id: 2, t: 2, v: 14 },
+      { _id: 3, t: Long.fromNumber(3), v: new Double(20) },
+      { _id: 4, t: 4, v: 21 },
+    ]);
+    const rows = await c
+      .aggregate([
+        {
+          $setWindowFields: {
+            sortBy: { t: 1 },
+            output: {
+              slope: { $derivative: { input: '$v' }, window: { documents: [-1, 0] } },
+              recent: { $sum: '$v', window: { range: [-1, 0] } },
+            },
+          },
+        },
+        { $project: { slope: 1, recent: 1, slopeType: { $type: '$slope' } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    assert.deepEqual(
+      rows.map((r) => [r._id, r.slope, r.recent]),
+      [
+        [1, null, 10],
+        [2, 4, 24],
+        [3, 6, 34],
+        [4, 1, 41],
+      ],
+    );
+    assert.equal(rows[1]?.slopeType, 'double');
+  });
+
+  it('refuses a window operator over a Decimal128 rather than compute it in doubles', async function () {
+    if (!usingEmbeddedEngine()) this.skip(); // MongoDB computes it in decimal
+    await c.insertMany([
+      { _id: 1, t: 1, v: Decimal128.fromString('0.1') },
+      { _id: 2, t: 2, v: Decimal128.fromString('0.3') },
+    ]);
+    await assert.rejects(
+      c
+        .aggregate([
+          { $setWindowFields: { sortBy: { t: 1 }, output: { e: { $expMovingAvg: { input: '$v', N: 2 } } } } },
+        ])
+        .toArray(),
+      (e: unknown) => e instanceof MongoServerError && e.code === 238,
+    );
+  });
+
   it('builds dates from parts with MongoDB defaults, carries and zones', async () => {
     await c.insertOne({ _id: 1, y: new Double(2026) });
     const [out] = await c
