@@ -60,7 +60,10 @@ const cache = new Map<string, Collation>();
  */
 function refuseUnsupported(spec: CollationSpec): void {
   const refuse = (what: string) =>
-    new MongoCommandError(ErrorCodes.NotImplemented, `collation ${what} is not supported by the embedded engine`);
+    new MongoCommandError(
+      ErrorCodes.NotImplemented,
+      `collation ${what} is not supported by the embedded engine`,
+    );
   if (spec.backwards === true) throw refuse("'backwards: true'");
   if (spec.alternate === 'shifted' && spec.maxVariable === 'space')
     throw refuse("'maxVariable: space' with 'alternate: shifted'");
@@ -94,7 +97,8 @@ export function parseCollation(raw: unknown): Collation | undefined {
   // caseLevel adds case as a level of its own below strength 3: base letters and case at 1.
   const caseLevel = spec.caseLevel === true && strength < 3;
   const collator = new Intl.Collator(tag, {
-    sensitivity: strength === 1 ? (caseLevel ? 'case' : 'base') : strength === 2 && !caseLevel ? 'accent' : 'variant',
+    sensitivity:
+      strength === 1 ? (caseLevel ? 'case' : 'base') : strength === 2 && !caseLevel ? 'accent' : 'variant',
     numeric: spec.numericOrdering === true,
     caseFirst: spec.caseFirst === 'upper' || spec.caseFirst === 'lower' ? spec.caseFirst : 'false',
     ignorePunctuation: spec.alternate === 'shifted',
