@@ -185,12 +185,20 @@ describe('engine: ordering and date-building expressions', () => {
         {
           $project: {
             _id: 0,
+            daysType: { $type: { $dateDiff: { startDate: '$$NOW', endDate: '$$NOW', unit: 'day' } } },
             yearOnly: { $dateFromParts: { year: '$y' } },
             carried: { $dateFromParts: { year: 2026, month: 14, day: 1 } },
             zoned: {
               $dateFromParts: { year: 2026, month: 7, day: 1, hour: 8, timezone: 'America/New_York' },
             },
             iso: { $dateFromParts: { isoWeekYear: 2026, isoWeek: 1, isoDayOfWeek: 1 } },
+            days: {
+              $dateDiff: {
+                startDate: new Date('2026-03-01T00:00:00Z'),
+                endDate: new Date('2026-03-04T12:00:00Z'),
+                unit: 'day',
+              },
+            },
             added: {
               $dateAdd: {
                 startDate: new Date('2026-03-01T00:00:00Z'),
@@ -203,11 +211,13 @@ describe('engine: ordering and date-building expressions', () => {
       ])
       .toArray();
     assert.deepEqual(out, {
+      daysType: 'long',
       yearOnly: new Date('2026-01-01T00:00:00Z'),
       carried: new Date('2027-02-01T00:00:00Z'),
       zoned: new Date('2026-07-01T12:00:00Z'),
       iso: new Date('2025-12-29T00:00:00Z'),
       added: new Date('2026-03-03T00:00:00Z'),
+      days: 3,
     });
   });
 

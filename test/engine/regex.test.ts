@@ -53,6 +53,34 @@ describe('engine: PCRE regular expressions', () => {
     assert.deepEqual(await ids('^\\p{L}$'), [10]);
   });
 
+  it('reads patterns given to aggregation operators as strings as PCRE, positions in code points', async () => {
+    const [out] = await c
+      .aggregate([
+        { $match: { _id: 3 } },
+        {
+          $project: {
+            _id: 0,
+            anchored: { $regexMatch: { input: '$s', regex: '\\Aab' } },
+            caseless: { $regexMatch: { input: '$s', regex: '^aab$', options: 'i' } },
+            found: { $regexFind: { input: '\u{1F600}ab', regex: 'a(b)' } },
+            empties: { $size: { $regexFindAll: { input: 'abc', regex: 'x*' } } },
+            digits: { $regexFindAll: { input: 'a1b22', regex: '\\d+' } },
+          },
+        },
+      ])
+      .toArray();
+    assert.deepEqual(out, {
+      anchored: false,
+      caseless: true,
+      found: { match: 'ab', idx: 1, captures: ['b'] },
+      empties: 4,
+      digits: [
+        { match: '1', idx: 1, captures: [] },
+        { match: '22', idx: 3, captures: [] },
+      ],
+    });
+  });
+
   it('refuses PCRE constructs it cannot run, rather than misread them', async function () {
     if (!usingEmbeddedEngine()) this.skip(); // MongoDB runs them
     for (const pattern of ['\\h', 'a++', '(?>a)', 'a(?i)b', '\\R']) {

@@ -96,6 +96,14 @@ function named(mingoOp: unknown): Op {
   };
 }
 
+/** An operator whose answer MongoDB gives as a Long ($dateDiff). */
+function asLong(op: Op): Op {
+  return (obj, expr, options) => {
+    const r = op(obj, expr, options);
+    return typeof r === 'number' && Number.isInteger(r) ? BigInt(r) : r;
+  };
+}
+
 /** The bytes from `start` (`count` of them, or to the end), never cutting a character. */
 const substrBytes: Op = (_obj, expr) => {
   const [s, start, count] = (expr as { $literal: unknown }[]).map((a) => a.$literal) as [
@@ -140,7 +148,7 @@ export const coercingExpressionOps: Record<string, Op> = {
   $lastN: withCount(mingo.$lastN),
   $dateAdd: named(mingo.$dateAdd),
   $dateSubtract: named(mingo.$dateSubtract),
-  $dateDiff: named(mingo.$dateDiff),
+  $dateDiff: asLong(named(mingo.$dateDiff)),
   $bitAnd: bitwise('$bitAnd', -1n, (x, y) => x & y),
   $bitOr: bitwise('$bitOr', 0n, (x, y) => x | y),
   $bitXor: bitwise('$bitXor', 0n, (x, y) => x ^ y),

@@ -22,6 +22,7 @@ import { datePartsExpressionOps } from './date-parts.ts';
 import { groupingStages } from './grouping.ts';
 import { numericAccumulators, numericExpressionOps } from './numeric-ops.ts';
 import { orderAccumulators, orderExpressionOps } from './order-ops.ts';
+import { regexExpressionOps } from './regex-ops.ts';
 import { setAccumulators, setExpressionOps } from './set-ops.ts';
 import { engineStages } from './stages.ts';
 import { statsAccumulators, statsExpressionOps } from './stats-ops.ts';
@@ -98,6 +99,7 @@ function buildContext(collation?: Collation): Context {
       ...trigExpressionOps,
       ...statsExpressionOps,
       ...orderExpressionOps,
+      ...regexExpressionOps,
       ...booleanExpressionOps,
       ...comparisons(collation),
       $function: internalFunction,
