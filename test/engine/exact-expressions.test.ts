@@ -75,6 +75,7 @@ describe('engine: exact expressions over Long and Decimal128', () => {
         joined: { $concat: ['n=', { $toString: '$l' }] },
         at: { $arrayElemAt: [['a', 'b', 'c'], Long.fromNumber(2)] },
         firstTwo: { $slice: [['a', 'b', 'c'], new Double(2)] },
+        nullJoin: { $concat: ['a', null] },
       },
     );
     assert.deepEqual(out, {
@@ -85,7 +86,12 @@ describe('engine: exact expressions over Long and Decimal128', () => {
       joined: 'n=9007199254740993',
       at: 'c',
       firstTwo: ['a', 'b'],
+      nullJoin: null,
     });
+    await assert.rejects(
+      c.aggregate([{ $project: { j: { $concat: ['n=', '$l'] } } }]).toArray(),
+      failsWith(16702),
+    );
   });
 
   it('rounds, truncates and takes roots of decimals in decimal, of Longs exactly', async () => {

@@ -96,6 +96,21 @@ function named(mingoOp: unknown): Op {
   };
 }
 
+/** $concat: strings only (a number is an error, 16702, not coerced); null when any is null. */
+const $concat: Op = (obj, expr, options) => {
+  const values = (
+    Array.isArray(expr) ? evalExpr(obj, expr, options) : [evalExpr(obj, expr, options)]
+  ) as unknown[];
+  let out = '';
+  for (const v of values) {
+    if (v === null || v === undefined) return null;
+    if (typeof v !== 'string')
+      throw new MongoCommandError(16702, `$concat only supports strings, not ${bsonTypeName(v)}`);
+    out += v;
+  }
+  return out;
+};
+
 /** An operator whose answer MongoDB gives as a Long ($dateDiff). */
 function asLong(op: Op): Op {
   return (obj, expr, options) => {
@@ -135,6 +150,7 @@ const substrBytes: Op = (_obj, expr) => {
 };
 
 export const coercingExpressionOps: Record<string, Op> = {
+  $concat,
   $substr: positional(substrBytes, [asString, asPlainNumber, asPlainNumber]),
   $substrBytes: positional(substrBytes, [asString, asPlainNumber, asPlainNumber]),
   $substrCP: positional(mingo.$substrCP, [asString, asPlainNumber, asPlainNumber]),
