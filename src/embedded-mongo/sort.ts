@@ -31,12 +31,17 @@ function sortKey(doc: Doc, path: string, dir: 1 | -1, collation?: Collation): un
   return best;
 }
 
+/** A document's sort key under `sort`, one value per sort field. */
+export function sortKeys(doc: Doc, sort: SortSpec, collation?: Collation): unknown[] {
+  return sort.map(([p, d]) => sortKey(doc, p, d, collation));
+}
+
 /** Sorts documents (stable: ties keep their order). */
 export function sortDocs(docs: Doc[], sort: SortSpec, collation?: Collation): Doc[] {
   if (sort.length === 1 && sort[0]![0] === '$natural') {
     return sort[0]![1] === -1 ? docs.reverse() : docs;
   }
-  const keyed = docs.map((doc) => ({ doc, keys: sort.map(([p, d]) => sortKey(doc, p, d, collation)) }));
+  const keyed = docs.map((doc) => ({ doc, keys: sortKeys(doc, sort, collation) }));
   keyed.sort((a, b) => {
     for (let i = 0; i < sort.length; i++) {
       const c = compareValues(a.keys[i], b.keys[i], collation?.compare);

@@ -2,7 +2,7 @@
 // come in (field order, hint, UTF-8 string order), and $or served by indexes.
 import assert from 'node:assert/strict';
 import { Binary, type Collection, DBRef, type Document, MongoServerError } from 'mongodb';
-import { openTestDb, type TestDb } from './support.ts';
+import { openTestDb, type TestDb, usingEmbeddedEngine } from './support.ts';
 
 describe('engine: query and projection semantics', () => {
   let t: TestDb;
@@ -57,6 +57,34 @@ describe('engine: query and projection semantics', () => {
       c.find({}).collation({ locale: 'no_such_LOCALE_x' }).toArray(),
       (e: unknown) => e instanceof MongoServerError && e.code === 2,
     );
+  });
+
+  it('makes case significant at strength 1 with caseLevel, accents still ignored', async () => {
+    await c.insertMany([
+      { _id: 1, name: 'resume' },
+      { _id: 2, name: 'résumé' },
+      { _id: 3, name: 'Resume' },
+    ]);
+    const collation = { locale: 'en', strength: 1, caseLevel: true };
+    const found = await c.find({ name: 'resume' }).collation(collation).sort({ _id: 1 }).toArray();
+    assert.deepEqual(
+      found.map((d) => d._id),
+      [1, 2],
+    );
+    assert.equal(await c.countDocuments({ name: 'resume' }, { collation: { locale: 'en', strength: 1 } }), 3);
+  });
+
+  it('refuses collation options it cannot follow rather than sort otherwise', async function () {
+    if (!usingEmbeddedEngine()) this.skip(); // MongoDB follows them
+    for (const collation of [
+      { locale: 'fr', backwards: true },
+      { locale: 'en', alternate: 'shifted', maxVariable: 'space' },
+    ]) {
+      await assert.rejects(
+        c.find({}).collation(collation).toArray(),
+        (e: unknown) => e instanceof MongoServerError && e.code === 238,
+      );
+    }
   });
 
   it('projects the first element matching an operator-only $elemMatch', async () => {

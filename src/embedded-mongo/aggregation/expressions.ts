@@ -14,9 +14,20 @@ import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { type FilterOptions, setExpressionEvaluator } from '../filter/compile.ts';
 import { compareValues } from '../order.ts';
 import type { Doc } from '../values.ts';
+import { booleanExpressionOps } from './boolean-ops.ts';
+import { coercingExpressionOps } from './coercing-ops.ts';
+import { conversionExpressionOps } from './conversions.ts';
 import { dateExpressionOps } from './date-ops.ts';
+import { datePartsExpressionOps } from './date-parts.ts';
+import { groupingStages } from './grouping.ts';
 import { numericAccumulators, numericExpressionOps } from './numeric-ops.ts';
+import { orderAccumulators, orderExpressionOps } from './order-ops.ts';
+import { regexExpressionOps } from './regex-ops.ts';
+import { setAccumulators, setExpressionOps } from './set-ops.ts';
 import { engineStages } from './stages.ts';
+import { statsAccumulators, statsExpressionOps } from './stats-ops.ts';
+import { trigExpressionOps } from './trig-ops.ts';
+import { $setWindowFields } from './window-fields.ts';
 
 type ExpressionOp = (obj: unknown, expr: any, options: any) => unknown;
 
@@ -52,6 +63,14 @@ const refusedScript: ExpressionOp = () => {
   );
 };
 
+/** MongoDB's hashes are its own (hashed indexes are refused too); any other number would be wrong. */
+const refusedHash: ExpressionOp = () => {
+  throw new MongoCommandError(
+    ErrorCodes.NotImplemented,
+    '$toHashedIndexKey is not supported by the embedded engine (it has no hashed indexes)',
+  );
+};
+
 /** Runs only functions mingo itself passes ($setWindowFields); a script from a client is refused. */
 const internalFunction: ExpressionOp = (obj, expr, options) => {
   if (typeof expr?.body !== 'function') return refusedScript(obj, expr, options);
@@ -61,15 +80,32 @@ const internalFunction: ExpressionOp = (obj, expr, options) => {
 
 function buildContext(collation?: Collation): Context {
   return Context.init({
-    accumulator: { ...accumulatorOperators, ...numericAccumulators, $accumulator: refusedScript } as any,
+    accumulator: {
+      ...accumulatorOperators,
+      ...numericAccumulators,
+      ...setAccumulators,
+      ...statsAccumulators,
+      ...orderAccumulators,
+      $accumulator: refusedScript,
+    } as any,
     expression: {
       ...expressionOperators,
       ...numericExpressionOps,
       ...dateExpressionOps,
+      ...datePartsExpressionOps,
+      ...setExpressionOps,
+      ...conversionExpressionOps,
+      ...coercingExpressionOps,
+      ...trigExpressionOps,
+      ...statsExpressionOps,
+      ...orderExpressionOps,
+      ...regexExpressionOps,
+      ...booleanExpressionOps,
       ...comparisons(collation),
       $function: internalFunction,
+      $toHashedIndexKey: refusedHash,
     } as any,
-    pipeline: { ...pipelineOperators, ...engineStages } as any,
+    pipeline: { ...pipelineOperators, ...engineStages, ...groupingStages, $setWindowFields } as any,
     projection: { ...projectionOperators } as any,
     query: { ...queryOperators } as any,
     window: { ...windowOperators } as any,

@@ -1,12 +1,21 @@
 // Aggregation operators over numbers that keep BSON types as MongoDB does: arithmetic in the
 // widest operand type (ints overflowing into longs, decimals exact), $sum/$avg accumulators,
 // conversions, $type, and $range within MongoDB's memory limit.
-import { Decimal128 } from 'bson';
 import { evalExpr } from 'mingo/core';
 import { $push } from 'mingo/operators/accumulator';
 import { arithmetic, divide, modulo, type Operation } from '../arithmetic.ts';
 import { bsonTypeName } from '../bson-types.ts';
 import { decimalDivide, decimalSum } from '../decimal.ts';
+import {
+  decimalAbs,
+  decimalCeil,
+  decimalFloor,
+  decimalFunction,
+  decimalLog,
+  decimalPow,
+  decimalRound,
+  roundInteger,
+} from '../decimal-math.ts';
 import { badValue, MongoCommandError } from '../errors.ts';
 import { makeDouble, numberKind, toBigInt, toNumber } from '../numbers.ts';
 import { compareValues } from '../order.ts';
@@ -72,19 +81,23 @@ function binary(name: string, fn: (a: unknown, b: unknown) => unknown, code: num
   };
 }
 
-/** A one-argument operator over doubles; the result is a double (a decimal for a decimal). */
-function unaryDouble(name: string, fn: (x: number) => number): Op {
+/** A one-argument operator over doubles; a decimal argument is computed in decimal. */
+export function unaryDouble(name: string, fn: (x: number) => number): Op {
   return (obj, expr, options) => {
     const v = evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options);
     if (isNil(v)) return null;
     if (numberKind(v) === null) throw badValue(`${name} only supports numeric types, not ${bsonTypeName(v)}`);
-    const r = fn(toNumber(v));
-    return numberKind(v) === 'decimal' ? Decimal128.fromString(String(r)) : makeDouble(r);
+    return numberKind(v) === 'decimal' ? decimalFunction(name, v) : makeDouble(fn(toNumber(v)));
   };
 }
 
-/** A one-argument operator that keeps integers integers ($abs, $ceil, $floor). */
-function unaryKeepKind(name: string, fn: (x: number) => number, big: (x: bigint) => bigint): Op {
+/** A one-argument operator that keeps integers integers ($abs, $ceil, $floor); decimals exact. */
+function unaryKeepKind(
+  name: string,
+  fn: (x: number) => number,
+  big: (x: bigint) => bigint,
+  dec: (v: unknown) => unknown,
+): Op {
   return (obj, expr, options) => {
     const v = evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options);
     if (isNil(v)) return null;
@@ -95,7 +108,7 @@ function unaryKeepKind(name: string, fn: (x: number) => number, big: (x: bigint)
       const r = fn(toNumber(v));
       return r > 2147483647 ? BigInt(r) : r;
     }
-    if (kind === 'decimal') return Decimal128.fromString(String(fn(toNumber(v))));
+    if (kind === 'decimal') return dec(v);
     return makeDouble(fn(toNumber(v)));
   };
 }
@@ -109,7 +122,7 @@ function roundHalfEven(x: number, places: number): number {
   return (tie && r % 2 !== 0 ? r - 1 : r) / f;
 }
 
-function rounding(name: string, fn: (x: number, places: number) => number): Op {
+function rounding(name: string, mode: 'half-even' | 'down', fn: (x: number, places: number) => number): Op {
   return (obj, expr, options) => {
     const [v, p] = Array.isArray(expr)
       ? (evalExpr(obj, expr, options) as unknown[])
@@ -118,12 +131,13 @@ function rounding(name: string, fn: (x: number, places: number) => number): Op {
     const kind = numberKind(v);
     if (kind === null) throw badValue(`${name} only supports numeric types, not ${bsonTypeName(v)}`);
     const places = isNil(p) ? 0 : toNumber(p);
-    if ((kind === 'int' || kind === 'long') && places >= 0) return v;
-    const r = fn(toNumber(v), places);
-    if (kind === 'decimal') return Decimal128.fromString(String(r));
-    if (kind === 'int') return r;
-    if (kind === 'long') return BigInt(r);
-    return makeDouble(r);
+    if (kind === 'decimal') return decimalRound(v, places, mode);
+    if (kind === 'int' || kind === 'long') {
+      if (places >= 0) return v;
+      const r = roundInteger(toBigInt(v)!, -places, mode);
+      return kind === 'int' && r >= -2147483648n && r <= 2147483647n ? Number(r) : r;
+    }
+    return makeDouble(fn(toNumber(v), places));
   };
 }
 
@@ -211,8 +225,8 @@ const $pow: Op = (obj, expr, options) => {
     if (kb === 'int' && ke === 'int' && r >= -2147483648n && r <= 2147483647n) return Number(r);
     if (r >= -(2n ** 63n) && r < 2n ** 63n) return r;
   }
-  const r = toNumber(b) ** toNumber(e);
-  return kb === 'decimal' || ke === 'decimal' ? Decimal128.fromString(String(r)) : makeDouble(r);
+  if (kb === 'decimal' || ke === 'decimal') return decimalPow(b, e);
+  return makeDouble(toNumber(b) ** toNumber(e));
 };
 
 const $log: Op = (obj, expr, options) => {
@@ -220,6 +234,7 @@ const $log: Op = (obj, expr, options) => {
   if (isNil(n) || isNil(base)) return null;
   if (numberKind(n) === null || numberKind(base) === null)
     throw new MongoCommandError(28756, '$log only supports numeric types');
+  if (numberKind(n) === 'decimal' || numberKind(base) === 'decimal') return decimalLog(n, base);
   return makeDouble(Math.log(toNumber(n)) / Math.log(toNumber(base)));
 };
 
@@ -228,24 +243,17 @@ const $type: Op = (obj, expr, options) =>
 const $isNumber: Op = (obj, expr, options) =>
   numberKind(evalExpr(obj, Array.isArray(expr) ? expr[0] : expr, options)) !== null;
 
-function converter(fn: (v: unknown) => unknown): Op {
-  return (obj, expr, options) => {
-    const v = evalExpr(obj, expr, options);
-    return isNil(v) ? null : fn(v);
-  };
-}
-
 export const numericExpressionOps: Record<string, Op> = {
   $add: fold('$add', 'add'),
   $multiply: fold('$multiply', 'multiply'),
   $subtract,
   $divide: binary('$divide', divide, 16609),
   $mod: binary('$mod', modulo, 16611),
-  $abs: unaryKeepKind('$abs', Math.abs, (x) => (x < 0n ? -x : x)),
-  $ceil: unaryKeepKind('$ceil', Math.ceil, (x) => x),
-  $floor: unaryKeepKind('$floor', Math.floor, (x) => x),
-  $round: rounding('$round', roundHalfEven),
-  $trunc: rounding('$trunc', (x, p) => Math.trunc(x * 10 ** p) / 10 ** p),
+  $abs: unaryKeepKind('$abs', Math.abs, (x) => (x < 0n ? -x : x), decimalAbs),
+  $ceil: unaryKeepKind('$ceil', Math.ceil, (x) => x, decimalCeil),
+  $floor: unaryKeepKind('$floor', Math.floor, (x) => x, decimalFloor),
+  $round: rounding('$round', 'half-even', roundHalfEven),
+  $trunc: rounding('$trunc', 'down', (x, p) => Math.trunc(x * 10 ** p) / 10 ** p),
   $sqrt: unaryDouble('$sqrt', Math.sqrt),
   $exp: unaryDouble('$exp', Math.exp),
   $ln: unaryDouble('$ln', Math.log),
@@ -255,21 +263,6 @@ export const numericExpressionOps: Record<string, Op> = {
   $range,
   $type,
   $isNumber,
-  $toDouble: converter((v) =>
-    makeDouble(v instanceof Date ? v.getTime() : toNumber(typeof v === 'string' ? Number(v) : v)),
-  ),
-  $toLong: converter((v) =>
-    numberKind(v) === 'long'
-      ? v
-      : BigInt(Math.trunc(v instanceof Date ? v.getTime() : toNumber(typeof v === 'string' ? Number(v) : v))),
-  ),
-  $toDecimal: converter((v) =>
-    numberKind(v) === 'decimal'
-      ? v
-      : Decimal128.fromString(
-          numberKind(v) === 'long' ? String(v) : String(toNumber(typeof v === 'string' ? Number(v) : v)),
-        ),
-  ),
 };
 
 export const numericAccumulators: Record<string, Accumulator> = {

@@ -6,6 +6,7 @@ import type { Collation } from '../collation.ts';
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { numberKind, toBigInt, toNumber } from '../numbers.ts';
 import { compareUtf8, compareValues, regexFlags, regexSource, typeRank } from '../order.ts';
+import { translatePcre } from './pcre.ts';
 
 export type Test = (v: unknown) => boolean;
 
@@ -65,10 +66,11 @@ export function toRegExp(pattern: string, options: string): RegExp {
   if (!REGEX_OPTIONS.test(options)) {
     throw new MongoCommandError(51108, `invalid flag in regex options: ${options.replace(/[imsxu]/g, '')}`);
   }
-  let source = pattern;
-  if (options.includes('x'))
+  const pcre = translatePcre(pattern, options);
+  let source = pcre.source;
+  if (pcre.options.includes('x'))
     source = source.replace(/\\#|#[^\n]*|\\\s|\s+/g, (m) => (m.startsWith('\\') ? m : ''));
-  const flags = [...new Set(options.replace('x', '').split(''))].join('');
+  const flags = [...new Set(pcre.options.replace(/x/g, '').split(''))].join('');
   try {
     return new RegExp(source, flags);
   } catch (err) {
