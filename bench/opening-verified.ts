@@ -92,6 +92,7 @@ export async function openingVerified(ctx: ScenarioContext): Promise<ScenarioRep
     }
   });
   const readsDuringOpening = inbox.reads;
+  const waited = inbox.waitedMs;
   const openingUsage = lessReads(opening.usage, inbox, 0);
   const recorder = opening.value.recorder;
   const all = recorder.result(opening.value.seconds);
@@ -138,6 +139,10 @@ export async function openingVerified(ctx: ScenarioContext): Promise<ScenarioRep
         `${messages} for ${codes.requests} codes, ${booked} bookings`,
       ],
       ['outbox reads by the benchmark (not counted)', String(readsDuringOpening)],
+      [
+        'clients waiting for a text: mean per couple, share',
+        `${(waited / couples.length).toFixed(1)} ms, ${((100 * waited) / (ctx.clients * opening.value.seconds * 1000)).toFixed(0)}% of the clients' time`,
+      ],
       ...loadRows('all requests', all, openingUsage),
       [
         'code requests: requests/s, p50 / p99',
