@@ -9,7 +9,9 @@
 //
 // Checking counts the attempt first (a conditional $inc: at most five, however many arrive
 // at once), compares hashes in constant time, then uses the code up with a conditional
-// $unset that only one of several right answers can win.
+// $unset that only one of several right answers can win. A booking uses it up only once its
+// place is taken (checkToSpend): a slot found full costs the couple no code (the attempt
+// still counts), and the database nothing more.
 //
 // Nothing here asks whether the phone belongs to anyone: the answer to "send me a code" is
 // the same for every number, and the caller answers 202 whatever it is.
@@ -80,10 +82,14 @@ export interface CheckRequest {
   code: string;
 }
 
-/** A check whose right code can be given back when what it was spent on did not happen. */
-export interface HeldCheck {
+/**
+ * A check of a right code not spent yet: `spend` spends it once what it was given for has
+ * happened (a booking's place taken), and answers false when it is gone meanwhile (a
+ * simultaneous right answer spent it first, or a new code replaced it).
+ */
+export interface PendingCheck {
   outcome: CheckOutcome;
-  giveBack?: () => Promise<void>;
+  spend?: () => Promise<boolean>;
 }
 
 /** sent; limited (too soon, or over the phone's or the address's allowance); not_sent (the provider refused). */
@@ -161,23 +167,6 @@ async function takeAttempt(phone: string, purpose: VerificationPurpose, now: Dat
   return held?.codes?.[purpose];
 }
 
-/**
- * Puts a spent code back, as it was when spent (attempts and expiry included), unless a new one
- * was sent since: a booking that found its slot full must not cost the couple its code.
- */
-function putBack(
-  write: (op: UpdateOne) => Promise<void>,
-  phone: string,
-  purpose: VerificationPurpose,
-  held: object,
-) {
-  const path = `codes.${purpose}`;
-  return write({
-    filter: { _id: `phone:${phone}`, [path]: { $exists: false } },
-    update: { $set: { [path]: held } },
-  });
-}
-
 /** Takes the code away; of several right answers at once, only the first does. */
 async function useUp(phone: string, purpose: VerificationPurpose, hash: string): Promise<boolean> {
   const path = `codes.${purpose}`;
@@ -194,7 +183,7 @@ export function createVerificationService(deps: VerificationDeps) {
   }
   const { clock, random, secret, sender, sms, logger } = deps;
   const policy: VerificationPolicy = { ...DEFAULT_VERIFICATION_POLICY, ...deps.policy };
-  // Sends taken and codes given back at the same moment share one bulk write.
+  // The sends taken at the same moment share one bulk write.
   const write = batchedUpdate(() => VerificationModel.collection as never);
 
   async function sendCode(phone: string, code: string, request: IssueRequest): Promise<IssueOutcome> {
@@ -236,8 +225,8 @@ export function createVerificationService(deps: VerificationDeps) {
     return { outcome: await sendCode(phone, code, request) };
   }
 
-  /** Checks and spends the code; `giveBack` makes a spent code usable again (its holder failed). */
-  async function checkAndHold(request: CheckRequest): Promise<HeldCheck> {
+  /** Counts the attempt and compares; a right code is left to spend (see PendingCheck). */
+  async function checkToSpend(request: CheckRequest): Promise<PendingCheck> {
     const phone = normalizePhone(request.phone);
     const code = request.code.trim();
     if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
@@ -246,15 +235,17 @@ export function createVerificationService(deps: VerificationDeps) {
     const given = codeHash(secret, live.salt, request.purpose, phone, code);
     if (!timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(live.hash, 'hex')))
       return { outcome: 'wrong' };
-    if (!(await useUp(phone, request.purpose, live.hash))) return { outcome: 'no_code' };
-    return { outcome: 'ok', giveBack: () => putBack(write, phone, request.purpose, live) };
+    return { outcome: 'ok', spend: () => useUp(phone, request.purpose, live.hash) };
   }
 
+  /** Checks and spends the code. */
   async function check(request: CheckRequest): Promise<CheckOutcome> {
-    return (await checkAndHold(request)).outcome;
+    const checked = await checkToSpend(request);
+    if (checked.outcome !== 'ok') return checked.outcome;
+    return (await checked.spend?.()) ? 'ok' : 'no_code';
   }
 
-  return { issue, check, checkAndHold, policy };
+  return { issue, check, checkToSpend, policy };
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
