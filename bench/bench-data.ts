@@ -101,6 +101,8 @@ export async function seedPeakDay(opts: {
   sessions: { start: string; end: string }[];
   quota: number;
   opensAt?: Date;
+  /** The day asks for a verified phone (a code texted to the contact phone) with each booking. */
+  requireVerifiedPhone?: boolean;
 }): Promise<PeakDay> {
   const date = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 5 }).toISODate()!;
   const office = await createBenchOffice({
@@ -117,6 +119,7 @@ export async function seedPeakDay(opts: {
     slotMinutes: 30,
     quotaPerSlot: opts.quota,
     ...(opts.opensAt ? { bookingOpensAt: opts.opensAt } : {}),
+    ...(opts.requireVerifiedPhone ? { requireVerifiedPhone: true } : {}),
   });
   const starts = opts.sessions.flatMap((s) => halfHours(s.start, s.end));
   return {

@@ -12,7 +12,7 @@ import {
   type PeakDay,
   seedPeakDay,
 } from './bench-data.ts';
-import { type Requester, runClients, runLoad } from './http-load.ts';
+import { type Requester, type RequestSpec, runClients, runLoad } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
 import { loadRows, micros, type ScenarioReport } from './report.ts';
 import type { ScenarioContext } from './scenario.ts';
@@ -24,9 +24,14 @@ export const OPENING_SESSIONS = [
 ];
 
 /** The opening moment: a few seconds ahead, so that every client is waiting for it. */
-export async function openingDay(ctx: ScenarioContext, slug: string): Promise<PeakDay> {
+export async function openingDay(
+  ctx: ScenarioContext,
+  slug: string,
+  plan: { requireVerifiedPhone?: boolean } = {},
+): Promise<PeakDay> {
   const opensAt = new Date(Date.now() + 3000);
   const day = await seedPeakDay({
+    ...plan,
     slug,
     sessions: OPENING_SESSIONS,
     quota: Math.max(1, Math.round(ctx.couples / 10 / 10)),
@@ -62,6 +67,21 @@ export function visitsMeasured(
   });
 }
 
+/**
+ * A part measured apart (the "full" answers alone, the codes alone): the `c`-th request of
+ * `spec`, c = 0, 1, 2... across the clients, for up to fullPhaseMs or until `spec` has none.
+ */
+export function partMeasured(ctx: ScenarioContext, spec: (c: number) => RequestSpec | null) {
+  return measured(ctx.app, () =>
+    runLoad({
+      port: ctx.app.port,
+      clients: ctx.clients,
+      durationMs: ctx.fullPhaseMs,
+      next: (client, i) => spec(i * ctx.clients + client),
+    }),
+  );
+}
+
 /** Another slot than `i`, at random. */
 export const otherSlot = (i: number, n: number) => (i + 1 + Math.floor(Math.random() * (n - 1))) % n;
 
@@ -95,16 +115,8 @@ export async function openingApi(ctx: ScenarioContext): Promise<ScenarioReport> 
   // "Full" alone: every place is gone, each request a couple not seen yet.
   const late = freshCouples(ctx.clients * 200);
   await ctx.part('full');
-  const full = await measured(ctx.app, () =>
-    runLoad({
-      port: ctx.app.port,
-      clients: ctx.clients,
-      durationMs: ctx.fullPhaseMs,
-      next: (client, i) => {
-        const c = i * ctx.clients + client;
-        return c < late.length ? book(late[c]!, c % day.starts.length) : null;
-      },
-    }),
+  const full = await partMeasured(ctx, (c) =>
+    c < late.length ? book(late[c]!, c % day.starts.length) : null,
   );
   const cpuFull = (full.usage.appCpu + full.usage.appCpuAfter) / full.value.requests;
   const cpuAll = opening.usage.appCpu + opening.usage.appCpuAfter;

@@ -14,6 +14,7 @@ import { SECRET } from './lottery-children.ts';
 import { type Health, measureHealthz, settle } from './measure.ts';
 import { openingApi } from './opening-api.ts';
 import { openingPages } from './opening-pages.ts';
+import { openingVerified } from './opening-verified.ts';
 import { machineLoad } from './proc-stats.ts';
 import { ScenarioProfiler } from './profiler.ts';
 import { refreshStorm } from './refresh-storm.ts';
@@ -30,6 +31,7 @@ const HEALTH_MS = Math.min(DURATION_MS, 3000);
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioReport>> = {
   'opening-api': openingApi,
   'opening-pages': openingPages,
+  'opening-verified': openingVerified,
   refresh: refreshStorm,
   steady: steadyRush,
 };

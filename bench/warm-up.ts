@@ -3,6 +3,7 @@
 // its connections are open when the booking opens.
 import { apiBooking, freshCouples, seedPeakDay } from './bench-data.ts';
 import { runClients, runLoad } from './http-load.ts';
+import { codeRequest, freshAddress } from './opening-verified.ts';
 import { bookingForm, hiddenField, Phone } from './phone.ts';
 
 export async function warmUp(port: number, withPages: boolean): Promise<void> {
@@ -34,6 +35,8 @@ export async function warmUp(port: number, withPages: boolean): Promise<void> {
     durationMs: 1000,
     next: (client, i) => apiBooking(small, small.starts[(client + i) % small.starts.length]!, couple()),
   });
+  // And verification codes, each couple from an address of its own (bench/opening-verified.ts).
+  await runLoad({ port, clients: 20, durationMs: 1000, next: () => codeRequest(couple(), freshAddress()) });
   if (!withPages) return;
   const dayPath = `/offices/${day.slug}/days/${day.date}`;
   await runClients({

@@ -184,7 +184,7 @@ function createServices(w: Wiring): Services {
     schedule,
     audit,
     checkPhone,
-    holdPhoneCode: verification.checkAndHold,
+    checkPhoneToSpend: verification.checkToSpend,
   });
   const ceremonies = createCeremonyService({ clock, events, schedule, audit });
   const draws = createDrawCache();

@@ -54,7 +54,7 @@ export function batchedInsert(collection: () => CollectionLike): (doc: object) =
 export interface UpdateOne {
   filter: Record<string, unknown>;
   update: Record<string, unknown>;
-  /** Inserts the document when the filter matches none. */
+  /** Inserts the document when the filter matches none (a match refused by _id is a duplicate key error). */
   upsert?: boolean;
 }
 

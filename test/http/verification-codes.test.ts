@@ -126,6 +126,34 @@ describe('verification codes (HTTP)', () => {
     assert.equal(spent.status, 422, 'a code books once');
   });
 
+  it('spends a code on one booking only, however many couples send it at once, and keeps no place for the others', async () => {
+    const phone = couple().partners[0]!.phone;
+    // Several couples giving the same contact phone, all sending its one code at the same moment.
+    const couples = Array.from({ length: 4 }, () => {
+      const c = couple();
+      c.partners[0]!.phone = phone;
+      return c;
+    });
+    await ask(phone).expect(202);
+    const code = await codeSentTo(phone);
+    const answers = await Promise.all(
+      couples.map((c, i) =>
+        book({ officeId, date: DAY, start: i % 2 ? '09:00' : '09:30', ...c, verificationCode: code }),
+      ),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 422, 422, 422]);
+    for (const refused of answers.filter((a) => a.status === 422))
+      assert.ok(refused.body.error.fields.verificationCode, 'refused for its code');
+    const slots = await SlotModel.find({ office: officeId, date: DAY }).lean();
+    const booked = await AppointmentModel.countDocuments({ office: officeId, date: DAY, status: 'booked' });
+    assert.equal(booked, 1);
+    assert.equal(
+      slots.reduce((n, s) => n + s.booked, 0),
+      1,
+      'the places taken by the refused bookings were given back',
+    );
+  });
+
   it('allows five attempts at a code, then asks for a new one', async () => {
     const c = couple();
     await ask(c.partners[0]!.phone).expect(202);

@@ -70,6 +70,26 @@ describe('verification codes under concurrency', () => {
     assert.equal(await service.check({ ...booking, code: lastCode(sender) }), 'ok');
   });
 
+  it('grants or refuses each of many phones asking at once on its own', async () => {
+    const { clock, service, sender } = verificationWorld();
+    const phones = Array.from({ length: 8 }, (_, n) => `1390013${9100 + n}`);
+    await service.issue({ ...booking, phone: phones[3]! });
+    const earlier = lastCode(sender);
+    clock.advance(10_000);
+    // Asked together, their writes share the database's commands; phones[3] had one 10 s ago.
+    const outcomes = await Promise.all(phones.map((phone) => service.issue({ ...booking, phone })));
+    assert.deepEqual(
+      outcomes.map((r) => r.outcome),
+      phones.map((_, n) => (n === 3 ? 'limited' : 'sent')),
+    );
+    assert.equal(sender.sent.length, 8);
+    for (const message of sender.sent.slice(1)) {
+      const code = message.params.find(([name]) => name === 'code')![1];
+      assert.equal(await service.check({ ...booking, phone: message.to, code }), 'ok');
+    }
+    assert.equal(await service.check({ ...booking, phone: phones[3]!, code: earlier }), 'ok');
+  });
+
   it('never overdraws an address’s allowance, whatever arrives at once', async () => {
     const { service, sender } = verificationWorld({ policy: { perAddress: { perHour: 3, perDay: 10 } } });
     const outcomes = (

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { MongoBulkWriteError, MongoNetworkError, MongoServerError } from 'mongodb';
 import { Types } from 'mongoose';
-import { batchedInsert } from '../../src/lib/batched-db.ts';
+import { batchedInsert, batchedUpdate } from '../../src/lib/batched-db.ts';
 import { isDatabaseUnavailable, perDocumentErrors } from '../../src/lib/database-errors.ts';
 import { takePlacesInSlots } from '../../src/services/booking/slot-counter.ts';
 
@@ -120,6 +120,28 @@ describe('batched writes: what a failure of the shared command means', () => {
     assert.ok(isDatabaseUnavailable(epipe));
     assert.ok(isDatabaseUnavailable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
     assert.ok(!isDatabaseUnavailable(Object.assign(new Error('no such file'), { code: 'ENOENT' })));
+  });
+
+  it('sends conditional upserts together, answering an upsert refused by its _id to its own call', async () => {
+    const sent: object[][] = [];
+    const update = batchedUpdate(() => ({
+      bulkWrite: async (ops: object[]) => {
+        sent.push(ops);
+        throw duplicateAt(1, { matchedCount: 0, upsertedCount: 1 });
+      },
+    }));
+    const op = (id: string) => ({
+      filter: { _id: id, n: { $lt: 3 } },
+      update: { $inc: { n: 1 } },
+      upsert: true,
+    });
+    const outcomes = await settle([update(op('a')), update(op('b'))]);
+    assert.deepEqual(sent, [[{ updateOne: op('a') }, { updateOne: op('b') }]]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected'],
+    );
+    assert.equal(((outcomes[1] as PromiseRejectedResult).reason as { code: number }).code, 11000);
   });
 
   it('reads only duplicate keys and validation failures as per-document errors', () => {

@@ -16,8 +16,8 @@ import { AppError, invalid } from '../errors.ts';
 import type { OfficeRecord, SlotRecord } from '../schedule-service.ts';
 import {
   assertVerifiedPhone,
+  checkVerifiedPhone,
   contactPhoneOf,
-  holdVerifiedPhone,
   requiresVerifiedPhone,
 } from '../verification/verified-phone.ts';
 import { assertBookable, assertNoShowPolicy } from './bookable.ts';
@@ -47,27 +47,23 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   if (!req.fromReserve && !req.allowOverbook && ctx.writes.fullSlots.isFull(slot._id))
     throw await slotFull(ctx, req);
   await assertNoShowPolicy(ctx, office, checked.partners);
-  let giveBackCode = async () => {};
+  let spendCode = async () => {};
   if ((req.channel === 'online' || req.channel === 'api') && requiresVerifiedPhone(office, day.plan)) {
     const phone = contactPhoneOf(req.checkedPartners ?? req.partners, req.contactPartner);
-    if (ctx.holdPhoneCode)
-      giveBackCode = await holdVerifiedPhone(ctx.holdPhoneCode, phone, req.verificationCode);
+    if (ctx.checkPhoneToSpend)
+      spendCode = await checkVerifiedPhone(ctx.checkPhoneToSpend, phone, req.verificationCode);
     else await assertVerifiedPhone(ctx.checkPhone, phone, req.verificationCode);
   }
 
-  let overbooked: boolean;
-  try {
-    overbooked = await takePlace(ctx, req, slot);
-  } catch (err) {
-    // No place, no booking: the couple keeps its code for the slot it picks next.
-    await giveBackCode().catch(() => {});
-    throw err;
-  }
+  // No place, no booking: the couple keeps its code for the slot it picks next.
+  const overbooked = await takePlace(ctx, req, slot);
   // From here on the place is ours: every failure gives it back.
   const manageToken = newManageToken(ctx.random, ctx.secret, req.idempotencyKey);
   const _id = new Types.ObjectId();
   let appointment: AppointmentRecord;
   try {
+    // Spent now that the place is taken; a simultaneous booking that spent it first wins.
+    await spendCode();
     appointment = await writeBooking(ctx, req, {
       _id,
       office,

@@ -6,7 +6,7 @@ import type { Appointment, Partner } from '../../models/appointment.model.ts';
 import type { AuditService } from '../audit-service.ts';
 import type { EventBus } from '../events.ts';
 import type { ScheduleService } from '../schedule-service.ts';
-import type { PhoneCheck, PhoneHold } from '../verification/verified-phone.ts';
+import type { PhoneCheck, PhoneCheckToSpend } from '../verification/verified-phone.ts';
 import type { BookingWrites } from './booking-writes.ts';
 import type { PartnerInput } from './check-partners.ts';
 
@@ -56,8 +56,8 @@ export interface BookingServiceDeps {
   audit: AuditService;
   /** Checks a verification code, on days that ask for a verified phone; without it such days refuse. */
   checkPhone?: PhoneCheck;
-  /** The same check, giving the code back when the booking does not happen (used when given). */
-  holdPhoneCode?: PhoneHold;
+  /** The same check, spending the code only once the place is taken (used when given). */
+  checkPhoneToSpend?: PhoneCheckToSpend;
 }
 
 /** What the parts of the booking service share: its dependencies and the rush's batched writes. */

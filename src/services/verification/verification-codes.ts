@@ -1,14 +1,17 @@
 // Verification codes (验证码): a 6-digit code sent by text proves a phone is the person's.
 //
 // Issuing costs two single-document updates: one takes a send from the address's allowance,
-// one takes a send from the phone's allowance and stores the new code's hash. Each is a
+// one takes a send from the phone's allowance and stores the new code's hash; the updates of
+// codes asked for at the same moment go to the database in one bulk write. Each is a
 // conditional upsert: the allowance is checked in the filter (the n-th newest send time must
 // be old enough), so no two requests at once can both take the last send; a document that
 // exists but is over its allowance makes the upsert collide on _id, which is the refusal.
 //
 // Checking counts the attempt first (a conditional $inc: at most five, however many arrive
 // at once), compares hashes in constant time, then uses the code up with a conditional
-// $unset that only one of several right answers can win.
+// $unset that only one of several right answers can win. A booking uses it up only once its
+// place is taken (checkToSpend): a slot found full costs the couple no code (the attempt
+// still counts), and the database nothing more.
 //
 // Nothing here asks whether the phone belongs to anyone: the answer to "send me a code" is
 // the same for every number, and the caller answers 202 whatever it is.
@@ -17,6 +20,7 @@ import type { Logger } from 'pino';
 import type { SmsConfig } from '../../config.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Locale } from '../../i18n/locales.ts';
+import { batchedUpdate, type UpdateOne } from '../../lib/batched-db.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
 import {
@@ -78,10 +82,14 @@ export interface CheckRequest {
   code: string;
 }
 
-/** A check whose right code can be given back when what it was spent on did not happen. */
-export interface HeldCheck {
+/**
+ * A check of a right code not spent yet: `spend` spends it once what it was given for has
+ * happened (a booking's place taken), and answers false when it is gone meanwhile (a
+ * simultaneous right answer spent it first, or a new code replaced it).
+ */
+export interface PendingCheck {
   outcome: CheckOutcome;
-  giveBack?: () => Promise<void>;
+  spend?: () => Promise<boolean>;
 }
 
 /** sent; limited (too soon, or over the phone's or the address's allowance); not_sent (the provider refused). */
@@ -113,22 +121,30 @@ function nthSendBefore(n: number, before: Date) {
   return { $or: [{ [path]: { $exists: false } }, { [path]: { $lte: before } }] };
 }
 
-/** Takes one send from a document's allowance, setting `extra` with it; false when none is left. */
-async function takeSend(id: string, allowance: Allowance, now: Date, minGapMs: number, extra = {}) {
+/**
+ * Takes one send from a document's allowance, setting `extra` with it; false when none is left.
+ * `write` applies the conditional upsert: the sends asked for at the same moment share one bulk
+ * write (lib/batched-db.ts), each still refused or granted alone.
+ */
+async function takeSend(
+  write: (op: UpdateOne) => Promise<void>,
+  send: { id: string; allowance: Allowance; now: Date; minGapMs: number; extra?: object },
+) {
+  const { id, allowance, now, minGapMs } = send;
   const clauses = [
     nthSendBefore(allowance.perHour, new Date(now.getTime() - HOUR)),
     nthSendBefore(allowance.perDay, new Date(now.getTime() - DAY)),
     ...(minGapMs ? [nthSendBefore(1, new Date(now.getTime() - minGapMs))] : []),
   ];
   try {
-    await VerificationModel.updateOne(
-      { _id: id, $and: clauses },
-      {
+    await write({
+      filter: { _id: id, $and: clauses },
+      update: {
         $push: { sent: { $each: [now], $position: 0, $slice: allowance.perDay } },
-        $set: { expiresAt: new Date(now.getTime() + DAY), ...extra },
+        $set: { expiresAt: new Date(now.getTime() + DAY), ...send.extra },
       },
-      { upsert: true },
-    );
+      upsert: true,
+    });
     return true;
   } catch (err) {
     if (isDuplicate(err)) return false;
@@ -151,18 +167,6 @@ async function takeAttempt(phone: string, purpose: VerificationPurpose, now: Dat
   return held?.codes?.[purpose];
 }
 
-/**
- * Puts a spent code back, as it was when spent (attempts and expiry included), unless a new one
- * was sent since: a booking that found its slot full must not cost the couple its code.
- */
-async function putBack(phone: string, purpose: VerificationPurpose, held: object): Promise<void> {
-  const path = `codes.${purpose}`;
-  await VerificationModel.updateOne(
-    { _id: `phone:${phone}`, [path]: { $exists: false } },
-    { $set: { [path]: held } },
-  );
-}
-
 /** Takes the code away; of several right answers at once, only the first does. */
 async function useUp(phone: string, purpose: VerificationPurpose, hash: string): Promise<boolean> {
   const path = `codes.${purpose}`;
@@ -179,6 +183,8 @@ export function createVerificationService(deps: VerificationDeps) {
   }
   const { clock, random, secret, sender, sms, logger } = deps;
   const policy: VerificationPolicy = { ...DEFAULT_VERIFICATION_POLICY, ...deps.policy };
+  // The sends taken at the same moment share one bulk write.
+  const write = batchedUpdate(() => VerificationModel.collection as never);
 
   async function sendCode(phone: string, code: string, request: IssueRequest): Promise<IssueOutcome> {
     const minutes = Math.round(policy.codeTtlMs / 60_000);
@@ -201,7 +207,8 @@ export function createVerificationService(deps: VerificationDeps) {
     const phone = normalizePhone(request.phone);
     if (!phone) throw invalid({ phone: { key: 'booking.phone_invalid' } });
     const now = clock();
-    if (!(await takeSend(`address:${addressKey(request.address)}`, policy.perAddress, now, 0)))
+    const address = `address:${addressKey(request.address)}`;
+    if (!(await takeSend(write, { id: address, allowance: policy.perAddress, now, minGapMs: 0 })))
       return { outcome: 'limited' };
     const code = newCode(random);
     const salt = Buffer.from(random(16)).toString('hex');
@@ -212,13 +219,14 @@ export function createVerificationService(deps: VerificationDeps) {
       attempts: 0,
     };
     const extra = { [`codes.${request.purpose}`]: live };
-    if (!(await takeSend(`phone:${phone}`, policy.perPhone, now, policy.resendAfterMs, extra)))
-      return { outcome: 'limited' };
+    const gap = policy.resendAfterMs;
+    const send = { id: `phone:${phone}`, allowance: policy.perPhone, now, minGapMs: gap, extra };
+    if (!(await takeSend(write, send))) return { outcome: 'limited' };
     return { outcome: await sendCode(phone, code, request) };
   }
 
-  /** Checks and spends the code; `giveBack` makes a spent code usable again (its holder failed). */
-  async function checkAndHold(request: CheckRequest): Promise<HeldCheck> {
+  /** Counts the attempt and compares; a right code is left to spend (see PendingCheck). */
+  async function checkToSpend(request: CheckRequest): Promise<PendingCheck> {
     const phone = normalizePhone(request.phone);
     const code = request.code.trim();
     if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
@@ -227,15 +235,17 @@ export function createVerificationService(deps: VerificationDeps) {
     const given = codeHash(secret, live.salt, request.purpose, phone, code);
     if (!timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(live.hash, 'hex')))
       return { outcome: 'wrong' };
-    if (!(await useUp(phone, request.purpose, live.hash))) return { outcome: 'no_code' };
-    return { outcome: 'ok', giveBack: () => putBack(phone, request.purpose, live) };
+    return { outcome: 'ok', spend: () => useUp(phone, request.purpose, live.hash) };
   }
 
+  /** Checks and spends the code. */
   async function check(request: CheckRequest): Promise<CheckOutcome> {
-    return (await checkAndHold(request)).outcome;
+    const checked = await checkToSpend(request);
+    if (checked.outcome !== 'ok') return checked.outcome;
+    return (await checked.spend?.()) ? 'ok' : 'no_code';
   }
 
-  return { issue, check, checkAndHold, policy };
+  return { issue, check, checkToSpend, policy };
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;

@@ -6,7 +6,7 @@
 import { normalizePhone } from '../../domain/phone.ts';
 import type { VerificationPurpose } from '../../models/verification-code.model.ts';
 import { invalid } from '../errors.ts';
-import type { CheckOutcome, HeldCheck } from './verification-codes.ts';
+import type { CheckOutcome, PendingCheck } from './verification-codes.ts';
 
 /** The verification service's check, as the booking and lottery services are given it. */
 export type PhoneCheck = (req: {
@@ -15,12 +15,12 @@ export type PhoneCheck = (req: {
   code: string;
 }) => Promise<CheckOutcome>;
 
-/** The check that spends a right code and can give it back (a booking that found its slot full). */
-export type PhoneHold = (req: {
+/** The check that leaves a right code to spend once the booking's place is taken. */
+export type PhoneCheckToSpend = (req: {
   phone: string;
   purpose: VerificationPurpose;
   code: string;
-}) => Promise<HeldCheck>;
+}) => Promise<PendingCheck>;
 
 export function requiresVerifiedPhone(
   office: { requireVerifiedPhone?: boolean | undefined },
@@ -52,23 +52,27 @@ export async function assertVerifiedPhone(
 }
 
 /**
- * As assertVerifiedPhone, for a booking: the right code is spent, and the function returned
- * gives it back should the booking not happen (its slot full), so the couple picks another slot
- * with the same code.
+ * As assertVerifiedPhone, for a booking: the code is checked (its attempt counted) but not
+ * spent; the function returned spends it once the place is taken, and refuses as a wrong code
+ * would when it is gone meanwhile. A booking that finds its slot full never spends it, so the
+ * couple picks another slot with the same code.
  */
-export async function holdVerifiedPhone(
-  hold: PhoneHold,
+export async function checkVerifiedPhone(
+  checkToSpend: PhoneCheckToSpend,
   phone: string,
   code: string | undefined,
 ): Promise<() => Promise<void>> {
   if (!code)
     throw invalid({ verificationCode: { key: 'verification.code_required' } }, 'verification.code_required');
   const normalized = normalizePhone(phone);
-  const held = normalized
-    ? await hold({ phone: normalized, purpose: 'booking', code })
+  const checked = normalized
+    ? await checkToSpend({ phone: normalized, purpose: 'booking', code })
     : { outcome: 'no_code' as const };
-  if (held.outcome !== 'ok') refuseCode(held.outcome);
-  return held.giveBack ?? (async () => {});
+  if (checked.outcome !== 'ok') refuseCode(checked.outcome);
+  const spend = checked.spend;
+  return async () => {
+    if (spend && !(await spend())) refuseCode('no_code');
+  };
 }
 
 function refuseCode(outcome: CheckOutcome): never {
