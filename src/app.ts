@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
+import { verifyingSecrets } from './lib/secret-keys.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
@@ -112,9 +113,11 @@ function apiRouter(container: Container, routes: AppRoutes): Router {
  * parsers (413, malformed JSON).
  */
 function pageMiddleware(container: Container): Router {
-  const { config, secret } = container;
+  const { config } = container;
+  // Signed with the current secret; cookies signed with an earlier one (APP_SECRET_PREVIOUS) still read.
+  const secrets = verifyingSecrets(container);
   const pages = express.Router();
-  pages.use(cookieParser(secret));
+  pages.use(cookieParser(secrets));
   pages.use((_req, res, next) => installRenderPage(res, next));
   pages.use(localeMiddleware({ secureCookies: config.cookieSecure }));
   pages.use(viewHelpers(config));
@@ -123,6 +126,6 @@ function pageMiddleware(container: Container): Router {
   pages.use(express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }));
   pages.use(bodyHygiene());
   pages.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
-  pages.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
+  pages.use(csrfMiddleware({ secrets, secureCookies: config.cookieSecure }));
   return pages;
 }

@@ -12,6 +12,7 @@ import type { Locale } from '../../i18n/locales.ts';
 import { batchedFindByIds, batchedInsert } from '../../lib/batched-db.ts';
 import { coalesce, succeeded } from '../../lib/coalesce.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
+import { fingerprintSecret } from '../../lib/secret-keys.ts';
 import {
   ACTIVE_STATUSES,
   AppointmentModel,
@@ -36,7 +37,7 @@ import {
 } from '../verification/verified-phone.ts';
 import { type ApplicationRecord, type DrawRecord, lotteryOf, type PlanRecord } from './lottery-context.ts';
 import type { DrawDeps } from './lottery-offers.ts';
-import { hashStatusToken, statusToken } from './lottery-tokens.ts';
+import { hashStatusToken, statusToken, storedStatusToken } from './lottery-tokens.ts';
 
 export interface ApplyInput {
   officeId: string;
@@ -167,7 +168,7 @@ const closed = (closesAt: Date, office: OfficeRecord) =>
 
 /** Both partners checked as for a booking, and a preference the day can meet. */
 async function checkApplicants(deps: ApplyDeps, input: ApplyInput, open: OpenDay): Promise<Partner[]> {
-  const checked = checkPartners(input.partners, input.date, open.office.eligibility, deps.secret);
+  const checked = checkPartners(input.partners, input.date, open.office.eligibility, fingerprintSecret(deps));
   const fields: Record<string, FieldMessage> = checked.ok ? {} : { ...checked.fields };
   const problem = preferenceProblem(
     input.preference,
@@ -218,7 +219,7 @@ async function store(
 async function existingForKey(deps: ApplyDeps, key: string | undefined): Promise<ApplyResult | null> {
   if (!key) return null;
   const found = await LotteryApplicationModel.findOne({ idempotencyKey: key }).lean<ApplicationRecord>();
-  return found ? { application: found, token: statusToken(deps.secret, found._id), created: false } : null;
+  return found ? { application: found, token: storedStatusToken(deps, found), created: false } : null;
 }
 
 /** A partner holding an active booking must cancel it first: one person, one booking. */
