@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
+import { NotificationModel, type NotificationStatus } from '../../src/models/notification.model.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase } from '../helpers/test-app.ts';
 
@@ -95,5 +96,36 @@ describe('metrics for the operator (GET /metrics)', () => {
     for (const name of ['registry_jobs_queued', 'registry_jobs_failed', 'registry_messages_last_hour'])
       assert.match(text, new RegExp(`^# TYPE ${name} gauge$`, 'm'));
     assert.match(text, /^process_cpu_user_seconds_total /m);
+  });
+
+  it('counts the messages of the last hour by channel, texts beside e-mails, every series there even at 0', async () => {
+    const t = await buildTestApp({ now: NOW, env: { METRICS_TOKEN: TOKEN } });
+    const message = (n: number, channel: 'email' | 'sms', status: NotificationStatus) => ({
+      key: `test:${n}${channel === 'sms' ? ':sms' : ''}`,
+      kind: 'confirmation',
+      channel,
+      spec: {},
+      to: channel === 'sms' ? '13800138000' : 'couple@example.com',
+      status,
+      claimedAt: new Date(),
+    });
+    await NotificationModel.create([
+      message(1, 'email', 'sent'),
+      message(2, 'email', 'sent'),
+      message(2, 'sms', 'sent'),
+      message(3, 'sms', 'failed'),
+      message(4, 'sms', 'retrying'),
+      message(5, 'sms', 'skipped'),
+    ]);
+    const text = (await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200))
+      .text;
+    const counted = (channel: string, status: string) =>
+      series(text, `registry_messages_last_hour{channel="${channel}",status="${status}"}`);
+    assert.equal(counted('email', 'sent'), 2);
+    assert.equal(counted('email', 'failed'), 0);
+    assert.equal(counted('email', 'retrying'), 0);
+    assert.equal(counted('sms', 'sent'), 1);
+    assert.equal(counted('sms', 'failed'), 1);
+    assert.equal(counted('sms', 'retrying'), 1);
   });
 });
