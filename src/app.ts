@@ -51,8 +51,9 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
 
   app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
-  // The scraper's page, like the probes, is neither logged, limited nor counted.
-  app.use(metricsRouter(container.metrics, config.metricsToken));
+  // The scraper's page, like the probes, is neither logged, limited nor counted; with
+  // METRICS_PORT it is served there only (createMetricsApp).
+  if (config.metricsPort === undefined) app.use(metricsRouter(container.metrics, config.metricsToken));
   app.use(httpMetrics(container.metrics));
   app.use(requestLog(logger));
   app.use(securityHeaders(config.cookieSecure));
@@ -128,4 +129,19 @@ function pageMiddleware(container: Container): Router {
   pages.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
   pages.use(csrfMiddleware({ secrets, secureCookies: config.cookieSecure }));
   return pages;
+}
+
+/**
+ * The application on METRICS_PORT: GET /metrics and nothing else (an empty 404), for
+ * a scraper that reaches this port while the public reaches only PORT.
+ */
+export function createMetricsApp(container: Container): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(metricsRouter(container.metrics, container.config.metricsToken, true));
+  app.use((_req, res) => {
+    res.status(404).set('Cache-Control', 'no-store').end();
+  });
+  return app;
 }

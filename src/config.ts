@@ -67,6 +67,7 @@ const schema = z.object({
   VIEWS_RELOAD: bool.optional(),
   /** Unset: GET /metrics answers 404. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_NOTICES: bool.default(true),
   SMS_ACCESS_KEY_ID: z.string().optional(),
@@ -175,6 +176,8 @@ export interface Config {
   viewsReload: boolean;
   /** The Bearer token of GET /metrics (the operator's scraper); unset, there is no /metrics. */
   metricsToken: string | undefined;
+  /** METRICS_PORT: /metrics on this port of HOST only, not on PORT; without METRICS_TOKEN, open there. */
+  metricsPort: number | undefined;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
   sms: Readonly<SmsConfig>;
@@ -227,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...databaseChoiceProblems(cleaned),
     ...productionProblems(cleaned),
     ...secretProblems(cleaned),
+    ...(cleaned.METRICS_PORT && cleaned.METRICS_PORT === (cleaned.PORT ?? '3000')
+      ? ['METRICS_PORT: must differ from PORT']
+      : []),
   ]);
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
@@ -254,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     retentionDays: e.RETENTION_DAYS,
     viewsReload: e.VIEWS_RELOAD ?? false,
     metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
   });

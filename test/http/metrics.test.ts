@@ -2,6 +2,8 @@
 // Bearer token; nobody else learns it is there.
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { createMetricsApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
 import { NotificationModel, type NotificationStatus } from '../../src/models/notification.model.ts';
 import { couple } from '../helpers/ids.ts';
@@ -127,5 +129,36 @@ describe('metrics for the operator (GET /metrics)', () => {
     assert.equal(counted('sms', 'sent'), 1);
     assert.equal(counted('sms', 'failed'), 1);
     assert.equal(counted('sms', 'retrying'), 1);
+  });
+
+  describe('on a port of its own (METRICS_PORT)', () => {
+    it('serves /metrics there only, not on the main port; the token, when set, is still asked', async () => {
+      const t = await buildTestApp({ now: NOW, env: { METRICS_TOKEN: TOKEN, METRICS_PORT: '9464' } });
+      assert.equal(t.config.metricsPort, 9464);
+      await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(404);
+      const own = createMetricsApp(t.container);
+      await request(own).get('/metrics').expect(401);
+      const res = await request(own).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200);
+      assert.match(res.text, /^# TYPE registry_messages_last_hour gauge$/m);
+      // Nothing else of the application is there.
+      await request(own).get('/').expect(404);
+      await request(own).get('/healthz').expect(404);
+    });
+
+    it('needs no token there: only the scraper reaches that port', async () => {
+      const t = await buildTestApp({ now: NOW, env: { METRICS_PORT: '9464' } });
+      await request(t.app).get('/metrics').expect(404);
+      const res = await request(createMetricsApp(t.container)).get('/metrics').expect(200);
+      assert.match(res.text, /^registry_database_up 1$/m);
+    });
+
+    it('refuses a METRICS_PORT that is PORT', () => {
+      assert.throws(
+        () => loadConfig({ PORT: '8080', METRICS_PORT: '8080' }),
+        /METRICS_PORT: must differ from PORT/,
+      );
+      assert.throws(() => loadConfig({ METRICS_PORT: '3000' }), /METRICS_PORT: must differ from PORT/);
+      assert.throws(() => loadConfig({ METRICS_PORT: '70000' }), /METRICS_PORT/);
+    });
   });
 });
