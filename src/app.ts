@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
+import { verifyingSecrets } from './lib/secret-keys.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
@@ -51,8 +52,9 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
 
   app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
-  // The scraper's page, like the probes, is neither logged, limited nor counted.
-  app.use(metricsRouter(container.metrics, config.metricsToken));
+  // The scraper's page, like the probes, is neither logged, limited nor counted; with
+  // METRICS_PORT it is served there only (createMetricsApp).
+  if (config.metricsPort === undefined) app.use(metricsRouter(container.metrics, config.metricsToken));
   app.use(httpMetrics(container.metrics));
   app.use(requestLog(logger));
   const answerError = errorHandler({ logger, storage: container.storage });
@@ -115,9 +117,11 @@ function apiRouter(container: Container, routes: AppRoutes): Router {
  * parsers (413, malformed JSON).
  */
 function pageMiddleware(container: Container): Router {
-  const { config, secret } = container;
+  const { config } = container;
+  // Signed with the current secret; cookies signed with an earlier one (APP_SECRET_PREVIOUS) still read.
+  const secrets = verifyingSecrets(container);
   const pages = express.Router();
-  pages.use(cookieParser(secret));
+  pages.use(cookieParser(secrets));
   pages.use((_req, res, next) => installRenderPage(res, next));
   pages.use(localeMiddleware({ secureCookies: config.cookieSecure }));
   pages.use(viewHelpers(config));
@@ -126,6 +130,21 @@ function pageMiddleware(container: Container): Router {
   pages.use(express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }));
   pages.use(bodyHygiene());
   pages.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
-  pages.use(csrfMiddleware({ secret, secureCookies: config.cookieSecure }));
+  pages.use(csrfMiddleware({ secrets, secureCookies: config.cookieSecure }));
   return pages;
+}
+
+/**
+ * The application on METRICS_PORT: GET /metrics and nothing else (an empty 404), for
+ * a scraper that reaches this port while the public reaches only PORT.
+ */
+export function createMetricsApp(container: Container): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(metricsRouter(container.metrics, container.config.metricsToken, true));
+  app.use((_req, res) => {
+    res.status(404).set('Cache-Control', 'no-store').end();
+  });
+  return app;
 }

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Container, createContainer } from './container.ts';
-import { applicationSecret, connectDatabase, ensureIndexes } from './db.ts';
+import { applicationSecret, connectDatabase, ensureIndexes, idFingerprintSecret } from './db.ts';
 import { embeddedEnginePaths } from './embedded-engine-paths.ts';
 import { socketPathIn } from './embedded-mongo/index.ts';
 import { type SupervisedEngine, superviseEmbeddedMongo } from './embedded-mongo/supervisor.ts';
@@ -68,5 +68,12 @@ export async function connectAndCompose(
   await connectDatabase(uri, config.mongodbDb);
   await ensureIndexes();
   const secret = await applicationSecret(config.appSecret);
-  return createContainer({ config, logger, secret });
+  const fingerprintSecret = await idFingerprintSecret(config.idFingerprintSecret, secret);
+  return createContainer({
+    config,
+    logger,
+    secret,
+    previousSecrets: config.appSecretPrevious,
+    fingerprintSecret,
+  });
 }

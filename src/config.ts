@@ -2,6 +2,7 @@
 // Every variable is documented in README.md ("Configuration").
 import path from 'node:path';
 import { z } from 'zod';
+import { secretProblems, secretVariables } from './config-secrets.ts';
 import { parseReminders, type ReminderRule, reminderProblem } from './reminder-rules.ts';
 import type { SmsTemplates } from './sms/kinds.ts';
 import { parseSmsEndpoint, parseSmsTemplates, type SmsEndpoint } from './sms/settings.ts';
@@ -26,6 +27,7 @@ const schema = z.object({
     .default('registry'),
   DATA_DIR: z.string().default('./data'),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ...secretVariables,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
@@ -65,6 +67,7 @@ const schema = z.object({
   VIEWS_RELOAD: bool.optional(),
   /** Unset: GET /metrics answers 404. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SMS_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_NOTICES: bool.default(true),
   SMS_ACCESS_KEY_ID: z.string().optional(),
@@ -127,9 +130,7 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   const required = 'required when NODE_ENV=production';
   const problems: string[] = [];
   if (!env.APP_SECRET)
-    problems.push(
-      `APP_SECRET: ${required} (32 or more random characters, kept for good: ID fingerprints depend on it)`,
-    );
+    problems.push(`APP_SECRET: ${required} (32 or more random characters; rotated with APP_SECRET_PREVIOUS)`);
   if (!env.BASE_URL)
     problems.push(`BASE_URL: ${required} (the public https:// address the links in messages point to)`);
   if (!env.SMTP_URL && !env.SMS_PROVIDER)
@@ -154,6 +155,10 @@ export interface Config {
   mongodbDb: string;
   dataDir: string;
   appSecret: string | undefined;
+  /** Earlier APP_SECRET values, newest first: still accepted when verifying, never used to sign. */
+  appSecretPrevious: readonly string[];
+  /** The key of ID fingerprints; unset, the application secret (never rotated either way). */
+  idFingerprintSecret: string | undefined;
   rateLimitPerMinute: number;
   admin: { email: string | undefined; password: string | undefined };
   smtpUrl: string | undefined;
@@ -171,6 +176,8 @@ export interface Config {
   viewsReload: boolean;
   /** The Bearer token of GET /metrics (the operator's scraper); unset, there is no /metrics. */
   metricsToken: string | undefined;
+  /** METRICS_PORT: /metrics on this port of HOST only, not on PORT; without METRICS_TOKEN, open there. */
+  metricsPort: number | undefined;
   /** Reminders before an appointment, in the office's zone; the name keys each in the notification log. */
   reminders: ReminderRule[];
   sms: Readonly<SmsConfig>;
@@ -222,6 +229,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...missingSmsSettings(cleaned),
     ...databaseChoiceProblems(cleaned),
     ...productionProblems(cleaned),
+    ...secretProblems(cleaned),
+    ...(cleaned.METRICS_PORT && cleaned.METRICS_PORT === (cleaned.PORT ?? '3000')
+      ? ['METRICS_PORT: must differ from PORT']
+      : []),
   ]);
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
@@ -233,6 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mongodbDb: e.MONGODB_DB,
     dataDir: path.resolve(e.DATA_DIR),
     appSecret: e.APP_SECRET,
+    appSecretPrevious: Object.freeze(e.APP_SECRET_PREVIOUS ?? []),
+    idFingerprintSecret: e.ID_FINGERPRINT_SECRET,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     admin: Object.freeze({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }),
     smtpUrl: e.SMTP_URL,
@@ -247,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     retentionDays: e.RETENTION_DAYS,
     viewsReload: e.VIEWS_RELOAD ?? false,
     metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     reminders: parseReminders(e.REMINDERS),
     sms: smsConfig(e),
   });

@@ -77,7 +77,12 @@ export interface Services {
 export interface ContainerOptions {
   config: Readonly<Config>;
   logger: Logger;
+  /** The current application secret: signs cookies, sessions, forms and derived tokens. */
   secret: string;
+  /** Earlier secrets (APP_SECRET_PREVIOUS), accepted when verifying what they signed. */
+  previousSecrets?: readonly string[];
+  /** The key of ID fingerprints (ID_FINGERPRINT_SECRET); `secret` when unset. */
+  fingerprintSecret?: string;
   clock?: Clock;
   random?: RandomBytes;
   /** The mail transport; by default SMTP from SMTP_URL, or the development outbox. */
@@ -92,6 +97,8 @@ export interface Container {
   config: Readonly<Config>;
   logger: Logger;
   secret: string;
+  /** Earlier secrets, still accepted for what they signed (cookies, sessions, CSRF tokens). */
+  previousSecrets: readonly string[];
   clock: Clock;
   events: EventBus;
   mailer: MailTransport;
@@ -137,6 +144,7 @@ export function createContainer(opts: ContainerOptions): Container {
     config,
     logger,
     secret,
+    previousSecrets: opts.previousSecrets ?? [],
     clock,
     events,
     mailer,
@@ -171,7 +179,12 @@ type Wiring = ContainerOptions & {
 
 /** The use cases, each service given the others it needs. */
 function createServices(w: Wiring): Services {
-  const { config, secret, clock, random, events } = w;
+  const { config, clock, random, events } = w;
+  const keys = {
+    secret: w.secret,
+    previousSecrets: w.previousSecrets,
+    fingerprintSecret: w.fingerprintSecret,
+  };
   const schedule = createScheduleService({ clock, cache: createScheduleCache(config.scheduleCacheMs) });
   const audit = createAuditService({ clock });
   const verification = verificationOf(w);
@@ -179,7 +192,7 @@ function createServices(w: Wiring): Services {
   const booking = createBookingService({
     clock,
     random,
-    secret,
+    ...keys,
     events,
     schedule,
     audit,
@@ -191,7 +204,7 @@ function createServices(w: Wiring): Services {
   const lottery = createLotteryService({
     clock,
     random,
-    secret,
+    ...keys,
     events,
     schedule,
     booking,
@@ -217,7 +230,7 @@ function createServices(w: Wiring): Services {
     retentionDays: config.retentionDays,
     scheduled: config.jobs !== 'off',
   });
-  const phoneLookup = { findByPhone: bound({ clock, secret, schedule, checkPhone }, findByPhone) };
+  const phoneLookup = { findByPhone: bound({ clock, ...keys, schedule, checkPhone }, findByPhone) };
   return {
     schedule,
     booking,
@@ -239,6 +252,7 @@ function verificationOf(w: Wiring): VerificationService {
     clock: w.clock,
     random: w.random,
     secret: w.secret,
+    previousSecrets: w.previousSecrets,
     sender: w.smsSender,
     sms: w.config.sms,
     logger: w.logger,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { StorageHealth } from './lib/database-errors.ts';
 import { withDeadline } from './lib/deadline.ts';
@@ -112,4 +112,30 @@ export async function applicationSecret(configured: string | undefined): Promise
     { upsert: true, returnDocument: 'after' },
   ).lean();
   return doc!.value;
+}
+
+/**
+ * The key of ID fingerprints: ID_FINGERPRINT_SECRET, or else the application secret (the
+ * key they were always made with, so existing data keeps matching). The database keeps a
+ * check value made with the first key it saw: a start with another key (APP_SECRET changed
+ * without ID_FINGERPRINT_SECRET set to the old one) would make every stored booking, hold and
+ * application stop matching its people, so it is refused, naming the variable.
+ */
+export async function idFingerprintSecret(
+  configured: string | undefined,
+  appSecret: string,
+): Promise<string> {
+  const key = configured ?? appSecret;
+  const check = createHmac('sha256', key).update('id-fingerprint-key-check').digest('hex');
+  const doc = await AppSettingModel.findOneAndUpdate(
+    { _id: 'id_fingerprint_check' },
+    { $setOnInsert: { value: check, createdAt: new Date() } },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
+  if (doc!.value !== check)
+    throw new Error(
+      `${configured ? 'ID_FINGERPRINT_SECRET' : 'APP_SECRET'} is not the key the stored ID fingerprints were made with: ` +
+        'set ID_FINGERPRINT_SECRET to the APP_SECRET they were made with (docs/deploy.md, "The application secret")',
+    );
+  return key;
 }

@@ -1,9 +1,13 @@
 // Boot: config -> database (embedded engine or MONGODB_URI) -> container -> app -> listen,
 // and a graceful, bounded shutdown on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
 import { startJobRunner } from '../jobs/runner.ts';
-import { createApp } from './app.ts';
+import { createApp, createMetricsApp } from './app.ts';
 import { configOrExit, connectAndCompose, databaseUri } from './boot.ts';
+import type { Config } from './config.ts';
+import type { Container } from './container.ts';
 import { databaseReachable, disconnectDatabase } from './db.ts';
 import { createLogger, stdoutDestination } from './logger.ts';
 import { seed } from './seed/index.ts';
@@ -43,10 +47,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const server: Server = app.listen(config.port, config.host, () => {
-    logger.info(`listening on ${config.baseUrl}`);
-    console.log(`\n  Registry scheduler is running: ${config.baseUrl}\n`);
-  });
+  const servers = listen(config, logger, app, container);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -58,10 +59,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await closeAll(servers);
     await jobs?.stop().catch((err: unknown) => logger.error({ err }, 'stopping jobs failed'));
     container.mailer.close();
     await disconnectDatabase();
@@ -71,6 +69,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** The app on PORT and, with METRICS_PORT, the scraper's page on a port of its own (same host), not on PORT. */
+function listen(config: Readonly<Config>, logger: Logger, app: Express, container: Container): Server[] {
+  const server = app.listen(config.port, config.host, () => {
+    logger.info(`listening on ${config.baseUrl}`);
+    console.log(`\n  Registry scheduler is running: ${config.baseUrl}\n`);
+  });
+  if (config.metricsPort === undefined) return [server];
+  const metrics = createMetricsApp(container).listen(config.metricsPort, config.host, () =>
+    logger.info({ port: config.metricsPort, host: config.host }, 'metrics listening'),
+  );
+  return [server, metrics];
+}
+
+/** Stops accepting connections and waits for those in flight (idle ones are closed at once). */
+async function closeAll(servers: Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        }),
+    ),
+  );
 }
 
 main().catch((err: unknown) => {

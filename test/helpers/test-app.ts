@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
 import { connectDatabase, ensureIndexes } from '../../src/db.ts';
 import type { WeekdayTemplate } from '../../src/domain/schedule-types.ts';
+import type { SecretKeys } from '../../src/lib/secret-keys.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Office, OfficeModel } from '../../src/models/office.model.ts';
 import { ensureOfficeWindows } from '../../src/services/staff/capacity-sync.ts';
@@ -83,12 +84,25 @@ export interface TestApp {
   config: Readonly<Config>;
 }
 
-export async function buildTestApp(opts: { now: string; env?: Record<string, string> }): Promise<TestApp> {
+export async function buildTestApp(opts: {
+  now: string;
+  env?: Record<string, string>;
+  /** The application secret and its rotation (TEST_SECRET alone by default). */
+  secrets?: SecretKeys;
+}): Promise<TestApp> {
   await connectTestDatabase();
   const config = testConfig(opts.env);
   const clock = testClock(opts.now);
   const logger = createLogger(config.logLevel);
-  const container = createContainer({ config, logger, secret: TEST_SECRET, clock });
+  const { secret, previousSecrets, fingerprintSecret } = opts.secrets ?? { secret: TEST_SECRET };
+  const container = createContainer({
+    config,
+    logger,
+    secret,
+    ...(previousSecrets ? { previousSecrets } : {}),
+    ...(fingerprintSecret ? { fingerprintSecret } : {}),
+    clock,
+  });
   const app = createApp({
     container,
     readiness: async () => ({ ok: true, checks: { database: true } }),

@@ -309,7 +309,7 @@ describe('lottery draw', () => {
 
     // The first winner confirms on the status page and reaches its appointment's manage page.
     const keeperApp = await LotteryApplicationModel.findOne({ reference: keeper!.reference }).lean();
-    const statusPath = t.container.services.lottery.statusPath(keeperApp!._id.toString());
+    const statusPath = await t.container.services.lottery.statusPath(keeperApp!._id.toString());
     const b = browser(t.app);
     const page = await b.get(statusPath);
     assert.equal(page.$('.lottery-state').attr('data-status'), 'offered');
@@ -398,12 +398,12 @@ describe('lottery draw', () => {
     assert.equal(waiting!.status, 'applied');
 
     const b = browser(t.app);
-    const waitingPath = t.container.services.lottery.statusPath(waiting!._id.toString());
+    const waitingPath = await t.container.services.lottery.statusPath(waiting!._id.toString());
     const waitingPage = await b.get(waitingPath);
     assert.match(waitingPage.$('.lottery-state').text(), /排第 9 位/);
 
     const winner = await LotteryApplicationModel.findOne({ reference: draw!.winners![0]!.reference }).lean();
-    const winnerPath = t.container.services.lottery.statusPath(winner!._id.toString());
+    const winnerPath = await t.container.services.lottery.statusPath(winner!._id.toString());
     const page = await b.get(winnerPath);
     await b.post(`${winnerPath}/decline`, { _csrf: page.$('input[name=_csrf]').first().val() });
     assert.equal((await LotteryApplicationModel.findById(winner!._id).lean())!.status, 'declined');

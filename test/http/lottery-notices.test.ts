@@ -39,7 +39,7 @@ describe('lottery messages', () => {
       const application = 'applicationId' in event ? event.applicationId : '';
       assert.ok(
         body.text.includes(
-          `https://yuyue.example.gov.cn${t.container.services.lottery.statusPath(application)}`,
+          `https://yuyue.example.gov.cn${await t.container.services.lottery.statusPath(application)}`,
         ),
       );
       if (event.type === 'lottery.won') {

@@ -2,7 +2,10 @@
 // Bearer token; nobody else learns it is there.
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { createMetricsApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
+import { NotificationModel, type NotificationStatus } from '../../src/models/notification.model.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase } from '../helpers/test-app.ts';
 
@@ -95,5 +98,67 @@ describe('metrics for the operator (GET /metrics)', () => {
     for (const name of ['registry_jobs_queued', 'registry_jobs_failed', 'registry_messages_last_hour'])
       assert.match(text, new RegExp(`^# TYPE ${name} gauge$`, 'm'));
     assert.match(text, /^process_cpu_user_seconds_total /m);
+  });
+
+  it('counts the messages of the last hour by channel, texts beside e-mails, every series there even at 0', async () => {
+    const t = await buildTestApp({ now: NOW, env: { METRICS_TOKEN: TOKEN } });
+    const message = (n: number, channel: 'email' | 'sms', status: NotificationStatus) => ({
+      key: `test:${n}${channel === 'sms' ? ':sms' : ''}`,
+      kind: 'confirmation',
+      channel,
+      spec: {},
+      to: channel === 'sms' ? '13800138000' : 'couple@example.com',
+      status,
+      claimedAt: new Date(),
+    });
+    await NotificationModel.create([
+      message(1, 'email', 'sent'),
+      message(2, 'email', 'sent'),
+      message(2, 'sms', 'sent'),
+      message(3, 'sms', 'failed'),
+      message(4, 'sms', 'retrying'),
+      message(5, 'sms', 'skipped'),
+    ]);
+    const text = (await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200))
+      .text;
+    const counted = (channel: string, status: string) =>
+      series(text, `registry_messages_last_hour{channel="${channel}",status="${status}"}`);
+    assert.equal(counted('email', 'sent'), 2);
+    assert.equal(counted('email', 'failed'), 0);
+    assert.equal(counted('email', 'retrying'), 0);
+    assert.equal(counted('sms', 'sent'), 1);
+    assert.equal(counted('sms', 'failed'), 1);
+    assert.equal(counted('sms', 'retrying'), 1);
+  });
+
+  describe('on a port of its own (METRICS_PORT)', () => {
+    it('serves /metrics there only, not on the main port; the token, when set, is still asked', async () => {
+      const t = await buildTestApp({ now: NOW, env: { METRICS_TOKEN: TOKEN, METRICS_PORT: '9464' } });
+      assert.equal(t.config.metricsPort, 9464);
+      await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(404);
+      const own = createMetricsApp(t.container);
+      await request(own).get('/metrics').expect(401);
+      const res = await request(own).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200);
+      assert.match(res.text, /^# TYPE registry_messages_last_hour gauge$/m);
+      // Nothing else of the application is there.
+      await request(own).get('/').expect(404);
+      await request(own).get('/healthz').expect(404);
+    });
+
+    it('needs no token there: only the scraper reaches that port', async () => {
+      const t = await buildTestApp({ now: NOW, env: { METRICS_PORT: '9464' } });
+      await request(t.app).get('/metrics').expect(404);
+      const res = await request(createMetricsApp(t.container)).get('/metrics').expect(200);
+      assert.match(res.text, /^registry_database_up 1$/m);
+    });
+
+    it('refuses a METRICS_PORT that is PORT', () => {
+      assert.throws(
+        () => loadConfig({ PORT: '8080', METRICS_PORT: '8080' }),
+        /METRICS_PORT: must differ from PORT/,
+      );
+      assert.throws(() => loadConfig({ METRICS_PORT: '3000' }), /METRICS_PORT: must differ from PORT/);
+      assert.throws(() => loadConfig({ METRICS_PORT: '70000' }), /METRICS_PORT/);
+    });
   });
 });

@@ -48,7 +48,9 @@ describe('a lottery day past the retention period', () => {
     assert.deepEqual(await statuses(), [...Array(2).fill('applied:true'), ...Array(8).fill('offered:true')]);
 
     const waiting = await LotteryApplicationModel.findOne({ status: 'applied' }).lean();
-    const page = await browser(t.app).get(t.container.services.lottery.statusPath(waiting!._id.toString()));
+    const page = await browser(t.app).get(
+      await t.container.services.lottery.statusPath(waiting!._id.toString()),
+    );
     assert.equal(page.res.status, 200);
     assert.match(page.res.text, new RegExp(ERASED));
     for (const name of names) assert.ok(!page.res.text.includes(name), name);

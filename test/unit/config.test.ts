@@ -90,6 +90,39 @@ describe('config', () => {
       assert.match(refusal(noMail), /SMTP_URL or SMS_PROVIDER: required/);
     });
 
+    it("takes a rotation of APP_SECRET: earlier secrets and the ID fingerprints' own key, each 32 characters or more", () => {
+      const old = 'o'.repeat(40);
+      const older = 'p'.repeat(40);
+      const c = loadConfig({
+        ...complete,
+        APP_SECRET_PREVIOUS: `${old}, ${older}`,
+        ID_FINGERPRINT_SECRET: older,
+      });
+      assert.deepEqual(c.appSecretPrevious, [old, older]);
+      assert.equal(c.idFingerprintSecret, older);
+      assert.ok(Object.isFrozen(c.appSecretPrevious));
+      assert.deepEqual(loadConfig(complete).appSecretPrevious, []);
+      assert.equal(loadConfig(complete).idFingerprintSecret, undefined);
+      assert.match(
+        refusal({ ...complete, APP_SECRET_PREVIOUS: `${old},short`, ID_FINGERPRINT_SECRET: old }),
+        /APP_SECRET_PREVIOUS: a comma-separated list of earlier APP_SECRET values, each at least 32 characters/,
+      );
+      assert.match(
+        refusal({ ...complete, ID_FINGERPRINT_SECRET: 'short' }),
+        /ID_FINGERPRINT_SECRET: must be at least 32/,
+      );
+      // Without the fingerprints' own key a rotation would move them to the new secret.
+      assert.match(
+        refusal({ ...complete, APP_SECRET_PREVIOUS: old }),
+        /ID_FINGERPRINT_SECRET: required when APP_SECRET_PREVIOUS is set/,
+      );
+      assert.throws(
+        () => loadConfig({ APP_SECRET_PREVIOUS: old, ID_FINGERPRINT_SECRET: old }),
+        /APP_SECRET: required when APP_SECRET_PREVIOUS is set/,
+        'outside production too',
+      );
+    });
+
     it('starts with a complete configuration, and seeds no demo data unless asked', () => {
       const c = loadConfig(complete);
       assert.equal(c.env, 'production');

@@ -5,6 +5,7 @@ import { Types } from 'mongoose';
 import { idFingerprint } from '../../domain/masking.ts';
 import { newReferenceCode } from '../../domain/reference-code.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
+import { fingerprintSecret } from '../../lib/secret-keys.ts';
 import {
   AppointmentModel,
   type NewAppointment,
@@ -23,7 +24,7 @@ import {
 import { assertBookable, assertNoShowPolicy } from './bookable.ts';
 import type { AppointmentRecord, BookingContext, BookingRequest, BookingResult } from './booking-types.ts';
 import { checkPartners } from './check-partners.ts';
-import { hashManageToken, newManageToken } from './manage-token.ts';
+import { hashManageToken, newManageToken, storedManageToken } from './manage-token.ts';
 import { clearHold, HOLD_WRITE_WITHIN_MS, settledHold } from './person-holds.ts';
 import { forcePlace, releasePlace, takeReservedPlace } from './slot-counter.ts';
 
@@ -38,7 +39,7 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   const office = await ctx.schedule.getOffice(req.officeId);
   const checked = req.checkedPartners
     ? { ok: true as const, partners: req.checkedPartners }
-    : checkPartners(req.partners, req.date, office.eligibility, ctx.secret);
+    : checkPartners(req.partners, req.date, office.eligibility, fingerprintSecret(ctx));
   if (!checked.ok) throw invalid(checked.fields);
   const day = await ctx.schedule.daySchedule(office, req.date);
   assertBookable(ctx, office, day, req.start, req.channel);
@@ -224,12 +225,13 @@ async function existingForKey(ctx: BookingContext, req: BookingRequest): Promise
   if (!found) return null;
   const asked = req.checkedPartners
     ? req.checkedPartners.map((p) => p.idFingerprint)
-    : req.partners.map((p) => idFingerprint(ctx.secret, p.idType, p.idNumber));
+    : req.partners.map((p) => idFingerprint(fingerprintSecret(ctx), p.idType, p.idNumber));
   const stored = found.partners.map((p) => p.idFingerprint);
   if (asked.length !== stored.length || !asked.every((f) => stored.includes(f))) {
     throw new AppError('conflict', 'error.conflict');
   }
-  return { appointment: found, manageToken: newManageToken(ctx.random, ctx.secret, key), created: false };
+  const manageToken = storedManageToken(ctx, key, found.manageTokenHash);
+  return { appointment: found, manageToken, created: false };
 }
 
 /** The booking a simultaneous request with the same key is writing, once it is written. */

@@ -2,6 +2,7 @@
 import type { Types } from 'mongoose';
 import type { Locale } from '../../i18n/locales.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
+import type { SecretKeys } from '../../lib/secret-keys.ts';
 import type { Appointment, Partner } from '../../models/appointment.model.ts';
 import type { AuditService } from '../audit-service.ts';
 import type { EventBus } from '../events.ts';
@@ -47,10 +48,9 @@ export interface BookingResult {
   created: boolean;
 }
 
-export interface BookingServiceDeps {
+export interface BookingServiceDeps extends SecretKeys {
   clock: Clock;
   random: RandomBytes;
-  secret: string;
   events: EventBus;
   schedule: ScheduleService;
   audit: AuditService;

@@ -47,13 +47,21 @@ export async function inspectHold(fingerprint: string, now = Date.now()): Promis
  * write its appointment, so that a couple asking twice at once is told "already booked".
  */
 export async function settledHold(fingerprint: string, waitMs = 2_000): Promise<HoldInspection> {
+  return settled(() => inspectHold(fingerprint), waitMs);
+}
+
+/** `inspect`'s answer, asked again every 50 ms while it says 'in_progress', for at most `waitMs`. */
+export async function settled<T extends { state: string }>(
+  inspect: () => Promise<T>,
+  waitMs: number,
+): Promise<T> {
   const step = 50;
-  let held = await inspectHold(fingerprint);
-  for (let waited = 0; held.state === 'in_progress' && waited < waitMs; waited += step) {
+  let seen = await inspect();
+  for (let waited = 0; seen.state === 'in_progress' && waited < waitMs; waited += step) {
     await new Promise((resolve) => setTimeout(resolve, step));
-    held = await inspectHold(fingerprint);
+    seen = await inspect();
   }
-  return held;
+  return seen;
 }
 
 /** Clears a stale hold, only if it still names the appointment it was inspected with. */

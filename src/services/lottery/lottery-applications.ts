@@ -4,7 +4,7 @@
 import { lotteryPhase } from '../../domain/lottery.ts';
 import { LotteryApplicationModel } from '../../models/lottery-application.model.ts';
 import { LotteryPersonModel } from '../../models/lottery-person.model.ts';
-import { newManageToken } from '../booking/manage-token.ts';
+import { storedManageToken } from '../booking/manage-token.ts';
 import { AppError, notFound } from '../errors.ts';
 import {
   type ApplicationRecord,
@@ -15,7 +15,12 @@ import {
 } from './lottery-context.ts';
 import type { DrawDeps } from './lottery-offers.ts';
 import { cancelAppointment, fillDrawnDay } from './lottery-refills.ts';
-import { hashStatusToken, looksLikeStatusToken, lotteryBookingKey, statusToken } from './lottery-tokens.ts';
+import {
+  hashStatusToken,
+  looksLikeStatusToken,
+  lotteryBookingKey,
+  storedStatusToken,
+} from './lottery-tokens.ts';
 
 export async function findByToken(token: string): Promise<ApplicationRecord> {
   if (!looksLikeStatusToken(token)) throw notFound('lottery.not_found');
@@ -58,7 +63,7 @@ export async function status(deps: DrawDeps, application: ApplicationRecord, pla
     /** The appointment's own manage link, once the place is confirmed. */
     manageToken:
       application.status === 'confirmed' && appointment
-        ? newManageToken(deps.random, deps.secret, lotteryBookingKey(application._id))
+        ? storedManageToken(deps, lotteryBookingKey(application._id), appointment.manageTokenHash)
         : undefined,
     canWithdraw: phase === 'open' && application.status === 'applied',
     canConfirm:
@@ -135,7 +140,10 @@ export async function decline(deps: DrawDeps, token: string): Promise<Applicatio
   return updated;
 }
 
-/** The path of an application's private status page (for messages sent by the job system). */
-export function statusPath(deps: DrawDeps, applicationId: string): string {
-  return `/lottery/a/${statusToken(deps.secret, applicationId)}`;
+/** The path of an application's private status page (a short link's, the API's), as it was made. */
+export async function statusPath(deps: DrawDeps, applicationId: string): Promise<string> {
+  const found = await LotteryApplicationModel.findById(applicationId, {
+    tokenHash: 1,
+  }).lean<ApplicationRecord>();
+  return `/lottery/a/${storedStatusToken(deps, found ?? { _id: applicationId })}`;
 }

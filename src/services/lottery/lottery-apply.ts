@@ -12,6 +12,7 @@ import type { Locale } from '../../i18n/locales.ts';
 import { batchedFindByIds, batchedInsert } from '../../lib/batched-db.ts';
 import { coalesce, succeeded } from '../../lib/coalesce.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
+import { fingerprintSecret } from '../../lib/secret-keys.ts';
 import {
   ACTIVE_STATUSES,
   AppointmentModel,
@@ -27,6 +28,7 @@ import { LotteryDrawModel } from '../../models/lottery-draw.model.ts';
 import { LotteryPersonModel } from '../../models/lottery-person.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
 import { checkPartners, type PartnerInput } from '../booking/check-partners.ts';
+import { HOLD_WRITE_WITHIN_MS } from '../booking/person-holds.ts';
 import { AppError, type FieldMessage, invalid } from '../errors.ts';
 import type { OfficeRecord } from '../schedule-service.ts';
 import {
@@ -36,7 +38,8 @@ import {
 } from '../verification/verified-phone.ts';
 import { type ApplicationRecord, type DrawRecord, lotteryOf, type PlanRecord } from './lottery-context.ts';
 import type { DrawDeps } from './lottery-offers.ts';
-import { hashStatusToken, statusToken } from './lottery-tokens.ts';
+import { holdPeople } from './lottery-persons.ts';
+import { hashStatusToken, statusToken, storedStatusToken } from './lottery-tokens.ts';
 
 export interface ApplyInput {
   officeId: string;
@@ -127,9 +130,9 @@ export async function apply(deps: ApplyDeps, input: ApplyInput): Promise<ApplyRe
     // Undo by _id whatever got stored: a failed command may still have written.
     await LotteryApplicationModel.deleteOne({ _id });
     await LotteryPersonModel.deleteMany({ application: _id });
-    const winner = isDuplicate(err, 'idempotencyKey')
-      ? await existingForKey(deps, input.idempotencyKey)
-      : null;
+    // A simultaneous retry with the same key may have won: by the key's unique index, or by
+    // taking the partners' records first.
+    const winner = input.idempotencyKey ? await existingForKey(deps, input.idempotencyKey) : null;
     if (winner) return winner;
     throw err;
   }
@@ -167,7 +170,7 @@ const closed = (closesAt: Date, office: OfficeRecord) =>
 
 /** Both partners checked as for a booking, and a preference the day can meet. */
 async function checkApplicants(deps: ApplyDeps, input: ApplyInput, open: OpenDay): Promise<Partner[]> {
-  const checked = checkPartners(input.partners, input.date, open.office.eligibility, deps.secret);
+  const checked = checkPartners(input.partners, input.date, open.office.eligibility, fingerprintSecret(deps));
   const fields: Record<string, FieldMessage> = checked.ok ? {} : { ...checked.fields };
   const problem = preferenceProblem(
     input.preference,
@@ -191,6 +194,11 @@ async function store(
   open: OpenDay,
   a: { _id: Types.ObjectId; partners: Partner[]; token: string },
 ): Promise<ApplicationRecord> {
+  // The partners' records first: an application never stands without them (lottery-persons.ts).
+  const heldAt = Date.now();
+  await holdPeople(deps.writes.storePerson, open.draw._id, a._id, a.partners);
+  // Past this, another application may already take the records for stale: give up instead.
+  if (Date.now() - heldAt > HOLD_WRITE_WITHIN_MS) throw new AppError('unavailable', 'error.503');
   const application = await insertApplication(deps, {
     _id: a._id,
     draw: open.draw._id,
@@ -206,7 +214,6 @@ async function store(
     appliedAt: open.now,
     history: [{ at: open.now, type: 'applied', by: input.channel }],
   });
-  await holdPeople(deps, open.draw._id, a._id, a.partners);
   // The list may have been frozen (the window closed) while this was being saved.
   if ((await deps.writes.stillOpen([open.draw._id])).length === 0) {
     await LotteryPersonModel.deleteMany({ application: a._id });
@@ -218,7 +225,7 @@ async function store(
 async function existingForKey(deps: ApplyDeps, key: string | undefined): Promise<ApplyResult | null> {
   if (!key) return null;
   const found = await LotteryApplicationModel.findOne({ idempotencyKey: key }).lean<ApplicationRecord>();
-  return found ? { application: found, token: statusToken(deps.secret, found._id), created: false } : null;
+  return found ? { application: found, token: storedStatusToken(deps, found), created: false } : null;
 }
 
 /** A partner holding an active booking must cancel it first: one person, one booking. */
@@ -241,32 +248,6 @@ async function assertNoActiveBooking(deps: ApplyDeps, partners: Partner[]) {
       );
     }
   }
-}
-
-/** One application per person and draw: a hold per partner, undone if either already applied. */
-async function holdPeople(
-  deps: ApplyDeps,
-  drawId: Types.ObjectId,
-  applicationId: Types.ObjectId,
-  partners: Partner[],
-) {
-  const createdAt = new Date();
-  const ids = partners.map((p) => `${drawId.toString()}:${p.idFingerprint}`);
-  const results = await Promise.allSettled(
-    ids.map((_id) => deps.writes.storePerson({ _id, application: applicationId, createdAt })),
-  );
-  const refused = results.findIndex((r) => r.status === 'rejected');
-  if (refused < 0) return;
-  const taken = ids.filter((_, i) => results[i]!.status === 'fulfilled');
-  if (taken.length) await LotteryPersonModel.deleteMany({ _id: { $in: taken }, application: applicationId });
-  const reason = (results[refused] as PromiseRejectedResult).reason;
-  if (!isDuplicate(reason)) throw reason;
-  throw new AppError(
-    'already_booked',
-    'lottery.already_applied',
-    {},
-    { [`partners.${refused}.idNumber`]: { key: 'lottery.already_applied' } },
-  );
 }
 
 async function insertApplication(

@@ -2,6 +2,7 @@
 import type { Types } from 'mongoose';
 import type { Preference } from '../../domain/lottery.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
+import type { SecretKeys } from '../../lib/secret-keys.ts';
 import { DayPlanModel, type DayPlanRecord, type LotterySettings } from '../../models/day-plan.model.ts';
 import type { LotteryApplication } from '../../models/lottery-application.model.ts';
 import { type LotteryDraw, LotteryDrawModel } from '../../models/lottery-draw.model.ts';
@@ -12,10 +13,9 @@ import type { DomainEvent, EventBus } from '../events.ts';
 import type { OfficeRecord, ScheduleService } from '../schedule-service.ts';
 import type { PhoneCheck } from '../verification/verified-phone.ts';
 
-export interface LotteryDeps {
+export interface LotteryDeps extends SecretKeys {
   clock: Clock;
   random: RandomBytes;
-  secret: string;
   events: EventBus;
   schedule: ScheduleService;
   booking: BookingService;

@@ -10,7 +10,7 @@ import { notFound } from '../errors.ts';
 import { withdraw } from './lottery-applications.ts';
 import type { ApplicationRecord } from './lottery-context.ts';
 import type { DrawDeps } from './lottery-offers.ts';
-import { statusToken } from './lottery-tokens.ts';
+import { storedStatusToken } from './lottery-tokens.ts';
 
 /** Applications still waiting for their draw (withdrawable while applications are open). */
 const WAITING: ApplicationStatus[] = ['applied'];
@@ -46,7 +46,7 @@ export async function withdrawHeld(
     'partners.idFingerprint': { $in: fingerprints },
   }).lean<ApplicationRecord>();
   if (!found) throw notFound('lottery.not_found');
-  return withdraw(deps, statusToken(deps.secret, found._id));
+  return withdraw(deps, storedStatusToken(deps, found));
 }
 
 /** The status page of an application found by its reference and either partner's last four phone digits, or null. */
@@ -61,7 +61,7 @@ export async function statusPathByReference(
     reference: ref,
     'partners.phoneLast4': phoneLast4,
   }).lean<ApplicationRecord>();
-  return found ? `/lottery/a/${statusToken(deps.secret, found._id)}` : null;
+  return found ? `/lottery/a/${storedStatusToken(deps, found)}` : null;
 }
 
 /** The date of an active booking any of these people holds (such a winner is passed over), or null. */

@@ -10,7 +10,7 @@ import { LotteryApplicationModel } from '../../models/lottery-application.model.
 import type { LotteryEvent } from '../events.ts';
 import type { ApplicationRecord, LotteryDeps } from './lottery-context.ts';
 import { loadPlan, lotteryOf } from './lottery-context.ts';
-import { statusToken } from './lottery-tokens.ts';
+import { storedStatusToken } from './lottery-tokens.ts';
 
 export interface LotteryNotice {
   to: string;
@@ -29,18 +29,18 @@ export function lotteryNoticeKey(event: Exclude<LotteryEvent, { type: 'lottery.d
 
 /** The notice for a lottery event, or null when it concerns no couple (or no e-mail is known). */
 export async function notice(
-  deps: Pick<LotteryDeps, 'secret' | 'schedule'>,
+  deps: Pick<LotteryDeps, 'secret' | 'previousSecrets' | 'schedule'>,
   event: LotteryEvent,
   baseUrl: string,
 ): Promise<LotteryNotice | null> {
-  const { secret, schedule } = deps;
+  const { schedule } = deps;
   if (event.type === 'lottery.drawn') return null;
   const application = await LotteryApplicationModel.findById(event.applicationId).lean<ApplicationRecord>();
   if (!application?.email) return null;
   const office = await schedule.getOffice(application.office.toString());
   const settings = lotteryOf(await loadPlan(office, application.date));
   const lang = application.language === 'en' ? '?lang=en' : '';
-  const statusUrl = `${baseUrl}/lottery/a/${statusToken(secret, application._id)}${lang}`;
+  const statusUrl = `${baseUrl}/lottery/a/${storedStatusToken(deps, application)}${lang}`;
   const key = lotteryNoticeKey(event);
   return {
     to: application.email,

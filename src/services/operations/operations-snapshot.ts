@@ -26,7 +26,7 @@ export interface OperationsSnapshot {
   places: PlacesLeft[];
   /** Jobs per name waiting for a run (scheduled or due), and those whose last run failed. */
   jobs: { name: string; queued: number; failed: number }[];
-  /** Messages per status (sent, retrying, failed) changed in the last hour. */
+  /** Messages per channel (email, sms) and status (sent, retrying, failed) changed in the last hour. */
   messages: { channel: string; status: string; count: number }[];
   /** Seconds a ping took. */
   databasePingSeconds: number;
@@ -117,10 +117,21 @@ async function jobQueue(): Promise<OperationsSnapshot['jobs']> {
 
 async function recentMessages(clock: Clock): Promise<OperationsSnapshot['messages']> {
   const since = new Date(clock().getTime() - 3_600_000);
-  const rows = await NotificationModel.aggregate<{ _id: string; n: number }>([
-    { $match: { status: { $in: ['sent', 'retrying', 'failed'] }, updatedAt: { $gte: since } } },
-    { $group: { _id: '$status', n: { $sum: 1 } } },
+  const rows = await NotificationModel.aggregate<{ _id: { channel: string; status: string }; n: number }>([
+    { $match: { status: { $in: MESSAGE_STATUSES }, updatedAt: { $gte: since } } },
+    // Stored before texts existed, a notification without a channel is an e-mail.
+    { $group: { _id: { channel: { $ifNull: ['$channel', 'email'] }, status: '$status' }, n: { $sum: 1 } } },
   ]);
-  // Every notification is an e-mail; texts (verification codes) are not counted here.
-  return rows.map((r) => ({ channel: 'email', status: r._id, count: r.n }));
+  // Every channel and status, 0 when none: an alert on a series sees it before the first failure.
+  // Verification codes are sent at once, not kept as notifications: they are not counted here.
+  return MESSAGE_CHANNELS.flatMap((channel) =>
+    MESSAGE_STATUSES.map((status) => ({
+      channel,
+      status,
+      count: rows.find((r) => r._id.channel === channel && r._id.status === status)?.n ?? 0,
+    })),
+  );
 }
+
+const MESSAGE_CHANNELS = ['email', 'sms'];
+const MESSAGE_STATUSES = ['sent', 'retrying', 'failed'];

@@ -9,16 +9,16 @@ import { normalizeReference } from '../../domain/reference-code.ts';
 import { ID_TYPES } from '../../domain/resident-id.ts';
 import type { Bilingual } from '../../domain/schedule-types.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { fingerprintSecret, type SecretKeys } from '../../lib/secret-keys.ts';
 import { ACTIVE_STATUSES, AppointmentModel, type Partner } from '../../models/appointment.model.ts';
 import { LotteryApplicationModel } from '../../models/lottery-application.model.ts';
-import { statusToken } from '../lottery/lottery-tokens.ts';
+import { storedStatusToken } from '../lottery/lottery-tokens.ts';
 import { shortLink } from '../notifications/short-links.ts';
 import type { ScheduleService } from '../schedule-service.ts';
 import type { PhoneCheck } from './verified-phone.ts';
 
-export interface PhoneLookupDeps {
+export interface PhoneLookupDeps extends SecretKeys {
   clock: Clock;
-  secret: string;
   schedule: ScheduleService;
   checkPhone: PhoneCheck;
 }
@@ -61,7 +61,10 @@ export async function findByPhone(
   if (!phone) return null;
   if ((await deps.checkPhone({ phone, purpose: 'lookup', code: req.code })) !== 'ok') return null;
   const person = {
-    $elemMatch: { phone, idFingerprint: { $in: await fingerprintsOf(deps.secret, req.who, phone) } },
+    $elemMatch: {
+      phone,
+      idFingerprint: { $in: await fingerprintsOf(fingerprintSecret(deps), req.who, phone) },
+    },
   };
   const [appointments, applications] = await Promise.all([
     AppointmentModel.find({ status: { $in: ACTIVE_STATUSES }, partners: person })
@@ -94,7 +97,7 @@ export async function findByPhone(
         start: a.start,
         status: a.status,
         office: await officeName(a.office),
-        link: `/lottery/a/${statusToken(deps.secret, a._id)}`,
+        link: `/lottery/a/${storedStatusToken(deps, a)}`,
       })),
     ),
   };

@@ -23,6 +23,7 @@ import type { Locale } from '../../i18n/locales.ts';
 import { batchedUpdate, type UpdateOne } from '../../lib/batched-db.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
 import { isDuplicate } from '../../lib/duplicate-key.ts';
+import { verifyingSecrets } from '../../lib/secret-keys.ts';
 import {
   type LiveCode,
   VerificationModel,
@@ -62,6 +63,8 @@ export interface VerificationDeps {
   clock: Clock;
   random: RandomBytes;
   secret: string;
+  /** Earlier secrets: a code issued just before a rotation still checks. */
+  previousSecrets?: readonly string[];
   sender: SmsSender;
   sms: Pick<SmsConfig, 'provider' | 'templates' | 'signName'>;
   logger?: Logger;
@@ -232,9 +235,14 @@ export function createVerificationService(deps: VerificationDeps) {
     if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
     const live = await takeAttempt(phone, request.purpose, clock(), policy.maxAttempts);
     if (!live) return { outcome: 'no_code' };
-    const given = codeHash(secret, live.salt, request.purpose, phone, code);
-    if (!timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(live.hash, 'hex')))
-      return { outcome: 'wrong' };
+    // Made with the secret in force when it was sent: after a rotation, maybe a previous one.
+    const matches = verifyingSecrets(deps).some((key) =>
+      timingSafeEqual(
+        Buffer.from(codeHash(key, live.salt, request.purpose, phone, code), 'hex'),
+        Buffer.from(live.hash, 'hex'),
+      ),
+    );
+    if (!matches) return { outcome: 'wrong' };
     return { outcome: 'ok', spend: () => useUp(phone, request.purpose, live.hash) };
   }
 

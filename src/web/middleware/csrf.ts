@@ -6,9 +6,10 @@ import { VISITOR_COOKIE } from './visitor.ts';
  * CSRF tokens on every form: a signed double-submit cookie bound to the visitor id. The JSON
  * API is exempt because it authenticates with a bearer token, never with cookies.
  */
-export function csrfMiddleware(opts: { secret: string; secureCookies: boolean }) {
+export function csrfMiddleware(opts: { secrets: string[]; secureCookies: boolean }) {
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
-    getSecret: () => opts.secret,
+    // The first signs new tokens; a form opened before a rotation still checks against the earlier ones.
+    getSecret: () => opts.secrets,
     getSessionIdentifier: (req) => String(req.cookies?.[VISITOR_COOKIE] ?? ''),
     cookieName: opts.secureCookies ? '__Host-csrf' : 'csrf',
     cookieOptions: { sameSite: 'lax', secure: opts.secureCookies, httpOnly: true, path: '/' },

@@ -42,7 +42,8 @@ export const STAFF_COOKIE = 'staff.sid';
  * Nothing is stored for a visitor who does not sign in.
  */
 export function staffSession(opts: {
-  secret: string;
+  /** The current secret first (it signs), then earlier ones (a cookie they signed still opens its session). */
+  secrets: string[];
   secure: boolean;
   /** The session store the composition root built (connect-mongo on the application's connection). */
   store: Store;
@@ -51,7 +52,7 @@ export function staffSession(opts: {
   const idleMinutes = opts.idleMinutes ?? STAFF_IDLE_MINUTES;
   return session({
     name: opts.secure ? `__Secure-${STAFF_COOKIE}` : STAFF_COOKIE,
-    secret: opts.secret,
+    secret: opts.secrets,
     store: opts.store,
     resave: false,
     saveUninitialized: false,

@@ -62,7 +62,7 @@ export function lotteryApiRoutes(router: Router, c: Container): void {
         res.status(result.created ? 201 : 200).json({
           ...applicationJson(view),
           statusToken: result.token,
-          statusPath: lottery.statusPath(result.application._id.toString()),
+          statusPath: await lottery.statusPath(result.application._id.toString()),
         });
       },
     }),

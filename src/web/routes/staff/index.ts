@@ -4,6 +4,7 @@
 // guards itself with requireStaff(...roles).
 import { Router } from 'express';
 import type { Container } from '../../../container.ts';
+import { verifyingSecrets } from '../../../lib/secret-keys.ts';
 import { loadStaff, STAFF_IDLE_MINUTES, staffSession } from '../../middleware/staff-auth.ts';
 import { accountRoutes } from './account-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
@@ -27,11 +28,11 @@ import { windowRoutes } from './window-routes.ts';
 
 export function staffRoutes(container: Container): Router {
   const router = Router();
-  const { config, secret, clock } = container;
+  const { config, clock } = container;
 
   router.use(
     staffSession({
-      secret,
+      secrets: verifyingSecrets(container),
       secure: config.cookieSecure,
       store: container.sessionStore(STAFF_IDLE_MINUTES * 60),
     }),

@@ -23,7 +23,7 @@ export function verificationPageRoutes(c: Container): Router {
     if (!found) throw new AppError('not_found', 'booking.not_found');
     res.set('Referrer-Policy', 'no-referrer');
     if (found.target === 'application') {
-      res.redirect(303, c.services.lottery.statusPath(found.ref));
+      res.redirect(303, await c.services.lottery.statusPath(found.ref));
       return;
     }
     openFoundBooking(res, found.ref, c.config.cookieSecure);
