@@ -180,6 +180,20 @@ async function useUp(phone: string, purpose: VerificationPurpose, hash: string):
   return used.modifiedCount === 1;
 }
 
+/** Whether `code` is the live one, made with the secret in force when it was sent: after a rotation, maybe a previous one. */
+function codeMatches(
+  keys: string[],
+  live: LiveCode,
+  purpose: VerificationPurpose,
+  phone: string,
+  code: string,
+): boolean {
+  const stored = Buffer.from(live.hash, 'hex');
+  return keys.some((key) =>
+    timingSafeEqual(Buffer.from(codeHash(key, live.salt, purpose, phone, code), 'hex'), stored),
+  );
+}
+
 export function createVerificationService(deps: VerificationDeps) {
   for (const name of ['clock', 'random', 'secret', 'sender', 'sms'] as const) {
     if (!deps[name]) throw new Error(`createVerificationService: ${name} is required`);
@@ -235,14 +249,7 @@ export function createVerificationService(deps: VerificationDeps) {
     if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
     const live = await takeAttempt(phone, request.purpose, clock(), policy.maxAttempts);
     if (!live) return { outcome: 'no_code' };
-    // Made with the secret in force when it was sent: after a rotation, maybe a previous one.
-    const matches = verifyingSecrets(deps).some((key) =>
-      timingSafeEqual(
-        Buffer.from(codeHash(key, live.salt, request.purpose, phone, code), 'hex'),
-        Buffer.from(live.hash, 'hex'),
-      ),
-    );
-    if (!matches) return { outcome: 'wrong' };
+    if (!codeMatches(verifyingSecrets(deps), live, request.purpose, phone, code)) return { outcome: 'wrong' };
     return { outcome: 'ok', spend: () => useUp(phone, request.purpose, live.hash) };
   }
 
