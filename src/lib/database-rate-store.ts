@@ -19,10 +19,10 @@ import {
   type Counted,
   type CounterDocument,
   type CountersLike,
+  countChange,
   countUpdate,
   createHitCounter,
   type HitAsk,
-  LOG_LENGTH,
   windowFrom,
 } from './rate-count-batch.ts';
 
@@ -109,7 +109,7 @@ export class DatabaseRateStore implements Store {
     await collection().updateOne(
       { _id: this.id(key), resetAt: { $gt: new Date(this.now()) }, hits: { $gt: 0 } },
       // Logged as a change of its own, so that a batch reading the count later finds its own.
-      { $inc: { hits: -1 }, $push: { log: { $each: [{ t: '', n: -1 }], $slice: -LOG_LENGTH } } },
+      countChange(-1, ''),
     );
   }
 

@@ -76,13 +76,14 @@ export function windowFrom(now: Date, windowMs: number): Pick<CounterDocument, '
   return { resetAt: new Date(now.getTime() + windowMs), expiresAt: new Date(Date.now() + windowMs) };
 }
 
+/** Changes a key's count by n and logs the change as batch t's (empty: a change of its own). */
+export function countChange(n: number, t: string) {
+  return { $inc: { hits: n }, $push: { log: { $each: [{ t, n }], $slice: -LOG_LENGTH } } };
+}
+
 /** The update that counts n hits of a live window (or starts one, with upsert). */
 export function countUpdate(n: number, t: string, now: Date, windowMs: number) {
-  return {
-    $inc: { hits: n },
-    $push: { log: { $each: [{ t, n }], $slice: -LOG_LENGTH } },
-    $setOnInsert: windowFrom(now, windowMs),
-  };
+  return { ...countChange(n, t), $setOnInsert: windowFrom(now, windowMs) };
 }
 
 function byKey(asks: HitAsk[]): KeyHits[] {
