@@ -8,23 +8,12 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
-import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
 import { launchBrowser, overflowsHorizontally, shot, watchProblems } from '../helpers/browser.ts';
 import { couple } from '../helpers/ids.ts';
 import { type RunningServer, startTestServer } from '../helpers/server.ts';
 import { resetDatabase } from '../helpers/test-app.ts';
+import { codeTextedTo } from '../helpers/texted-code.ts';
 import { NOW, officeWithQixi, QIXI } from './fixtures.ts';
-
-/** The code of the newest text to this phone in the development outbox, once it is there. */
-async function codeFromOutbox(phone: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const text = await OutboxMessageModel.findOne({ channel: 'sms', to: phone }).sort({ _id: -1 }).lean();
-    const code = /\d{6}/.exec(text?.text ?? '')?.[0];
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no code texted to ${phone}`);
-}
 
 describe('browser: a verified phone on Qixi', function () {
   this.timeout(90_000);
@@ -66,7 +55,7 @@ describe('browser: a verified phone on Qixi', function () {
       await page.locator('[data-send-code-status]:not([hidden])').waitFor();
       assert.match(await page.locator('[data-send-code-status]').innerText(), /验证码已发出/);
       await snap(page, 'verified-booking', '02-code-sent');
-      const code = await codeFromOutbox(c.partners[1]!.phone);
+      const code = await codeTextedTo(c.partners[1]!.phone, 5_000);
       await page.fill('#verificationCode', code);
       await Promise.all([
         page.waitForURL('**/confirmation'),
@@ -103,7 +92,7 @@ describe('browser: a verified phone on Qixi', function () {
       await page.locator('#lookup-phone-form button.primary').click();
       await page.locator('#lp-code').waitFor();
       await snap(page, 'lookup-by-phone', '02-step2');
-      await page.fill('#lp-code', await codeFromOutbox(c.partners[0]!.phone));
+      await page.fill('#lp-code', await codeTextedTo(c.partners[0]!.phone, 5_000));
       await page.locator('#lookup-phone-form button.primary').click();
       const item = page.locator(`#found-bookings [data-reference="${made.appointment.reference}"]`);
       await item.waitFor();

@@ -6,23 +6,15 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
-import { OutboxMessageModel } from '../../src/models/outbox-message.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
 import { VerificationModel } from '../../src/models/verification-code.model.ts';
 import { browser, formFields } from '../helpers/forms.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
+import { codeTextedTo } from '../helpers/texted-code.ts';
 
 const NOW = '2026-08-03T02:00:00.000Z'; // Mon 10:00 in Chengdu
 const DAY = '2026-08-10';
-
-/** The code in the last text the development outbox holds for this phone. */
-async function codeSentTo(phone: string): Promise<string> {
-  const text = await OutboxMessageModel.findOne({ channel: 'sms', to: phone }).sort({ _id: -1 }).lean();
-  const code = /\d{6}/.exec(text?.text ?? '')?.[0];
-  if (!code) throw new Error(`no code was texted to ${phone}`);
-  return code;
-}
 
 describe('verification codes (HTTP)', () => {
   let t: TestApp;
@@ -51,7 +43,7 @@ describe('verification codes (HTTP)', () => {
     const unknown = await ask('13700000001').expect(202);
     assert.deepEqual(known.body, unknown.body);
     assert.deepEqual(known.body, { status: 'accepted', expiresInSeconds: 300, resendAfterSeconds: 60 });
-    const code = await codeSentTo(c.partners[0]!.phone);
+    const code = await codeTextedTo(c.partners[0]!.phone);
     const stored = await VerificationModel.findById(`phone:${c.partners[0]!.phone}`).lean();
     assert.ok(stored?.codes?.booking?.hash);
     assert.match(stored.codes.booking.hash, /^[0-9a-f]{64}$/);
@@ -83,7 +75,7 @@ describe('verification codes (HTTP)', () => {
     assert.ok(missing.body.error.fields.verificationCode);
     assert.match(missing.body.error.message, /验证码/);
     await ask(c.partners[0]!.phone).expect(202);
-    const right = await codeSentTo(c.partners[0]!.phone);
+    const right = await codeTextedTo(c.partners[0]!.phone);
     const wrong = right === '000000' ? '000001' : '000000';
     const refused = await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: wrong }).expect(
       422,
@@ -113,7 +105,7 @@ describe('verification codes (HTTP)', () => {
     });
     const c = couple();
     await ask(c.partners[0]!.phone).expect(202);
-    const code = await codeSentTo(c.partners[0]!.phone);
+    const code = await codeTextedTo(c.partners[0]!.phone);
     const full = await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: code }).expect(
       409,
     );
@@ -135,7 +127,7 @@ describe('verification codes (HTTP)', () => {
       return c;
     });
     await ask(phone).expect(202);
-    const code = await codeSentTo(phone);
+    const code = await codeTextedTo(phone);
     const answers = await Promise.all(
       couples.map((c, i) =>
         book({ officeId, date: DAY, start: i % 2 ? '09:00' : '09:30', ...c, verificationCode: code }),
@@ -157,7 +149,7 @@ describe('verification codes (HTTP)', () => {
   it('allows five attempts at a code, then asks for a new one', async () => {
     const c = couple();
     await ask(c.partners[0]!.phone).expect(202);
-    const right = await codeSentTo(c.partners[0]!.phone);
+    const right = await codeTextedTo(c.partners[0]!.phone);
     const wrong = right === '000000' ? '000001' : '000000';
     for (let i = 0; i < 5; i++)
       await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: wrong }).expect(422);
@@ -172,7 +164,7 @@ describe('verification codes (HTTP)', () => {
   it('lets a code expire after five minutes', async () => {
     const c = couple();
     await ask(c.partners[0]!.phone).expect(202);
-    const code = await codeSentTo(c.partners[0]!.phone);
+    const code = await codeTextedTo(c.partners[0]!.phone);
     t.clock.advance(5 * 60_000 + 1_000);
     const res = await book({ officeId, date: DAY, start: '09:00', ...c, verificationCode: code }).expect(422);
     assert.match(res.body.error.fields.verificationCode, /失效/);
@@ -182,7 +174,7 @@ describe('verification codes (HTTP)', () => {
     const { email: _e, ...c } = couple();
     const second = c.partners[1]!.phone;
     await ask(second).expect(202);
-    const code = await codeSentTo(second);
+    const code = await codeTextedTo(second);
     const res = await book({
       officeId,
       date: DAY,
@@ -225,7 +217,7 @@ describe('verification codes (HTTP)', () => {
     const refused = await b.post(path, form);
     assert.equal(refused.res.status, 422);
     assert.ok(refused.$('#verificationCode-error').text());
-    const code = await codeSentTo(c.partners[0]!.phone);
+    const code = await codeTextedTo(c.partners[0]!.phone);
     const booked = await b.post(path, { ...form, verificationCode: code });
     assert.equal(booked.res.status, 303);
     assert.equal(await AppointmentModel.countDocuments(), 1);
@@ -247,7 +239,7 @@ describe('verification codes (HTTP)', () => {
     await b.post('/lookup/phone/code', { _csrf: token, who, phone }); // too soon: the old code stays
     t.clock.advance(61_000);
     await b.post('/lookup/phone/code', { _csrf: token, who, phone });
-    const code = await codeSentTo(phone);
+    const code = await codeTextedTo(phone);
     const found = await b.post('/lookup/phone', { _csrf: token, who, phone, code });
     assert.equal(found.res.status, 200);
     const item = found.$(`#found-bookings [data-reference="${made.body.reference}"]`);
