@@ -38,8 +38,12 @@ export async function inspectHold(fingerprint: string, now = Date.now()): Promis
       state: ACTIVE_STATUSES.includes(holder.status) ? 'active' : 'stale',
       appointment: hold.appointment,
     };
-  const orphaned = now - new Date(hold.createdAt).getTime() > ORPHAN_HOLD_AFTER_MS;
-  return { state: orphaned ? 'stale' : 'in_progress', appointment: hold.appointment };
+  return { state: orphaned(hold.createdAt, now) ? 'stale' : 'in_progress', appointment: hold.appointment };
+}
+
+/** Whether a record with nothing written behind it (a hold, a lottery person) was left by an interrupted write. */
+export function orphaned(createdAt: Date, now = Date.now()): boolean {
+  return now - new Date(createdAt).getTime() > ORPHAN_HOLD_AFTER_MS;
 }
 
 /**

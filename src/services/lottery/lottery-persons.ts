@@ -9,7 +9,7 @@ import { isDuplicate } from '../../lib/duplicate-key.ts';
 import type { Partner } from '../../models/appointment.model.ts';
 import { LotteryApplicationModel } from '../../models/lottery-application.model.ts';
 import { LotteryPersonModel } from '../../models/lottery-person.model.ts';
-import { ORPHAN_HOLD_AFTER_MS, settled } from '../booking/person-holds.ts';
+import { orphaned, settled } from '../booking/person-holds.ts';
 import { AppError } from '../errors.ts';
 
 type StorePerson = (doc: { _id: string; application: Types.ObjectId; createdAt: Date }) => Promise<unknown>;
@@ -25,8 +25,10 @@ async function inspectPerson(
   if (!person) return { state: 'free' };
   if (await LotteryApplicationModel.exists({ _id: person.application }))
     return { state: 'applied', application: person.application };
-  const orphaned = now - new Date(person.createdAt).getTime() > ORPHAN_HOLD_AFTER_MS;
-  return { state: orphaned ? 'stale' : 'in_progress', application: person.application };
+  return {
+    state: orphaned(person.createdAt, now) ? 'stale' : 'in_progress',
+    application: person.application,
+  };
 }
 
 /** Like inspectPerson, giving an application being made a moment to be written. */
