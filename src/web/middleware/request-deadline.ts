@@ -23,9 +23,8 @@ export function requestDeadline(answerError: AnswerError, ms = REQUEST_DEADLINE_
       answerError(new AppError('unavailable'), req, res, () => undefined);
     }, ms);
     timer.unref();
-    const done = () => clearTimeout(timer);
-    res.once('finish', done);
-    res.once('close', done);
+    // 'close' comes once the answer is sent, or when the connection is gone before it.
+    res.once('close', () => clearTimeout(timer));
     next();
   };
 }
