@@ -53,8 +53,13 @@ describe('pages of a booking whose personal data was erased', () => {
     booked.c.email,
     ...booked.c.partners.flatMap((p) => [p.name, p.phone, p.phone.slice(-4), p.idNumber]),
   ];
+  // A form's CSRF token is random hex, so a phone's last four digits can occur in it by chance
+  // (about once in 500 pages): it is taken out of the text before the search, nothing else is.
+  const withoutCsrfTokens = (text: string) =>
+    text.replace(/(name="_csrf" value=")[0-9a-f.]+"/g, '$1"');
   const assertNothingPersonal = (text: string) => {
-    for (const value of personal()) assert.ok(!text.includes(value), `reveals ${value}`);
+    const shown = withoutCsrfTokens(text);
+    for (const value of personal()) assert.ok(!shown.includes(value), `reveals ${value}`);
   };
 
   it('the manage link says the data was erased, and shows no name, phone or e-mail', async () => {
