@@ -72,6 +72,10 @@ describe('a full slot', () => {
     }
     assert.equal($('input[name=email]').val(), c.email);
     assert.equal($('input[name=idempotencyKey]').val(), fields.idempotencyKey);
+    // The token just checked comes back as it was: neither signed nor set again.
+    assert.equal($('input[name=_csrf]').val(), fields._csrf);
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    assert.equal(cookies.filter((c) => c.startsWith('csrf=')).length, 0, 'no new CSRF cookie');
 
     const offered = $('button.alternative')
       .toArray()
