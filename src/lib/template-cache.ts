@@ -31,7 +31,9 @@ export function createTemplateCache(opts: { reload: boolean }) {
       filename: file,
       cache: false,
       async: false,
-    }) as CompiledTemplate;
+      // The locals render() gives are already a copy without a prototype: no second copy.
+      unsafePrototypeLocals: true,
+    } as ejs.Options) as CompiledTemplate;
     const entry: Entry = { compiled, mtimeMs, render: (data) => render(file, data) };
     entries.set(file, entry);
     return entry;
@@ -56,7 +58,10 @@ export function createTemplateCache(opts: { reload: boolean }) {
   function render(file: string, data: Data): string {
     const include = (name: string, extra?: Data) =>
       render(includePath(file, name), extra ? { ...data, ...extra } : data);
-    return entryOf(file).compiled({ ...data, include });
+    // Without a prototype, as EJS makes its locals: nothing on Object.prototype is in scope.
+    const locals: Data = Object.assign(Object.create(null), data);
+    locals.include = include;
+    return entryOf(file).compiled(locals);
   }
 
   return {
