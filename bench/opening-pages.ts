@@ -19,6 +19,7 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
   const day = await openingDay(ctx, 'bench-opening-pages');
   const dayPath = `/offices/${day.slug}/days/${day.date}`;
   const tally = { booked: 0, fullAnswers: 0, dayShownFull: 0, other: 0 };
+  const confirmationPages: string[] = [];
 
   /** The form of one slot, posted; 'booked', 'full' or 'other'. */
   async function tryStart(phone: Phone, c: number, start: string) {
@@ -35,7 +36,9 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
     const location = sent.headers.location;
     if (sent.status !== 303 || !location) return 'other';
     const confirmation = await phone.get(location, 'confirmation');
-    return confirmation.status === 200 ? 'booked' : 'other';
+    if (confirmation.status !== 200) return 'other';
+    confirmationPages.push(location);
+    return 'booked';
   }
 
   const opening = await visitsMeasured(ctx, couples.length, async (c, request) => {
@@ -102,6 +105,41 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
   );
   const posted = full.value.recorder.result(full.value.seconds);
   const cpuFull = (full.usage.appCpu + full.usage.appCpuAfter) / posted.requests;
+  // The pages a couple sees around the post, each alone: the form opened again and again (its
+  // token and key are new each time), and the confirmation pages of the couples booked.
+  const pageAlone = async (
+    part: string,
+    label: string,
+    path: (client: number, i: number) => string | undefined,
+  ) => {
+    await ctx.part(part);
+    const run = await measured(ctx.app, () =>
+      runClients({
+        port: ctx.app.port,
+        clients: ctx.clients,
+        durationMs: ctx.fullPhaseMs,
+        step: async (client, i, request) => {
+          const form = forms[client];
+          const target = path(client, i);
+          if (!form || !target) return false;
+          await form.phone.rebind(request).get(target, label);
+          return true;
+        },
+      }),
+    );
+    const result = run.value.recorder.result(run.value.seconds);
+    return { rows: loadRows(`${label} alone`, result, run.usage), errors: errorCount(result.statuses) };
+  };
+  const formPage = await pageAlone(
+    'form',
+    'form page',
+    (client) => `${dayPath}/book?start=${forms[client]?.start}`,
+  );
+  const confirmationPage = await pageAlone(
+    'confirmation',
+    'confirmation page',
+    (client, i) => confirmationPages[(i * ctx.clients + client) % Math.max(1, confirmationPages.length)],
+  );
   const steps = recorder.labels().map((label): [string, string] => {
     const r = recorder.result(seconds, label);
     return [`  ${label}`, `${r.requests} (${statusList(r.statuses)}), p50 / p99 ${ms(r)}`];
@@ -120,10 +158,13 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
       ['by step', ''],
       ...steps,
       ...loadRows('"full" alone (form posted)', posted, full.usage),
+      ...formPage.rows,
+      ...confirmationPage.rows,
     ],
     rates: [{ label: 'opening page requests', result: all, aim: 0.25, p99AimMs: 250 }],
     cpu: [{ label: 'app CPU / "full" answer (form)', seconds: cpuFull, aim: 2 }],
-    errors: errorCount(all.statuses) + errorCount(posted.statuses),
+    errors:
+      errorCount(all.statuses) + errorCount(posted.statuses) + formPage.errors + confirmationPage.errors,
     oversold: integrity.oversold,
     drift: integrity.drift,
   };
