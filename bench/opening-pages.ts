@@ -6,7 +6,7 @@
 // answer alone: forms posted for slots that are already full.
 import { randomBytes } from 'node:crypto';
 import { freshCouples, integrityOf, outboxCount } from './bench-data.ts';
-import { runClients } from './http-load.ts';
+import { type Requester, runClients } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
 import { openingDay, visitsMeasured } from './opening-api.ts';
 import { bookableStarts, bookingForm, hiddenField, Phone } from './phone.ts';
@@ -85,25 +85,28 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
     },
   });
   const late = freshCouples(ctx.clients * 200);
-  await ctx.part('full');
-  const full = await measured(ctx.app, () =>
-    runClients({
-      port: ctx.app.port,
-      clients: ctx.clients,
-      durationMs: ctx.fullPhaseMs,
-      step: async (client, i, request) => {
-        const c = i * ctx.clients + client;
-        const form = forms[client];
-        if (c >= late.length || !form) return false;
-        const idempotencyKey = randomBytes(18).toString('base64url');
-        await form.phone
-          .rebind(request)
-          .post(`${dayPath}/book`, bookingForm(late[c]!, { ...form, idempotencyKey }), 'form posted');
-        return true;
-      },
-    }),
-  );
-  const posted = full.value.recorder.result(full.value.seconds);
+  /** A part measured apart: every client's steps for the time of the "full" phase, and their cost. */
+  const measuredPart = async (
+    part: string,
+    step: (client: number, i: number, request: Requester) => Promise<boolean>,
+  ) => {
+    await ctx.part(part);
+    const run = await measured(ctx.app, () =>
+      runClients({ port: ctx.app.port, clients: ctx.clients, durationMs: ctx.fullPhaseMs, step }),
+    );
+    return { result: run.value.recorder.result(run.value.seconds), usage: run.usage };
+  };
+  const full = await measuredPart('full', async (client, i, request) => {
+    const c = i * ctx.clients + client;
+    const form = forms[client];
+    if (c >= late.length || !form) return false;
+    const idempotencyKey = randomBytes(18).toString('base64url');
+    await form.phone
+      .rebind(request)
+      .post(`${dayPath}/book`, bookingForm(late[c]!, { ...form, idempotencyKey }), 'form posted');
+    return true;
+  });
+  const posted = full.result;
   const cpuFull = (full.usage.appCpu + full.usage.appCpuAfter) / posted.requests;
   // The pages a couple sees around the post, each alone: the form opened again and again (its
   // token and key are new each time), and the confirmation pages of the couples booked.
@@ -112,23 +115,14 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
     label: string,
     path: (client: number, i: number) => string | undefined,
   ) => {
-    await ctx.part(part);
-    const run = await measured(ctx.app, () =>
-      runClients({
-        port: ctx.app.port,
-        clients: ctx.clients,
-        durationMs: ctx.fullPhaseMs,
-        step: async (client, i, request) => {
-          const form = forms[client];
-          const target = path(client, i);
-          if (!form || !target) return false;
-          await form.phone.rebind(request).get(target, label);
-          return true;
-        },
-      }),
-    );
-    const result = run.value.recorder.result(run.value.seconds);
-    return { rows: loadRows(`${label} alone`, result, run.usage), errors: errorCount(result.statuses) };
+    const { result, usage } = await measuredPart(part, async (client, i, request) => {
+      const form = forms[client];
+      const target = path(client, i);
+      if (!form || !target) return false;
+      await form.phone.rebind(request).get(target, label);
+      return true;
+    });
+    return { rows: loadRows(`${label} alone`, result, usage), errors: errorCount(result.statuses) };
   };
   const formPage = await pageAlone(
     'form',
