@@ -108,14 +108,16 @@ export async function forAppointment(
   appointment: AppointmentRecord,
 ): Promise<AppointmentCeremony | null> {
   const { clock, schedule } = deps;
-  // The page tells the truth even before the appointment's event has been handled.
-  await recheckAppointment(deps, appointment);
+  // The page tells the truth even before the appointment's event has been handled. One read
+  // of the couple's seats (a few: one per ceremony it joined) serves the recheck and the page;
+  // they are read again only when the recheck took the couple out of one.
+  const readSeats = () =>
+    CeremonySeatModel.find({ appointment: appointment._id }).sort({ updatedAt: -1 }).lean<SeatRecord[]>();
+  let all = await readSeats();
+  if (await recheckAppointment(deps, appointment, all)) all = await readSeats();
   const office = await schedule.getOffice(appointment.office.toString());
   const now = clock();
-  const seats = await CeremonySeatModel.find({ appointment: appointment._id })
-    .sort({ updatedAt: -1 })
-    .limit(5)
-    .lean<SeatRecord[]>();
+  const seats = all.slice(0, 5);
   const active = seats.find((s) => s.state !== 'left');
   let current: AppointmentCeremony['current'] = null;
   let left: AppointmentCeremony['left'] = null;
