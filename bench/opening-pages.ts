@@ -6,7 +6,7 @@
 // answer alone: forms posted for slots that are already full.
 import { randomBytes } from 'node:crypto';
 import { freshCouples, integrityOf, outboxCount } from './bench-data.ts';
-import { runClients } from './http-load.ts';
+import { type Requester, runClients } from './http-load.ts';
 import { errorCount, measured } from './measure.ts';
 import { openingDay, visitsMeasured } from './opening-api.ts';
 import { bookableStarts, bookingForm, hiddenField, Phone } from './phone.ts';
@@ -19,6 +19,7 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
   const day = await openingDay(ctx, 'bench-opening-pages');
   const dayPath = `/offices/${day.slug}/days/${day.date}`;
   const tally = { booked: 0, fullAnswers: 0, dayShownFull: 0, other: 0 };
+  const confirmationPages: string[] = [];
 
   /** The form of one slot, posted; 'booked', 'full' or 'other'. */
   async function tryStart(phone: Phone, c: number, start: string) {
@@ -35,7 +36,9 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
     const location = sent.headers.location;
     if (sent.status !== 303 || !location) return 'other';
     const confirmation = await phone.get(location, 'confirmation');
-    return confirmation.status === 200 ? 'booked' : 'other';
+    if (confirmation.status !== 200) return 'other';
+    confirmationPages.push(location);
+    return 'booked';
   }
 
   const opening = await visitsMeasured(ctx, couples.length, async (c, request) => {
@@ -82,26 +85,55 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
     },
   });
   const late = freshCouples(ctx.clients * 200);
-  await ctx.part('full');
-  const full = await measured(ctx.app, () =>
-    runClients({
-      port: ctx.app.port,
-      clients: ctx.clients,
-      durationMs: ctx.fullPhaseMs,
-      step: async (client, i, request) => {
-        const c = i * ctx.clients + client;
-        const form = forms[client];
-        if (c >= late.length || !form) return false;
-        const idempotencyKey = randomBytes(18).toString('base64url');
-        await form.phone
-          .rebind(request)
-          .post(`${dayPath}/book`, bookingForm(late[c]!, { ...form, idempotencyKey }), 'form posted');
-        return true;
-      },
-    }),
-  );
-  const posted = full.value.recorder.result(full.value.seconds);
+  /** A part measured apart: every client's steps for the time of the "full" phase, and their cost. */
+  const measuredPart = async (
+    part: string,
+    step: (client: number, i: number, request: Requester) => Promise<boolean>,
+  ) => {
+    await ctx.part(part);
+    const run = await measured(ctx.app, () =>
+      runClients({ port: ctx.app.port, clients: ctx.clients, durationMs: ctx.fullPhaseMs, step }),
+    );
+    return { result: run.value.recorder.result(run.value.seconds), usage: run.usage };
+  };
+  const full = await measuredPart('full', async (client, i, request) => {
+    const c = i * ctx.clients + client;
+    const form = forms[client];
+    if (c >= late.length || !form) return false;
+    const idempotencyKey = randomBytes(18).toString('base64url');
+    await form.phone
+      .rebind(request)
+      .post(`${dayPath}/book`, bookingForm(late[c]!, { ...form, idempotencyKey }), 'form posted');
+    return true;
+  });
+  const posted = full.result;
   const cpuFull = (full.usage.appCpu + full.usage.appCpuAfter) / posted.requests;
+  // The pages a couple sees around the post, each alone: the form opened again and again (its
+  // token and key are new each time), and the confirmation pages of the couples booked.
+  const pageAlone = async (
+    part: string,
+    label: string,
+    path: (client: number, i: number) => string | undefined,
+  ) => {
+    const { result, usage } = await measuredPart(part, async (client, i, request) => {
+      const form = forms[client];
+      const target = path(client, i);
+      if (!form || !target) return false;
+      await form.phone.rebind(request).get(target, label);
+      return true;
+    });
+    return { rows: loadRows(`${label} alone`, result, usage), errors: errorCount(result.statuses) };
+  };
+  const formPage = await pageAlone(
+    'form',
+    'form page',
+    (client) => `${dayPath}/book?start=${forms[client]?.start}`,
+  );
+  const confirmationPage = await pageAlone(
+    'confirmation',
+    'confirmation page',
+    (client, i) => confirmationPages[(i * ctx.clients + client) % Math.max(1, confirmationPages.length)],
+  );
   const steps = recorder.labels().map((label): [string, string] => {
     const r = recorder.result(seconds, label);
     return [`  ${label}`, `${r.requests} (${statusList(r.statuses)}), p50 / p99 ${ms(r)}`];
@@ -120,10 +152,13 @@ export async function openingPages(ctx: ScenarioContext): Promise<ScenarioReport
       ['by step', ''],
       ...steps,
       ...loadRows('"full" alone (form posted)', posted, full.usage),
+      ...formPage.rows,
+      ...confirmationPage.rows,
     ],
     rates: [{ label: 'opening page requests', result: all, aim: 0.25, p99AimMs: 250 }],
     cpu: [{ label: 'app CPU / "full" answer (form)', seconds: cpuFull, aim: 2 }],
-    errors: errorCount(all.statuses) + errorCount(posted.statuses),
+    errors:
+      errorCount(all.statuses) + errorCount(posted.statuses) + formPage.errors + confirmationPage.errors,
     oversold: integrity.oversold,
     drift: integrity.drift,
   };

@@ -9,14 +9,19 @@ import path from 'node:path';
 
 const dir = process.env.BENCH_PROFILE_HOOK_DIR;
 if (dir) {
-  const session = new Session();
-  session.connect();
-  session.post('Profiler.enable');
+  // Connected at the first signal, not on import: a session connected while the module
+  // loader (tsx's hooks, on their own thread) is still loading the app hangs its start.
+  let session: Session | undefined;
   let running = false;
   let written = 0;
   // The main thread's inspector session answers synchronously, so the profile is on disk
   // when the handler returns.
   process.on('SIGUSR2', () => {
+    if (!session) {
+      session = new Session();
+      session.connect();
+      session.post('Profiler.enable');
+    }
     if (!running) {
       session.post('Profiler.start');
       running = true;

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
 import { verifyingSecrets } from './lib/secret-keys.ts';
+import { createTemplateCache } from './lib/template-cache.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
@@ -38,6 +39,8 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   const app = express();
   app.set('views', projectPath('views'));
   app.set('view engine', 'ejs');
+  // Templates and their includes compiled once, include paths resolved once (template-cache.ts).
+  app.engine('ejs', createTemplateCache({ reload: config.viewsReload }).engine);
   app.set(
     'trust proxy',
     config.trustProxy === 'false' ? false : config.trustProxy === 'true' ? true : config.trustProxy,
@@ -47,7 +50,8 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   // answered twice alike, so hashing every body would buy nothing. Static files keep theirs.
   app.set('etag', false);
   // Compiled templates are kept in every mode: compiling a page on each render cost the
-  // pages a fifth of their time. VIEWS_RELOAD=true, while editing views, reads them again.
+  // pages a fifth of their time. VIEWS_RELOAD=true, while editing views, reads them again
+  // (the engine compiles a file again when it changed; Express looks each view up again).
   app.set('view cache', !config.viewsReload);
 
   app.use(requestTarget());

@@ -5,8 +5,24 @@ import { localDateOf, localTimeOf } from '../domain/local-time.ts';
 import type { Locale } from './locales.ts';
 import { translate } from './translate.ts';
 
+/** Dates written already, by locale and date: a page writes the same few days again and again. */
+const dateLabels = new Map<string, string>();
+/** Past this many, the written dates are forgotten and written again as asked. */
+const DATE_LABELS_KEPT = 5_000;
+
 /** A local date (yyyy-MM-dd) as people write it: 2026年8月19日 周三 / Wed 19 Aug 2026. */
 export function formatDate(date: string, locale: Locale): string {
+  // Luxon's parse and format were a sixteenth of a refused booking form's CPU (its alternatives).
+  const key = `${locale}|${date}`;
+  const known = dateLabels.get(key);
+  if (known !== undefined) return known;
+  if (dateLabels.size >= DATE_LABELS_KEPT) dateLabels.clear();
+  const label = writeDate(date, locale);
+  dateLabels.set(key, label);
+  return label;
+}
+
+function writeDate(date: string, locale: Locale): string {
   const d = DateTime.fromISO(date, { zone: 'utc' });
   if (!d.isValid) return date;
   return locale === 'en'

@@ -82,6 +82,16 @@ describe('ceremonies on the couple pages', () => {
     assert.equal(shown.$('#ceremony .ceremony-option button').text().trim(), '报名参加', 'it may join again');
   });
 
+  it("offers the day's ceremony on every confirmation page asked for at the same moment", async () => {
+    const ceremony = await openCeremony(t, officeId);
+    const booked = [await book(t, officeId, '09:00'), await book(t, officeId, '09:30')];
+    const pages = await Promise.all(
+      [...booked, ...booked].map((a) => browser(t.app).get(`/booking/${a.manageToken}/confirmation`)),
+    );
+    for (const page of pages)
+      assert.equal(page.$(`.ceremony-option[data-ceremony="${ceremony._id}"]`).length, 1);
+  });
+
   it('explains why a slot that ends too late cannot join, and changes nothing when forced', async () => {
     const ceremony = await openCeremony(t, officeId);
     const late = await book(t, officeId, '15:30');

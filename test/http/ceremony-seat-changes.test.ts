@@ -132,6 +132,17 @@ describe('a ceremony seat when the booking changes', () => {
     assert.equal(confirmation.$('.ceremony-section').length, 0);
   });
 
+  it('the booking page tells the truth before the change is handled: a cancelled booking shows its seat given up', async () => {
+    const { a, base, b } = await seated();
+    // Cancelled by another process: this one has not handled the event yet.
+    await AppointmentModel.updateOne({ _id: a.appointment._id }, { $set: { status: 'cancelled' } });
+    const page = await b.get(base);
+    assert.equal(page.res.status, 200);
+    assert.equal(await seatState(a.appointment._id), 'left');
+    assert.match(page.$('.ceremony-left').text(), /因预约已取消/);
+    assert.equal(page.$('.ceremony-section').length, 0, 'no seat shown as kept');
+  });
+
   it('the calendar file lists the ceremony of a seated couple, and only then', async () => {
     const { a, base } = await seated();
     const ics = await request(t.app).get(`${base}/calendar.ics`).expect(200);

@@ -14,8 +14,8 @@ const NOW = '2026-08-03T02:00:00.000Z'; // Mon 10:00 in Chengdu
 const DAY = '2026-08-10'; // a Monday
 const BOOK_PATH = `/offices/jinjiang/days/${DAY}/book`;
 
-/** The slot of DAY at `start` (Chengdu time), with no place left. */
-async function fullSlot(officeId: string, start: string, date = DAY) {
+/** The slot of DAY at `start` (Chengdu time), with no place left (or `remaining`). */
+async function fullSlot(officeId: string, start: string, date = DAY, remaining = 0) {
   const [h, m] = start.split(':').map(Number) as [number, number];
   const startsAt = new Date(`${date}T${String(h - 8).padStart(2, '0')}:${String(m).padStart(2, '0')}:00Z`);
   await SlotModel.create({
@@ -26,8 +26,8 @@ async function fullSlot(officeId: string, start: string, date = DAY) {
     startsAt,
     endsAt: new Date(startsAt.getTime() + 30 * 60_000),
     capacity: 12,
-    booked: 12,
-    remaining: 0,
+    booked: 12 - remaining,
+    remaining,
   });
 }
 
@@ -72,6 +72,10 @@ describe('a full slot', () => {
     }
     assert.equal($('input[name=email]').val(), c.email);
     assert.equal($('input[name=idempotencyKey]').val(), fields.idempotencyKey);
+    // The token just checked comes back as it was: neither signed nor set again.
+    assert.equal($('input[name=_csrf]').val(), fields._csrf);
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    assert.equal(cookies.filter((c) => c.startsWith('csrf=')).length, 0, 'no new CSRF cookie');
 
     const offered = $('button.alternative')
       .toArray()
@@ -118,6 +122,37 @@ describe('a full slot', () => {
     assert.equal(res.status, 409);
     assert.match($('#alternatives-heading').text(), /Choose another slot/);
     assert.match($('button.alternative').first().text(), /Book .*09:00–09:30 \(12 left\)/);
+  });
+
+  it('a form sent again after its first post took the last place leads to its confirmation, though the slot is full by now', async () => {
+    await fullSlot(officeId, '10:00', DAY, 1);
+    const first = await openForm('10:00');
+    const c = couple();
+    const typed = {
+      ...first.fields,
+      ...formFields({ partners: c.partners }),
+      email: c.email,
+      language: 'zh-CN',
+    };
+    const booked = await first.b.post(BOOK_PATH, typed);
+    assert.equal(booked.res.status, 303);
+    // Another couple is told "full": the slot is now remembered full by the process.
+    const other = await openForm('10:00');
+    const late = couple();
+    const refused = await other.b.post(BOOK_PATH, {
+      ...other.fields,
+      ...formFields({ partners: late.partners }),
+      email: late.email,
+      language: 'zh-CN',
+    });
+    assert.equal(refused.res.status, 409);
+    // The first couple's phone sends its form again (its answer was lost): its booking, not "full".
+    const again = await first.b.post(BOOK_PATH, typed);
+    assert.equal(again.res.status, 303);
+    assert.equal(again.res.headers.location, booked.res.headers.location);
+    const confirmation = await first.b.get(String(again.res.headers.location));
+    assert.equal(confirmation.res.status, 200);
+    assert.equal(await AppointmentModel.countDocuments(), 1);
   });
 
   it('the API keeps its 409 slot_full and lists the alternatives in its body', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTemplateCache } from '../../src/lib/template-cache.ts';
@@ -35,6 +35,37 @@ describe('template cache', () => {
     assert.equal(cache.get(file), first, 'unchanged file: the same compiled template');
     write('a.ejs', 'two <%= n %>', 2_000);
     assert.equal(cache.get(file)({ n: 3 }), 'two 3');
+  });
+
+  it('renders includes relative to the including file, with its data and their own', () => {
+    mkdirSync(path.join(dir, 'partials'));
+    write('partials/item.ejs', '[<%= label %>:<%= n %><%- include("leaf") %>]', 1_000);
+    write('partials/leaf.ejs', '<%= n %>', 1_000);
+    const page = write(
+      'page.ejs',
+      '<%- include("partials/item", { label: "x" }) %>|<%- include("./partials/leaf.ejs") %>',
+      1_000,
+    );
+    const cache = createTemplateCache({ reload: false });
+    assert.equal(cache.render(page, { n: 2, label: 'unused' }), '[x:22]|2');
+    assert.equal(cache.render(page, { n: 3, label: 'unused' }), '[x:33]|3');
+  });
+
+  it('with reload, an edited include is read again; without, it is kept', () => {
+    write('part.ejs', 'one', 1_000);
+    const page = write('page.ejs', '<%- include("part") %>', 1_000);
+    const kept = createTemplateCache({ reload: false });
+    const reloading = createTemplateCache({ reload: true });
+    assert.equal(kept.render(page, {}), 'one');
+    assert.equal(reloading.render(page, {}), 'one');
+    write('part.ejs', 'two', 2_000);
+    assert.equal(kept.render(page, {}), 'one');
+    assert.equal(reloading.render(page, {}), 'two');
+  });
+
+  it('says which include it cannot find', () => {
+    const page = write('page.ejs', '<%- include("nowhere") %>', 1_000);
+    assert.throws(() => createTemplateCache({ reload: false }).render(page, {}), /include file "nowhere"/);
   });
 
   it("renders a message's HTML and text from the kept templates, in the recipient's language", async () => {

@@ -108,14 +108,16 @@ export async function forAppointment(
   appointment: AppointmentRecord,
 ): Promise<AppointmentCeremony | null> {
   const { clock, schedule } = deps;
-  // The page tells the truth even before the appointment's event has been handled.
-  await recheckAppointment(deps, appointment);
+  // The page tells the truth even before the appointment's event has been handled. One read
+  // of the couple's seats (a few: one per ceremony it joined) serves the recheck and the page;
+  // they are read again only when the recheck took the couple out of one.
+  const readSeats = () =>
+    CeremonySeatModel.find({ appointment: appointment._id }).sort({ updatedAt: -1 }).lean<SeatRecord[]>();
+  let all = await readSeats();
+  if (await recheckAppointment(deps, appointment, all)) all = await readSeats();
   const office = await schedule.getOffice(appointment.office.toString());
   const now = clock();
-  const seats = await CeremonySeatModel.find({ appointment: appointment._id })
-    .sort({ updatedAt: -1 })
-    .limit(5)
-    .lean<SeatRecord[]>();
+  const seats = all.slice(0, 5);
   const active = seats.find((s) => s.state !== 'left');
   let current: AppointmentCeremony['current'] = null;
   let left: AppointmentCeremony['left'] = null;
@@ -134,16 +136,7 @@ export async function forAppointment(
     left = { summary: summarize(c, office, now), reason: seats[0].leftReason, at: seats[0].leftAt ?? now };
   }
   const participating = PARTICIPATING_APPOINTMENT_STATUSES.includes(appointment.status);
-  const sameDay = participating
-    ? await CeremonyModel.find({
-        office: appointment.office,
-        date: appointment.date,
-        status: { $in: VISIBLE },
-        endsAt: { $gt: now },
-      })
-        .sort({ start: 1 })
-        .lean<CeremonyRecord[]>()
-    : [];
+  const sameDay = participating ? await visibleOnDay(appointment.office, appointment.date, now) : [];
   const options = sameDay
     .filter((c) => !active || !c._id.equals(active.ceremony))
     .map((c) => {
@@ -161,6 +154,28 @@ export async function forAppointment(
     });
   if (!current && !left && options.length === 0) return null;
   return { zone: office.timezone, current, left, options };
+}
+
+/** Reads of a day's visible ceremonies in flight, by office and date. */
+const dayReading = new Map<string, Promise<CeremonyRecord[]>>();
+
+/**
+ * A day's visible ceremonies not over at `now`, in the order of the day. The booking pages of
+ * a peak day ask for the same day at the same moment: a read in flight is shared (never kept
+ * once answered, so nothing is staler than the read itself).
+ */
+function visibleOnDay(office: Types.ObjectId, date: string, now: Date): Promise<CeremonyRecord[]> {
+  const key = `${office.toString()}|${date}`;
+  let reading = dayReading.get(key);
+  if (!reading) {
+    reading = CeremonyModel.find({ office, date, status: { $in: VISIBLE } })
+      .sort({ start: 1 })
+      .lean<CeremonyRecord[]>()
+      .exec()
+      .finally(() => dayReading.delete(key));
+    dayReading.set(key, reading);
+  }
+  return reading.then((found) => found.filter((c) => c.endsAt > now));
 }
 
 /** Where the couple stands in a ceremony now (API). */

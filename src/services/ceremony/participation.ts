@@ -114,11 +114,16 @@ export async function leave(
 export async function recheckAppointment(
   deps: CeremonyContext,
   appointment: Pick<Appointment, 'office' | 'date' | 'endsAt' | 'status'> & { _id: Types.ObjectId },
-): Promise<void> {
-  const seats = await CeremonySeatModel.find({
-    appointment: appointment._id,
-    state: { $in: ACTIVE_SEAT_STATES },
-  }).lean<SeatRecord[]>();
+  /** Its seats, when the caller has just read them all (the active ones are rechecked). */
+  read?: SeatRecord[],
+): Promise<boolean> {
+  const seats = read
+    ? read.filter((s) => ACTIVE_SEAT_STATES.includes(s.state))
+    : await CeremonySeatModel.find({
+        appointment: appointment._id,
+        state: { $in: ACTIVE_SEAT_STATES },
+      }).lean<SeatRecord[]>();
+  let left = false;
   for (const seat of seats) {
     const c = await loadCeremony(seat.ceremony);
     const office = await deps.schedule.getOffice(c.office.toString());
@@ -130,7 +135,9 @@ export async function recheckAppointment(
     if (!problem) continue;
     const reason = problem === 'appointment_inactive' ? 'appointment_cancelled' : 'appointment_moved';
     await leaveSeat(deps, { _id: seat._id }, reason);
+    left = true;
   }
+  return left;
 }
 
 export async function recheckAppointmentById(deps: CeremonyContext, appointmentId: string): Promise<void> {
