@@ -12,7 +12,7 @@ import { OfficeModel } from '../models/office.model.ts';
 import { SlotModel } from '../models/slot.model.ts';
 import { bound } from './context.ts';
 import { AppError, notFound } from './errors.ts';
-import { alternatives, availability } from './schedule-availability.ts';
+import { alternatives, availability, plannedRange } from './schedule-availability.ts';
 import {
   createScheduleCache,
   type OfficeRecord,
@@ -42,6 +42,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     slotCounter: bound(ctx, slotCounter),
     windowFor: bound(ctx, windowFor),
     availability: bound(ctx, availability),
+    plannedRange: bound(ctx, plannedRange),
     alternatives: bound(ctx, alternatives),
     peakDaysAhead: bound(ctx, peakDaysAhead),
     allocationOf,
