@@ -60,6 +60,7 @@ export type { PeakDayAhead } from './schedule-peak-days.ts';
 export function invalidate(ctx: ScheduleContext, officeId: string, date?: string): void {
   // The ranges of days that may hold the date are all forgotten: a change is rare, a range cheap.
   ctx.cache.ranges.deletePrefix(`${officeId}|`);
+  ctx.cache.peakDays.deletePrefix(`${officeId}|`);
   ctx.cache.alternatives.deletePrefix(`${officeId}|`);
   if (date) {
     ctx.cache.plans.delete(`${officeId}|${date}`);
