@@ -18,7 +18,8 @@ export const PAGE_MEMORY_MS = 1_000;
 const KEPT = 1_000;
 
 interface KeptPage {
-  html: string;
+  /** The page as sent: encoded once, not at every answer (Express encodes a long string each time). */
+  html: Buffer;
   until: number;
   /** The cached objects the page was rendered from: it is served only while they are current. */
   inputs: readonly object[];
@@ -31,7 +32,7 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
   return {
     enabled: opts.keepMs > 0,
     /** The page kept under `key`, if it is recent and was rendered from these same `inputs`. */
-    get(key: string, inputs: readonly object[]): string | undefined {
+    get(key: string, inputs: readonly object[]): Buffer | undefined {
       const kept = pages.get(key);
       if (!kept) return undefined;
       if (kept.until > opts.now() && sameInputs(kept.inputs, inputs)) return kept.html;
@@ -47,7 +48,7 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
         for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
         if (pages.size >= KEPT) pages.clear();
       }
-      pages.set(key, { html, until: now + opts.keepMs, inputs });
+      pages.set(key, { html: Buffer.from(html), until: now + opts.keepMs, inputs });
     },
     /** Something shown on the pages may have changed: none of them is served again. */
     forget(): void {
