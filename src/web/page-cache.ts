@@ -41,14 +41,16 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
     },
     /** What to hand back to `keep`: the state of things when the page began to be rendered. */
     generation: () => generation,
-    keep(key: string, html: string, inputs: readonly object[], asOf: number): void {
+    /** Keeps a page for the moment, and no later than `until` (when it changes by itself). */
+    keep(key: string, html: string, inputs: readonly object[], asOf: number, until = Infinity): void {
       if (!opts.keepMs || asOf !== generation) return;
       const now = opts.now();
+      if (until <= now) return;
       if (pages.size >= KEPT) {
         for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
         if (pages.size >= KEPT) pages.clear();
       }
-      pages.set(key, { html: Buffer.from(html), until: now + opts.keepMs, inputs });
+      pages.set(key, { html: Buffer.from(html), until: Math.min(now + opts.keepMs, until), inputs });
     },
     /** Something shown on the pages may have changed: none of them is served again. */
     forget(): void {

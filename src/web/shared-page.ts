@@ -1,28 +1,39 @@
 import type { Request, Response } from 'express';
 import type { PageCache } from './page-cache.ts';
 
+/** A public page every visitor sees alike (page-cache.ts), as its route handles it. */
+export interface SharedPage {
+  /** The page was answered from what is kept: the route has nothing more to do. */
+  answered: boolean;
+  /** The page about to be rendered changes by itself at `at` (page-changes.ts): kept no later. */
+  changesAt(at: Date | undefined): void;
+}
+
+const NOT_KEPT: SharedPage = { answered: false, changesAt: () => {} };
+
 /**
- * A public page every visitor sees alike (page-cache.ts): answered from what is kept, when it is
- * kept for this URL and language and was rendered from the same `inputs` (the cached office and
- * planned days), and then true; otherwise false, and the page this response goes on to render
- * is kept for the next visitors. `inputs` is asked only when pages are kept at all.
+ * Answers the page from what is kept, when it is kept for this URL and language and was
+ * rendered from the same `inputs` (the cached office and planned days); otherwise the page this
+ * response goes on to render is kept for the next visitors. `inputs` is asked only when pages
+ * are kept at all.
  */
-export async function answeredFromKept(
+export async function sharedPage(
   cache: PageCache,
   req: Request,
   res: Response,
   inputs: () => Promise<readonly object[]>,
-): Promise<boolean> {
+): Promise<SharedPage> {
   // A flash is this visitor's own: their page is rendered for them alone.
-  if (!cache.enabled || res.locals.flash !== undefined) return false;
+  if (!cache.enabled || res.locals.flash !== undefined) return NOT_KEPT;
   const key = `${req.locale}|${req.originalUrl}`;
   const from = await inputs();
   const kept = cache.get(key, from);
   if (kept !== undefined) {
     res.type('html').send(kept);
-    return true;
+    return { answered: true, changesAt: () => {} };
   }
   const asOf = cache.generation();
+  let until = Number.POSITIVE_INFINITY;
   // A page that asks for a CSRF token carries this visitor's token: it is never kept.
   let personal = false;
   const token = res.locals.csrfToken as (() => string) | undefined;
@@ -34,8 +45,14 @@ export async function answeredFromKept(
   }
   const send = res.send;
   res.send = function keepThenSend(body) {
-    if (!personal && this.statusCode === 200 && typeof body === 'string') cache.keep(key, body, from, asOf);
+    if (!personal && this.statusCode === 200 && typeof body === 'string')
+      cache.keep(key, body, from, asOf, until);
     return send.call(this, body);
   };
-  return false;
+  return {
+    answered: false,
+    changesAt(at) {
+      if (at) until = at.getTime();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import request from 'supertest';
 import { DayPlanModel } from '../../src/models/day-plan.model.ts';
 import { createPageCache, PAGE_MEMORY_MS } from '../../src/web/page-cache.ts';
-import { answeredFromKept } from '../../src/web/shared-page.ts';
+import { sharedPage } from '../../src/web/shared-page.ts';
 import { couple } from '../helpers/ids.ts';
 import { appWith, buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 
@@ -73,6 +73,18 @@ describe('shared pages: the day page and the month calendar kept for a moment', 
     assert.equal(cheerio.load(after.text)('.slot').length, 0, 'the closed day offers no slot');
   });
 
+  it('offers the slots of a day from the moment its booking opens, not a moment later', async () => {
+    const opensAt = new Date(new Date(NOW).getTime() + PAGE_MEMORY_MS / 2);
+    await DayPlanModel.create({ office: officeId, date: DAY, kind: 'peak', bookingOpensAt: opensAt });
+    const links = async (path: string, selector: string) =>
+      cheerio.load((await request(t.app).get(path).expect(200)).text)(selector).length;
+    assert.equal(await links(DAY_PAGE, '.slot a.button'), 0, 'not open yet');
+    assert.equal(await links(MONTH_PAGE, `td[data-date="${DAY}"].day-not_yet_open`), 1);
+    t.clock.set(opensAt);
+    assert.equal(await links(DAY_PAGE, '.slot a.button'), 13, 'open: every slot offered');
+    assert.equal(await links(MONTH_PAGE, `td[data-date="${DAY}"].day-open`), 1, 'and the calendar says so');
+  });
+
   it("never gives one visitor another's language or cookies", async () => {
     const english = request.agent(t.app);
     const en = await english.get(`${DAY_PAGE}?lang=en`).expect(200);
@@ -108,7 +120,7 @@ describe('shared pages: the day page and the month calendar kept for a moment', 
             res.redirect(303, DAY_PAGE);
           })
           .get('/token', async (req, res) => {
-            if (await answeredFromKept(kept, req, res, async () => [])) return;
+            if ((await sharedPage(kept, req, res, async () => [])).answered) return;
             res.send(String(res.locals.csrfToken()));
           }),
       },

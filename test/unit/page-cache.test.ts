@@ -40,6 +40,17 @@ describe('page cache', () => {
     assert.equal(pages.get('zh-CN|/b', []), undefined, 'rendered from what was read before the change');
   });
 
+  it('keeps a page no later than the moment it changes by itself', () => {
+    const { pages, advance } = cache();
+    pages.keep('zh-CN|/a', '<p>a</p>', [], pages.generation(), 300);
+    advance(299);
+    assert.equal(pages.get('zh-CN|/a', [])?.toString(), '<p>a</p>');
+    advance(1);
+    assert.equal(pages.get('zh-CN|/a', []), undefined);
+    pages.keep('zh-CN|/a', '<p>a</p>', [], pages.generation(), 300);
+    assert.equal(pages.get('zh-CN|/a', []), undefined, 'a page already changed is not kept');
+  });
+
   it('keeps nothing when pages are not kept (SCHEDULE_CACHE_MS=0)', () => {
     const { pages } = cache(0);
     assert.equal(pages.enabled, false);

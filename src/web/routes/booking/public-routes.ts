@@ -5,8 +5,9 @@ import { invalid } from '../../../services/errors.ts';
 import { processPages } from '../../page-cache.ts';
 import { monthQuerySchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
-import { answeredFromKept } from '../../shared-page.ts';
+import { sharedPage } from '../../shared-page.ts';
 import { cellLabel, ceremoniesByDate, monthGrid, shiftMonth } from '../../view-models/calendar.ts';
+import { ceremonyChanges, dayChanges, firstAfter, peakDayChanges } from '../../view-models/page-changes.ts';
 
 /** How far ahead the office page looks for the ceremonies of its peak days. */
 const PEAK_DAYS_AHEAD = 366;
@@ -33,12 +34,20 @@ export function publicRoutes(c: Container): Router {
     const grid = monthGrid(month, []);
     const [from, to] = [grid.weeks[0]![0]!.date, grid.weeks.at(-1)!.at(-1)!.date];
     const planned = async () => [office, await schedule.plannedRange(office, from, to)];
-    if (await answeredFromKept(pages, req, res, planned)) return;
+    const shared = await sharedPage(pages, req, res, planned);
+    if (shared.answered) return;
     const days = await schedule.availability(office, from, to);
     const [peakDays, ahead] = await Promise.all([
       schedule.peakDaysAhead(office),
       services.ceremonies.upcomingForOffice(office, today, PEAK_DAYS_AHEAD),
     ]);
+    shared.changesAt(
+      firstAfter(c.clock(), [
+        ...days.flatMap(dayChanges),
+        ...peakDays.flatMap(peakDayChanges),
+        ...ahead.flatMap(ceremonyChanges),
+      ]),
+    );
     res.renderPage('public/office', {
       office,
       month,
@@ -60,9 +69,11 @@ export function publicRoutes(c: Container): Router {
     const date = localDate.safeParse(req.params.date);
     if (!date.success) throw invalid({ date: { key: 'field.invalid_date' } });
     const planned = async () => [office, await schedule.plannedRange(office, date.data, date.data)];
-    if (await answeredFromKept(pages, req, res, planned)) return;
+    const shared = await sharedPage(pages, req, res, planned);
+    if (shared.answered) return;
     const [day] = await schedule.availability(office, date.data, date.data);
     const ceremonies = await services.ceremonies.upcomingForOffice(office, date.data, 0);
+    shared.changesAt(firstAfter(c.clock(), [...dayChanges(day!), ...ceremonies.flatMap(ceremonyChanges)]));
     res.renderPage('public/day', { office, day, ceremonies, title: res.locals.formatDate(date.data) });
   });
 
