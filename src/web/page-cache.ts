@@ -27,8 +27,22 @@ interface KeptPage {
 
 export function createPageCache(opts: { keepMs: number; now: () => number }) {
   const pages = new Map<string, KeptPage>();
+  // Renders under way: visitors asking for the same page meanwhile wait for it instead of each
+  // rendering it again (a hundred phones reloading as a kept page expires).
+  const rendering = new Map<string, { inputs: readonly object[]; page: Promise<Buffer | undefined> }>();
   // Bumped by every forget: a page whose render began before a change is not kept.
   let generation = 0;
+
+  function keep(key: string, html: Buffer, inputs: readonly object[], until: number): void {
+    const now = opts.now();
+    if (until <= now) return;
+    if (pages.size >= KEPT) {
+      for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
+      if (pages.size >= KEPT) pages.clear();
+    }
+    pages.set(key, { html, until: Math.min(now + opts.keepMs, until), inputs });
+  }
+
   return {
     enabled: opts.keepMs > 0,
     /** The page kept under `key`, if it is recent and was rendered from these same `inputs`. */
@@ -39,23 +53,35 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
       pages.delete(key);
       return undefined;
     },
-    /** What to hand back to `keep`: the state of things when the page began to be rendered. */
-    generation: () => generation,
-    /** Keeps a page for the moment, and no later than `until` (when it changes by itself). */
-    keep(key: string, html: string, inputs: readonly object[], asOf: number, until = Infinity): void {
-      if (!opts.keepMs || asOf !== generation) return;
-      const now = opts.now();
-      if (until <= now) return;
-      if (pages.size >= KEPT) {
-        for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
-        if (pages.size >= KEPT) pages.clear();
-      }
-      pages.set(key, { html: Buffer.from(html), until: Math.min(now + opts.keepMs, until), inputs });
+    /** The page a render under way from these same `inputs` will send (undefined: not to be shared). */
+    rendered(key: string, inputs: readonly object[]): Promise<Buffer | undefined> | undefined {
+      const under = rendering.get(key);
+      return under && sameInputs(under.inputs, inputs) ? under.page : undefined;
+    },
+    /**
+     * A render of the page begins; the function returned ends it, with the page to keep no later
+     * than `until` (when it changes by itself), or with nothing when it is not to be shared.
+     */
+    begin(key: string, inputs: readonly object[]): (html: string | undefined, until?: number) => void {
+      const asOf = generation;
+      let done: (page: Buffer | undefined) => void = () => {};
+      const page = new Promise<Buffer | undefined>((resolve) => {
+        done = resolve;
+      });
+      const entry = { inputs, page };
+      rendering.set(key, entry);
+      return (html, until = Number.POSITIVE_INFINITY) => {
+        if (rendering.get(key) === entry) rendering.delete(key);
+        const bytes = html === undefined ? undefined : Buffer.from(html);
+        if (bytes && opts.keepMs > 0 && asOf === generation) keep(key, bytes, inputs, until);
+        done(bytes);
+      };
     },
     /** Something shown on the pages may have changed: none of them is served again. */
     forget(): void {
       generation++;
       pages.clear();
+      rendering.clear();
     },
   };
 }

@@ -10,6 +10,7 @@ export interface SharedPage {
 }
 
 const NOT_KEPT: SharedPage = { answered: false, changesAt: () => {} };
+const ANSWERED: SharedPage = { answered: true, changesAt: () => {} };
 
 /**
  * Answers the page from what is kept, when it is kept for this URL and language and was
@@ -27,13 +28,20 @@ export async function sharedPage(
   if (!cache.enabled || res.locals.flash !== undefined) return NOT_KEPT;
   const key = `${req.locale}|${req.originalUrl}`;
   const from = await inputs();
-  const kept = cache.get(key, from);
+  // Kept, or being rendered for another visitor this very moment: the same page for this one.
+  const kept = cache.get(key, from) ?? (await cache.rendered(key, from));
   if (kept !== undefined) {
     res.type('html').send(kept);
-    return { answered: true, changesAt: () => {} };
+    return ANSWERED;
   }
-  const asOf = cache.generation();
+  const end = cache.begin(key, from);
   let until = Number.POSITIVE_INFINITY;
+  let ended = false;
+  const finish = (html: string | undefined) => {
+    if (ended) return;
+    ended = true;
+    end(html, until);
+  };
   // A page that asks for a CSRF token carries this visitor's token: it is never kept.
   let personal = false;
   const token = res.locals.csrfToken as (() => string) | undefined;
@@ -45,10 +53,11 @@ export async function sharedPage(
   }
   const send = res.send;
   res.send = function keepThenSend(body) {
-    if (!personal && this.statusCode === 200 && typeof body === 'string')
-      cache.keep(key, body, from, asOf, until);
+    finish(!personal && this.statusCode === 200 && typeof body === 'string' ? body : undefined);
     return send.call(this, body);
   };
+  // An answer that never goes through send (the connection gone first) still ends the render.
+  res.once('close', () => finish(undefined));
   return {
     answered: false,
     changesAt(at) {

@@ -109,6 +109,19 @@ describe('shared pages: the day page and the month calendar kept for a moment', 
     assert.equal(cheerio.load(otherEnglish.text)('html').attr('lang'), 'en');
   });
 
+  it('answers visitors asking at the same moment each in their own language', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 ? request(t.app).get(DAY_PAGE).set('Cookie', 'lang=en') : request(t.app).get(DAY_PAGE),
+      ),
+    );
+    answers.forEach((r, i) => {
+      assert.equal(r.status, 200);
+      assert.equal(cheerio.load(r.text)('html').attr('lang'), i % 2 ? 'en' : 'zh-CN');
+      assert.match(placesAt(r.text, '09:00'), i % 2 ? /12 places left/ : /剩余 12 个名额/);
+    });
+  });
+
   it('shows a flash to its visitor alone, and keeps no page that carries a CSRF token', async () => {
     const kept = createPageCache({ keepMs: PAGE_MEMORY_MS, now: () => t.clock().getTime() });
     const app = appWith(t, [
