@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { DateTime } from 'luxon';
 import type { Container } from '../../../container.ts';
+import { isLocalDate } from '../../../domain/local-time.ts';
 import { invalid } from '../../../services/errors.ts';
 import { processPages } from '../../page-cache.ts';
 import { monthQuerySchema } from '../../schemas/booking.schema.ts';
@@ -28,14 +28,14 @@ export function publicRoutes(c: Container): Router {
   router.get('/offices/:slug', async (req, res) => {
     const office = await schedule.getOffice(req.params.slug);
     const q = monthQuerySchema.safeParse(req.query);
-    const today = schedule.today(office);
-    const month = (q.success && q.data.month) || today.slice(0, 7);
-    if (!DateTime.fromISO(`${month}-01`).isValid) throw invalid({ month: { key: 'field.invalid_date' } });
+    const month = (q.success && q.data.month) || schedule.today(office).slice(0, 7);
+    if (!isLocalDate(`${month}-01`)) throw invalid({ month: { key: 'field.invalid_date' } });
     const grid = monthGrid(month, []);
     const [from, to] = [grid.weeks[0]![0]!.date, grid.weeks.at(-1)!.at(-1)!.date];
     const planned = async () => [office, await schedule.plannedRange(office, from, to)];
     const shared = await sharedPage(pages, req, res, planned);
     if (shared.answered) return;
+    const today = schedule.today(office);
     const days = await schedule.availability(office, from, to);
     const [peakDays, ahead] = await Promise.all([
       schedule.peakDaysAhead(office),
