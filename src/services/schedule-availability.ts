@@ -60,9 +60,10 @@ async function plansFor(office: OfficeRecord, from: string, to: string): Promise
 /**
  * The days from `from` to `to` as planned: read and computed once per office and range while
  * the schedule cache keeps it (SCHEDULE_CACHE_MS), and the same objects served meanwhile, so
- * the booking window computed for each day is kept too (windowFor).
+ * the booking window computed for each day is kept too (windowFor), and a page rendered from
+ * them can tell whether they are still current (web/page-cache.ts).
  */
-function plannedRange(ctx: ScheduleContext, office: OfficeRecord, from: string, to: string) {
+export function plannedRange(ctx: ScheduleContext, office: OfficeRecord, from: string, to: string) {
   return ctx.cache.ranges.get(`${office._id}|${from}|${to}`, async (): Promise<PlannedRange> => {
     const start = DateTime.fromISO(from, { zone: office.timezone });
     const end = DateTime.fromISO(to, { zone: office.timezone });

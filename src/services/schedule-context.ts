@@ -26,6 +26,12 @@ export interface PlannedRange {
   days: { date: string; weekday: number; schedule: DaySchedule }[];
 }
 
+/** A peak day's plan and, for a first-come day, its schedule as planned (its booking window's key). */
+export interface PlannedPeakDay {
+  plan: DayPlanRecord;
+  schedule?: DaySchedule;
+}
+
 /**
  * What is kept in memory between reads: offices and day plans for `cacheMs` (SCHEDULE_CACHE_MS;
  * 0 reads the database every time), slot counters' ids and times for an hour (they never
@@ -43,6 +49,8 @@ export function createScheduleCache(cacheMs = 0) {
     slotIds: ttlCache<Map<string, SlotRecord>>(cacheMs > 0 ? 60 * 60_000 : 0),
     bounds: new WeakMap<OfficeRecord, WeakMap<DaySchedule, BookingWindowBounds>>(),
     ranges: ttlCache<PlannedRange>(cacheMs),
+    /** The peak days planned from a date on (the office page's list), kept as day plans are. */
+    peakDays: ttlCache<PlannedPeakDay[]>(cacheMs),
     countersReading: new Map<string, Promise<SlotRecord[]>>(),
     // The slots offered instead of a full one, for a second at most: on a peak morning most
     // answers are "full", and a suggestion a second old is still a good one (taking it is

@@ -5,7 +5,13 @@
 import { planDay } from '../domain/day-schedule.ts';
 import { addDays } from '../domain/local-time.ts';
 import { DayPlanModel, type DayPlanRecord } from '../models/day-plan.model.ts';
-import { type OfficeRecord, type ScheduleContext, today, windowFor } from './schedule-context.ts';
+import {
+  type OfficeRecord,
+  type PlannedPeakDay,
+  type ScheduleContext,
+  today,
+  windowFor,
+} from './schedule-context.ts';
 
 /** How far ahead the office page looks, and how many peak days it lists at most. */
 const AHEAD_DAYS = 366;
@@ -24,17 +30,9 @@ export interface PeakDayAhead {
 }
 
 export async function peakDaysAhead(ctx: ScheduleContext, office: OfficeRecord): Promise<PeakDayAhead[]> {
-  const from = today(ctx, office);
-  const plans = await DayPlanModel.find({
-    office: office._id,
-    kind: 'peak',
-    date: { $gte: from, $lte: addDays(from, AHEAD_DAYS) },
-  })
-    .sort({ date: 1 })
-    .limit(MAX_LISTED)
-    .lean<DayPlanRecord[]>();
+  const planned = await plannedPeakDays(ctx, office, today(ctx, office));
   const now = ctx.clock();
-  return plans.map((plan) => {
+  return planned.map(({ plan, schedule }) => {
     const label = plan.label?.zh
       ? { zh: plan.label.zh, ...(plan.label.en ? { en: plan.label.en } : {}) }
       : undefined;
@@ -49,13 +47,32 @@ export async function peakDaysAhead(ctx: ScheduleContext, office: OfficeRecord):
         lottery: { closesAt, drawAt },
       };
     }
-    const window = windowFor(
-      ctx,
-      office,
-      planDay(plan.date, office.timezone, office.weeklyTemplate, plan),
-      now,
-    );
+    const window = windowFor(ctx, office, schedule!, now);
     const opensAt = window.state === 'not_yet_open' ? window.opensAt : (plan.bookingOpensAt ?? now);
     return { ...base, allocation: 'fcfs', opensAt, open: window.state === 'open' };
+  });
+}
+
+/**
+ * The peak days planned from `from` on, read and planned once while day plans are kept
+ * (SCHEDULE_CACHE_MS) and forgotten with them: every month page lists them, and planning each
+ * day's slots in the office's zone on every request was a fifth of that page's time. The same
+ * schedule objects served meanwhile keep their booking windows computed (windowFor).
+ */
+function plannedPeakDays(ctx: ScheduleContext, office: OfficeRecord, from: string) {
+  return ctx.cache.peakDays.get(`${office._id}|${from}`, async (): Promise<PlannedPeakDay[]> => {
+    const plans = await DayPlanModel.find({
+      office: office._id,
+      kind: 'peak',
+      date: { $gte: from, $lte: addDays(from, AHEAD_DAYS) },
+    })
+      .sort({ date: 1 })
+      .limit(MAX_LISTED)
+      .lean<DayPlanRecord[]>();
+    return plans.map((plan) =>
+      plan.allocation === 'lottery' && plan.lottery
+        ? { plan }
+        : { plan, schedule: planDay(plan.date, office.timezone, office.weeklyTemplate, plan) },
+    );
   });
 }

@@ -12,7 +12,7 @@ import { OfficeModel } from '../models/office.model.ts';
 import { SlotModel } from '../models/slot.model.ts';
 import { bound } from './context.ts';
 import { AppError, notFound } from './errors.ts';
-import { alternatives, availability } from './schedule-availability.ts';
+import { alternatives, availability, plannedRange } from './schedule-availability.ts';
 import {
   createScheduleCache,
   type OfficeRecord,
@@ -42,6 +42,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     slotCounter: bound(ctx, slotCounter),
     windowFor: bound(ctx, windowFor),
     availability: bound(ctx, availability),
+    plannedRange: bound(ctx, plannedRange),
     alternatives: bound(ctx, alternatives),
     peakDaysAhead: bound(ctx, peakDaysAhead),
     allocationOf,
@@ -59,6 +60,7 @@ export type { PeakDayAhead } from './schedule-peak-days.ts';
 export function invalidate(ctx: ScheduleContext, officeId: string, date?: string): void {
   // The ranges of days that may hold the date are all forgotten: a change is rare, a range cheap.
   ctx.cache.ranges.deletePrefix(`${officeId}|`);
+  ctx.cache.peakDays.deletePrefix(`${officeId}|`);
   ctx.cache.alternatives.deletePrefix(`${officeId}|`);
   if (date) {
     ctx.cache.plans.delete(`${officeId}|${date}`);

@@ -39,6 +39,35 @@ describe('schedule: ranges of days kept between reads', () => {
     assert.equal((await read()).schedule.open, true, 'and once the office was changed');
   });
 
+  it('keeps the peak days ahead as day plans are kept, their opening told by the clock', async () => {
+    const office = await createOffice();
+    const clock = testClock(NOW);
+    const schedule = createScheduleService({ clock, cache: createScheduleCache(60_000) });
+    const opensAt = new Date('2026-08-03T03:00:00.000Z'); // 11:00 in Chengdu, an hour from now
+    await DayPlanModel.create({ office: office._id, date: DAY, kind: 'peak', bookingOpensAt: opensAt });
+    const [first] = await schedule.peakDaysAhead(office);
+    assert.deepEqual(
+      [first!.date, first!.open, first!.opensAt.toISOString()],
+      [DAY, false, opensAt.toISOString()],
+    );
+
+    await DayPlanModel.create({ office: office._id, date: '2026-08-11', kind: 'peak' });
+    clock.set('2026-08-03T03:00:01.000Z');
+    const kept = await schedule.peakDaysAhead(office);
+    assert.deepEqual(
+      kept.map((p) => [p.date, p.open]),
+      [[DAY, true]],
+      'the list as kept, open now that the clock has passed the opening',
+    );
+
+    schedule.invalidate(office._id.toString());
+    assert.deepEqual(
+      (await schedule.peakDaysAhead(office)).map((p) => p.date),
+      [DAY, '2026-08-11'],
+      'read again once the office was changed',
+    );
+  });
+
   it('refuses a bad range every time, remembering nothing', async () => {
     const office = await createOffice();
     const schedule = createScheduleService({ clock: testClock(NOW), cache: createScheduleCache(60_000) });

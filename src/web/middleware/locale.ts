@@ -42,16 +42,26 @@ export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean
     req.locale = locale;
     // The JSON API renders no page: it needs the locale alone.
     if (!pages) return next();
-    const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
-    // The path is appended to a fixed origin, never resolved against it: '//host/...' is a
-    // path here, not another origin.
-    const url = URL.parse(`http://x${pathOf(req.originalUrl)}`) ?? new URL('http://x/');
-    url.searchParams.set('lang', other === 'en' ? 'en' : 'zh');
     res.locals.locale = locale;
     res.locals.t = translator(locale);
     res.locals.pick = (v: { zh: string; en?: string } | undefined) => pick(v, locale);
-    res.locals.switchLocaleUrl = url.pathname + url.search;
+    // Worked out when a page is rendered (the render copies it), not for a page answered as kept.
+    Object.defineProperty(res.locals, 'switchLocaleUrl', {
+      enumerable: true,
+      configurable: true,
+      get: () => switchLocaleUrl(req.originalUrl, locale),
+    });
     res.locals.currentPath = req.path;
     next();
   };
+}
+
+/** This page in the other language: the visible switch. */
+function switchLocaleUrl(originalUrl: string, locale: Locale): string {
+  const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
+  // The path is appended to a fixed origin, never resolved against it: '//host/...' is a
+  // path here, not another origin.
+  const url = URL.parse(`http://x${pathOf(originalUrl)}`) ?? new URL('http://x/');
+  url.searchParams.set('lang', other === 'en' ? 'en' : 'zh');
+  return url.pathname + url.search;
 }

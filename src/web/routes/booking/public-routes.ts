@@ -1,10 +1,13 @@
 import { Router } from 'express';
-import { DateTime } from 'luxon';
 import type { Container } from '../../../container.ts';
+import { isLocalDate } from '../../../domain/local-time.ts';
 import { invalid } from '../../../services/errors.ts';
+import { processPages } from '../../page-cache.ts';
 import { monthQuerySchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
+import { sharedPage } from '../../shared-page.ts';
 import { cellLabel, ceremoniesByDate, monthGrid, shiftMonth } from '../../view-models/calendar.ts';
+import { ceremonyChanges, dayChanges, firstAfter, peakDayChanges } from '../../view-models/page-changes.ts';
 
 /** How far ahead the office page looks for the ceremonies of its peak days. */
 const PEAK_DAYS_AHEAD = 366;
@@ -14,6 +17,8 @@ export function publicRoutes(c: Container): Router {
   const router = Router();
   const { services } = c;
   const { schedule } = services;
+  // The day and month pages, kept for a moment (page-cache.ts): this router's, so this app's.
+  const pages = processPages({ scheduleCacheMs: c.config.scheduleCacheMs, clock: c.clock, events: c.events });
 
   router.get('/', async (_req, res) => {
     const offices = await schedule.listOffices();
@@ -23,19 +28,26 @@ export function publicRoutes(c: Container): Router {
   router.get('/offices/:slug', async (req, res) => {
     const office = await schedule.getOffice(req.params.slug);
     const q = monthQuerySchema.safeParse(req.query);
-    const today = schedule.today(office);
-    const month = (q.success && q.data.month) || today.slice(0, 7);
-    if (!DateTime.fromISO(`${month}-01`).isValid) throw invalid({ month: { key: 'field.invalid_date' } });
+    const month = (q.success && q.data.month) || schedule.today(office).slice(0, 7);
+    if (!isLocalDate(`${month}-01`)) throw invalid({ month: { key: 'field.invalid_date' } });
     const grid = monthGrid(month, []);
-    const days = await schedule.availability(
-      office,
-      grid.weeks[0]![0]!.date,
-      grid.weeks.at(-1)!.at(-1)!.date,
-    );
+    const [from, to] = [grid.weeks[0]![0]!.date, grid.weeks.at(-1)!.at(-1)!.date];
+    const planned = async () => [office, await schedule.plannedRange(office, from, to)];
+    const shared = await sharedPage(pages, req, res, planned);
+    if (shared.answered) return;
+    const today = schedule.today(office);
+    const days = await schedule.availability(office, from, to);
     const [peakDays, ahead] = await Promise.all([
       schedule.peakDaysAhead(office),
       services.ceremonies.upcomingForOffice(office, today, PEAK_DAYS_AHEAD),
     ]);
+    shared.changesAt(
+      firstAfter(c.clock(), [
+        ...days.flatMap(dayChanges),
+        ...peakDays.flatMap(peakDayChanges),
+        ...ahead.flatMap(ceremonyChanges),
+      ]),
+    );
     res.renderPage('public/office', {
       office,
       month,
@@ -56,8 +68,12 @@ export function publicRoutes(c: Container): Router {
     const office = await schedule.getOffice(req.params.slug);
     const date = localDate.safeParse(req.params.date);
     if (!date.success) throw invalid({ date: { key: 'field.invalid_date' } });
+    const planned = async () => [office, await schedule.plannedRange(office, date.data, date.data)];
+    const shared = await sharedPage(pages, req, res, planned);
+    if (shared.answered) return;
     const [day] = await schedule.availability(office, date.data, date.data);
     const ceremonies = await services.ceremonies.upcomingForOffice(office, date.data, 0);
+    shared.changesAt(firstAfter(c.clock(), [...dayChanges(day!), ...ceremonies.flatMap(ceremonyChanges)]));
     res.renderPage('public/day', { office, day, ceremonies, title: res.locals.formatDate(date.data) });
   });
 

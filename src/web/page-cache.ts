@@ -1,0 +1,110 @@
+// The public pages every visitor sees alike (an office's month, a day's slots), kept for a
+// moment once rendered. On a peak morning thousands of phones reload the same two pages; each
+// render read the day's counters and ceremonies and formatted every time in the office's zone,
+// to print the same HTML for everyone. A page is kept at most `keepMs` (a second by default,
+// never longer than SCHEDULE_CACHE_MS, and not at all when that is 0), so the places it shows
+// are at most that old, as a "full" answer remembered by full-slots.ts is; a place is still
+// taken only by the counter's conditional update. It is kept only while the office and the
+// planned days it was rendered from are still the ones the schedule cache holds (so a staff
+// change is seen exactly as soon as without it), and anything that frees a place or changes a
+// ceremony in this process forgets every page at once. Nothing of a visitor's own is kept: a
+// page that asked for a CSRF token, showed a flash or answered anything but 200 is not kept.
+import type { Clock } from '../lib/clock.ts';
+import type { EventBus } from '../services/events.ts';
+
+export const PAGE_MEMORY_MS = 1_000;
+
+/** Past this many pages kept, those whose moment has passed are dropped (then all of them). */
+const KEPT = 1_000;
+
+interface KeptPage {
+  /** The page as sent: encoded once, not at every answer (Express encodes a long string each time). */
+  html: Buffer;
+  until: number;
+  /** The cached objects the page was rendered from: it is served only while they are current. */
+  inputs: readonly object[];
+}
+
+export function createPageCache(opts: { keepMs: number; now: () => number }) {
+  const pages = new Map<string, KeptPage>();
+  // Renders under way: visitors asking for the same page meanwhile wait for it instead of each
+  // rendering it again (a hundred phones reloading as a kept page expires).
+  const rendering = new Map<string, { inputs: readonly object[]; page: Promise<Buffer | undefined> }>();
+  // Bumped by every forget: a page whose render began before a change is not kept.
+  let generation = 0;
+
+  function keep(key: string, html: Buffer, inputs: readonly object[], until: number): void {
+    const now = opts.now();
+    if (until <= now) return;
+    if (pages.size >= KEPT) {
+      for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
+      if (pages.size >= KEPT) pages.clear();
+    }
+    pages.set(key, { html, until: Math.min(now + opts.keepMs, until), inputs });
+  }
+
+  return {
+    enabled: opts.keepMs > 0,
+    /** The page kept under `key`, if it is recent and was rendered from these same `inputs`. */
+    get(key: string, inputs: readonly object[]): Buffer | undefined {
+      const kept = pages.get(key);
+      if (!kept) return undefined;
+      if (kept.until > opts.now() && sameInputs(kept.inputs, inputs)) return kept.html;
+      pages.delete(key);
+      return undefined;
+    },
+    /** The page a render under way from these same `inputs` will send (undefined: not to be shared). */
+    rendered(key: string, inputs: readonly object[]): Promise<Buffer | undefined> | undefined {
+      const under = rendering.get(key);
+      return under && sameInputs(under.inputs, inputs) ? under.page : undefined;
+    },
+    /**
+     * A render of the page begins; the function returned ends it, with the page to keep no later
+     * than `until` (when it changes by itself), or with nothing when it is not to be shared.
+     */
+    begin(key: string, inputs: readonly object[]): (html: string | undefined, until?: number) => void {
+      const asOf = generation;
+      let done: (page: Buffer | undefined) => void = () => {};
+      const page = new Promise<Buffer | undefined>((resolve) => {
+        done = resolve;
+      });
+      const entry = { inputs, page };
+      rendering.set(key, entry);
+      return (html, until = Number.POSITIVE_INFINITY) => {
+        if (rendering.get(key) === entry) rendering.delete(key);
+        const bytes = html === undefined ? undefined : Buffer.from(html);
+        if (bytes && opts.keepMs > 0 && asOf === generation) keep(key, bytes, inputs, until);
+        done(bytes);
+      };
+    },
+    /** Something shown on the pages may have changed: none of them is served again. */
+    forget(): void {
+      generation++;
+      pages.clear();
+      rendering.clear();
+    },
+  };
+}
+
+function sameInputs(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export type PageCache = ReturnType<typeof createPageCache>;
+
+/**
+ * The pages a process keeps: for a moment no longer than SCHEDULE_CACHE_MS, by the app's clock.
+ * A place taken is shown at most the moment late (a booking is checked by the counter anyway,
+ * and on a peak morning bookings come too fast for a page to be kept otherwise); whatever else
+ * happens in this process (a place freed, a day closed, a ceremony's seats) is shown at once.
+ */
+export function processPages(opts: { scheduleCacheMs: number; clock: Clock; events: EventBus }): PageCache {
+  const pages = createPageCache({
+    keepMs: Math.min(opts.scheduleCacheMs, PAGE_MEMORY_MS),
+    now: () => opts.clock().getTime(),
+  });
+  opts.events.subscribe((event) => {
+    if (event.type !== 'appointment.booked') pages.forget();
+  });
+  return pages;
+}
