@@ -55,8 +55,7 @@ describe('pages of a booking whose personal data was erased', () => {
   ];
   // A form's CSRF token is random hex, so a phone's last four digits can occur in it by chance
   // (about once in 500 pages): it is taken out of the text before the search, nothing else is.
-  const withoutCsrfTokens = (text: string) =>
-    text.replace(/(name="_csrf" value=")[0-9a-f.]+"/g, '$1"');
+  const withoutCsrfTokens = (text: string) => text.replace(/(name="_csrf" value=")[0-9a-f.]+"/g, '$1"');
   const assertNothingPersonal = (text: string) => {
     const shown = withoutCsrfTokens(text);
     for (const value of personal()) assert.ok(!shown.includes(value), `reveals ${value}`);
