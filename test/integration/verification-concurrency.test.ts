@@ -133,4 +133,29 @@ describe('verification codes under concurrency', () => {
       );
     }
   });
+
+  it('counts each of many phones’ attempts at once against that phone’s own code', async () => {
+    const { service, sender } = verificationWorld();
+    const phones = Array.from({ length: 8 }, (_, n) => `1390013${9300 + n}`);
+    const codes = new Map<string, string>();
+    for (const [n, phone] of phones.entries()) {
+      await service.issue({ ...booking, phone, address: `198.51.100.${n + 1}` });
+      codes.set(phone, lastCode(sender));
+    }
+    // Every phone at once: the even ones with their own code, the odd ones with a neighbour's.
+    const outcomes = await Promise.all(
+      phones.map((phone, n) =>
+        service.check({ ...booking, phone, code: codes.get(n % 2 ? phones[n - 1]! : phone)! }),
+      ),
+    );
+    assert.deepEqual(
+      outcomes,
+      phones.map((_, n) => (n % 2 ? 'wrong' : 'ok')),
+    );
+    for (const [n, phone] of phones.entries()) {
+      const stored = await VerificationModel.findById(`phone:${phone}`).lean();
+      if (n % 2) assert.equal(stored?.codes?.booking?.attempts, 1, `${phone}: one attempt counted`);
+      else assert.equal(stored?.codes?.booking, undefined, `${phone}: its code used up`);
+    }
+  });
 });

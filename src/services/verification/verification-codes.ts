@@ -9,7 +9,8 @@
 // exists but is over its allowance makes the upsert collide on _id, which is the refusal.
 //
 // Checking counts the attempt first (a conditional $inc: at most five, however many arrive
-// at once), compares hashes in constant time, then uses the code up with a conditional
+// at once; the attempts of a moment share a bulk write and a read, code-attempts.ts), compares
+// hashes in constant time, then uses the code up with a conditional
 // $unset that only one of several right answers can win. A booking uses it up only once its
 // place is taken (checkToSpend): a slot found full costs the couple no code (the attempt
 // still counts), and the database nothing more.
@@ -29,13 +30,13 @@ import {
   type LiveCode,
   VerificationModel,
   type VerificationPurpose,
-  type VerificationRecord,
 } from '../../models/verification-code.model.ts';
 import { type SmsSender, smsErrorText } from '../../sms/message.ts';
 import { prepareSms } from '../../sms/prepare.ts';
 import { buildSms } from '../../sms/texts.ts';
 import { invalid } from '../errors.ts';
 import { addressKey } from './address-key.ts';
+import { createAttemptCounter } from './code-attempts.ts';
 
 export interface Allowance {
   perHour: number;
@@ -190,21 +191,6 @@ function sendsFor(
   ];
 }
 
-/** Counts one attempt at the live code, before any comparison; undefined when none is left to try. */
-async function takeAttempt(phone: string, purpose: VerificationPurpose, now: Date, maxAttempts: number) {
-  const path = `codes.${purpose}`;
-  const held = await VerificationModel.findOneAndUpdate(
-    {
-      _id: `phone:${phone}`,
-      [`${path}.expiresAt`]: { $gt: now },
-      [`${path}.attempts`]: { $lt: maxAttempts },
-    },
-    { $inc: { [`${path}.attempts`]: 1 } },
-    { projection: { [path]: 1 }, returnDocument: 'after' },
-  ).lean<Pick<VerificationRecord, 'codes'>>();
-  return held?.codes?.[purpose];
-}
-
 /** Takes the code away; of several right answers at once, only the first does. */
 async function useUp(phone: string, purpose: VerificationPurpose, hash: string): Promise<boolean> {
   const path = `codes.${purpose}`;
@@ -235,8 +221,10 @@ export function createVerificationService(deps: VerificationDeps) {
   }
   const { clock, random, secret, sender, sms, logger } = deps;
   const policy: VerificationPolicy = { ...DEFAULT_VERIFICATION_POLICY, ...deps.policy };
-  // The sends taken at the same moment share one ordered bulk write (lib/batched-steps.ts).
+  // The sends taken at the same moment share one ordered bulk write (lib/batched-steps.ts), the
+  // attempts counted at the same moment a bulk write and a read (code-attempts.ts).
   const takeSends = batchedSteps(() => VerificationModel.collection as never);
+  const takeAttempt = createAttemptCounter(policy.maxAttempts, random);
 
   async function sendCode(phone: string, code: string, request: IssueRequest): Promise<IssueOutcome> {
     const minutes = Math.round(policy.codeTtlMs / 60_000);
@@ -270,7 +258,7 @@ export function createVerificationService(deps: VerificationDeps) {
     const phone = normalizePhone(request.phone);
     const code = request.code.trim();
     if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
-    const live = await takeAttempt(phone, request.purpose, clock(), policy.maxAttempts);
+    const live = await takeAttempt(phone, request.purpose, clock());
     if (!live) return { outcome: 'no_code' };
     if (!codeMatches(verifyingSecrets(deps), live, request.purpose, phone, code)) return { outcome: 'wrong' };
     return { outcome: 'ok', spend: () => useUp(phone, request.purpose, live.hash) };
