@@ -93,6 +93,9 @@ export async function openingVerified(ctx: ScenarioContext): Promise<ScenarioRep
   });
   const readsDuringOpening = inbox.reads;
   const waited = inbox.waitedMs;
+  // The share of the clients' time spent reading texts: the benchmark's own polling of the
+  // outbox (a code is stored before its 202 is answered), not time the app took.
+  const waitShare = waited / (ctx.clients * opening.value.seconds * 1000);
   const openingUsage = lessReads(opening.usage, inbox, 0);
   const recorder = opening.value.recorder;
   const all = recorder.result(opening.value.seconds);
@@ -141,7 +144,7 @@ export async function openingVerified(ctx: ScenarioContext): Promise<ScenarioRep
       ['outbox reads by the benchmark (not counted)', String(readsDuringOpening)],
       [
         'clients waiting for a text: mean per couple, share',
-        `${(waited / couples.length).toFixed(1)} ms, ${((100 * waited) / (ctx.clients * opening.value.seconds * 1000)).toFixed(0)}% of the clients' time`,
+        `${(waited / couples.length).toFixed(1)} ms, ${(100 * waitShare).toFixed(0)}% of the clients' time`,
       ],
       ...loadRows('all requests', all, openingUsage),
       [
@@ -158,6 +161,10 @@ export async function openingVerified(ctx: ScenarioContext): Promise<ScenarioRep
     ],
     rates: [
       { label: 'opening requests', result: all, aim: 0.25, p99AimMs: 250 },
+      {
+        label: "opening requests, the phones' reading of texts left out",
+        result: { ...all, perSecond: all.perSecond / (1 - waitShare) },
+      },
       { label: 'code requests alone', result: codesAlone.value },
     ],
     cpu: [

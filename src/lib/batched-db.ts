@@ -18,7 +18,7 @@ interface CollectionLike {
 }
 
 /** One document's failure as an error of its own, shaped like the driver's duplicate key error. */
-function asError(w: WriteErrorLike): Error {
+export function asError(w: WriteErrorLike): Error {
   return Object.assign(new Error(w.errmsg ?? 'write error'), {
     code: w.code,
     keyPattern: w.keyPattern ?? w.err?.keyPattern,
@@ -58,11 +58,11 @@ export interface UpdateOne {
   upsert?: boolean;
 }
 
-/** What batchedUpdate needs of a collection. */
-interface UpdatableLike {
+/** What batchedUpdate (and batchedSteps) need of a collection. */
+export interface UpdatableLike {
   bulkWrite(
     ops: { updateOne: UpdateOne }[],
-    options: { ordered: false },
+    options: { ordered: boolean },
   ): Promise<{ matchedCount: number } | unknown>;
 }
 

@@ -4,7 +4,8 @@ import mongoose, { type Model, Schema } from 'mongoose';
  * Verification codes (验证码) and the allowance for sending them. One document per phone
  * (`phone:<number>`) holds the live code of each purpose and the times of its last sends; one
  * per address (`address:<address>`) holds only its send times. Every read and change is a
- * single-document conditional update (src/services/verification/verification-codes.ts).
+ * single-document conditional update (src/services/verification/verification-codes.ts,
+ * code-attempts.ts).
  */
 export type VerificationPurpose = 'booking' | 'lookup';
 
@@ -14,6 +15,8 @@ export interface LiveCode {
   salt: string;
   expiresAt: Date;
   attempts: number;
+  /** A mark of each attempt counted at this code: a check finds its own here (at most `attempts`). */
+  tries?: string[];
 }
 
 export interface VerificationRecord {
@@ -31,6 +34,7 @@ const liveCodeSchema = new Schema<LiveCode>(
     salt: { type: String, required: true },
     expiresAt: { type: Date, required: true },
     attempts: { type: Number, default: 0 },
+    tries: { type: [String], default: undefined },
   },
   { _id: false },
 );

@@ -12,6 +12,7 @@ import { browser, formFields } from '../helpers/forms.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 import { codeTextedTo } from '../helpers/texted-code.ts';
+import { fullNineOClock, verifiedDay } from '../helpers/verified-day.ts';
 
 const NOW = '2026-08-03T02:00:00.000Z'; // Mon 10:00 in Chengdu
 const DAY = '2026-08-10';
@@ -23,13 +24,7 @@ describe('verification codes (HTTP)', () => {
     await resetDatabase();
     t = await buildTestApp({ now: NOW });
     officeId = (await createOffice())._id.toString();
-    await DayPlanModel.create({
-      office: officeId,
-      date: DAY,
-      kind: 'peak',
-      label: { zh: '七夕', en: 'Qixi' },
-      requireVerifiedPhone: true,
-    });
+    await verifiedDay(officeId, DAY);
   });
 
   const ask = (phone: string, purpose = 'booking') =>
@@ -92,17 +87,7 @@ describe('verification codes (HTTP)', () => {
   });
 
   it('keeps the code of a booking that found its slot full, for the slot the couple picks next', async () => {
-    await SlotModel.create({
-      office: officeId,
-      date: DAY,
-      start: '09:00',
-      end: '09:30',
-      startsAt: new Date(`${DAY}T01:00:00Z`),
-      endsAt: new Date(`${DAY}T01:30:00Z`),
-      capacity: 12,
-      booked: 12,
-      remaining: 0,
-    });
+    await fullNineOClock(officeId, DAY);
     const c = couple();
     await ask(c.partners[0]!.phone).expect(202);
     const code = await codeTextedTo(c.partners[0]!.phone);

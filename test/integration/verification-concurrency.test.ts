@@ -102,4 +102,60 @@ describe('verification codes under concurrency', () => {
     const address = await VerificationModel.findById('address:203.0.113.7').lean();
     assert.equal(address?.sent.length, 3);
   });
+
+  it('never takes a phone’s send, nor replaces its code, for an address with none left, whatever arrives at once', async () => {
+    const { clock, service, sender } = verificationWorld({
+      policy: { perAddress: { perHour: 3, perDay: 10 } },
+    });
+    const phones = Array.from({ length: 10 }, (_, n) => `1390013${9200 + n}`);
+    // Each phone already holds a code, asked for from addresses of their own.
+    const earlier = new Map<string, string>();
+    for (const [n, phone] of phones.entries()) {
+      await service.issue({ ...booking, phone, address: `198.51.100.${n + 1}` });
+      earlier.set(phone, lastCode(sender));
+    }
+    clock.advance(61_000);
+    const outcomes = (await Promise.all(phones.map((phone) => service.issue({ ...booking, phone })))).map(
+      (r) => r.outcome,
+    );
+    assert.equal(count(outcomes, 'sent'), 3);
+    for (const [n, phone] of phones.entries()) {
+      const stored = await VerificationModel.findById(`phone:${phone}`).lean();
+      if (outcomes[n] === 'sent') {
+        assert.equal(stored?.sent.length, 2);
+        continue;
+      }
+      assert.equal(stored?.sent.length, 1, `${phone}: no send taken`);
+      assert.equal(
+        await service.check({ ...booking, phone, code: earlier.get(phone)! }),
+        'ok',
+        `${phone}: its code stands`,
+      );
+    }
+  });
+
+  it('counts each of many phones’ attempts at once against that phone’s own code', async () => {
+    const { service, sender } = verificationWorld();
+    const phones = Array.from({ length: 8 }, (_, n) => `1390013${9300 + n}`);
+    const codes = new Map<string, string>();
+    for (const [n, phone] of phones.entries()) {
+      await service.issue({ ...booking, phone, address: `198.51.100.${n + 1}` });
+      codes.set(phone, lastCode(sender));
+    }
+    // Every phone at once: the even ones with their own code, the odd ones with a neighbour's.
+    const outcomes = await Promise.all(
+      phones.map((phone, n) =>
+        service.check({ ...booking, phone, code: codes.get(n % 2 ? phones[n - 1]! : phone)! }),
+      ),
+    );
+    assert.deepEqual(
+      outcomes,
+      phones.map((_, n) => (n % 2 ? 'wrong' : 'ok')),
+    );
+    for (const [n, phone] of phones.entries()) {
+      const stored = await VerificationModel.findById(`phone:${phone}`).lean();
+      if (n % 2) assert.equal(stored?.codes?.booking?.attempts, 1, `${phone}: one attempt counted`);
+      else assert.equal(stored?.codes?.booking, undefined, `${phone}: its code used up`);
+    }
+  });
 });

@@ -44,10 +44,13 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   const day = await ctx.schedule.daySchedule(office, req.date);
   assertBookable(ctx, office, day, req.start, req.channel);
   const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
+  const knownFull = () => !req.fromReserve && !req.allowOverbook && ctx.writes.fullSlots.isFull(slot._id);
   // A slot found full a moment ago is answered at once, without the no-show query.
-  if (!req.fromReserve && !req.allowOverbook && ctx.writes.fullSlots.isFull(slot._id))
-    throw await slotFull(ctx, req);
+  if (knownFull()) throw await slotFull(ctx, req);
   await assertNoShowPolicy(ctx, office, checked.partners);
+  // Found full by another booking while the no-show query was out: answered so before the code
+  // is tried (no attempt counted, no database request for it), as it would have been a moment later.
+  if (knownFull()) throw await slotFull(ctx, req);
   let spendCode = async () => {};
   if ((req.channel === 'online' || req.channel === 'api') && requiresVerifiedPhone(office, day.plan)) {
     const phone = contactPhoneOf(req.checkedPartners ?? req.partners, req.contactPartner);

@@ -1,14 +1,16 @@
 // Verification codes (验证码): a 6-digit code sent by text proves a phone is the person's.
 //
 // Issuing costs two single-document updates: one takes a send from the address's allowance,
-// one takes a send from the phone's allowance and stores the new code's hash; the updates of
-// codes asked for at the same moment go to the database in one bulk write. Each is a
+// then one takes a send from the phone's allowance and stores the new code's hash; both, for
+// every code asked for at the same moment, go to the database in one ordered bulk write
+// (lib/batched-steps.ts: the phone's only once the address's is taken). Each is a
 // conditional upsert: the allowance is checked in the filter (the n-th newest send time must
 // be old enough), so no two requests at once can both take the last send; a document that
 // exists but is over its allowance makes the upsert collide on _id, which is the refusal.
 //
 // Checking counts the attempt first (a conditional $inc: at most five, however many arrive
-// at once), compares hashes in constant time, then uses the code up with a conditional
+// at once; the attempts of a moment share a bulk write and a read, code-attempts.ts), compares
+// hashes in constant time, then uses the code up with a conditional
 // $unset that only one of several right answers can win. A booking uses it up only once its
 // place is taken (checkToSpend): a slot found full costs the couple no code (the attempt
 // still counts), and the database nothing more.
@@ -20,21 +22,21 @@ import type { Logger } from 'pino';
 import type { SmsConfig } from '../../config.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { batchedUpdate, type UpdateOne } from '../../lib/batched-db.ts';
+import type { UpdateOne } from '../../lib/batched-db.ts';
+import { batchedSteps } from '../../lib/batched-steps.ts';
 import type { Clock, RandomBytes } from '../../lib/clock.ts';
-import { isDuplicate } from '../../lib/duplicate-key.ts';
 import { verifyingSecrets } from '../../lib/secret-keys.ts';
 import {
   type LiveCode,
   VerificationModel,
   type VerificationPurpose,
-  type VerificationRecord,
 } from '../../models/verification-code.model.ts';
 import { type SmsSender, smsErrorText } from '../../sms/message.ts';
 import { prepareSms } from '../../sms/prepare.ts';
 import { buildSms } from '../../sms/texts.ts';
 import { invalid } from '../errors.ts';
 import { addressKey } from './address-key.ts';
+import { createAttemptCounter } from './code-attempts.ts';
 
 export interface Allowance {
   perHour: number;
@@ -125,49 +127,68 @@ function nthSendBefore(n: number, before: Date) {
 }
 
 /**
- * Takes one send from a document's allowance, setting `extra` with it; false when none is left.
- * `write` applies the conditional upsert: the sends asked for at the same moment share one bulk
- * write (lib/batched-db.ts), each still refused or granted alone.
+ * The conditional upsert that takes one send from a document's allowance, setting `extra` with
+ * it; refused (a duplicate key on _id) when none is left.
  */
-async function takeSend(
-  write: (op: UpdateOne) => Promise<void>,
-  send: { id: string; allowance: Allowance; now: Date; minGapMs: number; extra?: object },
-) {
+function sendStep(send: {
+  id: string;
+  allowance: Allowance;
+  now: Date;
+  minGapMs: number;
+  extra?: object;
+}): UpdateOne {
   const { id, allowance, now, minGapMs } = send;
   const clauses = [
     nthSendBefore(allowance.perHour, new Date(now.getTime() - HOUR)),
     nthSendBefore(allowance.perDay, new Date(now.getTime() - DAY)),
     ...(minGapMs ? [nthSendBefore(1, new Date(now.getTime() - minGapMs))] : []),
   ];
-  try {
-    await write({
-      filter: { _id: id, $and: clauses },
-      update: {
-        $push: { sent: { $each: [now], $position: 0, $slice: allowance.perDay } },
-        $set: { expiresAt: new Date(now.getTime() + DAY), ...send.extra },
-      },
-      upsert: true,
-    });
-    return true;
-  } catch (err) {
-    if (isDuplicate(err)) return false;
-    throw err;
-  }
+  return {
+    filter: { _id: id, $and: clauses },
+    update: {
+      $push: { sent: { $each: [now], $position: 0, $slice: allowance.perDay } },
+      $set: { expiresAt: new Date(now.getTime() + DAY), ...send.extra },
+    },
+    upsert: true,
+  };
 }
 
-/** Counts one attempt at the live code, before any comparison; undefined when none is left to try. */
-async function takeAttempt(phone: string, purpose: VerificationPurpose, now: Date, maxAttempts: number) {
-  const path = `codes.${purpose}`;
-  const held = await VerificationModel.findOneAndUpdate(
-    {
-      _id: `phone:${phone}`,
-      [`${path}.expiresAt`]: { $gt: now },
-      [`${path}.attempts`]: { $lt: maxAttempts },
-    },
-    { $inc: { [`${path}.attempts`]: 1 } },
-    { projection: { [path]: 1 }, returnDocument: 'after' },
-  ).lean<Pick<VerificationRecord, 'codes'>>();
-  return held?.codes?.[purpose];
+/** A new code and what is kept of it: its hash (with a salt of its own), expiry and attempts. */
+function newLiveCode(
+  random: RandomBytes,
+  secret: string,
+  purpose: VerificationPurpose,
+  phone: string,
+  now: Date,
+  ttlMs: number,
+): { code: string; live: LiveCode } {
+  const code = newCode(random);
+  const salt = Buffer.from(random(16)).toString('hex');
+  const hash = codeHash(secret, salt, purpose, phone, code);
+  return { code, live: { hash, salt, expiresAt: new Date(now.getTime() + ttlMs), attempts: 0 } };
+}
+
+/**
+ * The sends a code takes, in order: the address's, then the phone's, which stores the code.
+ * Given in one call of takeSends, they share one command with the other codes of the moment,
+ * and the phone's is never taken (nor its live code replaced) when the address has none left.
+ */
+function sendsFor(
+  policy: VerificationPolicy,
+  to: { address: string; phone: string; purpose: VerificationPurpose },
+  live: LiveCode,
+  now: Date,
+): UpdateOne[] {
+  return [
+    sendStep({ id: `address:${addressKey(to.address)}`, allowance: policy.perAddress, now, minGapMs: 0 }),
+    sendStep({
+      id: `phone:${to.phone}`,
+      allowance: policy.perPhone,
+      now,
+      minGapMs: policy.resendAfterMs,
+      extra: { [`codes.${to.purpose}`]: live },
+    }),
+  ];
 }
 
 /** Takes the code away; of several right answers at once, only the first does. */
@@ -200,8 +221,10 @@ export function createVerificationService(deps: VerificationDeps) {
   }
   const { clock, random, secret, sender, sms, logger } = deps;
   const policy: VerificationPolicy = { ...DEFAULT_VERIFICATION_POLICY, ...deps.policy };
-  // The sends taken at the same moment share one bulk write.
-  const write = batchedUpdate(() => VerificationModel.collection as never);
+  // The sends taken at the same moment share one ordered bulk write (lib/batched-steps.ts), the
+  // attempts counted at the same moment a bulk write and a read (code-attempts.ts).
+  const takeSends = batchedSteps(() => VerificationModel.collection as never);
+  const takeAttempt = createAttemptCounter(policy.maxAttempts, random);
 
   async function sendCode(phone: string, code: string, request: IssueRequest): Promise<IssueOutcome> {
     const minutes = Math.round(policy.codeTtlMs / 60_000);
@@ -224,21 +247,9 @@ export function createVerificationService(deps: VerificationDeps) {
     const phone = normalizePhone(request.phone);
     if (!phone) throw invalid({ phone: { key: 'booking.phone_invalid' } });
     const now = clock();
-    const address = `address:${addressKey(request.address)}`;
-    if (!(await takeSend(write, { id: address, allowance: policy.perAddress, now, minGapMs: 0 })))
-      return { outcome: 'limited' };
-    const code = newCode(random);
-    const salt = Buffer.from(random(16)).toString('hex');
-    const live: LiveCode = {
-      hash: codeHash(secret, salt, request.purpose, phone, code),
-      salt,
-      expiresAt: new Date(now.getTime() + policy.codeTtlMs),
-      attempts: 0,
-    };
-    const extra = { [`codes.${request.purpose}`]: live };
-    const gap = policy.resendAfterMs;
-    const send = { id: `phone:${phone}`, allowance: policy.perPhone, now, minGapMs: gap, extra };
-    if (!(await takeSend(write, send))) return { outcome: 'limited' };
+    const { code, live } = newLiveCode(random, secret, request.purpose, phone, now, policy.codeTtlMs);
+    const taken = await takeSends(sendsFor(policy, { ...request, phone }, live, now));
+    if (taken < 2) return { outcome: 'limited' };
     return { outcome: await sendCode(phone, code, request) };
   }
 
@@ -247,7 +258,7 @@ export function createVerificationService(deps: VerificationDeps) {
     const phone = normalizePhone(request.phone);
     const code = request.code.trim();
     if (!phone || !/^\d{6}$/.test(code)) return { outcome: 'wrong' };
-    const live = await takeAttempt(phone, request.purpose, clock(), policy.maxAttempts);
+    const live = await takeAttempt(phone, request.purpose, clock());
     if (!live) return { outcome: 'no_code' };
     if (!codeMatches(verifyingSecrets(deps), live, request.purpose, phone, code)) return { outcome: 'wrong' };
     return { outcome: 'ok', spend: () => useUp(phone, request.purpose, live.hash) };
