@@ -1,7 +1,7 @@
 // Builds the Express application from its dependencies. No I/O happens on import: the
 // database, mailer and jobs are created by the composition root (container.ts).
 import cookieParser from 'cookie-parser';
-import express, { type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   const answerError = errorHandler({ logger, storage: container.storage });
   app.use(requestDeadline(answerError));
   app.use(securityHeaders(config.cookieSecure));
-  app.use('/api/v1', apiRouter(container, routes));
+  app.use('/api/v1', apiRouter(container, routes, answerError));
   app.use(
     '/public',
     express.static(projectPath('public'), { maxAge: config.env === 'production' ? '7d' : 0 }),
@@ -98,9 +98,10 @@ function securityHeaders(secure: boolean) {
  * CSRF (it takes no cookie as a credential), so a rush of bookings pays for nothing else. Its
  * errors, 404 included, are answered as JSON by the error handler. It is one router mounted
  * once: every layer of a mount point is matched against the path and trims it from the URL
- * again, which a rush of bookings would pay on each middleware.
+ * again, which a rush of bookings would pay on each middleware. Its refusals are answered at its
+ * end by the one error handler, so a "full" does not travel past every layer of the pages.
  */
-function apiRouter(container: Container, routes: AppRoutes): Router {
+function apiRouter(container: Container, routes: AppRoutes, answerError: ErrorRequestHandler): Router {
   const { config } = container;
   const api = express.Router();
   api.use(
@@ -112,6 +113,7 @@ function apiRouter(container: Container, routes: AppRoutes): Router {
   );
   routes.api(api, container);
   api.use(notFoundHandler);
+  api.use(answerError);
   return api;
 }
 

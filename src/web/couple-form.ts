@@ -42,10 +42,13 @@ export function refusedBookingForm(refused: Refused<unknown>) {
   };
 }
 
+/** What an idempotency key may be: 16 to 64 characters of base64url. */
+export const isIdempotencyKey = (key: string) => /^[A-Za-z0-9_-]{16,64}$/.test(key);
+
 /** The API's Idempotency-Key header, when sent: 16 to 64 characters of base64url. */
 export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('idempotency-key');
-  if (key !== undefined && !/^[A-Za-z0-9_-]{16,64}$/.test(key))
+  if (key !== undefined && !isIdempotencyKey(key))
     throw new AppError('invalid', 'error.invalid', {}, { 'Idempotency-Key': { key: 'field.invalid' } });
   return key;
 }

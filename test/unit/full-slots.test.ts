@@ -44,4 +44,55 @@ describe('slots remembered full', () => {
     full.markFull('s1', full.generation());
     assert.equal(full.isFull('s1'), false);
   });
+
+  describe("for a couple's request (fullNow)", () => {
+    /** A counter read that answers when told to, counting how often it was asked. */
+    const counter = () => {
+      const asked: ((full: boolean) => void)[] = [];
+      return { asked, read: () => new Promise<boolean>((resolve) => asked.push(resolve)) };
+    };
+
+    it('answers from memory during the moment, then reads the counter once for all who ask', async () => {
+      const c = clock();
+      const full = createFullSlots(1_000, c.now);
+      const stored = counter();
+      assert.equal(full.fullNow('s1', stored.read), false, 'nothing remembered: the booking asks');
+      full.markFull('s1', full.generation());
+      assert.equal(full.fullNow('s1', stored.read), true);
+      c.advance(1_000);
+      const asking = [full.fullNow('s1', stored.read), full.fullNow('s1', stored.read)];
+      assert.equal(stored.asked.length, 1, 'one read for everyone');
+      stored.asked[0]!(true);
+      assert.deepEqual(await Promise.all(asking), [true, true]);
+      assert.equal(full.fullNow('s1', stored.read), true, 'still full: remembered for another moment');
+      assert.equal(stored.asked.length, 1);
+    });
+
+    it('lets the bookings ask the counter once a place was freed elsewhere, or while a place is freed here', async () => {
+      const c = clock();
+      const full = createFullSlots(1_000, c.now);
+      const stored = counter();
+      full.markFull('s1', full.generation());
+      c.advance(1_000);
+      const freedElsewhere = full.fullNow('s1', stored.read);
+      stored.asked[0]!(false);
+      assert.equal(await freedElsewhere, false);
+      assert.equal(full.isFull('s1'), false, 'forgotten');
+
+      full.markFull('s1', full.generation());
+      c.advance(1_000);
+      const cancelled = full.fullNow('s1', stored.read);
+      full.forget('s2'); // a cancellation lands while the counter is read
+      stored.asked[1]!(true);
+      assert.equal(await cancelled, false);
+    });
+
+    it('lets the booking ask the counter when the read fails', async () => {
+      const c = clock();
+      const full = createFullSlots(1_000, c.now);
+      full.markFull('s1', full.generation());
+      c.advance(1_000);
+      assert.equal(await full.fullNow('s1', () => Promise.reject(new Error('database away'))), false);
+    });
+  });
 });

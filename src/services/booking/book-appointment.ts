@@ -24,6 +24,7 @@ import {
 import { assertBookable, assertNoShowPolicy } from './bookable.ts';
 import type { AppointmentRecord, BookingContext, BookingRequest, BookingResult } from './booking-types.ts';
 import { checkPartners } from './check-partners.ts';
+import { slotFull } from './known-full.ts';
 import { hashManageToken, newManageToken, storedManageToken } from './manage-token.ts';
 import { clearHold, HOLD_WRITE_WITHIN_MS, settledHold } from './person-holds.ts';
 import { forcePlace, releasePlace, takeReservedPlace } from './slot-counter.ts';
@@ -97,13 +98,6 @@ async function takePlace(ctx: BookingContext, req: BookingRequest, slot: SlotRec
   if (!(req.channel === 'staff' && req.allowOverbook)) throw await slotFull(ctx, req);
   await forcePlace(slot._id);
   return true;
-}
-
-/** A full slot, with the nearest open slots of that day and the next open days to offer instead. */
-async function slotFull(ctx: BookingContext, req: BookingRequest): Promise<AppError> {
-  const office = await ctx.schedule.getOffice(req.officeId);
-  const alternatives = await ctx.schedule.alternatives(office, { date: req.date, start: req.start });
-  return new AppError('slot_full', 'booking.slot_full', {}, {}, { alternatives });
 }
 
 /**

@@ -20,6 +20,7 @@ import type {
 } from './booking-types.ts';
 import { createBookingWrites } from './booking-writes.ts';
 import { cancel, move } from './change-appointment.ts';
+import { refuseKnownFull } from './known-full.ts';
 import { hashManageToken, looksLikeManageToken } from './manage-token.ts';
 
 export type {
@@ -45,6 +46,8 @@ export function createBookingService(deps: BookingServiceDeps) {
   });
   return {
     book: bound(ctx, book),
+    /** A slot remembered full, refused before anything else is done for a couple's booking (known-full.ts). */
+    refuseKnownFull: bound(ctx, refuseKnownFull),
     walkIn: bound(ctx, walkIn),
     findByToken,
     findByReference,

@@ -14,7 +14,11 @@ export function createFullSlots(keepMs = FULL_SLOT_MEMORY_MS, now: () => number 
   const fullUntil = new Map<string, number>();
   // Bumped by every forget: a "full" answer read before a place was freed is not remembered.
   let generation = 0;
+  // The reads of counters whose moment has passed, one per slot at a time (fullNow).
+  const reading = new Map<string, Promise<boolean>>();
   return {
+    /** False when no slot is remembered: most of the time, nothing to look up. */
+    any: () => fullUntil.size > 0,
     /** True while the slot is remembered as full. */
     isFull(slotId: { toString(): string }): boolean {
       const until = fullUntil.get(slotId.toString());
@@ -22,6 +26,37 @@ export function createFullSlots(keepMs = FULL_SLOT_MEMORY_MS, now: () => number 
       if (until > now()) return true;
       fullUntil.delete(slotId.toString());
       return false;
+    },
+    /**
+     * For a couple's request: true while the slot is remembered full; once its moment has
+     * passed, what `read` says of the counter as stored, read once for everyone who asks
+     * meanwhile (a rush asks the counter once a second, not once per couple at each moment's
+     * end), and remembered again while the slot is still full. Nothing remembered, or a failed
+     * read: false, and the booking asks the counter itself.
+     */
+    fullNow(slotId: { toString(): string }, read: () => Promise<boolean>): Promise<boolean> | boolean {
+      const id = slotId.toString();
+      const until = fullUntil.get(id);
+      if (until === undefined) return false;
+      if (until > now()) return true;
+      let pending = reading.get(id);
+      if (!pending) {
+        const asOf = generation;
+        pending = read()
+          .then((full) => {
+            // A place freed meanwhile: the booking asks the counter itself.
+            if (full && asOf === generation) {
+              fullUntil.set(id, now() + keepMs);
+              return true;
+            }
+            if (fullUntil.get(id) === until) fullUntil.delete(id);
+            return false;
+          })
+          .catch(() => false)
+          .finally(() => reading.delete(id));
+        reading.set(id, pending);
+      }
+      return pending;
     },
     /** What to hand back to `markFull`: the state of things when the counter was asked. */
     generation: () => generation,

@@ -23,6 +23,12 @@ export async function takePlaces(slotId: Types.ObjectId, n: number): Promise<boo
   return res.modifiedCount === 1;
 }
 
+/** True when the slot as stored has no place left to take (what takePlaces would find). */
+export async function noPlaceLeft(slotId: Types.ObjectId): Promise<boolean> {
+  const slot = await SlotModel.findById(slotId, { remaining: 1 }).lean();
+  return slot !== null && slot.remaining < 1;
+}
+
 export interface PlacesWanted {
   slotId: Types.ObjectId;
   n: number;

@@ -12,7 +12,12 @@ import { formEcho, formInputs } from '../form-values.ts';
 import { describeError, type Refusal } from '../refusal.ts';
 
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'));
+  // Within the API's router the path is what follows its mount point (/api/v1).
+  return (
+    req.baseUrl.startsWith('/api/') ||
+    req.path.startsWith('/api/') ||
+    (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'))
+  );
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -20,6 +20,9 @@ const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.st
  * when its level is enabled: a rush of bookings pays nothing for logging it does not keep.
  */
 export function requestLog(logger: Logger) {
+  // The line holds only the fields below, none of them a redacted path (logger.ts): the
+  // redaction's wildcards, tried on each of them, cost half of every request's line.
+  const lines = logger.child({}, { redact: [] });
   return (req: Request, res: Response, next: NextFunction) => {
     req.id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     if (quiet(req.url)) return next();
@@ -29,8 +32,8 @@ export function requestLog(logger: Logger) {
       const status = res.statusCode;
       const aborted = !res.writableFinished;
       const level = status >= 500 ? 'error' : (status >= 400 && status !== 409) || aborted ? 'warn' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level](
+      if (!lines.isLevelEnabled(level)) return;
+      lines[level](
         {
           req: { id: req.id, method: req.method, url: scrubUrl(req.originalUrl) },
           res: { statusCode: status },

@@ -1,10 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import type { Locale } from '../../../i18n/locales.ts';
 import { pick } from '../../../i18n/translate.ts';
 import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
 import type { DayAvailability, OfficeRecord } from '../../../services/schedule-service.ts';
-import { idempotencyKeyOf } from '../../couple-form.ts';
+import { idempotencyKeyOf, isIdempotencyKey } from '../../couple-form.ts';
 import { json } from '../../route.ts';
 import { bookingApiSchema, moveApiSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
 import { tokenLookup } from '../../token-lookup.ts';
@@ -62,6 +62,7 @@ export function bookingApiRoutes(router: Router, c: Container): void {
   );
   router.post(
     '/appointments',
+    knownFullFirst(c),
     c.limits.byPerson,
     json({
       schema: bookingApiSchema,
@@ -108,6 +109,30 @@ export function bookingApiRoutes(router: Router, c: Container): void {
       },
     }),
   );
+}
+
+/**
+ * On a peak day most bookings ask for a slot found full a moment ago: a well-formed request for
+ * one is answered 409 slot_full before the partners' attempts are counted (limits.byPerson) and
+ * their ID numbers checked, without a database request. A request the schema refuses, or with a
+ * malformed Idempotency-Key, goes on as any other, and is refused as before.
+ */
+function knownFullFirst(c: Container): RequestHandler {
+  return async (req, _res, next) => {
+    const key = req.get('idempotency-key');
+    const body = bookingApiSchema.safeParse(req.body);
+    if (body.success && (key === undefined || isIdempotencyKey(key))) {
+      const { officeId, date, start } = body.data;
+      await c.services.booking.refuseKnownFull({
+        officeId,
+        date,
+        start,
+        channel: 'api',
+        ...(key ? { idempotencyKey: key } : {}),
+      });
+    }
+    next();
+  };
 }
 
 function officeJson(o: OfficeRecord, locale: Locale) {

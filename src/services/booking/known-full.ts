@@ -1,0 +1,55 @@
+// A "full" answered before anything else is done for the booking. On a peak day most requests
+// ask for a slot this process has just found full (full-slots.ts); once the request is read and
+// well formed, such a slot is refused here, before the partners are checked (ID numbers,
+// fingerprints), before the person's attempts are counted, and without a database request (once
+// the moment a slot is remembered has passed, one read of its counter answers all who ask
+// meanwhile, and a slot still full is remembered again).
+// The day's rules come first as they do for a booking (an office or slot that does not exist, a
+// closed window, a lottery day are answered by the booking itself, in its own order), and a
+// request whose idempotency key already made a booking gets that booking back, as always.
+import { AppError } from '../errors.ts';
+import { assertBookable } from './bookable.ts';
+import type { BookingContext, BookingRequest } from './booking-types.ts';
+import { noPlaceLeft } from './slot-counter.ts';
+
+/** What a couple's request (the form, the API) says of the slot it asks for. */
+export type KnownFullAsk = Pick<BookingRequest, 'officeId' | 'date' | 'start' | 'idempotencyKey'> & {
+  channel: 'online' | 'api';
+};
+
+/** Throws `slot_full` when the slot asked for is remembered full; otherwise does nothing. */
+export async function refuseKnownFull(ctx: BookingContext, req: KnownFullAsk): Promise<void> {
+  // Nothing remembered (the whole day before the rush, most of the year): nothing to look up.
+  if (!ctx.writes.fullSlots.any()) return;
+  const slotId = await rememberedFullSlot(ctx, req);
+  if (!slotId) return;
+  // A retry of a booking that was made: the booking answers it (book-appointment.ts).
+  if (req.idempotencyKey && (await ctx.writes.byIdempotencyKey(req.idempotencyKey))) return;
+  throw await slotFull(ctx, req);
+}
+
+/** The slot's id when it is remembered full and the day's rules would let the channel book it now. */
+async function rememberedFullSlot(ctx: BookingContext, req: KnownFullAsk) {
+  try {
+    const office = await ctx.schedule.getOffice(req.officeId);
+    const day = await ctx.schedule.daySchedule(office, req.date);
+    assertBookable(ctx, office, day, req.start, req.channel);
+    const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
+    const full = await ctx.writes.fullSlots.fullNow(slot._id, () => noPlaceLeft(slot._id));
+    return full ? slot._id : undefined;
+  } catch (err) {
+    // Refused for another reason: the booking says so, in its own order.
+    if (err instanceof AppError) return undefined;
+    throw err;
+  }
+}
+
+/** A full slot, with the nearest open slots of that day and the next open days to offer instead. */
+export async function slotFull(
+  ctx: BookingContext,
+  req: Pick<BookingRequest, 'officeId' | 'date' | 'start'>,
+): Promise<AppError> {
+  const office = await ctx.schedule.getOffice(req.officeId);
+  const alternatives = await ctx.schedule.alternatives(office, { date: req.date, start: req.start });
+  return new AppError('slot_full', 'booking.slot_full', {}, {}, { alternatives });
+}
