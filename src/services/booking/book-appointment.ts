@@ -27,7 +27,7 @@ import { checkPartners } from './check-partners.ts';
 import { slotFull } from './known-full.ts';
 import { hashManageToken, newManageToken, storedManageToken } from './manage-token.ts';
 import { clearHold, HOLD_WRITE_WITHIN_MS, settledHold } from './person-holds.ts';
-import { forcePlace, releasePlace, takeReservedPlace } from './slot-counter.ts';
+import { forcePlace, noPlaceLeft, releasePlace, takeReservedPlace } from './slot-counter.ts';
 
 /** How long a request waits for a simultaneous one with the same idempotency key to finish. */
 const KEY_WAIT_MS = 2_000;
@@ -45,9 +45,12 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   const day = await ctx.schedule.daySchedule(office, req.date);
   assertBookable(ctx, office, day, req.start, req.channel);
   const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
-  const knownFull = () => !req.fromReserve && !req.allowOverbook && ctx.writes.fullSlots.isFull(slot._id);
-  // A slot found full a moment ago is answered at once, without the no-show query.
-  if (knownFull()) throw await slotFull(ctx, req);
+  const asksCounter = !req.fromReserve && !req.allowOverbook;
+  const knownFull = () => asksCounter && ctx.writes.fullSlots.isFull(slot._id);
+  // A slot found full a moment ago is answered at once, without the no-show query; once that
+  // moment has passed, one read of its counter answers every booking asking meanwhile.
+  if (asksCounter && (await ctx.writes.fullSlots.fullNow(slot._id, () => noPlaceLeft(slot._id))))
+    throw await slotFull(ctx, req);
   await assertNoShowPolicy(ctx, office, checked.partners);
   // Found full by another booking while the no-show query was out: answered so before the code
   // is tried (no attempt counted, no database request for it), as it would have been a moment later.
