@@ -138,6 +138,26 @@ describe('engine: grouping by value', () => {
     });
   });
 
+  it("refuses an operand of a set operator that is not an array, with MongoDB's code for each", async () => {
+    await c.insertOne({ _id: 1, list: [1, 2], n: 43 });
+    const refusals: [object, number][] = [
+      [{ $setUnion: ['$list', '$n'] }, 17043],
+      [{ $setIntersection: ['$list', '$n'] }, 17047],
+      [{ $setEquals: ['$list', '$n'] }, 17044],
+      [{ $setDifference: ['$n', '$list'] }, 17048],
+      [{ $setDifference: ['$list', '$n'] }, 17049],
+      [{ $setIsSubset: ['$n', '$list'] }, 17046],
+      [{ $setIsSubset: ['$list', '$n'] }, 17042],
+    ];
+    for (const [expression, code] of refusals) {
+      await assert.rejects(
+        c.aggregate([{ $project: { out: expression } }]).toArray(),
+        (err: { code?: number }) => err.code === code,
+        JSON.stringify(expression),
+      );
+    }
+  });
+
   it('answers one distinct value for numerically equal ones', async () => {
     await c.insertMany(numericKeys());
     const values = await c.distinct('k', { _id: { $lte: 4 } });

@@ -43,34 +43,48 @@ function notArray(code: number, message: string, v: unknown): MongoCommandError 
   return new MongoCommandError(code, `${message}${bsonTypeName(v)}`);
 }
 
+/** Every operand an array, or MongoDB's error (`code`) naming the type of the first that is not. */
+function assertArrays(sets: unknown[], code: number, name: string): asserts sets is unknown[][] {
+  const bad = sets.find((s) => !Array.isArray(s));
+  if (bad !== undefined)
+    throw notArray(code, `All operands of ${name} must be arrays. One argument is of type: `, bad);
+}
+
+/** Both operands as arrays, or MongoDB's error: `codes` for the first and for the second. */
+function arrayPair(
+  pairOf: [unknown, unknown],
+  name: string,
+  codes: [number, number],
+): [unknown[], unknown[]] {
+  const [a, b] = pairOf;
+  const message = (which: string) =>
+    `both operands of ${name} must be arrays. ${which} argument is of type: `;
+  if (!Array.isArray(a)) throw notArray(codes[0], message('First'), a);
+  if (!Array.isArray(b)) throw notArray(codes[1], message('Second'), b);
+  return [a, b];
+}
+
 const $setUnion: Op = (obj, expr, options) => {
   const sets = operands(obj, expr, options, '$setUnion');
   if (sets.some(isNil)) return null;
-  const bad = sets.find((s) => !Array.isArray(s));
-  if (bad !== undefined)
-    throw notArray(17043, 'All operands of $setUnion must be arrays. One argument is of type: ', bad);
-  return distinct((sets as unknown[][]).flat(), valueKeyFor(options));
+  assertArrays(sets, 17043, '$setUnion');
+  return distinct(sets.flat(), valueKeyFor(options));
 };
 
 const $setIntersection: Op = (obj, expr, options) => {
   const sets = operands(obj, expr, options, '$setIntersection');
   if (sets.some(isNil)) return null;
-  const bad = sets.find((s) => !Array.isArray(s));
-  if (bad !== undefined)
-    throw notArray(17047, 'All operands of $setIntersection must be arrays. One argument is of type: ', bad);
+  assertArrays(sets, 17047, '$setIntersection');
   const keyOf = valueKeyFor(options);
-  const [first = [], ...rest] = sets as unknown[][];
+  const [first = [], ...rest] = sets;
   const others = rest.map((s) => new Set(s.map(keyOf)));
   return distinct(first, keyOf).filter((v) => others.every((s) => s.has(keyOf(v))));
 };
 
 const $setDifference: Op = (obj, expr, options) => {
-  const [a, b] = pair(obj, expr, options, '$setDifference');
-  if (isNil(a) || isNil(b)) return null;
-  if (!Array.isArray(a))
-    throw notArray(17048, 'both operands of $setDifference must be arrays. First argument is of type: ', a);
-  if (!Array.isArray(b))
-    throw notArray(17049, 'both operands of $setDifference must be arrays. Second argument is of type: ', b);
+  const operandPair = pair(obj, expr, options, '$setDifference');
+  if (operandPair.some(isNil)) return null;
+  const [a, b] = arrayPair(operandPair, '$setDifference', [17048, 17049]);
   const keyOf = valueKeyFor(options);
   const removed = new Set(b.map(keyOf));
   return distinct(a, keyOf).filter((v) => !removed.has(keyOf(v)));
@@ -79,20 +93,14 @@ const $setDifference: Op = (obj, expr, options) => {
 const $setEquals: Op = (obj, expr, options) => {
   const sets = operands(obj, expr, options, '$setEquals');
   if (sets.length < 2) throw badValue(`$setEquals needs at least two arguments had: ${sets.length}`);
-  const bad = sets.find((s) => !Array.isArray(s));
-  if (bad !== undefined)
-    throw notArray(17044, 'All operands of $setEquals must be arrays. One argument is of type: ', bad);
+  assertArrays(sets, 17044, '$setEquals');
   const keyOf = valueKeyFor(options);
-  const [first, ...rest] = (sets as unknown[][]).map((s) => new Set(s.map(keyOf)));
+  const [first, ...rest] = sets.map((s) => new Set(s.map(keyOf)));
   return rest.every((s) => s.size === first!.size && [...s].every((k) => first!.has(k)));
 };
 
 const $setIsSubset: Op = (obj, expr, options) => {
-  const [a, b] = pair(obj, expr, options, '$setIsSubset');
-  if (!Array.isArray(a))
-    throw notArray(17046, 'both operands of $setIsSubset must be arrays. First argument is of type: ', a);
-  if (!Array.isArray(b))
-    throw notArray(17042, 'both operands of $setIsSubset must be arrays. Second argument is of type: ', b);
+  const [a, b] = arrayPair(pair(obj, expr, options, '$setIsSubset'), '$setIsSubset', [17046, 17042]);
   const keyOf = valueKeyFor(options);
   const superset = new Set(b.map(keyOf));
   return a.every((v) => superset.has(keyOf(v)));
