@@ -48,6 +48,8 @@ export function createBookingService(deps: BookingServiceDeps) {
     book: bound(ctx, book),
     /** A slot remembered full, refused before anything else is done for a couple's booking (known-full.ts). */
     refuseKnownFull: bound(ctx, refuseKnownFull),
+    /** False when no slot is remembered full: a request need not be read for refuseKnownFull. */
+    remembersFullSlots: () => ctx.writes.fullSlots.any(),
     walkIn: bound(ctx, walkIn),
     findByToken,
     findByReference,

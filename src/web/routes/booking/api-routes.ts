@@ -119,6 +119,8 @@ export function bookingApiRoutes(router: Router, c: Container): void {
  */
 function knownFullFirst(c: Container): RequestHandler {
   return async (req, _res, next) => {
+    // Nothing remembered full (every day but the rush): the body is read once, by the route.
+    if (!c.services.booking.remembersFullSlots()) return next();
     const key = req.get('idempotency-key');
     const body = bookingApiSchema.safeParse(req.body);
     if (body.success && (key === undefined || isIdempotencyKey(key))) {
