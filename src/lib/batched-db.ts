@@ -18,7 +18,7 @@ interface CollectionLike {
 }
 
 /** One document's failure as an error of its own, shaped like the driver's duplicate key error. */
-export function asError(w: WriteErrorLike): Error {
+function asError(w: WriteErrorLike): Error {
   return Object.assign(new Error(w.errmsg ?? 'write error'), {
     code: w.code,
     keyPattern: w.keyPattern ?? w.err?.keyPattern,
@@ -67,6 +67,30 @@ export interface UpdatableLike {
 }
 
 /**
+ * The updates in one bulk write (stopping at the first refused when `ordered`): the updates the
+ * server refused alone, each its own error by its index; none when all were applied. A command
+ * that failed as a whole throws.
+ */
+export async function bulkUpdates(
+  collection: UpdatableLike,
+  ops: UpdateOne[],
+  ordered: boolean,
+): Promise<Map<number, Error>> {
+  const refused = new Map<number, Error>();
+  try {
+    await collection.bulkWrite(
+      ops.map((op) => ({ updateOne: op })),
+      { ordered },
+    );
+  } catch (err) {
+    const errors = perDocumentErrors(err);
+    if (!errors) throw err;
+    for (const w of errors) refused.set(w.index, asError(w));
+  }
+  return refused;
+}
+
+/**
  * Applies one single-document update per call; calls made together go in one unordered bulk
  * write. An update the server refused alone (a document's own error) rejects its call; a
  * command that failed as a whole rejects them all. Each call resolves once its update is
@@ -74,18 +98,11 @@ export interface UpdatableLike {
  */
 export function batchedUpdate(collection: () => UpdatableLike): (op: UpdateOne) => Promise<void> {
   return coalesce<UpdateOne, void>(async (ops) => {
-    const outcomes: Outcome<void>[] = ops.map(() => succeeded(undefined));
-    try {
-      await collection().bulkWrite(
-        ops.map((op) => ({ updateOne: op })),
-        { ordered: false },
-      );
-    } catch (err) {
-      const errors = perDocumentErrors(err);
-      if (!errors) throw err;
-      for (const w of errors) outcomes[w.index] = failed(asError(w));
-    }
-    return outcomes;
+    const refused = await bulkUpdates(collection(), ops, false);
+    return ops.map((_, i): Outcome<void> => {
+      const error = refused.get(i);
+      return error ? failed(error) : succeeded(undefined);
+    });
   });
 }
 

@@ -10,9 +10,8 @@
 // rounds as a call has steps), so a refusal costs at most that many commands more, however
 // many calls share the moment.
 
-import { asError, type UpdatableLike, type UpdateOne } from './batched-db.ts';
+import { bulkUpdates, type UpdatableLike, type UpdateOne } from './batched-db.ts';
 import { coalesce, failed, type Outcome, succeeded } from './coalesce.ts';
-import { perDocumentErrors } from './database-errors.ts';
 import { isDuplicate } from './duplicate-key.ts';
 
 interface Progress {
@@ -27,33 +26,16 @@ interface Progress {
 
 /** The step the server refused first in an ordered bulk write; undefined when none was. */
 async function orderedWrite(collection: () => UpdatableLike, ops: UpdateOne[]) {
-  try {
-    await collection().bulkWrite(
-      ops.map((op) => ({ updateOne: op })),
-      { ordered: true },
-    );
-    return undefined;
-  } catch (err) {
-    const errors = perDocumentErrors(err);
-    if (!errors) throw err;
-    const first = errors.reduce((a, b) => (b.index < a.index ? b : a));
-    return { index: first.index, error: asError(first) };
-  }
+  const refused = await bulkUpdates(collection(), ops, true);
+  if (refused.size === 0) return undefined;
+  const index = Math.min(...refused.keys());
+  return { index, error: refused.get(index)! };
 }
 
 /** One unordered round: the next step of every call still going. */
 async function unorderedRound(collection: () => UpdatableLike, going: Progress[]): Promise<void> {
-  const refusals = new Map<number, Error>();
-  try {
-    await collection().bulkWrite(
-      going.map((p) => ({ updateOne: p.steps[p.applied]! })),
-      { ordered: false },
-    );
-  } catch (err) {
-    const errors = perDocumentErrors(err);
-    if (!errors) throw err;
-    for (const w of errors) refusals.set(w.index, asError(w));
-  }
+  const ops = going.map((p) => p.steps[p.applied]!);
+  const refusals = await bulkUpdates(collection(), ops, false);
   going.forEach((p, i) => {
     const refusal = refusals.get(i);
     if (refusal) p.refused = refusal;

@@ -10,7 +10,6 @@ const exempt = (req: Request) => req.path.startsWith('/api/');
  * CSRF tokens on every form: a signed double-submit cookie bound to the visitor id. The JSON
  * API is exempt because it authenticates with a bearer token, never with cookies.
  */
-
 export function csrfMiddleware(opts: { secrets: string[]; secureCookies: boolean }) {
   const cookieName = opts.secureCookies ? '__Host-csrf' : 'csrf';
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
