@@ -248,8 +248,8 @@ export function createVerificationService(deps: VerificationDeps) {
     if (!phone) throw invalid({ phone: { key: 'booking.phone_invalid' } });
     const now = clock();
     const { code, live } = newLiveCode(random, secret, request.purpose, phone, now, policy.codeTtlMs);
-    const taken = await takeSends(sendsFor(policy, { ...request, phone }, live, now));
-    if (taken < 2) return { outcome: 'limited' };
+    const sends = sendsFor(policy, { ...request, phone }, live, now);
+    if ((await takeSends(sends)) < sends.length) return { outcome: 'limited' };
     return { outcome: await sendCode(phone, code, request) };
   }
 
