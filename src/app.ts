@@ -2,7 +2,6 @@
 // database, mailer and jobs are created by the composition root (container.ts).
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
-import helmet from 'helmet';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
 import { verifyingSecrets } from './lib/secret-keys.ts';
@@ -15,6 +14,7 @@ import { localeMiddleware } from './web/middleware/locale.ts';
 import { requestDeadline } from './web/middleware/request-deadline.ts';
 import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
+import { securityHeaders } from './web/middleware/security-headers.ts';
 import { verifyFormUtf8, verifyJsonUtf8 } from './web/middleware/utf8-body.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
@@ -74,23 +74,6 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   app.use(notFoundHandler);
   app.use(answerError);
   return app;
-}
-
-function securityHeaders(secure: boolean) {
-  return helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: secure ? [] : null,
-      },
-    },
-    strictTransportSecurity: secure,
-  });
 }
 
 /**

@@ -22,6 +22,7 @@ function appWithLog(level: string) {
   app.get('/missing', (_req, res) => res.status(404).json({}));
   app.get('/broken', (_req, res) => res.status(500).json({}));
   app.get('/slow', () => undefined);
+  app.post('/full', (_req, res) => res.status(409).json({}));
   return { app, lines };
 }
 
@@ -90,5 +91,27 @@ describe('request log', () => {
         [50, 500],
       ],
     );
+  });
+
+  it('logs a 409 at info, and each of requests answered together on its own line', async () => {
+    const { app, lines } = appWithLog('info');
+    await Promise.all([
+      request(app).post('/full').set('X-Request-Id', 'a').expect(409),
+      request(app).get('/missing').set('X-Request-Id', 'b').expect(404),
+      request(app).get('/booking/x').set('X-Request-Id', 'c').expect(200),
+      request(app).get('/healthz').set('X-Request-Id', 'd').expect(200),
+    ]);
+    await settle();
+    const seen = lines
+      .map((l) => {
+        const req = l.req as { id: string; method: string; url: string };
+        return `${req.id} ${req.method} ${req.url} ${(l.res as { statusCode: number }).statusCode} ${l.level} ${l.msg}`;
+      })
+      .sort();
+    assert.deepEqual(seen, [
+      'a POST /full 409 30 request completed',
+      'b GET /missing 404 40 request completed',
+      'c GET /booking/x 200 30 request completed',
+    ]);
   });
 });

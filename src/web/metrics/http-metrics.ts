@@ -15,36 +15,71 @@ const maskBase = (base: string) =>
     .join('/');
 
 /**
- * Remembers the route's pattern when the router picks it: the router sets req.route then, and
- * req.baseUrl is the mount path of the router that holds it; an error sent back out of the
- * router restores baseUrl before the answer is written.
+ * Mount paths masked, kept: a rush meets the same few (`/api/v1`). A mount path with a
+ * parameter in it is a new string per request, so what is kept is bounded and dropped when full.
  */
-function watchRoute(req: Request): () => string {
-  let route: unknown;
-  let pattern: string | undefined;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: { path?: unknown } | undefined) {
-      route = value;
-      if (typeof value?.path === 'string') pattern = `${maskBase(req.baseUrl)}${value.path}`;
-    },
-  });
-  return () => pattern ?? (req.originalUrl.startsWith('/public/') ? 'static' : 'unmatched');
+const masked = new Map<string, string>();
+const MASKED_KEPT = 256;
+function maskedBase(base: string): string {
+  let pattern = masked.get(base);
+  if (pattern === undefined) {
+    if (masked.size >= MASKED_KEPT) masked.clear();
+    pattern = maskBase(base);
+    masked.set(base, pattern);
+  }
+  return pattern;
 }
 
+const ROUTE = Symbol('route');
+const PATTERN = Symbol('route pattern');
+const STARTED = Symbol('request started');
+
+interface Counted extends Request {
+  [ROUTE]?: unknown;
+  [PATTERN]?: string;
+}
+
+/**
+ * Remembers the route's pattern when the router picks it: the router sets req.route then, and
+ * req.baseUrl is the mount path of the router that holds it; an error sent back out of the
+ * router restores baseUrl before the answer is written. The watch is set once on the requests'
+ * prototype (Express gives each application its own), not on each request.
+ */
+const watched = new WeakSet<object>();
+function watchRoutes(req: Request): void {
+  const proto = Object.getPrototypeOf(req) as object;
+  if (watched.has(proto)) return;
+  watched.add(proto);
+  Object.defineProperty(proto, 'route', {
+    configurable: true,
+    enumerable: true,
+    get(this: Counted) {
+      return this[ROUTE];
+    },
+    set(this: Counted, value: { path?: unknown } | undefined) {
+      this[ROUTE] = value;
+      if (typeof value?.path === 'string') this[PATTERN] = `${maskedBase(this.baseUrl)}${value.path}`;
+    },
+  });
+}
+
+const routeOf = (req: Counted) =>
+  req[PATTERN] ?? (req.originalUrl.startsWith('/public/') ? 'static' : 'unmatched');
+
 export function httpMetrics(metrics: Metrics) {
+  // One listener for every answer (the response is `this`), not a closure per request.
+  function answered(this: Response & { [STARTED]?: number }) {
+    const req = this.req as Counted;
+    const route = routeOf(req);
+    const seconds = (performance.now() - (this[STARTED] ?? 0)) / 1e3;
+    metrics.httpRequests.inc({ method: req.method, route, status: String(this.statusCode) });
+    metrics.httpDuration.observe({ method: req.method, route }, seconds);
+    if (this.locals.refusalCode === 'slot_full') metrics.full.inc();
+  }
   return (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    const routeOf = watchRoute(req);
-    res.once('finish', () => {
-      const route = routeOf();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ method: req.method, route }, seconds);
-      if (res.locals.refusalCode === 'slot_full') metrics.full.inc();
-    });
+    (res as Response & { [STARTED]?: number })[STARTED] = performance.now();
+    watchRoutes(req);
+    res.on('finish', answered);
     next();
   };
 }

@@ -19,29 +19,35 @@ const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.st
  * query string), so ID numbers, phones and tokens cannot reach the log. The line is built only
  * when its level is enabled: a rush of bookings pays nothing for logging it does not keep.
  */
+const STARTED = Symbol('request started');
+type Timed = Response & { [STARTED]?: number };
+
 export function requestLog(logger: Logger) {
   // The line holds only the fields below, none of them a redacted path (logger.ts): the
   // redaction's wildcards, tried on each of them, cost half of every request's line.
   const lines = logger.child({}, { redact: [] });
+  // One listener for every answer (the response is `this`), not a closure per request.
+  // 'close' comes last whether the answer was sent whole or cut short.
+  function closed(this: Timed) {
+    const req = this.req;
+    const status = this.statusCode;
+    const aborted = !this.writableFinished;
+    const level = status >= 500 ? 'error' : (status >= 400 && status !== 409) || aborted ? 'warn' : 'info';
+    if (!lines.isLevelEnabled(level)) return;
+    lines[level](
+      {
+        req: { id: req.id, method: req.method, url: scrubUrl(req.originalUrl) },
+        res: { statusCode: status },
+        responseTime: Math.round(performance.now() - (this[STARTED] ?? 0)),
+      },
+      aborted ? 'request aborted' : 'request completed',
+    );
+  }
   return (req: Request, res: Response, next: NextFunction) => {
     req.id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     if (quiet(req.url)) return next();
-    const started = performance.now();
-    // 'close' comes last whether the answer was sent whole or cut short.
-    res.once('close', () => {
-      const status = res.statusCode;
-      const aborted = !res.writableFinished;
-      const level = status >= 500 ? 'error' : (status >= 400 && status !== 409) || aborted ? 'warn' : 'info';
-      if (!lines.isLevelEnabled(level)) return;
-      lines[level](
-        {
-          req: { id: req.id, method: req.method, url: scrubUrl(req.originalUrl) },
-          res: { statusCode: status },
-          responseTime: Math.round(performance.now() - started),
-        },
-        aborted ? 'request aborted' : 'request completed',
-      );
-    });
+    (res as Timed)[STARTED] = performance.now();
+    res.on('close', closed);
     next();
   };
 }
