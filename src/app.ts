@@ -11,6 +11,7 @@ import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
+import { inOneLayer } from './web/middleware/one-layer.ts';
 import { requestDeadline } from './web/middleware/request-deadline.ts';
 import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
@@ -59,11 +60,16 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   // The scraper's page, like the probes, is neither logged, limited nor counted; with
   // METRICS_PORT it is served there only (createMetricsApp).
   if (config.metricsPort === undefined) app.use(metricsRouter(container.metrics, config.metricsToken));
-  app.use(httpMetrics(container.metrics));
-  app.use(requestLog(logger));
   const answerError = errorHandler({ logger, storage: container.storage });
-  app.use(requestDeadline(answerError));
-  app.use(securityHeaders(config.cookieSecure));
+  // What every other answer goes through, as one layer of the router (one-layer.ts).
+  app.use(
+    inOneLayer(
+      httpMetrics(container.metrics),
+      requestLog(logger),
+      requestDeadline(answerError),
+      securityHeaders(config.cookieSecure),
+    ),
+  );
   app.use('/api/v1', apiRouter(container, routes, answerError));
   app.use(
     '/public',

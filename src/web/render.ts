@@ -15,17 +15,26 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function installRenderPage(res: Response, next: () => void): void {
-  res.renderPage = function renderPage(view, locals = {}, status = 200, failed) {
-    const layout = (locals.layout as string | undefined) ?? 'layouts/main';
-    const fail = failed ?? ((err: Error) => this.req.next?.(err));
-    this.render(view, locals, (err, body) => {
-      if (err) return fail(err);
-      this.status(status).render(layout, { ...locals, body }, (layoutErr, html) => {
-        if (layoutErr) return fail(layoutErr);
-        this.send(html);
-      });
+const renderPage: Response['renderPage'] = function renderPage(
+  this: Response,
+  view,
+  locals = {},
+  status = 200,
+  failed,
+) {
+  const layout = (locals.layout as string | undefined) ?? 'layouts/main';
+  const fail = failed ?? ((err: Error) => this.req.next?.(err));
+  this.render(view, locals, (err, body) => {
+    if (err) return fail(err);
+    this.status(status).render(layout, { ...locals, body }, (layoutErr, html) => {
+      if (layoutErr) return fail(layoutErr);
+      this.send(html);
     });
-  };
+  });
+};
+
+/** Gives the response renderPage: one function shared by every response (it is `this`). */
+export function installRenderPage(res: Response, next: () => void): void {
+  res.renderPage = renderPage;
   next();
 }

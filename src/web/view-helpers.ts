@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import { localDateOf, localTimeOf } from '../domain/local-time.ts';
 import { formatDate, formatInstant, formatMonth, formatShortDate } from '../i18n/format.ts';
+import { LOCALES, type Locale } from '../i18n/locales.ts';
 import { hasMessage, type MessageKey, type MessageParams, translate } from '../i18n/translate.ts';
 import { errorLinks, fieldErrorHtml, invalidAttributes } from './form-errors.ts';
 
@@ -14,25 +15,48 @@ declare module 'express-serve-static-core' {
 
 const FLASH_COOKIE = 'flash';
 
-export function viewHelpers(config: Readonly<Config>) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const locale = req.locale;
-    res.locals.baseUrl = config.baseUrl;
-    res.locals.formatDate = (date: string) => formatDate(date, locale);
-    res.locals.formatInstant = (at: Date | string, zone: string) => formatInstant(at, zone, locale);
-    res.locals.formatMonth = (month: string) => formatMonth(month, locale);
+/** The helpers of one language: the same for every page in it, made once. */
+function helpersIn(locale: Locale, baseUrl: string) {
+  return {
+    baseUrl,
+    formatDate: (date: string) => formatDate(date, locale),
+    formatInstant: (at: Date | string, zone: string) => formatInstant(at, zone, locale),
+    formatMonth: (month: string) => formatMonth(month, locale),
     /** An instant in the office's zone as two short parts for a calendar cell: 8月12日, 09:00. */
-    res.locals.shortInstant = (at: Date | string, zone: string) => [
+    shortInstant: (at: Date | string, zone: string) => [
       formatShortDate(localDateOf(at, zone), locale),
       localTimeOf(at, zone),
-    ];
-    res.locals.localTime = localTimeOf;
-    res.locals.colon = locale === 'en' ? ': ' : '：';
+    ],
+    localTime: localTimeOf,
+    colon: locale === 'en' ? ': ' : '：',
+    invalid: invalidAttributes,
+    fieldError: fieldErrorHtml,
+    errorLinks: (fields: Record<string, string> | undefined) => errorLinks(fields, locale),
+  };
+}
+
+export function viewHelpers(config: Readonly<Config>) {
+  const helpers = new Map(LOCALES.map((locale) => [locale, helpersIn(locale, config.baseUrl)]));
+  // Shared by every response: the response is `this` (res.flash(...)).
+  function flash(
+    this: Response,
+    kind: 'success' | 'error' | 'info',
+    key: MessageKey,
+    params?: MessageParams,
+  ) {
+    this.cookie(FLASH_COOKIE, JSON.stringify({ kind, key, params }), {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      maxAge: 60_000,
+    });
+  }
+  return (req: Request, res: Response, next: NextFunction) => {
+    const locale = req.locale;
+    Object.assign(res.locals, helpers.get(locale));
     res.locals.fields = {};
     res.locals.values = {};
-    res.locals.invalid = invalidAttributes;
-    res.locals.fieldError = fieldErrorHtml;
-    res.locals.errorLinks = (fields: Record<string, string> | undefined) => errorLinks(fields, locale);
     const raw = req.signedCookies?.[FLASH_COOKIE];
     if (typeof raw === 'string') {
       try {
@@ -43,15 +67,7 @@ export function viewHelpers(config: Readonly<Config>) {
       }
       res.clearCookie(FLASH_COOKIE);
     }
-    res.flash = (kind, key, params) => {
-      res.cookie(FLASH_COOKIE, JSON.stringify({ kind, key, params }), {
-        signed: true,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.cookieSecure,
-        maxAge: 60_000,
-      });
-    };
+    res.flash = flash;
     next();
   };
 }

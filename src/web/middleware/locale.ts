@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { DEFAULT_LOCALE, type Locale, parseLocale } from '../../i18n/locales.ts';
+import { DEFAULT_LOCALE, LOCALES, type Locale, parseLocale } from '../../i18n/locales.ts';
 import { pick, translator } from '../../i18n/translate.ts';
 import { pathOf } from './request-target.ts';
 
@@ -18,6 +18,20 @@ declare module 'express-serve-static-core' {
     locale: Locale;
   }
 }
+
+/** The translator and pick of each language, made once: every page in it shares them. */
+const PAGE_HELPERS = Object.fromEntries(
+  LOCALES.map((locale) => [
+    locale,
+    {
+      t: translator(locale),
+      pick: (v: { zh: string; en?: string } | undefined) => pick(v, locale),
+    },
+  ]),
+) as Record<
+  Locale,
+  { t: ReturnType<typeof translator>; pick: (v: { zh: string; en?: string } | undefined) => string }
+>;
 
 /**
  * Chinese unless the visitor switched: `?lang=en` (the visible switch) sets a cookie that
@@ -43,8 +57,9 @@ export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean
     // The JSON API renders no page: it needs the locale alone.
     if (!pages) return next();
     res.locals.locale = locale;
-    res.locals.t = translator(locale);
-    res.locals.pick = (v: { zh: string; en?: string } | undefined) => pick(v, locale);
+    const helpers = PAGE_HELPERS[locale];
+    res.locals.t = helpers.t;
+    res.locals.pick = helpers.pick;
     // Worked out when a page is rendered (the render copies it), not for a page answered as kept.
     Object.defineProperty(res.locals, 'switchLocaleUrl', {
       enumerable: true,
@@ -56,8 +71,29 @@ export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean
   };
 }
 
+/**
+ * The switch's link of the pages asked lately, by language and URL: a rush asks for the same
+ * few pages again and again. Bounded: dropped when full.
+ */
+const switchLinks = new Map<string, string>();
+const SWITCH_LINKS_KEPT = 500;
+/** Longer URLs are not kept (a long query string): worked out each time. */
+const SWITCH_URL_KEPT = 300;
+
 /** This page in the other language: the visible switch. */
 function switchLocaleUrl(originalUrl: string, locale: Locale): string {
+  if (originalUrl.length > SWITCH_URL_KEPT) return otherLanguageUrl(originalUrl, locale);
+  const key = `${locale} ${originalUrl}`;
+  let link = switchLinks.get(key);
+  if (link === undefined) {
+    if (switchLinks.size >= SWITCH_LINKS_KEPT) switchLinks.clear();
+    link = otherLanguageUrl(originalUrl, locale);
+    switchLinks.set(key, link);
+  }
+  return link;
+}
+
+function otherLanguageUrl(originalUrl: string, locale: Locale): string {
   const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
   // The path is appended to a fixed origin, never resolved against it: '//host/...' is a
   // path here, not another origin.
