@@ -1,7 +1,7 @@
 // Builds the Express application from its dependencies. No I/O happens on import: the
 // database, mailer and jobs are created by the composition root (container.ts).
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
 import { verifyingSecrets } from './lib/secret-keys.ts';
@@ -109,24 +109,25 @@ function apiRouter(container: Container, routes: AppRoutes, answerError: ErrorRe
 /**
  * What every page's request goes through. What the error page needs (renderPage, the locale,
  * view helpers) comes before anything that can fail a request: the rate limit and the body
- * parsers (413, malformed JSON).
+ * parsers (413, malformed JSON). One layer of the router (one-layer.ts): the steps run in this
+ * order, and a refusal of one of them skips the rest, as layers of their own would.
  */
-function pageMiddleware(container: Container): Router {
+function pageMiddleware(container: Container): RequestHandler {
   const { config } = container;
   // Signed with the current secret; cookies signed with an earlier one (APP_SECRET_PREVIOUS) still read.
   const secrets = verifyingSecrets(container);
-  const pages = express.Router();
-  pages.use(cookieParser(secrets));
-  pages.use((_req, res, next) => installRenderPage(res, next));
-  pages.use(localeMiddleware({ secureCookies: config.cookieSecure }));
-  pages.use(viewHelpers(config));
-  pages.use(container.limits.perAddress);
-  pages.use(express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }));
-  pages.use(express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }));
-  pages.use(bodyHygiene());
-  pages.use(visitorMiddleware({ secureCookies: config.cookieSecure }));
-  pages.use(csrfMiddleware({ secrets, secureCookies: config.cookieSecure }));
-  return pages;
+  return inOneLayer(
+    cookieParser(secrets),
+    (_req, res, next) => installRenderPage(res, next),
+    localeMiddleware({ secureCookies: config.cookieSecure }),
+    viewHelpers(config),
+    container.limits.perAddress,
+    express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }),
+    express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }),
+    bodyHygiene(),
+    visitorMiddleware({ secureCookies: config.cookieSecure }),
+    csrfMiddleware({ secrets, secureCookies: config.cookieSecure }),
+  );
 }
 
 /**
