@@ -3,8 +3,10 @@ import type { Container } from '../../../container.ts';
 import type { Locale } from '../../../i18n/locales.ts';
 import { pick } from '../../../i18n/translate.ts';
 import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
+import { AppError } from '../../../services/errors.ts';
 import type { DayAvailability, OfficeRecord } from '../../../services/schedule-service.ts';
 import { idempotencyKeyOf, isIdempotencyKey } from '../../couple-form.ts';
+import { answerFull } from '../../json-refusal.ts';
 import { json } from '../../route.ts';
 import { bookingApiSchema, moveApiSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
 import { tokenLookup } from '../../token-lookup.ts';
@@ -118,20 +120,26 @@ export function bookingApiRoutes(router: Router, c: Container): void {
  * malformed Idempotency-Key, goes on as any other, and is refused as before.
  */
 function knownFullFirst(c: Container): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     // Nothing remembered full (every day but the rush): the body is read once, by the route.
     if (!c.services.booking.remembersFullSlots()) return next();
     const key = req.get('idempotency-key');
     const body = bookingApiSchema.safeParse(req.body);
     if (body.success && (key === undefined || isIdempotencyKey(key))) {
       const { officeId, date, start } = body.data;
-      await c.services.booking.refuseKnownFull({
-        officeId,
-        date,
-        start,
-        channel: 'api',
-        ...(key ? { idempotencyKey: key } : {}),
-      });
+      try {
+        await c.services.booking.refuseKnownFull({
+          officeId,
+          date,
+          start,
+          channel: 'api',
+          ...(key ? { idempotencyKey: key } : {}),
+        });
+      } catch (err) {
+        // Answered here, as the error handler would: not carried past every later route first.
+        if (err instanceof AppError && err.code === 'slot_full') return answerFull(res, err, req.locale);
+        throw err;
+      }
     }
     next();
   };
