@@ -8,7 +8,12 @@ import type { DayAvailability, OfficeRecord } from '../../../services/schedule-s
 import { idempotencyKeyOf, isIdempotencyKey } from '../../couple-form.ts';
 import { answerFull } from '../../json-refusal.ts';
 import { json } from '../../route.ts';
-import { bookingApiSchema, moveApiSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
+import {
+  type BookingApiBody,
+  bookingApiSchema,
+  moveApiSchema,
+  rangeQuerySchema,
+} from '../../schemas/booking.schema.ts';
 import { tokenLookup } from '../../token-lookup.ts';
 
 export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
@@ -68,6 +73,7 @@ export function bookingApiRoutes(router: Router, c: Container): void {
     c.limits.byPerson,
     json({
       schema: bookingApiSchema,
+      parsed: (req) => checkedBodies.get(req),
       run: async (body, req, res) => {
         const key = idempotencyKeyOf(req);
         const result = await booking.book({
@@ -113,6 +119,9 @@ export function bookingApiRoutes(router: Router, c: Container): void {
   );
 }
 
+/** A booking's body as the known-full step found it well formed: the route does not parse it again. */
+const checkedBodies = new WeakMap<Request, BookingApiBody>();
+
 /**
  * On a peak day most bookings ask for a slot found full a moment ago: a well-formed request for
  * one is answered 409 slot_full before the partners' attempts are counted (limits.byPerson) and
@@ -125,6 +134,7 @@ function knownFullFirst(c: Container): RequestHandler {
     if (!c.services.booking.remembersFullSlots()) return next();
     const key = req.get('idempotency-key');
     const body = bookingApiSchema.safeParse(req.body);
+    if (body.success) checkedBodies.set(req, body.data);
     if (body.success && (key === undefined || isIdempotencyKey(key))) {
       const { officeId, date, start } = body.data;
       try {
