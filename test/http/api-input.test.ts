@@ -44,13 +44,15 @@ describe('the API before its routes', () => {
   it('runs its steps in turn; an error, thrown or rejected, goes to the error handler and ends them', async () => {
     const ran: string[] = [];
     const step =
-      (name: string, then?: 'fail' | 'throw' | 'reject' | 'answer'): RequestHandler =>
+      (name: string, then?: 'fail' | 'throw' | 'reject' | 'answer' | 'route'): RequestHandler =>
       async (_req: Request, res: Response, next: NextFunction) => {
         ran.push(name);
         if (then === 'throw') throw new AppError('forbidden');
         if (then === 'reject') return Promise.reject(new AppError('unauthorized'));
         if (then === 'fail') return next(new AppError('not_found'));
         if (then === 'answer') return void res.status(204).end();
+        // As between the router's layers: on to the next one.
+        if (then === 'route') return next('route');
         next();
       };
     const cases = [
@@ -59,6 +61,7 @@ describe('the API before its routes', () => {
       { steps: [step('a'), step('b', 'throw'), step('c')], status: 403, ran: ['a', 'b'] },
       { steps: [step('a', 'reject'), step('b')], status: 401, ran: ['a'] },
       { steps: [step('a', 'answer'), step('b')], status: 204, ran: ['a'] },
+      { steps: [step('a', 'route'), step('b')], status: 200, ran: ['a', 'b', 'route'] },
     ];
     for (const c of cases) {
       ran.length = 0;

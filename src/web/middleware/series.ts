@@ -11,7 +11,9 @@ export function series(...steps: RequestHandler[]): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     let at = 0;
     const step = (err?: unknown): void => {
-      if (err !== undefined && err !== null) {
+      // As between the router's own layers: 'route' goes on to the next step, anything else
+      // ('router' included) to the router.
+      if (err && err !== 'route') {
         next(err);
         return;
       }
@@ -22,12 +24,17 @@ export function series(...steps: RequestHandler[]): RequestHandler {
       }
       try {
         const ran: unknown = handler(req, res, step);
-        if (ran instanceof Promise)
-          ran.then(undefined, (failure) => next(failure ?? new Error('Rejected promise')));
+        if (isPromise(ran)) ran.then(undefined, (failure) => next(failure || new Error('Rejected promise')));
       } catch (failure) {
         next(failure);
       }
     };
     step();
   };
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
