@@ -134,7 +134,6 @@ function knownFullFirst(c: Container): RequestHandler {
     if (!c.services.booking.remembersFullSlots()) return next();
     const key = req.get('idempotency-key');
     const body = bookingApiSchema.safeParse(req.body);
-    if (body.success) checkedBodies.set(req, body.data);
     if (body.success && (key === undefined || isIdempotencyKey(key))) {
       const { officeId, date, start } = body.data;
       try {
@@ -151,6 +150,8 @@ function knownFullFirst(c: Container): RequestHandler {
         throw err;
       }
     }
+    // Kept only for a request that goes on to the route: a "full" answered here keeps nothing.
+    if (body.success) checkedBodies.set(req, body.data);
     next();
   };
 }
