@@ -8,6 +8,7 @@ import { verifyingSecrets } from './lib/secret-keys.ts';
 import { createTemplateCache } from './lib/template-cache.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
+import { bodyParsers, FORM_BODY, JSON_BODY } from './web/middleware/body-parsers.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
@@ -23,9 +24,6 @@ import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
 import { type AppRoutes, appRoutes } from './web/routes/index.ts';
 import { metricsRouter } from './web/routes/metrics.ts';
 import { viewHelpers } from './web/view-helpers.ts';
-
-const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
-const JSON_BODY = { limit: '100kb' } as const;
 
 export interface AppDeps {
   /** What the composition root built: config, logger, secret, services, limits. */
@@ -93,12 +91,14 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
 function apiRouter(container: Container, routes: AppRoutes, answerError: ErrorRequestHandler): Router {
   const { config } = container;
   const api = express.Router();
+  // What every API request takes, in this order, as one layer of the router (series.ts).
   api.use(
-    localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
-    container.limits.perAddress,
-    express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }),
-    express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }),
-    bodyHygiene(),
+    inOneLayer(
+      localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
+      container.limits.perAddress,
+      bodyParsers(),
+      bodyHygiene(),
+    ),
   );
   routes.api(api, container);
   api.use(notFoundHandler);

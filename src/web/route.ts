@@ -167,6 +167,8 @@ export interface JsonSpec<S extends Maybe, C> {
   source?: Source;
   /** The refusal when the schema fails (default: `invalid` with its field messages). */
   whenInvalid?: () => AppError;
+  /** The input as an earlier step of this request already parsed it with the same schema, if it did. */
+  parsed?: (req: Request) => Input<S> | undefined;
   run: (input: Input<S>, req: Request, res: Response, ctx: C) => void | Promise<void>;
 }
 
@@ -174,7 +176,8 @@ export interface JsonSpec<S extends Maybe, C> {
 export function json<S extends Maybe = undefined, C = undefined>(spec: JsonSpec<S, C>): RequestHandler {
   return async (req, res) => {
     const ctx = (spec.load ? await spec.load(req, res) : undefined) as C;
-    await spec.run(parse(spec.schema as S, req, spec.source ?? 'body', spec.whenInvalid), req, res, ctx);
+    const input = spec.parsed?.(req) ?? parse(spec.schema as S, req, spec.source ?? 'body', spec.whenInvalid);
+    await spec.run(input, req, res, ctx);
   };
 }
 

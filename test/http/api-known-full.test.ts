@@ -3,9 +3,12 @@
 // checked, and without writing anything. What the schema refuses is refused as before, and a
 // retry of a booking that was made gets its booking back.
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import mongoose, { type Connection } from 'mongoose';
 import request from 'supertest';
+import { createApp } from '../../src/app.ts';
 import { translate } from '../../src/i18n/translate.ts';
+import { createLogger } from '../../src/logger.ts';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
 import { couple } from '../helpers/ids.ts';
@@ -79,6 +82,82 @@ describe('the API and a slot remembered full', () => {
     assert.deepEqual(written, [], 'nothing written: no attempt counted, no place asked for');
     // The couple's allowance is whole: it books another slot at once.
     await book(ask(c, '09:00')).expect(201);
+  });
+
+  it('answers as the counter\'s own "full" does: the same status, body, headers, metrics and log line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    // The same container, its requests logged where the test reads them, and its metrics served.
+    const app = createApp({
+      container: { ...t.container, logger: createLogger('info', log) },
+      readiness: async () => ({ ok: true, checks: { database: true } }),
+    });
+    await book(ask(couple()), { key: 'first-of-the-slot-0001' }).expect(201);
+    const slot = await SlotModel.findOne({ office: officeId, date: DAY, start: '10:00' }).lean();
+    await SlotModel.updateOne({ _id: slot!._id }, { $set: { remaining: 0, booked: slot!.capacity } });
+    const post = (lang: string) =>
+      request(app)
+        .post('/api/v1/appointments')
+        .set('Accept-Language', lang)
+        .set('X-Request-Id', `full-${lang}`)
+        .send(ask(couple()));
+    // Found full by the counter, down the whole booking path to the error handler; then remembered.
+    const slow = await post('en').expect(409);
+    assert.ok(t.container.services.booking.remembersFullSlots(), 'remembered full');
+    written.length = 0;
+    const fast = await post('en').expect(409);
+    assert.deepEqual(written, [], 'answered from memory');
+    assert.equal(fast.text, slow.text);
+    const { alternatives } = slow.body.error;
+    assert.ok(alternatives.length > 0);
+    assert.equal(
+      fast.text,
+      JSON.stringify({
+        error: { code: 'slot_full', message: translate('en', 'booking.slot_full'), alternatives },
+      }),
+    );
+    // The counter's answer came after the couple's attempt was counted, and says what is left of
+    // its allowance; a remembered "full" counts nothing (above), so it has no such headers.
+    const headers = (res: request.Response) =>
+      Object.entries(res.headers).filter(([name]) => name !== 'date' && !name.startsWith('ratelimit'));
+    assert.deepEqual(headers(fast), headers(slow));
+    assert.ok(slow.headers.ratelimit && !fast.headers.ratelimit);
+    assert.equal(fast.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(Number(fast.headers['content-length']), Buffer.byteLength(fast.text));
+    // In Chinese as well, from the same remembered slot.
+    const zh = await post('zh-CN').expect(409);
+    assert.equal(zh.body.error.message, translate('zh-CN', 'booking.slot_full'));
+    assert.deepEqual(zh.body.error.alternatives, alternatives);
+    // A HEAD is no booking: the API's 404, as before.
+    await request(app).head('/api/v1/appointments').expect(404);
+
+    await new Promise((resolve) => setImmediate(resolve));
+    const logged = lines.filter((l) => String((l.req as { id?: string })?.id).startsWith('full-'));
+    assert.deepEqual(
+      logged.map((l) => [l.level, l.msg, l.req, l.res]),
+      ['en', 'en', 'zh-CN'].map((lang) => [
+        30,
+        'request completed',
+        { id: `full-${lang}`, method: 'POST', url: '/api/v1/appointments' },
+        { statusCode: 409 },
+      ]),
+    );
+    const { metrics } = t.container;
+    const full = (await metrics.full.get()).values;
+    assert.deepEqual(
+      full.map((v) => v.value),
+      [3],
+    );
+    const answered = (await metrics.httpRequests.get()).values.filter((v) => v.labels.status === '409');
+    assert.deepEqual(
+      answered.map((v) => [v.labels, v.value]),
+      [[{ method: 'POST', route: '/api/v1/appointments', status: '409' }, 3]],
+    );
   });
 
   it('tells a couple already booked that the slot is full, as before', async () => {

@@ -21,22 +21,25 @@ export type KnownFullAsk = Pick<BookingRequest, 'officeId' | 'date' | 'start' | 
 export async function refuseKnownFull(ctx: BookingContext, req: KnownFullAsk): Promise<void> {
   // Nothing remembered (the whole day before the rush, most of the year): nothing to look up.
   if (!ctx.writes.fullSlots.any()) return;
-  const slotId = await rememberedFullSlot(ctx, req);
-  if (!slotId) return;
+  const office = await rememberedFullSlotOffice(ctx, req);
+  if (!office) return;
   // A retry of a booking that was made: the booking answers it (book-appointment.ts).
   if (req.idempotencyKey && (await ctx.writes.byIdempotencyKey(req.idempotencyKey))) return;
-  throw await slotFull(ctx, req);
+  throw await fullAt(ctx, office, req);
 }
 
-/** The slot's id when it is remembered full and the day's rules would let the channel book it now. */
-async function rememberedFullSlot(ctx: BookingContext, req: KnownFullAsk) {
+type Office = Awaited<ReturnType<BookingContext['schedule']['getOffice']>>;
+
+/** The slot's office when the slot is remembered full and the day's rules would let the channel book it now. */
+async function rememberedFullSlotOffice(ctx: BookingContext, req: KnownFullAsk): Promise<Office | undefined> {
   try {
     const office = await ctx.schedule.getOffice(req.officeId);
     const day = await ctx.schedule.daySchedule(office, req.date);
     assertBookable(ctx, office, day, req.start, req.channel);
     const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
-    const full = await ctx.writes.fullSlots.fullNow(slot._id, () => noPlaceLeft(slot._id));
-    return full ? slot._id : undefined;
+    const full = ctx.writes.fullSlots.fullNow(slot._id, () => noPlaceLeft(slot._id));
+    // Remembered and still within its moment (most of a rush): no promise to wait for.
+    return full === true || (full !== false && (await full)) ? office : undefined;
   } catch (err) {
     // Refused for another reason: the booking says so, in its own order.
     if (err instanceof AppError) return undefined;
@@ -49,7 +52,10 @@ export async function slotFull(
   ctx: BookingContext,
   req: Pick<BookingRequest, 'officeId' | 'date' | 'start'>,
 ): Promise<AppError> {
-  const office = await ctx.schedule.getOffice(req.officeId);
-  const alternatives = await ctx.schedule.alternatives(office, { date: req.date, start: req.start });
+  return fullAt(ctx, await ctx.schedule.getOffice(req.officeId), req);
+}
+
+async function fullAt(ctx: BookingContext, office: Office, wanted: { date: string; start: string }) {
+  const alternatives = await ctx.schedule.alternatives(office, { date: wanted.date, start: wanted.start });
   return new AppError('slot_full', 'booking.slot_full', {}, {}, { alternatives });
 }

@@ -9,6 +9,7 @@ import { translate } from '../../i18n/translate.ts';
 import type { StorageHealth } from '../../lib/database-errors.ts';
 import { AppError } from '../../services/errors.ts';
 import { formEcho, formInputs } from '../form-values.ts';
+import { sendJsonRefusal } from '../json-refusal.ts';
 import { describeError, type Refusal } from '../refusal.ts';
 
 export function wantsJson(req: Request): boolean {
@@ -98,8 +99,7 @@ function respond(logger: Logger, req: Request, res: Response, refusal: Refusal):
   const { status, code, message } = refusal;
   const fields = Object.keys(refusal.fields).length ? refusal.fields : undefined;
   if (wantsJson(req)) {
-    const offers = refusal.error?.offers ?? {};
-    res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}), ...offers } });
+    sendJsonRefusal(res, refusal);
     return;
   }
   // Before the page helpers are installed (a refused request target), or when the page

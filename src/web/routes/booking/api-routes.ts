@@ -3,10 +3,17 @@ import type { Container } from '../../../container.ts';
 import type { Locale } from '../../../i18n/locales.ts';
 import { pick } from '../../../i18n/translate.ts';
 import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
+import { AppError } from '../../../services/errors.ts';
 import type { DayAvailability, OfficeRecord } from '../../../services/schedule-service.ts';
 import { idempotencyKeyOf, isIdempotencyKey } from '../../couple-form.ts';
+import { answerFull } from '../../json-refusal.ts';
 import { json } from '../../route.ts';
-import { bookingApiSchema, moveApiSchema, rangeQuerySchema } from '../../schemas/booking.schema.ts';
+import {
+  type BookingApiBody,
+  bookingApiSchema,
+  moveApiSchema,
+  rangeQuerySchema,
+} from '../../schemas/booking.schema.ts';
 import { tokenLookup } from '../../token-lookup.ts';
 
 export function appointmentJson(a: AppointmentRecord, office?: OfficeRecord) {
@@ -66,6 +73,7 @@ export function bookingApiRoutes(router: Router, c: Container): void {
     c.limits.byPerson,
     json({
       schema: bookingApiSchema,
+      parsed: (req) => checkedBodies.get(req),
       run: async (body, req, res) => {
         const key = idempotencyKeyOf(req);
         const result = await booking.book({
@@ -111,6 +119,9 @@ export function bookingApiRoutes(router: Router, c: Container): void {
   );
 }
 
+/** A booking's body as the known-full step found it well formed: the route does not parse it again. */
+const checkedBodies = new WeakMap<Request, BookingApiBody>();
+
 /**
  * On a peak day most bookings ask for a slot found full a moment ago: a well-formed request for
  * one is answered 409 slot_full before the partners' attempts are counted (limits.byPerson) and
@@ -118,21 +129,29 @@ export function bookingApiRoutes(router: Router, c: Container): void {
  * malformed Idempotency-Key, goes on as any other, and is refused as before.
  */
 function knownFullFirst(c: Container): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     // Nothing remembered full (every day but the rush): the body is read once, by the route.
     if (!c.services.booking.remembersFullSlots()) return next();
     const key = req.get('idempotency-key');
     const body = bookingApiSchema.safeParse(req.body);
     if (body.success && (key === undefined || isIdempotencyKey(key))) {
       const { officeId, date, start } = body.data;
-      await c.services.booking.refuseKnownFull({
-        officeId,
-        date,
-        start,
-        channel: 'api',
-        ...(key ? { idempotencyKey: key } : {}),
-      });
+      try {
+        await c.services.booking.refuseKnownFull({
+          officeId,
+          date,
+          start,
+          channel: 'api',
+          ...(key ? { idempotencyKey: key } : {}),
+        });
+      } catch (err) {
+        // Answered here, as the error handler would: not carried past every later route first.
+        if (err instanceof AppError && err.code === 'slot_full') return answerFull(res, err, req.locale);
+        throw err;
+      }
     }
+    // Kept only for a request that goes on to the route: a "full" answered here keeps nothing.
+    if (body.success) checkedBodies.set(req, body.data);
     next();
   };
 }
