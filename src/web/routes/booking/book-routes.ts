@@ -4,6 +4,7 @@ import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
 import { requiresVerifiedPhone } from '../../../services/verification/verified-phone.ts';
 import { blankCoupleForm, coupleRequest, refusedBookingForm } from '../../couple-form.ts';
+import { fullFormPages } from '../../full-form-page.ts';
 import { form, type Refused, refuseFirst } from '../../route.ts';
 import { type BookingForm, bookingFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate, localTime } from '../../schemas/dates.schema.ts';
@@ -40,9 +41,24 @@ function render(res: Response, ctx: SlotContext, locals: object, status = 200) {
   res.renderPage('public/book', { title: res.locals.t('book.title'), ...ctx, ...locals }, status);
 }
 
+/**
+ * The form again after a refusal. A "full" is the page every couple refused for the slot sees
+ * alike but for what they typed: kept for a moment (full-form-page.ts).
+ */
+function showRefused(
+  showKept: ReturnType<typeof fullFormPages>,
+  res: Response,
+  refused: Refused<SlotContext>,
+) {
+  const locals = { title: res.locals.t('book.title'), ...refused.ctx, ...refusedBookingForm(refused) };
+  if (!showKept(res, 'public/book', locals, [refused.ctx.office], refused.status))
+    res.renderPage('public/book', locals, refused.status);
+}
+
 export function bookRoutes(c: Container): Router {
   const router = Router();
   const { schedule, booking } = c.services;
+  const showKept = fullFormPages({ scheduleCacheMs: c.config.scheduleCacheMs, clock: c.clock });
 
   /**
    * The slot the form is for, as planned (no counter is read: whether a place is left, and
@@ -76,7 +92,7 @@ export function bookRoutes(c: Container): Router {
     shows: ['unavailable' as const],
     fallback: slotFromRequest,
     show: (_req: Request, res: Response, refused: Refused<SlotContext>) =>
-      render(res, refused.ctx, refusedBookingForm(refused), refused.status),
+      showRefused(showKept, res, refused),
     run: async (input: BookingForm, _req: Request, res: Response, ctx: SlotContext) => {
       const result = await booking.book({
         officeId: String(ctx.office._id),
