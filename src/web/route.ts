@@ -108,18 +108,29 @@ function formShows<S extends Maybe, C>(spec: FormSpec<S, C>) {
 export function form<S extends Maybe, C = undefined>(spec: FormSpec<S, C>): RequestHandler {
   const showWith = formShows(spec);
   return async (req, res) => {
+    // Read and loaded already by refuseFirst, which found nothing to refuse: not again.
+    const first = readFirst.get(req);
+    if (first?.spec === spec) {
+      showWith(req, res, first.ctx as C);
+      await spec.run(first.input as Input<S>, req, res, first.ctx as C);
+      return;
+    }
     const ctx = await loadOrFallBack(spec, req, res, (fallback) => showWith(req, res, fallback));
     showWith(req, res, ctx);
     await spec.run(parse(spec.schema, req, spec.source ?? 'body', spec.whenInvalid), req, res, ctx);
   };
 }
 
+/** A form's input and context as refuseFirst read them, for the form() of the same spec. */
+const readFirst = new WeakMap<Request, { spec: object; input: unknown; ctx: unknown }>();
+
 /**
  * A refusal a form answers before what stands in front of it on its route (a limit that counts
  * the attempt): once the schema takes the input and `load` finds the page's context, `check`
  * may throw a refusal, and the form shows it again as form() would. Otherwise (nothing to
  * refuse, input the schema refuses, `load` failing) the request goes on, and is answered as
- * ever. `when` says whether there is anything to check at all, before the input is read.
+ * ever. `when` says whether there is anything to check at all, before the input is read. A
+ * request it lets through is not read nor loaded again by the form() of the same spec.
  */
 export function refuseFirst<S extends Maybe, C>(
   spec: FormSpec<S, C>,
@@ -143,6 +154,7 @@ export function refuseFirst<S extends Maybe, C>(
     showWith(req, res, ctx);
     await check.refuse(parsed?.data as Input<S>, req, ctx);
     res.locals.refusal = undefined;
+    readFirst.set(req, { spec, input: parsed?.data, ctx });
     next();
   };
 }

@@ -105,6 +105,21 @@ describe('the booking form and a slot remembered full', () => {
     assert.ok($('#p0-name').attr('aria-invalid'), 'the empty name is marked');
   });
 
+  it('checks a form for an open slot as ever meanwhile: a bad ID number is refused, a good form books', async () => {
+    await rememberedFull();
+    const { b, fields } = await openForm('10:30');
+    const c = couple();
+    const bad = await b.post(BOOK_PATH, {
+      ...fields,
+      ...typedBy(c),
+      'partners[0][idNumber]': '510104199503010010',
+    });
+    assert.equal(bad.res.status, 422);
+    assert.equal(bad.$('input[name="partners[0][name]"]').val(), c.partners[0]!.name);
+    const good = await b.post(BOOK_PATH, { ...fields, ...typedBy(c) });
+    assert.equal(good.res.status, 303);
+  });
+
   it('checks the CSRF token before anything', async () => {
     await rememberedFull();
     const { b, fields } = await openForm();
