@@ -86,7 +86,8 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
   };
 }
 
-function sameInputs(a: readonly object[], b: readonly object[]): boolean {
+/** The same cached objects, one for one: what a kept page was rendered from is still current. */
+export function sameInputs(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 

@@ -15,6 +15,20 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** Renders views/<view>.ejs inside its layout, and gives the page's HTML without sending it. */
+export function pageHtml(
+  res: Response,
+  view: string,
+  locals: Record<string, unknown>,
+  done: (err: Error | null, html?: string) => void,
+): void {
+  const layout = (locals.layout as string | undefined) ?? 'layouts/main';
+  res.render(view, locals, (err, body) => {
+    if (err) return done(err);
+    res.render(layout, { ...locals, body }, (layoutErr, html) => done(layoutErr, html));
+  });
+}
+
 const renderPage: Response['renderPage'] = function renderPage(
   this: Response,
   view,
@@ -22,14 +36,10 @@ const renderPage: Response['renderPage'] = function renderPage(
   status = 200,
   failed,
 ) {
-  const layout = (locals.layout as string | undefined) ?? 'layouts/main';
   const fail = failed ?? ((err: Error) => this.req.next?.(err));
-  this.render(view, locals, (err, body) => {
+  pageHtml(this, view, locals, (err, html) => {
     if (err) return fail(err);
-    this.status(status).render(layout, { ...locals, body }, (layoutErr, html) => {
-      if (layoutErr) return fail(layoutErr);
-      this.send(html);
-    });
+    this.status(status).send(html);
   });
 };
 

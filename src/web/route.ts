@@ -94,18 +94,68 @@ export interface FormSpec<S extends Maybe, C> {
   fallback?: (req: Request) => C | null;
 }
 
-/** A form: schema in, typed value out, the use case; a refusal shows the form again. */
-export function form<S extends Maybe, C = undefined>(spec: FormSpec<S, C>): RequestHandler {
+/** How a form's page shows a refusal of this request: the form again, with what was typed. */
+function formShows<S extends Maybe, C>(spec: FormSpec<S, C>) {
   const codes = codesOf(spec.shows);
-  const showWith = (req: Request, res: Response, ctx: C) => {
+  return (req: Request, res: Response, ctx: C) => {
     res.locals.refusal = refusalPage(req, codes, (refusal) =>
       spec.show(req, res, { ...refusal, ctx, values: spec.values?.(req) ?? formEcho(req.body) }),
     );
   };
+}
+
+/** A form: schema in, typed value out, the use case; a refusal shows the form again. */
+export function form<S extends Maybe, C = undefined>(spec: FormSpec<S, C>): RequestHandler {
+  const showWith = formShows(spec);
   return async (req, res) => {
+    // Read and loaded already by refuseFirst, which found nothing to refuse: not again.
+    const first = readFirst.get(req);
+    if (first?.spec === spec) {
+      showWith(req, res, first.ctx as C);
+      await spec.run(first.input as Input<S>, req, res, first.ctx as C);
+      return;
+    }
     const ctx = await loadOrFallBack(spec, req, res, (fallback) => showWith(req, res, fallback));
     showWith(req, res, ctx);
     await spec.run(parse(spec.schema, req, spec.source ?? 'body', spec.whenInvalid), req, res, ctx);
+  };
+}
+
+/** A form's input and context as refuseFirst read them, for the form() of the same spec. */
+const readFirst = new WeakMap<Request, { spec: object; input: unknown; ctx: unknown }>();
+
+/**
+ * A refusal a form answers before what stands in front of it on its route (a limit that counts
+ * the attempt): once the schema takes the input and `load` finds the page's context, `check`
+ * may throw a refusal, and the form shows it again as form() would. Otherwise (nothing to
+ * refuse, input the schema refuses, `load` failing) the request goes on, and is answered as
+ * ever. `when` says whether there is anything to check at all, before the input is read. A
+ * request it lets through is not read nor loaded again by the form() of the same spec.
+ */
+export function refuseFirst<S extends Maybe, C>(
+  spec: FormSpec<S, C>,
+  check: {
+    when: (req: Request) => boolean;
+    refuse: (input: Input<S>, req: Request, ctx: C) => Promise<void>;
+  },
+): RequestHandler {
+  const showWith = formShows(spec);
+  return async (req, res, next) => {
+    if (!check.when(req)) return next();
+    const parsed = spec.schema?.safeParse(req[spec.source ?? 'body'] ?? {});
+    if (parsed && !parsed.success) return next();
+    let ctx: C;
+    try {
+      ctx = (spec.load ? await spec.load(req, res) : undefined) as C;
+    } catch {
+      // The route loads it again and answers its failure, in its own order.
+      return next();
+    }
+    showWith(req, res, ctx);
+    await check.refuse(parsed?.data as Input<S>, req, ctx);
+    res.locals.refusal = undefined;
+    readFirst.set(req, { spec, input: parsed?.data, ctx });
+    next();
   };
 }
 

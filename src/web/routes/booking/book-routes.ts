@@ -4,8 +4,9 @@ import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
 import { requiresVerifiedPhone } from '../../../services/verification/verified-phone.ts';
 import { blankCoupleForm, coupleRequest, refusedBookingForm } from '../../couple-form.ts';
-import { form } from '../../route.ts';
-import { bookingFormSchema } from '../../schemas/booking.schema.ts';
+import { fullFormPages } from '../../full-form-page.ts';
+import { form, type Refused, refuseFirst } from '../../route.ts';
+import { type BookingForm, bookingFormSchema } from '../../schemas/booking.schema.ts';
 import { localDate, localTime } from '../../schemas/dates.schema.ts';
 import { sendCodeStep } from '../verification/send-code-step.ts';
 
@@ -20,9 +21,44 @@ interface SlotContext {
   verifyPhone?: boolean;
 }
 
+/**
+ * What the form shows of its slot when the database cannot say (it is away): the office's
+ * address and the day from the request, no more. Enough to keep what the couple typed.
+ */
+function slotFromRequest(req: Request): SlotContext | null {
+  const date = localDate.safeParse(req.params.date);
+  const start = localTime.safeParse(req.body?.start);
+  if (!date.success || !start.success) return null;
+  return {
+    office: { slug: String(req.params.slug) },
+    day: { date: date.data },
+    slot: { start: start.data },
+  };
+}
+
+/** The booking form of a slot, with `locals` (blank, or as typed with a refusal). */
+function render(res: Response, ctx: SlotContext, locals: object, status = 200) {
+  res.renderPage('public/book', { title: res.locals.t('book.title'), ...ctx, ...locals }, status);
+}
+
+/**
+ * The form again after a refusal. A "full" is the page every couple refused for the slot sees
+ * alike but for what they typed: kept for a moment (full-form-page.ts).
+ */
+function showRefused(
+  showKept: ReturnType<typeof fullFormPages>,
+  res: Response,
+  refused: Refused<SlotContext>,
+) {
+  const locals = { title: res.locals.t('book.title'), ...refused.ctx, ...refusedBookingForm(refused) };
+  if (!showKept(res, 'public/book', locals, [refused.ctx.office], refused.status))
+    res.renderPage('public/book', locals, refused.status);
+}
+
 export function bookRoutes(c: Container): Router {
   const router = Router();
   const { schedule, booking } = c.services;
+  const showKept = fullFormPages({ scheduleCacheMs: c.config.scheduleCacheMs, clock: c.clock });
 
   /**
    * The slot the form is for, as planned (no counter is read: whether a place is left, and
@@ -44,51 +80,49 @@ export function bookRoutes(c: Container): Router {
     };
   }
 
-  /**
-   * What the form shows of its slot when the database cannot say (it is away): the office's
-   * address and the day from the request, no more. Enough to keep what the couple typed.
-   */
-  function slotFromRequest(req: Request): SlotContext | null {
-    const date = localDate.safeParse(req.params.date);
-    const start = localTime.safeParse(req.body?.start);
-    if (!date.success || !start.success) return null;
-    return {
-      office: { slug: String(req.params.slug) },
-      day: { date: date.data },
-      slot: { start: start.data },
-    };
-  }
-
-  const render = (res: Response, ctx: SlotContext, locals: object, status = 200) =>
-    res.renderPage('public/book', { title: res.locals.t('book.title'), ...ctx, ...locals }, status);
-
   router.get(PATH, async (req, res) => {
     render(res, await slotOf(req), blankCoupleForm(req.locale));
   });
 
+  const bookingForm = {
+    schema: bookingFormSchema,
+    load: slotOf,
+    // The database is away: the form comes back as it was sent, with its idempotency key,
+    // so that sending it again later books once, whatever became of this attempt.
+    shows: ['unavailable' as const],
+    fallback: slotFromRequest,
+    show: (_req: Request, res: Response, refused: Refused<SlotContext>) =>
+      showRefused(showKept, res, refused),
+    run: async (input: BookingForm, _req: Request, res: Response, ctx: SlotContext) => {
+      const result = await booking.book({
+        officeId: String(ctx.office._id),
+        date: ctx.day.date,
+        start: input.start,
+        ...coupleRequest(input),
+        channel: 'online',
+      });
+      res.redirect(303, `/booking/${result.manageToken}/confirmation`);
+    },
+  };
+
   router.post(
     PATH,
-    c.limits.byPerson,
-    sendCodeStep(c, slotOf, render),
-    form({
-      schema: bookingFormSchema,
-      load: slotOf,
-      // The database is away: the form comes back as it was sent, with its idempotency key,
-      // so that sending it again later books once, whatever became of this attempt.
-      shows: ['unavailable'],
-      fallback: slotFromRequest,
-      show: (_req, res, refused) => render(res, refused.ctx, refusedBookingForm(refused), refused.status),
-      run: async (input, _req, res, ctx) => {
-        const result = await booking.book({
+    // A slot remembered full is answered first: before the couple's attempts are counted and
+    // their ID numbers checked (known-full.ts), once the form is well formed.
+    refuseFirst(bookingForm, {
+      when: (req) => booking.remembersFullSlots() && req.body?.sendCode !== '1',
+      refuse: (input, _req, ctx) =>
+        booking.refuseKnownFull({
           officeId: String(ctx.office._id),
           date: ctx.day.date,
           start: input.start,
-          ...coupleRequest(input),
           channel: 'online',
-        });
-        res.redirect(303, `/booking/${result.manageToken}/confirmation`);
-      },
+          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        }),
     }),
+    c.limits.byPerson,
+    sendCodeStep(c, slotOf, render),
+    form(bookingForm),
   );
 
   return router;
