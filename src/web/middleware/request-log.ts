@@ -10,6 +10,9 @@ declare module 'express-serve-static-core' {
   }
 }
 
+const STARTED = Symbol('request started');
+type Timed = Response & { [STARTED]?: number };
+
 const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.startsWith('/public/');
 
 /**
@@ -19,9 +22,6 @@ const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.st
  * query string), so ID numbers, phones and tokens cannot reach the log. The line is built only
  * when its level is enabled: a rush of bookings pays nothing for logging it does not keep.
  */
-const STARTED = Symbol('request started');
-type Timed = Response & { [STARTED]?: number };
-
 export function requestLog(logger: Logger) {
   // The line holds only the fields below, none of them a redacted path (logger.ts): the
   // redaction's wildcards, tried on each of them, cost half of every request's line.
