@@ -1,9 +1,9 @@
-// What the JSON API does with a request before its route, now one layer of its router (one-layer.ts,
-// body-parsers.ts): the steps in their order, each failure on to the error handler, bodies parsed
+// What the JSON API does with a request before its route, one layer of its router (one-layer.ts,
+// whose order and errors test/unit/one-layer.test.ts pins; body-parsers.ts): bodies parsed
 // by their type with the same refusals as before; and a "full" answered where it is found is the
 // error handler's own answer, byte for byte.
 import assert from 'node:assert/strict';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import type { SlotAlternative } from '../../src/domain/slot-alternatives.ts';
 import { translate } from '../../src/i18n/translate.ts';
@@ -41,45 +41,6 @@ const echo = (api: express.Router) =>
 const input = () => [localeMiddleware({ secureCookies: false, pages: false }), bodyParsers(), bodyHygiene()];
 
 describe('the API before its routes', () => {
-  it('runs its steps in turn; an error, thrown or rejected, goes to the error handler and ends them', async () => {
-    const ran: string[] = [];
-    const step =
-      (name: string, then?: 'fail' | 'throw' | 'reject' | 'answer' | 'route'): RequestHandler =>
-      async (_req: Request, res: Response, next: NextFunction) => {
-        ran.push(name);
-        if (then === 'throw') throw new AppError('forbidden');
-        if (then === 'reject') return Promise.reject(new AppError('unauthorized'));
-        if (then === 'fail') return next(new AppError('not_found'));
-        if (then === 'answer') return void res.status(204).end();
-        // As between the router's layers: on to the next one.
-        if (then === 'route') return next('route');
-        next();
-      };
-    const cases = [
-      { steps: [step('a'), step('b')], status: 200, ran: ['a', 'b', 'route'] },
-      { steps: [step('a', 'fail'), step('b')], status: 404, ran: ['a'] },
-      { steps: [step('a'), step('b', 'throw'), step('c')], status: 403, ran: ['a', 'b'] },
-      { steps: [step('a', 'reject'), step('b')], status: 401, ran: ['a'] },
-      { steps: [step('a', 'answer'), step('b')], status: 204, ran: ['a'] },
-      { steps: [step('a', 'route'), step('b')], status: 200, ran: ['a', 'b', 'route'] },
-    ];
-    for (const c of cases) {
-      ran.length = 0;
-      const app = apiWith(
-        (api) =>
-          api.get('/x', (_req, res) => {
-            ran.push('route');
-            res.json({});
-          }),
-        ...c.steps,
-      );
-      const res = await request(app).get('/api/v1/x');
-      assert.equal(res.status, c.status, c.ran.join());
-      assert.deepEqual(ran, c.ran);
-      if (c.status >= 400) assert.ok(res.body.error.code, 'a JSON error');
-    }
-  });
-
   it('parses JSON of any spelling of its type, forms, and leaves other bodies alone', async () => {
     const app = apiWith(echo, ...input());
     const json = { a: 1, b: ['x'], c: { d: '名字' } };
