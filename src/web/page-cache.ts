@@ -14,45 +14,57 @@ import type { EventBus } from '../services/events.ts';
 
 export const PAGE_MEMORY_MS = 1_000;
 
-/** Past this many pages kept, those whose moment has passed are dropped (then all of them). */
-const KEPT = 1_000;
-
-interface KeptPage {
-  /** The page as sent: encoded once, not at every answer (Express encodes a long string each time). */
-  html: Buffer;
-  until: number;
-  /** The cached objects the page was rendered from: it is served only while they are current. */
-  inputs: readonly object[];
+/**
+ * Pages kept by key for at most `keepMs` (0: none kept), each only while the cached objects it
+ * was rendered from (`inputs`) are still current: the shared pages below, and the refused
+ * booking form kept with holes (full-form-page.ts).
+ */
+export function createKeptPages<T>(opts: {
+  keepMs: number;
+  now: () => number;
+  /** Past this many pages kept, those whose moment has passed are dropped (then all of them). */
+  most: number;
+}) {
+  const pages = new Map<string, { page: T; until: number; inputs: readonly object[] }>();
+  return {
+    enabled: opts.keepMs > 0,
+    /** The page kept under `key`, if it is recent and was rendered from these same `inputs`. */
+    get(key: string, inputs: readonly object[]): T | undefined {
+      const kept = pages.get(key);
+      if (!kept) return undefined;
+      if (kept.until > opts.now() && sameInputs(kept.inputs, inputs)) return kept.page;
+      pages.delete(key);
+      return undefined;
+    },
+    /** Keeps `page` for its moment, and no later than `until` (when it changes by itself). */
+    keep(key: string, inputs: readonly object[], page: T, until = Number.POSITIVE_INFINITY): void {
+      const now = opts.now();
+      if (opts.keepMs <= 0 || until <= now) return;
+      if (pages.size >= opts.most) {
+        for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
+        if (pages.size >= opts.most) pages.clear();
+      }
+      pages.set(key, { page, until: Math.min(now + opts.keepMs, until), inputs });
+    },
+    clear(): void {
+      pages.clear();
+    },
+  };
 }
 
 export function createPageCache(opts: { keepMs: number; now: () => number }) {
-  const pages = new Map<string, KeptPage>();
+  // A page is kept as it is sent: encoded once, not at every answer (Express encodes a long
+  // string each time).
+  const pages = createKeptPages<Buffer>({ ...opts, most: 1_000 });
   // Renders under way: visitors asking for the same page meanwhile wait for it instead of each
   // rendering it again (a hundred phones reloading as a kept page expires).
   const rendering = new Map<string, { inputs: readonly object[]; page: Promise<Buffer | undefined> }>();
   // Bumped by every forget: a page whose render began before a change is not kept.
   let generation = 0;
 
-  function keep(key: string, html: Buffer, inputs: readonly object[], until: number): void {
-    const now = opts.now();
-    if (until <= now) return;
-    if (pages.size >= KEPT) {
-      for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
-      if (pages.size >= KEPT) pages.clear();
-    }
-    pages.set(key, { html, until: Math.min(now + opts.keepMs, until), inputs });
-  }
-
   return {
-    enabled: opts.keepMs > 0,
-    /** The page kept under `key`, if it is recent and was rendered from these same `inputs`. */
-    get(key: string, inputs: readonly object[]): Buffer | undefined {
-      const kept = pages.get(key);
-      if (!kept) return undefined;
-      if (kept.until > opts.now() && sameInputs(kept.inputs, inputs)) return kept.html;
-      pages.delete(key);
-      return undefined;
-    },
+    enabled: pages.enabled,
+    get: pages.get,
     /** The page a render under way from these same `inputs` will send (undefined: not to be shared). */
     rendered(key: string, inputs: readonly object[]): Promise<Buffer | undefined> | undefined {
       const under = rendering.get(key);
@@ -73,7 +85,7 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
       return (html, until = Number.POSITIVE_INFINITY) => {
         if (rendering.get(key) === entry) rendering.delete(key);
         const bytes = html === undefined ? undefined : Buffer.from(html);
-        if (bytes && opts.keepMs > 0 && asOf === generation) keep(key, bytes, inputs, until);
+        if (bytes && asOf === generation) pages.keep(key, inputs, bytes, until);
         done(bytes);
       };
     },
@@ -87,7 +99,7 @@ export function createPageCache(opts: { keepMs: number; now: () => number }) {
 }
 
 /** The same cached objects, one for one: what a kept page was rendered from is still current. */
-export function sameInputs(a: readonly object[], b: readonly object[]): boolean {
+function sameInputs(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 

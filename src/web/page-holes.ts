@@ -7,7 +7,7 @@
 // process: a page is sent only once its holes are filled.
 import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
-import { sameInputs } from './page-cache.ts';
+import { createKeptPages } from './page-cache.ts';
 
 const TAG = randomBytes(6).toString('hex');
 // Characters of Unicode's private use area: EJS's escaping leaves them as they are.
@@ -49,36 +49,7 @@ export function fillHoles(page: HoledPage, values: Readonly<Record<string, strin
   return html;
 }
 
-interface Kept {
-  page: HoledPage;
-  until: number;
-  /** The cached objects the page was rendered from: it is used only while they are current. */
-  inputs: readonly object[];
-}
-
-/** Pages with holes kept by key for at most `keepMs` (0: none kept). */
+/** Refused forms kept with holes by key for at most `keepMs` (0: none kept), as pages are. */
 export function createHoledPages(opts: { keepMs: number; now: () => number }) {
-  const pages = new Map<string, Kept>();
-  return {
-    enabled: opts.keepMs > 0,
-    /** The page kept under `key`, if it is recent and was rendered from these same `inputs`. */
-    get(key: string, inputs: readonly object[]): HoledPage | undefined {
-      const kept = pages.get(key);
-      if (!kept) return undefined;
-      if (kept.until > opts.now() && sameInputs(kept.inputs, inputs)) return kept.page;
-      pages.delete(key);
-      return undefined;
-    },
-    keep(key: string, inputs: readonly object[], page: HoledPage): void {
-      if (opts.keepMs <= 0) return;
-      const now = opts.now();
-      if (pages.size >= KEPT) {
-        for (const [k, p] of pages) if (p.until <= now) pages.delete(k);
-        if (pages.size >= KEPT) pages.clear();
-      }
-      pages.set(key, { page, until: now + opts.keepMs, inputs });
-    },
-  };
+  return createKeptPages<HoledPage>({ ...opts, most: KEPT });
 }
-
-export type HoledPages = ReturnType<typeof createHoledPages>;
