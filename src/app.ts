@@ -8,7 +8,7 @@ import { verifyingSecrets } from './lib/secret-keys.ts';
 import { createTemplateCache } from './lib/template-cache.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
-import { bodyParsers, FORM_BODY, JSON_BODY } from './web/middleware/body-parsers.ts';
+import { bodyParsers } from './web/middleware/body-parsers.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
@@ -17,7 +17,6 @@ import { requestDeadline } from './web/middleware/request-deadline.ts';
 import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
-import { verifyFormUtf8, verifyJsonUtf8 } from './web/middleware/utf8-body.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
 import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
@@ -91,7 +90,7 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
 function apiRouter(container: Container, routes: AppRoutes, answerError: ErrorRequestHandler): Router {
   const { config } = container;
   const api = express.Router();
-  // What every API request takes, in this order, as one layer of the router (series.ts).
+  // What every API request takes, in this order, as one layer of the router (one-layer.ts).
   api.use(
     inOneLayer(
       localeMiddleware({ secureCookies: config.cookieSecure, pages: false }),
@@ -122,8 +121,7 @@ function pageMiddleware(container: Container): RequestHandler {
     localeMiddleware({ secureCookies: config.cookieSecure }),
     viewHelpers(config),
     container.limits.perAddress,
-    express.urlencoded({ ...FORM_BODY, verify: verifyFormUtf8 }),
-    express.json({ ...JSON_BODY, verify: verifyJsonUtf8 }),
+    bodyParsers(),
     bodyHygiene(),
     visitorMiddleware({ secureCookies: config.cookieSecure }),
     csrfMiddleware({ secrets, secureCookies: config.cookieSecure }),

@@ -1,8 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { verifyFormUtf8, verifyJsonUtf8 } from './utf8-body.ts';
 
-export const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
-export const JSON_BODY = { limit: '100kb' } as const;
+const FORM_BODY = { extended: true, limit: '100kb', parameterLimit: 200 } as const;
+const JSON_BODY = { limit: '100kb' } as const;
 
 /** `application/json`, with or without parameters (a charset): never a form, whatever its case. */
 const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
