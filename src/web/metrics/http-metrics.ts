@@ -3,6 +3,7 @@
 // swamp the scraper. A request no route answered counts under `unmatched`, a static file under
 // `static`. A "full" answer is counted from the refusal the error handler gave.
 import type { NextFunction, Request, Response } from 'express';
+import { boundedMemo } from '../../lib/bounded-memo.ts';
 import type { Metrics } from './registry.ts';
 
 /** A segment of a mount path that is a word of ours; any other (a token in /booking/:token/ceremony) is a parameter. */
@@ -18,17 +19,8 @@ const maskBase = (base: string) =>
  * Mount paths masked, kept: a rush meets the same few (`/api/v1`). A mount path with a
  * parameter in it is a new string per request, so what is kept is bounded and dropped when full.
  */
-const masked = new Map<string, string>();
-const MASKED_KEPT = 256;
-function maskedBase(base: string): string {
-  let pattern = masked.get(base);
-  if (pattern === undefined) {
-    if (masked.size >= MASKED_KEPT) masked.clear();
-    pattern = maskBase(base);
-    masked.set(base, pattern);
-  }
-  return pattern;
-}
+const masked = boundedMemo<string>(256);
+const maskedBase = (base: string) => masked.get(base) ?? masked.keep(base, maskBase(base));
 
 const ROUTE = Symbol('route');
 const PATTERN = Symbol('route pattern');

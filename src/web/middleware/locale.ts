@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DEFAULT_LOCALE, LOCALES, type Locale, parseLocale } from '../../i18n/locales.ts';
 import { pick, translator } from '../../i18n/translate.ts';
+import { boundedMemo } from '../../lib/bounded-memo.ts';
 import { pathOf } from './request-target.ts';
 
 const COOKIE = 'lang';
@@ -75,8 +76,7 @@ export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean
  * The switch's link of the pages asked lately, by language and URL: a rush asks for the same
  * few pages again and again. Bounded: dropped when full.
  */
-const switchLinks = new Map<string, string>();
-const SWITCH_LINKS_KEPT = 500;
+const switchLinks = boundedMemo<string>(500);
 /** Longer URLs are not kept (a long query string): worked out each time. */
 const SWITCH_URL_KEPT = 300;
 
@@ -84,13 +84,7 @@ const SWITCH_URL_KEPT = 300;
 function switchLocaleUrl(originalUrl: string, locale: Locale): string {
   if (originalUrl.length > SWITCH_URL_KEPT) return otherLanguageUrl(originalUrl, locale);
   const key = `${locale} ${originalUrl}`;
-  let link = switchLinks.get(key);
-  if (link === undefined) {
-    if (switchLinks.size >= SWITCH_LINKS_KEPT) switchLinks.clear();
-    link = otherLanguageUrl(originalUrl, locale);
-    switchLinks.set(key, link);
-  }
-  return link;
+  return switchLinks.get(key) ?? switchLinks.keep(key, otherLanguageUrl(originalUrl, locale));
 }
 
 function otherLanguageUrl(originalUrl: string, locale: Locale): string {
