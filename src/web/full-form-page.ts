@@ -19,6 +19,8 @@ import { pageHtml } from './render.ts';
 const PARTNER_TEXTS = ['name', 'idNumber', 'phone', 'birthDate'] as const;
 /** Past this length a choice is not one the form offers: the page is rendered alone. */
 const CHOICE_MAX = 20;
+/** A refusal that offers no other slot: one object, so its kept page is found again. */
+const NO_ALTERNATIVES: readonly unknown[] = [];
 
 /** The locals of the refused booking form (couple-form.ts's refusedBookingForm, with its slot's). */
 export interface RefusedFormLocals extends Record<string, unknown> {
@@ -118,7 +120,7 @@ export function fullFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
     ].join('\n');
     // The slots offered instead are kept for a moment too (the schedule's cache): while they are
     // the same, so is the page.
-    const from = [...inputs, locals.alternatives ?? []];
+    const from = [...inputs, locals.alternatives ?? NO_ALTERNATIVES];
     const kept = pages.get(key, from);
     if (kept) {
       res.status(status).send(fillHoles(kept, own));
