@@ -129,3 +129,27 @@ export function batchedFindByIds<Id extends { toString(): string }, Doc extends 
     );
   });
 }
+
+/**
+ * Finds documents by keys (the values of one field, or of a field in an array), given a query
+ * for many keys at once (`$in`); calls made together share one query. Each call gets, in the
+ * query's order, the documents holding any key it asked for (`keysOf`: the keys a document holds).
+ */
+export function batchedFindByKeys<Doc>(
+  find: (keys: string[]) => Promise<Doc[]>,
+  keysOf: (doc: Doc) => string[],
+): (keys: string[]) => Promise<Doc[]> {
+  return coalesce<string[], Doc[]>(async (asks) => {
+    const keys = [...new Set(asks.flat())];
+    if (keys.length === 0) return asks.map(() => succeeded([]));
+    const found = await find(keys);
+    const holders = new Map<string, number[]>();
+    found.forEach((doc, i) => {
+      for (const key of new Set(keysOf(doc))) holders.set(key, [...(holders.get(key) ?? []), i]);
+    });
+    return asks.map((ask) => {
+      const at = new Set(ask.flatMap((key) => holders.get(key) ?? []));
+      return succeeded([...at].sort((a, b) => a - b).map((i) => found[i] as Doc));
+    });
+  });
+}

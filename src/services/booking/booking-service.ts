@@ -4,6 +4,7 @@
 import { Types } from 'mongoose';
 import { normalizeReference } from '../../domain/reference-code.ts';
 import type { Locale } from '../../i18n/locales.ts';
+import { batchedFindByKeys } from '../../lib/batched-db.ts';
 import { appointmentIcs } from '../../mail/calendar-file.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
 import { heldSeat, keepsSeat } from '../ceremony/held-seat.ts';
@@ -41,6 +42,7 @@ const FREES_PLACES = new Set([
 
 export function createBookingService(deps: BookingServiceDeps) {
   const ctx: BookingContext = { ...deps, writes: createBookingWrites() };
+  const findByToken = byManageToken();
   deps.events.subscribe((event) => {
     if (FREES_PLACES.has(event.type)) ctx.writes.fullSlots.forget();
   });
@@ -53,7 +55,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     walkIn: bound(ctx, walkIn),
     findByToken,
     findByReference,
-    findByReferenceAndToken,
+    findByReferenceAndToken: bound(findByToken, findByReferenceAndToken),
     cancel: bound(ctx, cancel),
     move: bound(ctx, move),
     get,
@@ -93,13 +95,24 @@ async function walkIn(ctx: BookingContext, req: WalkIn): Promise<BookingResult> 
   return result;
 }
 
-async function findByToken(token: string): Promise<AppointmentRecord> {
-  if (!looksLikeManageToken(token)) throw notFound('booking.not_found');
-  const found = await AppointmentModel.findOne({
-    manageTokenHash: hashManageToken(token),
-  }).lean<AppointmentRecord>();
-  if (!found) throw notFound('booking.not_found');
-  return found;
+/**
+ * The booking a private link's token opens. The confirmation pages of a rush are opened
+ * together (each right after its booking): tokens asked together share one query.
+ */
+function byManageToken(): (token: string) => Promise<AppointmentRecord> {
+  const byHash = batchedFindByKeys<AppointmentRecord>(
+    (hashes) =>
+      AppointmentModel.find({ manageTokenHash: { $in: hashes } })
+        .lean<AppointmentRecord[]>()
+        .exec(),
+    (a) => [a.manageTokenHash],
+  );
+  return async (token) => {
+    if (!looksLikeManageToken(token)) throw notFound('booking.not_found');
+    const [found] = await byHash([hashManageToken(token)]);
+    if (!found) throw notFound('booking.not_found');
+    return found;
+  };
 }
 
 /** Reference code plus the last four digits of either partner's phone. */
@@ -114,7 +127,11 @@ async function findByReference(reference: string, phoneLast4: string): Promise<A
   return found;
 }
 
-async function findByReferenceAndToken(reference: string, token: string): Promise<AppointmentRecord> {
+async function findByReferenceAndToken(
+  findByToken: (token: string) => Promise<AppointmentRecord>,
+  reference: string,
+  token: string,
+): Promise<AppointmentRecord> {
   const found = await findByToken(token);
   if (found.reference !== normalizeReference(reference)) throw notFound('booking.not_found');
   return found;

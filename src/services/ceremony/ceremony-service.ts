@@ -15,6 +15,7 @@ import {
   listForStaff,
   officeIdOf,
   seatedAmong,
+  seatsOfAppointments,
   standing,
   upcomingForOffice,
 } from './ceremony-views.ts';
@@ -38,7 +39,7 @@ export function createCeremonyService(ctx: CeremonyContext) {
     // couples and public pages
     upcomingForOffice: bound(ctx, upcomingForOffice),
     listForOffice: bound(ctx, listForOffice),
-    forAppointment: bound(ctx, forAppointment),
+    forAppointment: bound({ ...ctx, seatsOf: seatsOfAppointments() }, forAppointment),
     standing,
     join: bound(ctx, join),
     accept: bound(ctx, accept),

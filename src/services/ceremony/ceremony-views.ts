@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { addDays, isLocalDate } from '../../domain/local-time.ts';
+import { batchedFindByKeys } from '../../lib/batched-db.ts';
 import { CeremonyModel, type CeremonyStatus } from '../../models/ceremony.model.ts';
 import { CeremonySeatModel, type LeaveReason } from '../../models/ceremony-seat.model.ts';
 import type { AppointmentRecord } from '../booking/booking-service.ts';
@@ -103,16 +104,34 @@ export async function listForOffice(deps: CeremonyContext, officeId: string, fro
   return summaries(deps, office, { status: { $ne: 'draft' }, date: { $gte: from, $lte: to } });
 }
 
+/** The seats an appointment has or had, the latest change first. */
+export type SeatsOf = (appointment: Types.ObjectId) => Promise<SeatRecord[]>;
+
+/**
+ * The seats of appointments, as SeatsOf; the pages of a rush's bookings, opened together,
+ * share one query for them all.
+ */
+export function seatsOfAppointments(): SeatsOf {
+  const read = batchedFindByKeys<SeatRecord>(
+    (ids) =>
+      CeremonySeatModel.find({ appointment: { $in: ids } })
+        .sort({ updatedAt: -1 })
+        .lean<SeatRecord[]>()
+        .exec(),
+    (seat) => [seat.appointment.toString()],
+  );
+  return (appointment) => read([appointment.toString()]);
+}
+
 export async function forAppointment(
-  deps: CeremonyContext,
+  deps: CeremonyContext & { seatsOf: SeatsOf },
   appointment: AppointmentRecord,
 ): Promise<AppointmentCeremony | null> {
   const { clock, schedule } = deps;
   // The page tells the truth even before the appointment's event has been handled. One read
   // of the couple's seats (a few: one per ceremony it joined) serves the recheck and the page;
   // they are read again only when the recheck took the couple out of one.
-  const readSeats = () =>
-    CeremonySeatModel.find({ appointment: appointment._id }).sort({ updatedAt: -1 }).lean<SeatRecord[]>();
+  const readSeats = () => deps.seatsOf(appointment._id);
   let all = await readSeats();
   if (await recheckAppointment(deps, appointment, all)) all = await readSeats();
   const office = await schedule.getOffice(appointment.office.toString());

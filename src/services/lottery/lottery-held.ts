@@ -3,6 +3,7 @@
 // withdraw the application there and then. Also the look-up of an application by its
 // reference and phone digits, as bookings are looked up.
 import { normalizeReference } from '../../domain/reference-code.ts';
+import { batchedFindByKeys } from '../../lib/batched-db.ts';
 import { AppointmentModel } from '../../models/appointment.model.ts';
 import { type ApplicationStatus, LotteryApplicationModel } from '../../models/lottery-application.model.ts';
 import { PersonHoldModel } from '../../models/person-hold.model.ts';
@@ -22,17 +23,31 @@ export interface HeldApplication {
 }
 
 /** The waiting applications of any of these people (by ID fingerprint), but `except`. */
-export async function heldApplications(fingerprints: string[], except?: string): Promise<HeldApplication[]> {
-  if (!fingerprints.length) return [];
-  const found = await LotteryApplicationModel.find({
-    'partners.idFingerprint': { $in: fingerprints },
-    status: { $in: WAITING },
-  })
-    .sort({ date: 1 })
-    .lean<ApplicationRecord[]>();
-  return found
-    .filter((a) => a._id.toString() !== except)
-    .map((a) => ({ reference: a.reference, date: a.date, officeId: a.office.toString() }));
+export type HeldApplications = (fingerprints: string[], except?: string) => Promise<HeldApplication[]>;
+
+/**
+ * HeldApplications; the pages of a rush's bookings, opened together, share one query for all
+ * their couples.
+ */
+export function heldApplicationsReader(): HeldApplications {
+  const waitingOf = batchedFindByKeys<ApplicationRecord>(
+    (fingerprints) =>
+      LotteryApplicationModel.find({
+        'partners.idFingerprint': { $in: fingerprints },
+        status: { $in: WAITING },
+      })
+        .sort({ date: 1 })
+        .lean<ApplicationRecord[]>()
+        .exec(),
+    (a) => a.partners.map((p) => p.idFingerprint),
+  );
+  return async (fingerprints, except) => {
+    if (!fingerprints.length) return [];
+    const found = await waitingOf(fingerprints);
+    return found
+      .filter((a) => a._id.toString() !== except)
+      .map((a) => ({ reference: a.reference, date: a.date, officeId: a.office.toString() }));
+  };
 }
 
 /** Withdraws the waiting application of these people that has this reference. */

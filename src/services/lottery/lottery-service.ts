@@ -23,7 +23,12 @@ import {
 } from './lottery-console.ts';
 import type { LotteryDeps } from './lottery-context.ts';
 import { drawIfDue, runDueDraws } from './lottery-draw.ts';
-import { heldApplications, heldBookingDate, statusPathByReference, withdrawHeld } from './lottery-held.ts';
+import {
+  heldApplicationsReader,
+  heldBookingDate,
+  statusPathByReference,
+  withdrawHeld,
+} from './lottery-held.ts';
 import { notice } from './lottery-notices.ts';
 import { check, published } from './lottery-published.ts';
 import { expireConfirmations } from './lottery-refills.ts';
@@ -74,7 +79,7 @@ export function createLotteryService(deps: LotteryDeps & { cache: DrawCache }) {
     confirm: bound(ctx, confirm),
     decline: bound(ctx, decline),
     statusPath: bound(ctx, statusPath),
-    heldApplications,
+    heldApplications: heldApplicationsReader(),
     heldBookingDate,
     withdrawHeld: bound(ctx, withdrawHeld),
     statusPathByReference: bound(ctx, statusPathByReference),

@@ -82,10 +82,12 @@ async function bookingPage(c: Container, res: Response, view: string, extra: obj
   const appointment = res.locals.appointment;
   const office = await schedule.getOffice(appointment.office.toString());
   const day = await schedule.daySchedule(office, appointment.date);
-  const ceremony = await ceremonies.forAppointment(appointment);
   const fingerprints = appointment.partners.map((p) => p.idFingerprint);
-  const heldLottery =
-    appointment.status === 'booked' ? await c.services.lottery.heldApplications(fingerprints) : [];
+  // Asked together: each is read with the same question of the other pages opened meanwhile.
+  const [ceremony, heldLottery] = await Promise.all([
+    ceremonies.forAppointment(appointment),
+    appointment.status === 'booked' ? c.services.lottery.heldApplications(fingerprints) : [],
+  ]);
   res.renderPage(view, {
     office,
     appointment,
