@@ -1,6 +1,7 @@
 // When a reminder is due, computed in the office's zone (never the server's): "the day before
 // at 18:00" is 18:00 on the office's wall clock, whatever TZ the process runs in.
 import { DateTime } from 'luxon';
+import { boundedMemo } from '../src/lib/bounded-memo.ts';
 import type { ReminderRule } from './settings.ts';
 
 export interface Timed {
@@ -9,13 +10,22 @@ export interface Timed {
   startsAt: Date;
 }
 
+/** Instants worked out already: every booking of a rush asks for the same few days' reminders. */
+const wallClocks = boundedMemo<number>(5_000);
+
 /** A clock time some days before a local date, in the zone. */
 export function wallClockBefore(date: string, daysBefore: number, at: string, zone: string): Date {
+  // Luxon's zone arithmetic was most of what scheduling a booking's reminders cost.
+  const key = `${date}|${daysBefore}|${at}|${zone}`;
+  return new Date(wallClocks.get(key) ?? wallClocks.keep(key, wallClockIn(date, daysBefore, at, zone)));
+}
+
+function wallClockIn(date: string, daysBefore: number, at: string, zone: string): number {
   const [hour, minute] = at.split(':').map(Number) as [number, number];
   return DateTime.fromISO(date, { zone })
     .minus({ days: daysBefore })
     .set({ hour, minute, second: 0, millisecond: 0 })
-    .toJSDate();
+    .toMillis();
 }
 
 export function reminderDue(rule: ReminderRule, appointment: Timed, zone: string): Date {

@@ -33,6 +33,23 @@ describe('jobs: reminder times and settings', () => {
     );
   });
 
+  it('answers the same instant when asked again, whatever was done with the first answer', () => {
+    const first = wallClockBefore('2031-06-11', 1, '18:00', 'Asia/Shanghai');
+    first.setTime(0);
+    assert.equal(
+      wallClockBefore('2031-06-11', 1, '18:00', 'Asia/Shanghai').toISOString(),
+      '2031-06-10T10:00:00.000Z',
+    );
+    assert.equal(
+      wallClockBefore('2031-06-11', 1, '18:00', 'Europe/London').toISOString(),
+      '2031-06-10T17:00:00.000Z',
+    );
+    assert.equal(
+      wallClockBefore('2031-06-11', 2, '18:00', 'Asia/Shanghai').toISOString(),
+      '2031-06-09T10:00:00.000Z',
+    );
+  });
+
   it('schedules only reminders due in the future and before the start', () => {
     const appointment = { date: '2031-06-11', startsAt: new Date('2031-06-10T23:00:00.000Z') }; // 07:00
     const at = (iso: string) =>
