@@ -10,6 +10,7 @@
 import { DateTime, type WeekdayNumbers } from 'luxon';
 import type { Locale } from '../i18n/locales.ts';
 import { pick, translate } from '../i18n/translate.ts';
+import { boundedMemo } from '../lib/bounded-memo.ts';
 import type { MailAppointment, MailOffice } from '../mail/builders/appointment-messages.ts';
 import type { MailCeremony } from '../mail/builders/ceremony-messages.ts';
 import { SMS_KIND_PARAMS, type SmsKind, type SmsParamName } from './kinds.ts';
@@ -87,6 +88,14 @@ export function smsTime(at: DateTime, locale: Locale): string {
     : `${at.toFormat('M月d日')}${translate(locale, `weekday.${at.weekday as WeekdayNumbers}`)} ${at.toFormat('HH:mm')}`;
 }
 
+/** Times written already: the texts of a rush show the same few slots' times again and again. */
+const timesWritten = boundedMemo<string>(5_000);
+
+/** The time kept under `key`, or written now (Luxon's zone arithmetic and formats) and kept. */
+function written(key: string, write: () => string): string {
+  return timesWritten.get(key) ?? timesWritten.keep(key, write());
+}
+
 function smsDay(date: string, zone: string, locale: Locale): string {
   const d = DateTime.fromISO(date, { zone });
   return locale === 'en'
@@ -102,9 +111,12 @@ function localeOf(input: SmsInput): Locale {
 function paramsOf(input: SmsInput, locale: Locale): Partial<Record<SmsParamName, string>> {
   if (input.kind === 'verification_code') return { code: input.code, minutes: String(input.minutes) };
   const zone = input.office.timezone;
-  const at = (d: Date) => smsTime(DateTime.fromJSDate(d, { zone }), locale);
+  const at = (d: Date) =>
+    written(`${d.getTime()}|${zone}|${locale}`, () => smsTime(DateTime.fromJSDate(d, { zone }), locale));
   const local = (date: string, start: string) =>
-    smsTime(DateTime.fromISO(`${date}T${start}`, { zone }), locale);
+    written(`${date}T${start}|${zone}|${locale}`, () =>
+      smsTime(DateTime.fromISO(`${date}T${start}`, { zone }), locale),
+    );
   const office = pick(input.office.name, locale);
   if ('application' in input) {
     const base = { reference: input.application.reference, office, link: input.link };

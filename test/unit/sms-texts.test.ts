@@ -78,6 +78,12 @@ describe('SMS texts', () => {
     if (urumqi.kind !== 'confirmation') throw new Error('unexpected input');
     urumqi.office = { ...urumqi.office, timezone: 'Asia/Urumqi' };
     assert.equal(buildSms(urumqi, { signName: '锦江区民政局' }).params.time, '8月23日周六 07:00');
+    const again = buildSms(smsInput('confirmation', 'zh-CN', 'typical'), { signName: '锦江区民政局' });
+    assert.equal(
+      again.text,
+      zh.text,
+      'a time written before is the same time, in the same zone and language',
+    );
   });
 
   it('gives every time a text carries in the office’s zone, the deadline too', () => {
