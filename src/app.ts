@@ -3,6 +3,7 @@
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Container } from './container.ts';
+import { createSystemRandom } from './lib/clock.ts';
 import { projectPath } from './lib/paths.ts';
 import { verifyingSecrets } from './lib/secret-keys.ts';
 import { createTemplateCache } from './lib/template-cache.ts';
@@ -123,7 +124,7 @@ function pageMiddleware(container: Container): RequestHandler {
     container.limits.perAddress,
     bodyParsers(),
     bodyHygiene(),
-    visitorMiddleware({ secureCookies: config.cookieSecure }),
+    visitorMiddleware({ secureCookies: config.cookieSecure, random: createSystemRandom() }),
     csrfMiddleware({ secrets, secureCookies: config.cookieSecure }),
   );
 }
