@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { MessageKey, MessageParams } from '../i18n/translate.ts';
 import { type AppError, type ErrorCode, invalid } from '../services/errors.ts';
 import { fieldMessages, formEcho } from './form-values.ts';
+import { refusedOnItsPage } from './middleware/error-handler.ts';
 import { REFUSALS, type Refusal } from './refusal.ts';
 
 declare module 'express-serve-static-core' {
@@ -152,7 +153,13 @@ export function refuseFirst<S extends Maybe, C>(
       return next();
     }
     showWith(req, res, ctx);
-    await check.refuse(parsed?.data as Input<S>, req, ctx);
+    try {
+      await check.refuse(parsed?.data as Input<S>, req, ctx);
+    } catch (err) {
+      // Answered here, as the error handler would: not carried past every later route first.
+      if (await refusedOnItsPage(err, req, res)) return;
+      throw err;
+    }
     res.locals.refusal = undefined;
     readFirst.set(req, { spec, input: parsed?.data, ctx });
     next();
