@@ -1,5 +1,6 @@
 // Builds the Express application from its dependencies. No I/O happens on import: the
 // database, mailer and jobs are created by the composition root (container.ts).
+import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Container } from './container.ts';
 import { projectPath } from './lib/paths.ts';
@@ -8,7 +9,6 @@ import { createTemplateCache } from './lib/template-cache.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { bodyParsers } from './web/middleware/body-parsers.ts';
-import { pageCookies } from './web/middleware/cookies.ts';
 import { csrfMiddleware } from './web/middleware/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/middleware/error-handler.ts';
 import { localeMiddleware } from './web/middleware/locale.ts';
@@ -116,7 +116,7 @@ function pageMiddleware(container: Container): RequestHandler {
   // Signed with the current secret; cookies signed with an earlier one (APP_SECRET_PREVIOUS) still read.
   const secrets = verifyingSecrets(container);
   return inOneLayer(
-    pageCookies(secrets),
+    cookieParser(secrets),
     (_req, res, next) => installRenderPage(res, next),
     localeMiddleware({ secureCookies: config.cookieSecure }),
     viewHelpers(config),

@@ -1,5 +1,6 @@
 // The one way a route takes input: a schema in, a typed value out, then the use case and an
-// answer. Nothing here catches an error. A refusal (a schema that fails, a use case's
+// answer. Nothing here catches an error but refuseFirst, which has the error handler's own
+// steps show its refusal (refusedOnItsPage). A refusal (a schema that fails, a use case's
 // AppError) goes to the one error handler (middleware/error-handler.ts), which gives it its
 // status from the one table (web/refusal.ts) and, when the route said how its page shows a
 // refusal, lets the page show it: the form again with what was typed, or a flash message on
