@@ -1,5 +1,6 @@
 // The one way a route takes input: a schema in, a typed value out, then the use case and an
-// answer. Nothing here catches an error. A refusal (a schema that fails, a use case's
+// answer. Nothing here catches an error but refuseFirst, which has the error handler's own
+// steps show its refusal (refusedOnItsPage). A refusal (a schema that fails, a use case's
 // AppError) goes to the one error handler (middleware/error-handler.ts), which gives it its
 // status from the one table (web/refusal.ts) and, when the route said how its page shows a
 // refusal, lets the page show it: the form again with what was typed, or a flash message on
@@ -14,6 +15,7 @@ import type { z } from 'zod';
 import type { MessageKey, MessageParams } from '../i18n/translate.ts';
 import { type AppError, type ErrorCode, invalid } from '../services/errors.ts';
 import { fieldMessages, formEcho } from './form-values.ts';
+import { refusedOnItsPage } from './middleware/error-handler.ts';
 import { REFUSALS, type Refusal } from './refusal.ts';
 
 declare module 'express-serve-static-core' {
@@ -152,7 +154,13 @@ export function refuseFirst<S extends Maybe, C>(
       return next();
     }
     showWith(req, res, ctx);
-    await check.refuse(parsed?.data as Input<S>, req, ctx);
+    try {
+      await check.refuse(parsed?.data as Input<S>, req, ctx);
+    } catch (err) {
+      // Answered here, as the error handler would: not carried past every later route first.
+      if (await refusedOnItsPage(err, req, res)) return;
+      throw err;
+    }
     res.locals.refusal = undefined;
     readFirst.set(req, { spec, input: parsed?.data, ctx });
     next();

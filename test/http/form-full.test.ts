@@ -96,6 +96,17 @@ describe('the booking form and a slot remembered full', () => {
     assert.equal(res.status, 303);
   });
 
+  it('is counted as a "full" answer, as the error handler counts one', async () => {
+    await rememberedFull();
+    const fullAnswers = async () => (await t.container.metrics.full.get()).values[0]?.value ?? 0;
+    const before = await fullAnswers();
+    const { b, fields } = await openForm();
+    const { res } = await b.post(BOOK_PATH, { ...fields, ...typedBy() });
+    assert.equal(res.status, 409);
+    assert.equal(res.headers['retry-after'], undefined);
+    assert.equal(await fullAnswers(), before + 1);
+  });
+
   it('refuses what the schema refuses first (422, the fields named), as before', async () => {
     await rememberedFull();
     const { b, fields } = await openForm();

@@ -79,8 +79,8 @@ function answer({ logger, storage }: HandlerDeps) {
     if (refusal.status === 503) res.set('Retry-After', '5');
     if (refusal.code === 'rate_limited' && !res.get('Retry-After') && refusal.params.seconds !== undefined)
       res.set('Retry-After', String(refusal.params.seconds));
-    const page = res.locals.refusal;
-    if (!page?.codes.has(refusal.code)) return respond(logger, req, res, refusal);
+    const page = pageShowing(res, refusal);
+    if (!page) return respond(logger, req, res, refusal);
     // Shown once: should the page itself fail, the ordinary answer follows.
     res.locals.refusal = undefined;
     void Promise.resolve()
@@ -90,6 +90,36 @@ function answer({ logger, storage }: HandlerDeps) {
         respond(logger, req, res, refusal);
       });
   };
+}
+
+/** The page of this request that shows the refusal, if the route said one does. */
+function pageShowing(res: Response, refusal: Refusal) {
+  const page = res.locals.refusal;
+  return page?.codes.has(refusal.code) ? page : undefined;
+}
+
+/**
+ * A use case's refusal answered by the route where it was found, on the page that shows it,
+ * as this handler would answer it (status, page, request metrics), rather than passed down
+ * every later layer of the router first: false when it is not such a refusal (one the page
+ * does not show, one answered with headers of its own) or the page fails, and then this
+ * handler answers it as ever.
+ */
+export async function refusedOnItsPage(err: unknown, req: Request, res: Response): Promise<boolean> {
+  if (!(err instanceof AppError) || res.headersSent) return false;
+  const refusal = describeError(err, req.locale ?? DEFAULT_LOCALE);
+  const page = pageShowing(res, refusal);
+  if (!page || refusal.status === 503 || refusal.code === 'rate_limited') return false;
+  res.locals.refusalCode = refusal.code;
+  res.locals.refusal = undefined;
+  try {
+    await page.show(refusal);
+    return true;
+  } catch {
+    // The handler shows it once more, says why it failed, and gives the ordinary answer.
+    res.locals.refusal = page;
+    return false;
+  }
 }
 
 /** The error page, or the JSON error of the API. */
