@@ -55,8 +55,10 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   app.use(requestTarget());
   app.use(healthRouter(deps.readiness));
   // The scraper's page, like the probes, is neither logged, limited nor counted; with
-  // METRICS_PORT it is served there only (createMetricsApp).
-  if (config.metricsPort === undefined) app.use(metricsRouter(container.metrics, config.metricsToken));
+  // METRICS_PORT it is served there only (createMetricsApp). Without a token there is no such
+  // page here: no router for every request to pass through empty.
+  if (config.metricsPort === undefined && config.metricsToken)
+    app.use(metricsRouter(container.metrics, config.metricsToken));
   const answerError = errorHandler({ logger, storage: container.storage });
   // What every other answer goes through, as one layer of the router (one-layer.ts).
   app.use(
