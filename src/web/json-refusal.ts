@@ -4,9 +4,10 @@
 // bytes under the same headers. On a peak day most answers are that "full": its body (the
 // message in the visitor's language and the open slots offered instead) is serialized once per
 // list of alternatives and language, and the API's own "full" (answerFull) takes the status and
-// body kept for its alternatives, message and language without describing the error again. The schedule keeps a slot's alternatives for at most a
-// second (schedule-context.ts) and forgets them when a place is freed; a new list is a new key,
-// so a kept body is never older than the alternatives it was made from.
+// body kept for its alternatives, message and language without describing the error again. The
+// schedule keeps a slot's alternatives for at most a second (schedule-context.ts) and forgets
+// them when a place is freed; a new list is a new key, so a kept body is never older than the
+// alternatives it was made from.
 import type { Response } from 'express';
 import type { SlotAlternative } from '../domain/slot-alternatives.ts';
 import type { Locale } from '../i18n/locales.ts';
