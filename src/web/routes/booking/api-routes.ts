@@ -139,13 +139,8 @@ function knownFullFirst(c: Container): RequestHandler {
     if (!body.success) return next();
     if (key !== undefined && !isIdempotencyKey(key)) return goOn(req, body.data, next);
     const { officeId, date, start } = body.data;
-    const ask: KnownFullAsk = {
-      officeId,
-      date,
-      start,
-      channel: 'api',
-      ...(key ? { idempotencyKey: key } : {}),
-    };
+    const ask: KnownFullAsk = { officeId, date, start, channel: 'api' };
+    if (key) ask.idempotencyKey = key;
     // Most of a rush: the "full" is known at once, and answered without waiting for anything.
     const full = booking.knownFullNow(ask);
     if (full) return answerFull(res, full, req.locale);
