@@ -20,7 +20,7 @@ import { requestTarget } from './web/middleware/request-target.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
 import { installRenderPage } from './web/render.ts';
-import { healthRouter, type ReadinessCheck } from './web/routes/health.ts';
+import { healthRouter, probesOnly, type ReadinessCheck } from './web/routes/health.ts';
 import { type AppRoutes, appRoutes } from './web/routes/index.ts';
 import { metricsRouter } from './web/routes/metrics.ts';
 import { viewHelpers } from './web/view-helpers.ts';
@@ -54,10 +54,12 @@ export function createApp(deps: AppDeps, routes: AppRoutes = appRoutes): Express
   app.set('view cache', !config.viewsReload);
 
   app.use(requestTarget());
-  app.use(healthRouter(deps.readiness));
+  app.use(probesOnly(healthRouter(deps.readiness)));
   // The scraper's page, like the probes, is neither logged, limited nor counted; with
-  // METRICS_PORT it is served there only (createMetricsApp).
-  if (config.metricsPort === undefined) app.use(metricsRouter(container.metrics, config.metricsToken));
+  // METRICS_PORT it is served there only (createMetricsApp). Without a token there is no such
+  // page here: no router for every request to pass through empty.
+  if (config.metricsPort === undefined && config.metricsToken)
+    app.use(metricsRouter(container.metrics, config.metricsToken));
   const answerError = errorHandler({ logger, storage: container.storage });
   // What every other answer goes through, as one layer of the router (one-layer.ts).
   app.use(

@@ -7,13 +7,18 @@
  */
 export interface TtlCache<V> {
   get(key: string, load: () => Promise<V>): Promise<V>;
+  /**
+   * What `get` would give at once: the value of a fresh entry whose load has ended, else
+   * undefined (nothing kept, being loaded, or failed). Loads nothing.
+   */
+  peek(key: string): V | undefined;
   delete(key: string): void;
   deletePrefix(prefix: string): void;
   clear(): void;
 }
 
 export function ttlCache<V>(ttlMs: number, maxEntries = 10_000): TtlCache<V> {
-  const entries = new Map<string, { at: number; value: Promise<V> }>();
+  const entries = new Map<string, { at: number; value: Promise<V>; loaded?: { value: V } }>();
   return {
     get(key, load) {
       if (ttlMs <= 0) return load();
@@ -22,12 +27,23 @@ export function ttlCache<V>(ttlMs: number, maxEntries = 10_000): TtlCache<V> {
       if (hit && now - hit.at < ttlMs) return hit.value;
       if (entries.size >= maxEntries) entries.clear();
       const value = load();
-      entries.set(key, { at: now, value });
-      // A failed load is not remembered: the next request tries again.
-      value.catch(() => {
-        if (entries.get(key)?.value === value) entries.delete(key);
-      });
+      const entry: { at: number; value: Promise<V>; loaded?: { value: V } } = { at: now, value };
+      entries.set(key, entry);
+      value.then(
+        (loaded) => {
+          entry.loaded = { value: loaded };
+        },
+        // A failed load is not remembered: the next request tries again.
+        () => {
+          if (entries.get(key)?.value === value) entries.delete(key);
+        },
+      );
       return value;
+    },
+    peek(key) {
+      if (ttlMs <= 0) return undefined;
+      const hit = entries.get(key);
+      return hit && Date.now() - hit.at < ttlMs ? hit.loaded?.value : undefined;
     },
     delete(key) {
       entries.delete(key);

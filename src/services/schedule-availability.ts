@@ -163,11 +163,23 @@ export async function alternatives(
   office: OfficeRecord,
   wanted: { date: string; start: string },
 ): Promise<SlotAlternative[]> {
-  return ctx.cache.alternatives.get(`${office._id.toString()}|${wanted.date}|${wanted.start}`, async () => {
+  return ctx.cache.alternatives.get(alternativesKey(office, wanted), async () => {
     const days = await availability(ctx, office, wanted.date, addDays(wanted.date, ALTERNATIVES_DAYS));
     return slotAlternatives(
       days.filter((d) => !d.lottery),
       wanted,
     );
   });
+}
+
+const alternativesKey = (office: OfficeRecord, wanted: { date: string; start: string }) =>
+  `${office._id.toString()}|${wanted.date}|${wanted.start}`;
+
+/** The alternatives `alternatives` would give at once, when they are kept; else undefined. */
+export function keptAlternatives(
+  ctx: ScheduleContext,
+  office: OfficeRecord,
+  wanted: { date: string; start: string },
+): SlotAlternative[] | undefined {
+  return ctx.cache.alternatives.peek(alternativesKey(office, wanted));
 }

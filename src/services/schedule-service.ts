@@ -12,7 +12,7 @@ import { OfficeModel } from '../models/office.model.ts';
 import { SlotModel } from '../models/slot.model.ts';
 import { bound } from './context.ts';
 import { AppError, notFound } from './errors.ts';
-import { alternatives, availability, plannedRange } from './schedule-availability.ts';
+import { alternatives, availability, keptAlternatives, plannedRange } from './schedule-availability.ts';
 import {
   createScheduleCache,
   type OfficeRecord,
@@ -40,10 +40,12 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     daySchedule: bound(ctx, daySchedule),
     ensureSlots,
     slotCounter: bound(ctx, slotCounter),
+    keptSlot: bound(ctx, keptSlot),
     windowFor: bound(ctx, windowFor),
     availability: bound(ctx, availability),
     plannedRange: bound(ctx, plannedRange),
     alternatives: bound(ctx, alternatives),
+    keptAlternatives: bound(ctx, keptAlternatives),
     peakDaysAhead: bound(ctx, peakDaysAhead),
     allocationOf,
     invalidate: bound(ctx, invalidate),
@@ -158,6 +160,26 @@ export async function slotCounter(
   const slot = day.get(start);
   if (!slot) throw new AppError('unavailable');
   return slot;
+}
+
+/**
+ * The office, the day and the slot's counter as `getOffice`, `daySchedule` and `slotCounter`
+ * would give them at once, when all three are kept and the slot is offered that day (most of a
+ * rush asks for the same few slots); otherwise undefined, and the caller asks them.
+ */
+export function keptSlot(
+  ctx: ScheduleContext,
+  officeId: string,
+  date: string,
+  start: string,
+): { office: OfficeRecord; day: DaySchedule; slot: SlotRecord } | undefined {
+  const office = ctx.cache.offices.peek(officeId);
+  if (!office) return undefined;
+  const dayKey = `${office._id}|${date}`;
+  const day = ctx.cache.plans.peek(dayKey);
+  if (!day?.open || !day.slots.some((s) => s.start === start)) return undefined;
+  const slot = ctx.cache.slotIds.peek(dayKey)?.get(start);
+  return slot ? { office, day, slot } : undefined;
 }
 
 async function loadSlots(office: OfficeRecord, schedule: DaySchedule): Promise<Map<string, SlotRecord>> {

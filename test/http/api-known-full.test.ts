@@ -160,6 +160,23 @@ describe('the API and a slot remembered full', () => {
     );
   });
 
+  it('answers the same "full" whether what it reads is kept or must be read again first', async () => {
+    await rememberedFull();
+    const kept = await book(ask(couple()), { lang: 'en' }).expect(409);
+    // The office, its day, its slots and the alternatives forgotten (a staff change elsewhere):
+    // read again before the answer, which is the same, and still nothing is written.
+    t.container.services.schedule.invalidate(officeId);
+    written.length = 0;
+    const readFirst = await book(ask(couple()), { lang: 'en' }).expect(409);
+    const keptAgain = await book(ask(couple()), { lang: 'en' }).expect(409);
+    assert.deepEqual(written, []);
+    assert.equal(readFirst.text, kept.text);
+    assert.equal(keptAgain.text, kept.text);
+    assert.equal(readFirst.headers['content-length'], kept.headers['content-length']);
+    // Another slot of the same day, not full, is booked as ever.
+    await book(ask(couple(), '09:00')).expect(201);
+  });
+
   it('tells a couple already booked that the slot is full, as before', async () => {
     const c = couple();
     await book(ask(c, '09:00')).expect(201);

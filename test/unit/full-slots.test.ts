@@ -20,6 +20,26 @@ describe('slots remembered full', () => {
     assert.equal(full.isFull('s1'), false, 'a place freed by another process is seen once the moment passed');
   });
 
+  it('tells whether a slot is remembered within its moment without forgetting it', async () => {
+    const c = clock();
+    const full = createFullSlots(1_000, c.now);
+    assert.equal(full.remembered('s1'), false);
+    full.markFull('s1', full.generation());
+    assert.equal(full.remembered('s1'), true);
+    c.advance(1_000);
+    assert.equal(full.remembered('s1'), false, 'its moment has passed');
+    // Still remembered until its counter is read again, once for everyone who asks.
+    let reads = 0;
+    const read = async () => {
+      reads += 1;
+      return true;
+    };
+    const asked = [full.fullNow('s1', read), full.fullNow('s1', read)];
+    assert.deepEqual(await Promise.all(asked), [true, true]);
+    assert.equal(reads, 1);
+    assert.equal(full.remembered('s1'), true, 'remembered again');
+  });
+
   it('forgets a slot when a place in it is freed here, and every slot when no slot is named', () => {
     const full = createFullSlots(1_000, clock().now);
     full.markFull('s1', full.generation());

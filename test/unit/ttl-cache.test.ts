@@ -17,6 +17,24 @@ describe('ttl cache', () => {
     assert.equal(loads, 2);
   });
 
+  it('gives at a peek only what a get would give at once: a fresh value whose load has ended', async () => {
+    const cache = ttlCache<number | null>(60_000);
+    assert.equal(cache.peek('a'), undefined, 'nothing kept');
+    let loaded!: (value: number | null) => void;
+    const value = cache.get('a', () => new Promise((resolve) => (loaded = resolve)));
+    assert.equal(cache.peek('a'), undefined, 'still being loaded');
+    loaded(null);
+    await value;
+    assert.equal(cache.peek('a'), null, 'a value kept, even an empty one');
+    await assert.rejects(cache.get('b', async () => Promise.reject(new Error('down'))));
+    assert.equal(cache.peek('b'), undefined, 'a failed load is not kept');
+    cache.delete('a');
+    assert.equal(cache.peek('a'), undefined, 'forgotten');
+    const none = ttlCache<number>(0);
+    await none.get('a', async () => 1);
+    assert.equal(none.peek('a'), undefined, 'nothing kept with a zero time to live');
+  });
+
   it('does not remember a failed load', async () => {
     const cache = ttlCache<number>(60_000);
     await assert.rejects(cache.get('k', async () => Promise.reject(new Error('down'))));

@@ -21,7 +21,7 @@ import type {
 } from './booking-types.ts';
 import { createBookingWrites } from './booking-writes.ts';
 import { cancel, move } from './change-appointment.ts';
-import { refuseKnownFull } from './known-full.ts';
+import { knownFullNow, refuseKnownFull } from './known-full.ts';
 import { hashManageToken, looksLikeManageToken } from './manage-token.ts';
 
 export type {
@@ -50,6 +50,8 @@ export function createBookingService(deps: BookingServiceDeps) {
     book: bound(ctx, book),
     /** A slot remembered full, refused before anything else is done for a couple's booking (known-full.ts). */
     refuseKnownFull: bound(ctx, refuseKnownFull),
+    /** refuseKnownFull's "full" when it can be told without waiting, else undefined (known-full.ts). */
+    knownFullNow: bound(ctx, knownFullNow),
     /** False when no slot is remembered full: a request need not be read for refuseKnownFull. */
     remembersFullSlots: () => ctx.writes.fullSlots.any(),
     walkIn: bound(ctx, walkIn),

@@ -27,6 +27,11 @@ export function createFullSlots(keepMs = FULL_SLOT_MEMORY_MS, now: () => number 
       fullUntil.delete(slotId.toString());
       return false;
     },
+    /** True while the slot is remembered full and its moment has not passed; changes nothing. */
+    remembered(slotId: { toString(): string }): boolean {
+      const until = fullUntil.get(slotId.toString());
+      return until !== undefined && until > now();
+    },
     /**
      * For a couple's request: true while the slot is remembered full; once its moment has
      * passed, what `read` says of the counter as stored, read once for everyone who asks

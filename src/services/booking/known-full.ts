@@ -7,6 +7,7 @@
 // The day's rules come first as they do for a booking (an office or slot that does not exist, a
 // closed window, a lottery day are answered by the booking itself, in its own order), and a
 // request whose idempotency key already made a booking gets that booking back, as always.
+import type { SlotAlternative } from '../../domain/slot-alternatives.ts';
 import { AppError } from '../errors.ts';
 import { assertBookable } from './bookable.ts';
 import type { BookingContext, BookingRequest } from './booking-types.ts';
@@ -26,6 +27,25 @@ export async function refuseKnownFull(ctx: BookingContext, req: KnownFullAsk): P
   // A retry of a booking that was made: the booking answers it (book-appointment.ts).
   if (req.idempotencyKey && (await ctx.writes.byIdempotencyKey(req.idempotencyKey))) return;
   throw await fullAt(ctx, office, req);
+}
+
+/**
+ * refuseKnownFull's "full", when it can be told at once: no idempotency key to look up, the
+ * office, day, slot and alternatives kept, and the slot remembered within its moment (most of a
+ * rush). Undefined otherwise, whatever the reason: then refuseKnownFull is asked, and says.
+ */
+export function knownFullNow(ctx: BookingContext, req: KnownFullAsk): AppError | undefined {
+  if (req.idempotencyKey || !ctx.writes.fullSlots.any()) return undefined;
+  const kept = ctx.schedule.keptSlot(req.officeId, req.date, req.start);
+  if (!kept || !ctx.writes.fullSlots.remembered(kept.slot._id)) return undefined;
+  try {
+    assertBookable(ctx, kept.office, kept.day, req.start, req.channel);
+  } catch (err) {
+    if (err instanceof AppError) return undefined;
+    throw err;
+  }
+  const alternatives = ctx.schedule.keptAlternatives(kept.office, req);
+  return alternatives ? fullWith(alternatives) : undefined;
 }
 
 type Office = Awaited<ReturnType<BookingContext['schedule']['getOffice']>>;
@@ -56,6 +76,8 @@ export async function slotFull(
 }
 
 async function fullAt(ctx: BookingContext, office: Office, wanted: { date: string; start: string }) {
-  const alternatives = await ctx.schedule.alternatives(office, { date: wanted.date, start: wanted.start });
-  return new AppError('slot_full', 'booking.slot_full', {}, {}, { alternatives });
+  return fullWith(await ctx.schedule.alternatives(office, { date: wanted.date, start: wanted.start }));
 }
+
+const fullWith = (alternatives: SlotAlternative[]) =>
+  new AppError('slot_full', 'booking.slot_full', {}, {}, { alternatives });

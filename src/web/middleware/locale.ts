@@ -41,7 +41,8 @@ const PAGE_HELPERS = Object.fromEntries(
 export function localeMiddleware(opts: { secureCookies: boolean; pages?: boolean }) {
   const pages = opts.pages ?? true;
   return (req: Request, res: Response, next: NextFunction) => {
-    const fromQuery = parseLocale(req.query.lang);
+    // Without a query string there is no ?lang= to read: its parse (a new object) is skipped.
+    const fromQuery = req.originalUrl.includes('?') ? parseLocale(req.query.lang) : undefined;
     if (fromQuery) {
       res.cookie(COOKIE, fromQuery, {
         maxAge: ONE_YEAR_MS,

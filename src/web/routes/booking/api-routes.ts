@@ -1,8 +1,9 @@
-import type { Request, RequestHandler, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import type { Locale } from '../../../i18n/locales.ts';
 import { pick } from '../../../i18n/translate.ts';
 import type { AppointmentRecord } from '../../../services/booking/booking-service.ts';
+import type { KnownFullAsk } from '../../../services/booking/known-full.ts';
 import { AppError } from '../../../services/errors.ts';
 import type { DayAvailability, OfficeRecord } from '../../../services/schedule-service.ts';
 import { idempotencyKeyOf, isIdempotencyKey } from '../../couple-form.ts';
@@ -129,31 +130,35 @@ const checkedBodies = new WeakMap<Request, BookingApiBody>();
  * malformed Idempotency-Key, goes on as any other, and is refused as before.
  */
 function knownFullFirst(c: Container): RequestHandler {
-  return async (req, res, next) => {
+  const { booking } = c.services;
+  return (req, res, next) => {
     // Nothing remembered full (every day but the rush): the body is read once, by the route.
-    if (!c.services.booking.remembersFullSlots()) return next();
+    if (!booking.remembersFullSlots()) return next();
     const key = req.get('idempotency-key');
     const body = bookingApiSchema.safeParse(req.body);
-    if (body.success && (key === undefined || isIdempotencyKey(key))) {
-      const { officeId, date, start } = body.data;
-      try {
-        await c.services.booking.refuseKnownFull({
-          officeId,
-          date,
-          start,
-          channel: 'api',
-          ...(key ? { idempotencyKey: key } : {}),
-        });
-      } catch (err) {
+    if (!body.success) return next();
+    if (key !== undefined && !isIdempotencyKey(key)) return goOn(req, body.data, next);
+    const { officeId, date, start } = body.data;
+    const ask: KnownFullAsk = { officeId, date, start, channel: 'api' };
+    if (key) ask.idempotencyKey = key;
+    // Most of a rush: the "full" is known at once, and answered without waiting for anything.
+    const full = booking.knownFullNow(ask);
+    if (full) return answerFull(res, full, req.locale);
+    return booking.refuseKnownFull(ask).then(
+      () => goOn(req, body.data, next),
+      (err: unknown) => {
         // Answered here, as the error handler would: not carried past every later route first.
         if (err instanceof AppError && err.code === 'slot_full') return answerFull(res, err, req.locale);
         throw err;
-      }
-    }
-    // Kept only for a request that goes on to the route: a "full" answered here keeps nothing.
-    if (body.success) checkedBodies.set(req, body.data);
-    next();
+      },
+    );
   };
+}
+
+/** To the route, with the body found well formed: a "full" answered here keeps nothing. */
+function goOn(req: Request, body: BookingApiBody, next: NextFunction): void {
+  checkedBodies.set(req, body);
+  next();
 }
 
 function officeJson(o: OfficeRecord, locale: Locale) {
