@@ -145,7 +145,11 @@ export function batchedFindByKeys<Doc>(
     const found = await find(keys);
     const holders = new Map<string, number[]>();
     found.forEach((doc, i) => {
-      for (const key of new Set(keysOf(doc))) holders.set(key, [...(holders.get(key) ?? []), i]);
+      for (const key of new Set(keysOf(doc))) {
+        const at = holders.get(key);
+        if (at) at.push(i);
+        else holders.set(key, [i]);
+      }
     });
     return asks.map((ask) => {
       const at = new Set(ask.flatMap((key) => holders.get(key) ?? []));
