@@ -58,6 +58,12 @@ export type { OfficeRecord, ScheduleCache, SlotRecord } from './schedule-context
 export { createScheduleCache } from './schedule-context.ts';
 export type { PeakDayAhead } from './schedule-peak-days.ts';
 
+/** The key of an office's day in the caches of day plans and of slot counters. */
+const dayKey = (officeId: { toString(): string }, date: string) => `${officeId.toString()}|${date}`;
+
+/** Whether the day takes bookings and plans a slot starting at `start`. */
+const offers = (day: DaySchedule, start: string) => day.open && day.slots.some((s) => s.start === start);
+
 /** Forgets what is cached for an office (or one of its days) after staff change it. */
 export function invalidate(ctx: ScheduleContext, officeId: string, date?: string): void {
   // The ranges of days that may hold the date are all forgotten: a change is rare, a range cheap.
@@ -65,8 +71,8 @@ export function invalidate(ctx: ScheduleContext, officeId: string, date?: string
   ctx.cache.peakDays.deletePrefix(`${officeId}|`);
   ctx.cache.alternatives.deletePrefix(`${officeId}|`);
   if (date) {
-    ctx.cache.plans.delete(`${officeId}|${date}`);
-    ctx.cache.slotIds.delete(`${officeId}|${date}`);
+    ctx.cache.plans.delete(dayKey(officeId, date));
+    ctx.cache.slotIds.delete(dayKey(officeId, date));
   } else {
     ctx.cache.plans.deletePrefix(`${officeId}|`);
     ctx.cache.slotIds.deletePrefix(`${officeId}|`);
@@ -99,7 +105,7 @@ export async function daySchedule(
   office: OfficeRecord,
   date: string,
 ): Promise<DaySchedule> {
-  return ctx.cache.plans.get(`${office._id}|${date}`, async () => {
+  return ctx.cache.plans.get(dayKey(office._id, date), async () => {
     const plan = await DayPlanModel.findOne({ office: office._id, date }).lean<DayPlanRecord>();
     return planDay(date, office.timezone, office.weeklyTemplate, plan ?? undefined);
   });
@@ -149,9 +155,8 @@ export async function slotCounter(
   start: string,
 ): Promise<SlotRecord> {
   const schedule = await daySchedule(ctx, office, date);
-  const planned = schedule.slots.find((s) => s.start === start);
-  if (!schedule.open || !planned) throw new AppError('invalid', 'booking.slot_not_offered');
-  const key = `${office._id}|${date}`;
+  if (!offers(schedule, start)) throw new AppError('invalid', 'booking.slot_not_offered');
+  const key = dayKey(office._id, date);
   let day = await ctx.cache.slotIds.get(key, () => loadSlots(office, schedule));
   if (!day.has(start)) {
     ctx.cache.slotIds.delete(key);
@@ -175,10 +180,10 @@ export function keptSlot(
 ): { office: OfficeRecord; day: DaySchedule; slot: SlotRecord } | undefined {
   const office = ctx.cache.offices.peek(officeId);
   if (!office) return undefined;
-  const dayKey = `${office._id}|${date}`;
-  const day = ctx.cache.plans.peek(dayKey);
-  if (!day?.open || !day.slots.some((s) => s.start === start)) return undefined;
-  const slot = ctx.cache.slotIds.peek(dayKey)?.get(start);
+  const key = dayKey(office._id, date);
+  const day = ctx.cache.plans.peek(key);
+  if (!day || !offers(day, start)) return undefined;
+  const slot = ctx.cache.slotIds.peek(key)?.get(start);
   return slot ? { office, day, slot } : undefined;
 }
 
