@@ -3,21 +3,25 @@
 // booking asks for a slot remembered full (routes/booking/api-routes.ts), so both are the same
 // bytes under the same headers. On a peak day most answers are that "full": its body (the
 // message in the visitor's language and the open slots offered instead) is serialized once per
-// list of alternatives and language, and the API's own "full" (answerFull) takes the status and
-// body kept for its alternatives, message and language without describing the error again. The
-// schedule keeps a slot's alternatives for at most a second (schedule-context.ts) and forgets
-// them when a place is freed; a new list is a new key, so a kept body is never older than the
-// alternatives it was made from.
+// list of alternatives and message, and the API's own "full" (answerFull) finds the status and
+// body kept for them without describing the error again. The schedule keeps a slot's
+// alternatives for at most a second (schedule-context.ts) and forgets them when a place is
+// freed; a new list is a new key, so a kept body is never older than the alternatives it was
+// made from.
 import type { Response } from 'express';
 import type { SlotAlternative } from '../domain/slot-alternatives.ts';
 import type { Locale } from '../i18n/locales.ts';
+import { translate } from '../i18n/translate.ts';
 import type { AppError } from '../services/errors.ts';
 import { describeError, type Refusal } from './refusal.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Bodies of "full" answers, by the alternatives they offer, then by their message. */
-const fullBodies = new WeakMap<readonly SlotAlternative[], Map<string, Buffer>>();
+/**
+ * Status and body of "full" answers, by the alternatives they offer, then by their message (in
+ * the visitor's language): the error handler's and the API's own "full" keep and find them here.
+ */
+const fullAnswers = new WeakMap<readonly SlotAlternative[], Map<string, { status: number; body: Buffer }>>();
 
 function serialize(refusal: Refusal): Buffer {
   const { code, message } = refusal;
@@ -27,37 +31,43 @@ function serialize(refusal: Refusal): Buffer {
 }
 
 /**
- * Whether nothing but its alternatives and its message (key and language) makes a refusal's
- * answer: a "full" without parameters or field messages (every "full" the booking gives).
+ * The alternatives that, with its message (key and language), are all that makes a refusal's
+ * answer: those of a "full" without parameters or field messages (every "full" the booking
+ * gives); undefined for any other refusal.
  */
 function madeOfAlternatives(
   code: string,
   alternatives: readonly SlotAlternative[] | undefined,
   params: object,
   fields: object,
-): boolean {
-  return (
-    code === 'slot_full' &&
-    alternatives !== undefined &&
-    !Object.keys(params).length &&
-    !Object.keys(fields).length
-  );
+): readonly SlotAlternative[] | undefined {
+  return code === 'slot_full' && !Object.keys(params).length && !Object.keys(fields).length
+    ? alternatives
+    : undefined;
 }
 
 /** The body of a refusal's JSON answer. */
 export function jsonRefusalBody(refusal: Refusal): Buffer {
   const error = refusal.error;
-  const alternatives = error?.offers.alternatives;
-  if (!alternatives || !madeOfAlternatives(refusal.code, alternatives, refusal.params, refusal.fields))
-    return serialize(refusal);
-  const bodies = inner(fullBodies, alternatives);
-  // Besides the alternatives, the message (in the visitor's language) is all that differs.
-  let body = bodies.get(refusal.message);
-  if (!body) {
-    body = serialize(refusal);
-    bodies.set(refusal.message, body);
+  const alternatives = madeOfAlternatives(
+    refusal.code,
+    error?.offers.alternatives,
+    refusal.params,
+    refusal.fields,
+  );
+  if (!alternatives) return serialize(refusal);
+  let answers = fullAnswers.get(alternatives);
+  if (!answers) {
+    answers = new Map();
+    fullAnswers.set(alternatives, answers);
   }
-  return body;
+  // Besides the alternatives, the message (in the visitor's language) is all that differs.
+  let kept = answers.get(refusal.message);
+  if (!kept) {
+    kept = { status: refusal.status, body: serialize(refusal) };
+    answers.set(refusal.message, kept);
+  }
+  return kept.body;
 }
 
 /**
@@ -79,54 +89,16 @@ function sendJson(res: Response, status: number, body: Buffer): void {
 /**
  * A "full" from the API's booking, answered where it was found rather than passed down the
  * router to the error handler: the same status, body, headers and request metrics as the
- * error handler gives it. Nothing is answered when the request was answered meanwhile (at its
+ * error handler gives it. A "full" answered before for its alternatives and message is not
+ * described again. Nothing is answered when the request was answered meanwhile (at its
  * deadline).
  */
 export function answerFull(res: Response, error: AppError, locale: Locale): void {
   if (res.headersSent) return;
   // For the request metrics (a "full" answer is counted by its code), as the error handler says.
   res.locals.refusalCode = error.code;
-  const kept = keptFullAnswer(error, locale);
+  const alternatives = madeOfAlternatives(error.code, error.offers.alternatives, error.params, error.fields);
+  const kept = alternatives && fullAnswers.get(alternatives)?.get(translate(locale, error.messageKey));
   if (kept) sendJson(res, kept.status, kept.body);
-  else {
-    const refusal = describeError(error, locale);
-    remember(error, locale, refusal);
-    sendJsonRefusal(res, refusal);
-  }
-}
-
-/**
- * The status and body of "full" answers, by the alternatives they offer, then their message key
- * and language: what describeError and jsonRefusalBody make of them, kept (with the bodies
- * above) rather than made again for each couple refused. Only a "full" whose message has no
- * parameters and no field messages is kept: the alternatives, key and language are all it holds.
- */
-const fullAnswers = new WeakMap<
-  readonly SlotAlternative[],
-  Map<string, Map<Locale, { status: number; body: Buffer }>>
->();
-
-function keptFullAnswer(error: AppError, locale: Locale) {
-  const alternatives = error.offers.alternatives;
-  return alternatives && fullAnswers.get(alternatives)?.get(error.messageKey)?.get(locale);
-}
-
-function remember(error: AppError, locale: Locale, refusal: Refusal): void {
-  const alternatives = error.offers.alternatives;
-  if (!alternatives || !madeOfAlternatives(error.code, alternatives, error.params, error.fields)) return;
-  const byLocale = inner(inner(fullAnswers, alternatives), error.messageKey);
-  byLocale.set(locale, { status: refusal.status, body: jsonRefusalBody(refusal) });
-}
-
-/** The map kept under `key` in `outer`, made empty the first time. */
-function inner<K, IK, IV>(
-  outer: { get(key: K): Map<IK, IV> | undefined; set(key: K, value: Map<IK, IV>): unknown },
-  key: K,
-): Map<IK, IV> {
-  let map = outer.get(key);
-  if (!map) {
-    map = new Map();
-    outer.set(key, map);
-  }
-  return map;
+  else sendJsonRefusal(res, describeError(error, locale));
 }
