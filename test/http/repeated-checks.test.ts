@@ -4,10 +4,10 @@
 // cookie, another visitor's token, or a token checked under another secret is refused as ever.
 import * as cheerio from 'cheerio';
 import request from 'supertest';
-import { SlotModel } from '../../src/models/slot.model.ts';
 import { formFields } from '../helpers/forms.ts';
 import { couple } from '../helpers/ids.ts';
 import { buildTestApp, createOffice, resetDatabase, TEST_SECRET, type TestApp } from '../helpers/test-app.ts';
+import { fullNineOClock } from '../helpers/verified-day.ts';
 
 const NOW = '2026-08-03T02:00:00.000Z'; // Mon 10:00 in Chengdu
 const DAY = '2026-08-10';
@@ -16,7 +16,7 @@ const OTHER_SECRET = 'another-secret-0123456789-abcdefghijklm';
 
 /** The Cookie header a form page set, and its CSRF token. */
 async function formPage(t: TestApp) {
-  const res = await request(t.app).get(`${BOOK_PATH}?start=10:00`).expect(200);
+  const res = await request(t.app).get(`${BOOK_PATH}?start=09:00`).expect(200);
   const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const jar = new Map(set.map((line) => line.split(';')[0]!).map((p) => [p.slice(0, p.indexOf('=')), p]));
   return { jar, csrf: String(cheerio.load(res.text)('input[name=_csrf]').val()) };
@@ -29,18 +29,7 @@ describe('checks a phone repeats', () => {
   beforeEach(async () => {
     await resetDatabase();
     t = await buildTestApp({ now: NOW });
-    const office = await createOffice();
-    await SlotModel.create({
-      office: office._id,
-      date: DAY,
-      start: '10:00',
-      end: '10:30',
-      startsAt: new Date(`${DAY}T02:00:00Z`),
-      endsAt: new Date(`${DAY}T02:30:00Z`),
-      capacity: 12,
-      booked: 12,
-      remaining: 0,
-    });
+    await fullNineOClock((await createOffice())._id, DAY);
   });
 
   const post = (app: TestApp, cookie: string, csrf: string) => {
@@ -51,7 +40,7 @@ describe('checks a phone repeats', () => {
       .type('form')
       .send({
         _csrf: csrf,
-        start: '10:00',
+        start: '09:00',
         ...formFields({ partners: c.partners }),
         email: c.email,
         language: 'zh-CN',
