@@ -9,6 +9,7 @@
 // request whose idempotency key already made a booking gets that booking back, as always.
 import type { SlotAlternative } from '../../domain/slot-alternatives.ts';
 import { AppError } from '../errors.ts';
+import type { OfficeRecord } from '../schedule-context.ts';
 import { assertBookable } from './bookable.ts';
 import type { BookingContext, BookingRequest } from './booking-types.ts';
 import { noPlaceLeft } from './slot-counter.ts';
@@ -48,10 +49,11 @@ export function knownFullNow(ctx: BookingContext, req: KnownFullAsk): AppError |
   return alternatives ? fullWith(alternatives) : undefined;
 }
 
-type Office = Awaited<ReturnType<BookingContext['schedule']['getOffice']>>;
-
 /** The slot's office when the slot is remembered full and the day's rules would let the channel book it now. */
-async function rememberedFullSlotOffice(ctx: BookingContext, req: KnownFullAsk): Promise<Office | undefined> {
+async function rememberedFullSlotOffice(
+  ctx: BookingContext,
+  req: KnownFullAsk,
+): Promise<OfficeRecord | undefined> {
   try {
     const office = await ctx.schedule.getOffice(req.officeId);
     const day = await ctx.schedule.daySchedule(office, req.date);
@@ -75,7 +77,7 @@ export async function slotFull(
   return fullAt(ctx, await ctx.schedule.getOffice(req.officeId), req);
 }
 
-async function fullAt(ctx: BookingContext, office: Office, wanted: { date: string; start: string }) {
+async function fullAt(ctx: BookingContext, office: OfficeRecord, wanted: { date: string; start: string }) {
   return fullWith(await ctx.schedule.alternatives(office, { date: wanted.date, start: wanted.start }));
 }
 
