@@ -188,6 +188,14 @@ describe('the booking form refused "full", kept for a moment', () => {
     assert.ok(!b.res.text.includes(first.partners[0]!.name), "nothing of the first couple's");
     assert.ok(!/[\uE000\uE001]/.test(b.res.text), 'no hole left unfilled');
     assert.equal(b.$('script').length, 1, 'only the page script');
+    for (const page of [a, b]) {
+      assert.equal(
+        page.res.headers['content-type'],
+        'text/html; charset=utf-8',
+        'a page, as one rendered alone',
+      );
+      assert.equal(Number(page.res.headers['content-length']), Buffer.byteLength(page.res.text));
+    }
   });
 
   it("shows each couple's choices and language as they made them", async () => {
