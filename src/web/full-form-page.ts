@@ -89,12 +89,6 @@ function typedOf(values: Record<string, unknown>): Typed | undefined {
   return typed;
 }
 
-/** The filled page, with the type Express gives a page sent as text. */
-function sendPage(res: Response, status: number, page: Buffer) {
-  res.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.send(page);
-}
-
 export function fullFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
   const pages = createHoledPages({
     keepMs: Math.min(opts.scheduleCacheMs, PAGE_MEMORY_MS),
@@ -129,7 +123,7 @@ export function fullFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
     const from = [...inputs, locals.alternatives ?? NO_ALTERNATIVES];
     const kept = pages.get(key, from);
     if (kept) {
-      sendPage(res, status, fillHoles(kept, own));
+      res.status(status).send(fillHoles(kept, own));
       return true;
     }
     const marked = {
@@ -142,7 +136,7 @@ export function fullFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
       if (err || html === undefined) return res.req.next?.(err);
       const page = cutAtHoles(html);
       pages.keep(key, from, page);
-      sendPage(res, status, fillHoles(page, own));
+      res.status(status).send(fillHoles(page, own));
     });
     return true;
   };

@@ -21,12 +21,9 @@ const KEPT = 500;
 /** What stands in a rendered page for the value named `name`, until the page is filled. */
 export const hole = (name: string) => `${OPEN}${TAG}:${name}${CLOSE}`;
 
-/** A page with holes: the text around them (as text and as its UTF-8 bytes), and the name of each hole in order. */
+/** A page with holes: the text around them, and the name of each hole in order. */
 export interface HoledPage {
   texts: string[];
-  bytes: Buffer[];
-  /** The bytes of all the texts. */
-  size: number;
   names: string[];
 }
 
@@ -41,27 +38,15 @@ export function cutAtHoles(html: string): HoledPage {
     from = m.index + m[0].length;
   }
   texts.push(html.slice(from));
-  const bytes = texts.map((t) => Buffer.from(t));
-  return { texts, bytes, size: bytes.reduce((n, b) => n + b.length, 0), names };
+  return { texts, names };
 }
 
-/**
- * The page's bytes with each hole filled with its value, escaped (a hole with no value is left
- * empty): written into one buffer, the kept text copied as bytes, not joined as text and
- * encoded again for each answer.
- */
-export function fillHoles(page: HoledPage, values: Readonly<Record<string, string | undefined>>): Buffer {
-  const { bytes, names } = page;
-  const filled = names.map((name) => ejs.escapeXML(values[name] ?? ''));
-  let length = page.size;
-  for (const value of filled) length += Buffer.byteLength(value);
-  const out = Buffer.allocUnsafe(length);
-  let at = bytes[0]!.copy(out, 0);
-  for (let i = 0; i < filled.length; i++) {
-    at += out.write(filled[i]!, at);
-    at += bytes[i + 1]!.copy(out, at);
-  }
-  return out;
+/** The page with each hole filled with its value, escaped (a hole with no value is left empty). */
+export function fillHoles(page: HoledPage, values: Readonly<Record<string, string | undefined>>): string {
+  let html = page.texts[0]!;
+  for (let i = 0; i < page.names.length; i++)
+    html += ejs.escapeXML(values[page.names[i]!] ?? '') + page.texts[i + 1]!;
+  return html;
 }
 
 /** Refused forms kept with holes by key for at most `keepMs` (0: none kept), as pages are. */

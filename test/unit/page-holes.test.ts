@@ -10,37 +10,19 @@ describe('pages with holes', () => {
     assert.deepEqual(page.names, ['a', 'b', 'a']);
     const typed = `<script>"x" & 'y'</script>`;
     assert.equal(
-      fillHoles(page, { a: typed, b: 'plain' }).toString(),
+      fillHoles(page, { a: typed, b: 'plain' }),
       ejs.render('<p title="<%= a %>"><%= b %></p><%= a %>', { a: typed, b: 'plain' }),
     );
-    assert.equal(
-      fillHoles(page, { a: undefined }).toString(),
-      '<p title=""></p>',
-      'a hole with no value is empty',
-    );
-  });
-
-  it('gives the UTF-8 bytes of the page as text would be, whatever the characters around and in the holes', () => {
-    const template = '<h1>预约 <%= a %></h1><p title="<%= b %>">囍</p><%= a %>';
-    const page = cutAtHoles(ejs.render(template, { a: hole('a'), b: hole('b') }));
-    for (const values of [
-      { a: '张三', b: '"名" & <字>' },
-      { a: '', b: 'ü😀' },
-      { a: 'x'.repeat(5_000), b: undefined },
-    ])
-      assert.deepEqual(
-        fillHoles(page, values),
-        Buffer.from(ejs.render(template, { a: values.a, b: values.b ?? '' })),
-      );
+    assert.equal(fillHoles(page, { a: undefined }), '<p title=""></p>', 'a hole with no value is empty');
   });
 
   it('takes nothing but its own markers for a hole', () => {
     const forged = '\uE000abc:a\uE001';
     const page = cutAtHoles(`${forged}|${hole('a')}`);
     assert.deepEqual(page.names, ['a']);
-    assert.equal(fillHoles(page, { a: 'x' }).toString(), `${forged}|x`);
+    assert.equal(fillHoles(page, { a: 'x' }), `${forged}|x`);
     // A typed value that looks like a marker stays text: holes are filled once, after the cut.
-    assert.equal(fillHoles(page, { a: hole('b') }).toString(), `${forged}|${hole('b')}`);
+    assert.equal(fillHoles(page, { a: hole('b') }), `${forged}|${hole('b')}`);
   });
 
   it('keeps a page for its moment, while it was rendered from the same objects', () => {
