@@ -23,11 +23,18 @@ export type KnownFullAsk = Pick<BookingRequest, 'officeId' | 'date' | 'start' | 
 export async function refuseKnownFull(ctx: BookingContext, req: KnownFullAsk): Promise<void> {
   // Nothing remembered (the whole day before the rush, most of the year): nothing to look up.
   if (!ctx.writes.fullSlots.any()) return;
-  const office = await rememberedFullSlotOffice(ctx, req);
-  if (!office) return;
+  // Everything the answer reads kept (most of a rush): told without waiting, but for the key.
+  const full = keptFull(ctx, req) ?? (await readFull(ctx, req));
+  if (!full) return;
   // A retry of a booking that was made: the booking answers it (book-appointment.ts).
   if (req.idempotencyKey && (await ctx.writes.byIdempotencyKey(req.idempotencyKey))) return;
-  throw await fullAt(ctx, office, req);
+  throw full;
+}
+
+/** The "full" of a slot remembered full, its office, day and alternatives read (from the cache or not). */
+async function readFull(ctx: BookingContext, req: KnownFullAsk): Promise<AppError | undefined> {
+  const office = await rememberedFullSlotOffice(ctx, req);
+  return office ? fullAt(ctx, office, req) : undefined;
 }
 
 /**
@@ -37,6 +44,15 @@ export async function refuseKnownFull(ctx: BookingContext, req: KnownFullAsk): P
  */
 export function knownFullNow(ctx: BookingContext, req: KnownFullAsk): AppError | undefined {
   if (req.idempotencyKey || !ctx.writes.fullSlots.any()) return undefined;
+  return keptFull(ctx, req);
+}
+
+/**
+ * The "full" of a slot remembered full within its moment, when the office, day, slot and
+ * alternatives it reads are all kept (no promise waited for); undefined otherwise. Whether the
+ * request's idempotency key made a booking is the caller's to ask.
+ */
+function keptFull(ctx: BookingContext, req: KnownFullAsk): AppError | undefined {
   const kept = ctx.schedule.keptSlot(req.officeId, req.date, req.start);
   if (!kept || !ctx.writes.fullSlots.remembered(kept.slot._id)) return undefined;
   try {
