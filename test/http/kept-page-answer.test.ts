@@ -4,13 +4,10 @@
 // for more than a plain reload (a language, a flash, a condition) or the schedule's caches no
 // longer hold what the page was rendered from.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
-import { createApp } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
 import { PAGE_MEMORY_MS } from '../../src/web/page-cache.ts';
-import { buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
+import { appLogged, buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 
 // Monday 3 August 2026, 10:00 in Chengdu (02:00 UTC). The test process runs in another TZ.
 const NOW = '2026-08-03T02:00:00.000Z';
@@ -97,25 +94,17 @@ describe('kept pages answered before their routes', () => {
   });
 
   it('counts a kept answer under its route and logs it as the route does', async () => {
-    const lines: { req?: { id: string; url: string }; res?: { statusCode: number }; msg?: string }[] = [];
-    const log = new Writable({
-      write(chunk, _enc, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
     // The same container (and so the same kept pages), its requests logged where the test reads them.
-    const app = createApp({
-      container: { ...t.container, logger: createLogger('info', log) },
-      readiness: async () => ({ ok: true, checks: { database: true } }),
-    });
+    const { app, lines } = appLogged(t);
     await request(app).get(DAY_PAGE).set('X-Request-Id', 'rendered').expect(200);
     await request(app).get(DAY_PAGE).set('X-Request-Id', 'kept').expect(200);
     assert.equal(officeReads, 1);
     await new Promise((resolve) => setImmediate(resolve));
     const line = (id: string) => {
-      const found = lines.find((l) => l.req?.id === id);
-      return found && { url: found.req?.url, status: found.res?.statusCode, msg: found.msg };
+      const found = lines.find((l) => (l.req as { id?: string } | undefined)?.id === id) as
+        | { req: { url: string }; res: { statusCode: number }; msg: string }
+        | undefined;
+      return found && { url: found.req.url, status: found.res.statusCode, msg: found.msg };
     };
     assert.deepEqual(line('kept'), { url: DAY_PAGE, status: 200, msg: 'request completed' });
     assert.deepEqual(line('kept'), line('rendered'));
