@@ -20,7 +20,6 @@ import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
-import { processPages } from './web/page-cache.ts';
 import { installRenderPage } from './web/render.ts';
 import { healthRouter, probesOnly, type ReadinessCheck } from './web/routes/health.ts';
 import { type AppRoutes, appRoutes } from './web/routes/index.ts';
@@ -127,16 +126,11 @@ function pageMiddleware(container: Container): RequestHandler {
     localeMiddleware({ secureCookies: config.cookieSecure }),
     viewHelpers(config),
   ];
-  const pages = processPages({
-    scheduleCacheMs: config.scheduleCacheMs,
-    clock: container.clock,
-    events: container.events,
-  });
   return inOneLayer(
     cookieParser(secrets),
     // A kept day page or month calendar, reloaded, is answered here (kept-page-answer.ts).
     keptPageAnswer({
-      pages,
+      pages: container.keptPages,
       limit: container.limits.perAddress,
       beforeLimit: inOneLayer(...forPages),
       visitor,

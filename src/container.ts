@@ -46,6 +46,7 @@ import { createSmsSender } from './sms/sender.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 import type { LimitStores } from './web/limits/rate-limit.ts';
 import { createMetrics, type Metrics } from './web/metrics/registry.ts';
+import { type PageCache, processPages } from './web/page-cache.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -113,6 +114,11 @@ export interface Container {
   metrics: Metrics;
   /** The staff session store (MongoDB), built on first use: after the database is connected. */
   sessionStore(ttlSeconds: number): ReturnType<typeof createSessionStore>;
+  /**
+   * The day and month pages kept for a moment (web/page-cache.ts): kept by their routes,
+   * answered by the pages' first step too (web/kept-page-answer.ts).
+   */
+  keptPages: PageCache;
 }
 
 export function createContainer(opts: ContainerOptions): Container {
@@ -153,6 +159,7 @@ export function createContainer(opts: ContainerOptions): Container {
     limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores() }),
     storage: createStorageHealth(),
     metrics,
+    keptPages: processPages({ scheduleCacheMs: config.scheduleCacheMs, clock, events }),
     sessionStore(ttlSeconds) {
       sessions ??= createSessionStore(ttlSeconds);
       return sessions;

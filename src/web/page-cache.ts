@@ -145,20 +145,15 @@ function sameInputs(a: readonly object[], b: readonly object[]): boolean {
 
 export type PageCache = ReturnType<typeof createPageCache>;
 
-/** The pages of each process's event bus: its page routes keep them, its pages' first steps answer them. */
-const keptByBus = new WeakMap<EventBus, PageCache>();
-
 /**
  * The pages a process keeps: for a moment no longer than SCHEDULE_CACHE_MS, by the app's clock.
  * A place taken is shown at most the moment late (a booking is checked by the counter anyway,
  * and on a peak morning bookings come too fast for a page to be kept otherwise); whatever else
  * happens in this process (a place freed, a day closed, a ceremony's seats) is shown at once.
- * One set per event bus (per container): the routes that keep the pages and the step that
- * answers them early (kept-page-answer.ts) ask for it alike.
+ * Built once by the container: the routes that keep the pages and the pages' first step that
+ * answers them (kept-page-answer.ts) share them.
  */
 export function processPages(opts: { scheduleCacheMs: number; clock: Clock; events: EventBus }): PageCache {
-  const known = keptByBus.get(opts.events);
-  if (known) return known;
   const pages = createPageCache({
     keepMs: Math.min(opts.scheduleCacheMs, PAGE_MEMORY_MS),
     now: () => opts.clock().getTime(),
@@ -166,6 +161,5 @@ export function processPages(opts: { scheduleCacheMs: number; clock: Clock; even
   opts.events.subscribe((event) => {
     if (event.type !== 'appointment.booked') pages.forget();
   });
-  keptByBus.set(opts.events, pages);
   return pages;
 }

@@ -3,7 +3,6 @@ import type { Container } from '../../../container.ts';
 import { isLocalDate } from '../../../domain/local-time.ts';
 import { invalid } from '../../../services/errors.ts';
 import type { OfficeRecord, ScheduleService } from '../../../services/schedule-service.ts';
-import { processPages } from '../../page-cache.ts';
 import { monthQuerySchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
 import { type SharedPage, sharedPage } from '../../shared-page.ts';
@@ -71,8 +70,8 @@ export function publicRoutes(c: Container): Router {
   const router = Router();
   const { services } = c;
   const { schedule } = services;
-  // The day and month pages, kept for a moment (page-cache.ts): this process's (its event bus's).
-  const pages = processPages({ scheduleCacheMs: c.config.scheduleCacheMs, clock: c.clock, events: c.events });
+  // The day and month pages, kept for a moment (page-cache.ts): the container's.
+  const pages = c.keptPages;
 
   router.get('/', async (_req, res) => {
     const offices = await schedule.listOffices();
