@@ -20,6 +20,7 @@ import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
+import { keptPagesOf } from './web/page-cache.ts';
 import { installRenderPage } from './web/render.ts';
 import { healthRouter, probesOnly, type ReadinessCheck } from './web/routes/health.ts';
 import { type AppRoutes, appRoutes } from './web/routes/index.ts';
@@ -130,7 +131,7 @@ function pageMiddleware(container: Container): RequestHandler {
     cookieParser(secrets),
     // A kept day page or month calendar, reloaded, is answered here (kept-page-answer.ts).
     keptPageAnswer({
-      pages: container.keptPages,
+      pages: keptPagesOf(container),
       limit: container.limits.perAddress,
       beforeLimit: inOneLayer(...forPages),
       visitor,

@@ -46,7 +46,6 @@ import { createSmsSender } from './sms/sender.ts';
 import { createWebLimits, type WebLimits } from './web/limits/index.ts';
 import type { LimitStores } from './web/limits/rate-limit.ts';
 import { createMetrics, type Metrics } from './web/metrics/registry.ts';
-import { type PageCache, processPages } from './web/page-cache.ts';
 
 export interface Services {
   schedule: ScheduleService;
@@ -114,11 +113,6 @@ export interface Container {
   metrics: Metrics;
   /** The staff session store (MongoDB), built on first use: after the database is connected. */
   sessionStore(ttlSeconds: number): ReturnType<typeof createSessionStore>;
-  /**
-   * The day and month pages kept for a moment (web/page-cache.ts): kept by their routes,
-   * answered by the pages' first step too (web/kept-page-answer.ts).
-   */
-  keptPages: PageCache;
 }
 
 export function createContainer(opts: ContainerOptions): Container {
@@ -159,7 +153,6 @@ export function createContainer(opts: ContainerOptions): Container {
     limits: createWebLimits({ config, clock, stores: opts.limitStores ?? databaseLimitStores() }),
     storage: createStorageHealth(),
     metrics,
-    keptPages: processPages({ scheduleCacheMs: config.scheduleCacheMs, clock, events }),
     sessionStore(ttlSeconds) {
       sessions ??= createSessionStore(ttlSeconds);
       return sessions;

@@ -145,21 +145,32 @@ function sameInputs(a: readonly object[], b: readonly object[]): boolean {
 
 export type PageCache = ReturnType<typeof createPageCache>;
 
+/** The kept pages of each app's services (the schedule caches they are rendered from). */
+const keptByServices = new WeakMap<object, PageCache>();
+
 /**
  * The pages a process keeps: for a moment no longer than SCHEDULE_CACHE_MS, by the app's clock.
  * A place taken is shown at most the moment late (a booking is checked by the counter anyway,
  * and on a peak morning bookings come too fast for a page to be kept otherwise); whatever else
  * happens in this process (a place freed, a day closed, a ceremony's seats) is shown at once.
- * Built once by the container: the routes that keep the pages and the pages' first step that
- * answers them (kept-page-answer.ts) share them.
+ * One set per container's services, made on first use: the routes that keep the pages and the
+ * pages' first step that answers them (kept-page-answer.ts) ask for the same.
  */
-export function processPages(opts: { scheduleCacheMs: number; clock: Clock; events: EventBus }): PageCache {
+export function keptPagesOf(c: {
+  config: { scheduleCacheMs: number };
+  clock: Clock;
+  events: EventBus;
+  services: object;
+}): PageCache {
+  const known = keptByServices.get(c.services);
+  if (known) return known;
   const pages = createPageCache({
-    keepMs: Math.min(opts.scheduleCacheMs, PAGE_MEMORY_MS),
-    now: () => opts.clock().getTime(),
+    keepMs: Math.min(c.config.scheduleCacheMs, PAGE_MEMORY_MS),
+    now: () => c.clock().getTime(),
   });
-  opts.events.subscribe((event) => {
+  c.events.subscribe((event) => {
     if (event.type !== 'appointment.booked') pages.forget();
   });
+  keptByServices.set(c.services, pages);
   return pages;
 }

@@ -3,6 +3,7 @@ import type { Container } from '../../../container.ts';
 import { isLocalDate } from '../../../domain/local-time.ts';
 import { invalid } from '../../../services/errors.ts';
 import type { OfficeRecord, ScheduleService } from '../../../services/schedule-service.ts';
+import { keptPagesOf } from '../../page-cache.ts';
 import { monthQuerySchema } from '../../schemas/booking.schema.ts';
 import { localDate } from '../../schemas/dates.schema.ts';
 import { type SharedPage, sharedPage } from '../../shared-page.ts';
@@ -71,7 +72,7 @@ export function publicRoutes(c: Container): Router {
   const { services } = c;
   const { schedule } = services;
   // The day and month pages, kept for a moment (page-cache.ts): the container's.
-  const pages = c.keptPages;
+  const pages = keptPagesOf(c);
 
   router.get('/', async (_req, res) => {
     const offices = await schedule.listOffices();
