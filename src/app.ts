@@ -7,6 +7,7 @@ import { createSystemRandom } from './lib/clock.ts';
 import { projectPath } from './lib/paths.ts';
 import { verifyingSecrets } from './lib/secret-keys.ts';
 import { createTemplateCache } from './lib/template-cache.ts';
+import { keptPageAnswer } from './web/kept-page-answer.ts';
 import { httpMetrics } from './web/metrics/http-metrics.ts';
 import { bodyHygiene } from './web/middleware/body-hygiene.ts';
 import { bodyParsers } from './web/middleware/body-parsers.ts';
@@ -19,6 +20,7 @@ import { requestLog } from './web/middleware/request-log.ts';
 import { requestTarget } from './web/middleware/request-target.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
 import { visitorMiddleware } from './web/middleware/visitor.ts';
+import { keptPagesOf } from './web/page-cache.ts';
 import { installRenderPage } from './web/render.ts';
 import { healthRouter, probesOnly, type ReadinessCheck } from './web/routes/health.ts';
 import { type AppRoutes, appRoutes } from './web/routes/index.ts';
@@ -118,15 +120,27 @@ function pageMiddleware(container: Container): RequestHandler {
   const { config } = container;
   // Signed with the current secret; cookies signed with an earlier one (APP_SECRET_PREVIOUS) still read.
   const secrets = verifyingSecrets(container);
-  return inOneLayer(
-    cookieParser(secrets),
+  const visitor = { secureCookies: config.cookieSecure, random: createSystemRandom() };
+  // What the error page needs, before anything that can fail a request.
+  const forPages: RequestHandler[] = [
     (_req, res, next) => installRenderPage(res, next),
     localeMiddleware({ secureCookies: config.cookieSecure }),
     viewHelpers(config),
+  ];
+  return inOneLayer(
+    cookieParser(secrets),
+    // A kept day page or month calendar, reloaded, is answered here (kept-page-answer.ts).
+    keptPageAnswer({
+      pages: keptPagesOf(container),
+      limit: container.limits.perAddress,
+      beforeLimit: inOneLayer(...forPages),
+      visitor,
+    }),
+    ...forPages,
     container.limits.perAddress,
     bodyParsers(),
     bodyHygiene(),
-    visitorMiddleware({ secureCookies: config.cookieSecure, random: createSystemRandom() }),
+    visitorMiddleware(visitor),
     csrfMiddleware({ secrets, secureCookies: config.cookieSecure }),
   );
 }

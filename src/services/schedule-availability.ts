@@ -57,6 +57,9 @@ async function plansFor(office: OfficeRecord, from: string, to: string): Promise
   return new Map(plans.map((p) => [p.date, p]));
 }
 
+/** The key of an office's range of days in the cache of planned ranges. */
+const rangeKey = (office: OfficeRecord, from: string, to: string) => `${office._id}|${from}|${to}`;
+
 /**
  * The days from `from` to `to` as planned: read and computed once per office and range while
  * the schedule cache keeps it (SCHEDULE_CACHE_MS), and the same objects served meanwhile, so
@@ -64,7 +67,7 @@ async function plansFor(office: OfficeRecord, from: string, to: string): Promise
  * them can tell whether they are still current (web/page-cache.ts).
  */
 export function plannedRange(ctx: ScheduleContext, office: OfficeRecord, from: string, to: string) {
-  return ctx.cache.ranges.get(`${office._id}|${from}|${to}`, async (): Promise<PlannedRange> => {
+  return ctx.cache.ranges.get(rangeKey(office, from, to), async (): Promise<PlannedRange> => {
     const start = DateTime.fromISO(from, { zone: office.timezone });
     const end = DateTime.fromISO(to, { zone: office.timezone });
     if (!start.isValid || !end.isValid || end < start) throw new AppError('invalid', 'booking.bad_range');
@@ -84,9 +87,19 @@ export function plannedRange(ctx: ScheduleContext, office: OfficeRecord, from: s
   });
 }
 
+/** The days `plannedRange` would give at once, when they are kept; otherwise undefined. Reads nothing. */
+export function keptPlannedRange(
+  ctx: ScheduleContext,
+  office: OfficeRecord,
+  from: string,
+  to: string,
+): PlannedRange | undefined {
+  return ctx.cache.ranges.peek(rangeKey(office, from, to));
+}
+
 /** The counters of a range, read fresh; requests asking for the same range while it is read share the read. */
 function countersOf(ctx: ScheduleContext, office: OfficeRecord, from: string, to: string) {
-  const key = `${office._id}|${from}|${to}`;
+  const key = rangeKey(office, from, to);
   const reading = ctx.cache.countersReading.get(key);
   if (reading) return reading;
   const read = SlotModel.find({ office: office._id, date: { $gte: from, $lte: to } })

@@ -12,7 +12,13 @@ import { OfficeModel } from '../models/office.model.ts';
 import { SlotModel } from '../models/slot.model.ts';
 import { bound } from './context.ts';
 import { AppError, notFound } from './errors.ts';
-import { alternatives, availability, keptAlternatives, plannedRange } from './schedule-availability.ts';
+import {
+  alternatives,
+  availability,
+  keptAlternatives,
+  keptPlannedRange,
+  plannedRange,
+} from './schedule-availability.ts';
 import {
   createScheduleCache,
   type OfficeRecord,
@@ -35,6 +41,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   return {
     listOffices,
     getOffice: bound(ctx, getOffice),
+    keptOffice: bound(ctx, keptOffice),
     zoneOf,
     today: bound(ctx, today),
     daySchedule: bound(ctx, daySchedule),
@@ -44,6 +51,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     windowFor: bound(ctx, windowFor),
     availability: bound(ctx, availability),
     plannedRange: bound(ctx, plannedRange),
+    keptPlannedRange: bound(ctx, keptPlannedRange),
     alternatives: bound(ctx, alternatives),
     keptAlternatives: bound(ctx, keptAlternatives),
     peakDaysAhead: bound(ctx, peakDaysAhead),
@@ -93,6 +101,14 @@ export async function getOffice(ctx: ScheduleContext, idOrSlug: string): Promise
   });
   if (!office) throw notFound('booking.office_not_found');
   return office;
+}
+
+/**
+ * The office `getOffice` would give at once, when it is kept (a kept page is answered from it
+ * without a promise); undefined when it is not kept, being read, or no such office.
+ */
+export function keptOffice(ctx: ScheduleContext, idOrSlug: string): OfficeRecord | undefined {
+  return ctx.cache.offices.peek(idOrSlug) ?? undefined;
 }
 
 /** An office's zone, whether or not it still takes bookings; undefined for no such office. */

@@ -23,6 +23,8 @@ export async function sharedPage(
   req: Request,
   res: Response,
   inputs: () => Promise<readonly object[]>,
+  /** The same inputs as the caches hold them now, or undefined: lets the page be answered early. */
+  current?: () => readonly object[] | undefined,
 ): Promise<SharedPage> {
   // A flash is this visitor's own: their page is rendered for them alone.
   if (!cache.enabled || res.locals.flash !== undefined) return NOT_KEPT;
@@ -31,10 +33,10 @@ export async function sharedPage(
   // Kept, or being rendered for another visitor this very moment: the same page for this one.
   const kept = cache.get(key, from) ?? (await cache.rendered(key, from));
   if (kept !== undefined) {
-    res.type('html').send(kept);
+    res.type('html').send(kept.bytes);
     return ANSWERED;
   }
-  const end = cache.begin(key, from);
+  const end = cache.begin(key, from, current ? { route: req.route, current } : {});
   let until = Number.POSITIVE_INFINITY;
   let ended = false;
   const finish = (html: string | undefined) => {

@@ -1,4 +1,5 @@
 // Builds the real application against the test database with a fixed, movable clock.
+import { Writable } from 'node:stream';
 import type { Express, Router } from 'express';
 import mongoose from 'mongoose';
 import { createApp } from '../../src/app.ts';
@@ -150,4 +151,23 @@ export async function createOffice(overrides: Partial<Office> = {}) {
   });
   await ensureOfficeWindows(office.toObject());
   return office;
+}
+
+/**
+ * The same application with its requests logged at `info` where the test reads them (each line
+ * parsed), over the same container: the same services, caches, kept pages and metrics.
+ */
+export function appLogged(t: TestApp): { app: Express; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const app = createApp({
+    container: { ...t.container, logger: createLogger('info', log) },
+    readiness: async () => ({ ok: true, checks: { database: true } }),
+  });
+  return { app, lines };
 }

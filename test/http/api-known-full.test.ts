@@ -3,17 +3,14 @@
 // checked, and without writing anything. What the schema refuses is refused as before, and a
 // retry of a booking that was made gets its booking back.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import mongoose, { type Connection } from 'mongoose';
 import request from 'supertest';
-import { createApp } from '../../src/app.ts';
 import { translate } from '../../src/i18n/translate.ts';
-import { createLogger } from '../../src/logger.ts';
 import { AppointmentModel } from '../../src/models/appointment.model.ts';
 import { SlotModel } from '../../src/models/slot.model.ts';
 import { couple } from '../helpers/ids.ts';
 import { testDbName, testMongoUri } from '../helpers/mongo.ts';
-import { buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
+import { appLogged, buildTestApp, createOffice, resetDatabase, type TestApp } from '../helpers/test-app.ts';
 
 const NOW = '2026-08-03T02:00:00.000Z'; // Mon 10:00 in Chengdu
 const DAY = '2026-08-10'; // a Monday
@@ -85,18 +82,8 @@ describe('the API and a slot remembered full', () => {
   });
 
   it('answers as the counter\'s own "full" does: the same status, body, headers, metrics and log line', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const log = new Writable({
-      write(chunk, _enc, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
     // The same container, its requests logged where the test reads them, and its metrics served.
-    const app = createApp({
-      container: { ...t.container, logger: createLogger('info', log) },
-      readiness: async () => ({ ok: true, checks: { database: true } }),
-    });
+    const { app, lines } = appLogged(t);
     await book(ask(couple()), { key: 'first-of-the-slot-0001' }).expect(201);
     const slot = await SlotModel.findOne({ office: officeId, date: DAY, start: '10:00' }).lean();
     await SlotModel.updateOne({ _id: slot!._id }, { $set: { remaining: 0, booked: slot!.capacity } });

@@ -1,7 +1,7 @@
 // What a kept page may be served for: its own key, its moment, the very inputs it was rendered
 // from, and no change since its render began; and visitors asking while it is rendered share it.
 import assert from 'node:assert/strict';
-import { createPageCache } from '../../src/web/page-cache.ts';
+import { createPageCache, type KeptPage } from '../../src/web/page-cache.ts';
 
 describe('page cache', () => {
   const office = { name: 'office' };
@@ -12,7 +12,7 @@ describe('page cache', () => {
     const pages = createPageCache({ keepMs, now: () => now });
     return { pages, advance: (ms: number) => (now += ms) };
   }
-  const text = (b: Buffer | undefined) => b?.toString();
+  const text = (p: KeptPage | undefined) => p?.bytes.toString();
 
   it('serves a page for its moment, from the same inputs only', () => {
     const { pages, advance } = cache();
@@ -67,6 +67,42 @@ describe('page cache', () => {
     personal(undefined);
     assert.equal(await another, undefined, 'a page of its visitor alone is not handed on');
     assert.equal(pages.get('zh-CN|/b', []), undefined);
+  });
+
+  it('answers a page before its route only while the caches still hold the inputs it was rendered from', () => {
+    const { pages, advance } = cache();
+    let held: readonly object[] | undefined = [office, days];
+    const route = { path: '/a' };
+    pages.begin('zh-CN|/a', [office, days], { route, current: () => held })('<p>a</p>');
+    assert.equal(text(pages.answerable('zh-CN|/a')), '<p>a</p>');
+    assert.equal(pages.answerable('zh-CN|/a')?.route, route, 'with the route that rendered it');
+    assert.equal(pages.answerable('en|/a'), undefined, 'another language is another page');
+    held = [{ ...office }, days];
+    assert.equal(pages.answerable('zh-CN|/a'), undefined, 'an office read again is not the same');
+    held = undefined;
+    assert.equal(pages.answerable('zh-CN|/a'), undefined, 'nor is an office no longer kept');
+    held = [office, days];
+    advance(1_000);
+    assert.equal(pages.answerable('zh-CN|/a'), undefined, 'the moment has passed');
+
+    pages.begin('zh-CN|/b', [])('<p>b</p>');
+    assert.equal(pages.answerable('zh-CN|/b'), undefined, 'a page that cannot tell is left to its route');
+    assert.equal(text(pages.get('zh-CN|/b', [])), '<p>b</p>');
+  });
+
+  it('gives a page being rendered to a visitor asking before its route while the caches still hold its inputs', async () => {
+    const { pages } = cache();
+    let held: readonly object[] | undefined = [office];
+    const end = pages.begin('zh-CN|/a', [office], { current: () => held });
+    const waiting = pages.renderedNow('zh-CN|/a');
+    assert.ok(waiting);
+    held = [{ ...office }];
+    assert.equal(pages.renderedNow('zh-CN|/a'), undefined, 'rendered from an office read before');
+    assert.equal(pages.renderedNow('en|/a'), undefined);
+    end('<p>a</p>');
+    assert.equal(text(await waiting), '<p>a</p>');
+    pages.begin('zh-CN|/b', []);
+    assert.equal(pages.renderedNow('zh-CN|/b'), undefined, 'a page that cannot tell is left to its route');
   });
 
   it('keeps nothing when pages are not kept (SCHEDULE_CACHE_MS=0)', () => {

@@ -20,6 +20,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** A page's language when its URL names none (no `?lang=`): the visitor's cookie, else Chinese. */
+export function rememberedLocale(req: Request): Locale {
+  return parseLocale(langCookie(req)) ?? DEFAULT_LOCALE;
+}
+
 /** The translator and pick of each language, made once: every page in it shares them. */
 const PAGE_HELPERS = Object.fromEntries(
   LOCALES.map((locale) => [

@@ -3,6 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container.ts';
 import { AppError } from '../../../services/errors.ts';
 import { requiresVerifiedPhone } from '../../../services/verification/verified-phone.ts';
+import { blankFormPages } from '../../blank-form-page.ts';
 import { blankCoupleForm, coupleRequest, refusedBookingForm } from '../../couple-form.ts';
 import { fullFormPages } from '../../full-form-page.ts';
 import { form, type Refused, refuseFirst } from '../../route.ts';
@@ -19,6 +20,8 @@ interface SlotContext {
   slot: { start: string; end?: string };
   /** The day asks for a verified contact phone: the form shows the code field. */
   verifyPhone?: boolean;
+  /** The cached objects it was read from (the office, the day as planned), for a kept page. */
+  inputs?: readonly object[];
 }
 
 /**
@@ -41,6 +44,13 @@ function render(res: Response, ctx: SlotContext, locals: object, status = 200) {
   res.renderPage('public/book', { title: res.locals.t('book.title'), ...ctx, ...locals }, status);
 }
 
+/** The blank form of a slot, as a phone opens it: the page kept with holes when it can be. */
+function showBlankForm(showBlank: ReturnType<typeof blankFormPages>, res: Response, slot: SlotContext) {
+  const { inputs, ...ctx } = slot;
+  const locals = { title: res.locals.t('book.title'), ...ctx, ...blankCoupleForm(res.req.locale) };
+  if (!inputs || !showBlank(res, 'public/book', locals, inputs)) res.renderPage('public/book', locals);
+}
+
 /**
  * The form again after a refusal. A "full" is the page every couple refused for the slot sees
  * alike but for what they typed: kept for a moment (full-form-page.ts).
@@ -59,6 +69,7 @@ export function bookRoutes(c: Container): Router {
   const router = Router();
   const { schedule, booking } = c.services;
   const showKept = fullFormPages({ scheduleCacheMs: c.config.scheduleCacheMs, clock: c.clock });
+  const showBlank = blankFormPages({ scheduleCacheMs: c.config.scheduleCacheMs, clock: c.clock });
 
   /**
    * The slot the form is for, as planned (no counter is read: whether a place is left, and
@@ -77,12 +88,11 @@ export function bookRoutes(c: Container): Router {
       day: { date: day.date },
       slot: { start: slot.start, end: slot.end },
       verifyPhone: requiresVerifiedPhone(office, day.plan),
+      inputs: [office, day],
     };
   }
 
-  router.get(PATH, async (req, res) => {
-    render(res, await slotOf(req), blankCoupleForm(req.locale));
-  });
+  router.get(PATH, async (req, res) => showBlankForm(showBlank, res, await slotOf(req)));
 
   const bookingForm = {
     schema: bookingFormSchema,
