@@ -56,6 +56,9 @@ function lotteryNotice(event: DomainEvent): LotteryEvent | null {
 async function appointmentEvent({ container, scheduler }: Listener, event: DomainEvent): Promise<void> {
   const load = container.services.booking.find;
   if (event.type === 'appointment.booked') {
+    // A rush's bookings are answered together: each confirmation waits its turn behind the
+    // requests (background-lane.ts) rather than being built before the next couple's answer.
+    await container.services.notifications.background.turn();
     const appointment = event.appointment ?? (await load(event.appointmentId));
     if (!appointment) return;
     await scheduler.scheduleAppointment(appointment, {

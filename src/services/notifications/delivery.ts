@@ -81,6 +81,9 @@ async function transmit(
   resend?: number,
 ): Promise<DeliveryResult> {
   const base = { key: n.key, notificationId: n._id.toString(), attempts: n.attempts };
+  // The claims of a rush's messages come back together: each is rendered in a turn of its own,
+  // behind the requests waiting, not a hundred renders in one run (background-lane.ts).
+  await ctx.background.turn();
   try {
     const body = await ctx.renderer.render(c.message.template, c.locale, c.message.locals);
     const info = await ctx.transport.send({

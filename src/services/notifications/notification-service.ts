@@ -1,5 +1,6 @@
 // Messages to couples and staff, each sent at most once (delivery.ts), and what staff read of
 // them (notification-reads.ts).
+import { createBackgroundLane } from '../../lib/background-lane.ts';
 import { bound } from '../context.ts';
 import { administrators, staffOfOffice } from './compose-staff.ts';
 import { deliver, resend, retry, retryAt } from './delivery.ts';
@@ -25,6 +26,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     ...deps,
     baseUrl,
     staleSendingMs: deps.staleSendingMs ?? 15 * 60_000,
+    background: createBackgroundLane(),
     host: hostOf(baseUrl),
     writes: createDeliveryWrites(),
   };
@@ -38,6 +40,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     outbox,
     outboxMessage,
     transportKind: deps.transport.kind,
+    /** The lane messages are built and rendered in, behind the requests (background-lane.ts). */
+    background: ctx.background,
     staffOfOffice,
     administrators,
     /** What a text's short link (/m/<token>) opens. */

@@ -1,6 +1,7 @@
 // What the notification service takes and gives.
 import type { Logger } from 'pino';
 import type { Config, SmsConfig } from '../../config.ts';
+import type { BackgroundLane } from '../../lib/background-lane.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { MailTransport } from '../../mail/message.ts';
 import type { EmailRenderer } from '../../mail/render.ts';
@@ -59,6 +60,8 @@ export interface NotificationServiceDeps {
 
 /** What the parts of the notification service share. */
 export interface NotificationContext extends Omit<NotificationServiceDeps, 'staleSendingMs'> {
+  /** Where messages wait their turns to be built and rendered behind the requests (background-lane.ts). */
+  background: BackgroundLane;
   baseUrl: string;
   staleSendingMs: number;
   /** The host part of Message-IDs (BASE_URL's). */

@@ -32,6 +32,9 @@ export async function transmitSms(
       'text not delivered',
     );
   };
+  // In the same turn as the e-mail beside it (delivery.ts, transmit), so that their outbox copies
+  // and outcomes are still written together.
+  await ctx.background.turn();
   const channel = ctx.sms;
   const message = channel && prepareSms(c.built, c.to, channel.config, n.key);
   if (!channel || !message) {
