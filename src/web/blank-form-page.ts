@@ -8,15 +8,11 @@
 // cache holds. A page with a flash is rendered for its visitor alone.
 import type { Response } from 'express';
 import type { Clock } from '../lib/clock.ts';
-import { PAGE_MEMORY_MS } from './page-cache.ts';
-import { createHoledPages, cutAtHoles, fillHoles, hole } from './page-holes.ts';
-import { pageHtml } from './render.ts';
+import { keptHoledPages } from './kept-holed-pages.ts';
+import { hole } from './page-holes.ts';
 
 export function blankFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
-  const pages = createHoledPages({
-    keepMs: Math.min(opts.scheduleCacheMs, PAGE_MEMORY_MS),
-    now: () => opts.clock().getTime(),
-  });
+  const pages = keptHoledPages(opts);
   /**
    * Shows `view` with `locals` (a blank form: its idempotency key fresh) as the kept page of its
    * URL and language: true then (answered, or being answered). `inputs` are the cached objects
@@ -30,19 +26,13 @@ export function blankFormPages(opts: { scheduleCacheMs: number; clock: Clock }) 
   ): boolean {
     const token = res.locals.csrfToken as (() => string) | undefined;
     if (!pages.enabled || !token || res.locals.flash !== undefined) return false;
-    const own = { csrf: token(), key: locals.idempotencyKey };
-    const key = `${res.req.locale}|${res.req.originalUrl}`;
-    const kept = pages.get(key, inputs);
-    if (kept) {
-      res.send(fillHoles(kept, own));
-      return true;
-    }
-    const marked = { ...locals, idempotencyKey: hole('key'), csrfToken: () => hole('csrf') };
-    pageHtml(res, view, marked, (err, html) => {
-      if (err || html === undefined) return res.req.next?.(err);
-      const page = cutAtHoles(html);
-      pages.keep(key, inputs, page);
-      res.send(fillHoles(page, own));
+    pages.show(res, {
+      view,
+      key: `${res.req.locale}|${res.req.originalUrl}`,
+      inputs,
+      marked: () => ({ ...locals, idempotencyKey: hole('key'), csrfToken: () => hole('csrf') }),
+      own: { csrf: token(), key: locals.idempotencyKey },
+      status: 200,
     });
     return true;
   };

@@ -11,9 +11,8 @@
 // alone.
 import type { Response } from 'express';
 import type { Clock } from '../lib/clock.ts';
-import { PAGE_MEMORY_MS } from './page-cache.ts';
-import { createHoledPages, cutAtHoles, fillHoles, hole } from './page-holes.ts';
-import { pageHtml } from './render.ts';
+import { keptHoledPages } from './kept-holed-pages.ts';
+import { hole } from './page-holes.ts';
 
 /** What each partner typed that the form shows as text (the holes of the kept page). */
 const PARTNER_TEXTS = ['name', 'idNumber', 'phone', 'birthDate'] as const;
@@ -90,10 +89,7 @@ function typedOf(values: Record<string, unknown>): Typed | undefined {
 }
 
 export function fullFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
-  const pages = createHoledPages({
-    keepMs: Math.min(opts.scheduleCacheMs, PAGE_MEMORY_MS),
-    now: () => opts.clock().getTime(),
-  });
+  const pages = keptHoledPages(opts);
   /**
    * Shows `view` with `locals` as the kept page of its kind, when it is one every couple refused
    * "full" for the slot sees alike: true then (answered, or being answered). `inputs` are the
@@ -118,25 +114,20 @@ export function fullFormPages(opts: { scheduleCacheMs: number; clock: Clock }) {
       JSON.stringify([locals.slot, locals.verifyPhone, locals.formError]),
       typed.choices,
     ].join('\n');
-    // The slots offered instead are kept for a moment too (the schedule's cache): while they are
-    // the same, so is the page.
-    const from = [...inputs, locals.alternatives ?? NO_ALTERNATIVES];
-    const kept = pages.get(key, from);
-    if (kept) {
-      res.status(status).send(fillHoles(kept, own));
-      return true;
-    }
-    const marked = {
-      ...locals,
-      values: typed.shown,
-      idempotencyKey: hole('key'),
-      csrfToken: () => hole('csrf'),
-    };
-    pageHtml(res, view, marked, (err, html) => {
-      if (err || html === undefined) return res.req.next?.(err);
-      const page = cutAtHoles(html);
-      pages.keep(key, from, page);
-      res.status(status).send(fillHoles(page, own));
+    pages.show(res, {
+      view,
+      key,
+      // The slots offered instead are kept for a moment too (the schedule's cache): while they
+      // are the same, so is the page.
+      inputs: [...inputs, locals.alternatives ?? NO_ALTERNATIVES],
+      marked: () => ({
+        ...locals,
+        values: typed.shown,
+        idempotencyKey: hole('key'),
+        csrfToken: () => hole('csrf'),
+      }),
+      own,
+      status,
     });
     return true;
   };
