@@ -57,6 +57,10 @@ export class Engine implements EngineState {
     return this.journal ? this.journal.commit(ticket) : Promise.resolve();
   }
 
+  commitInMemory(ticket: WriteTicket): Promise<void> {
+    return this.journal ? this.journal.commit(ticket, false) : Promise.resolve();
+  }
+
   flush(): Promise<void> {
     return this.journal ? this.journal.flush() : Promise.resolve();
   }

@@ -139,10 +139,13 @@ export class Journal {
    * Resolves once every change made so far (the command's own among them) is on disk.
    * Rejects when any of them was taken back, or when a rollback happened while the command
    * ran (it may have read or written what was undone): the command must answer an error.
+   * Not to `wait` (a `j: false` write, write-concern.ts): the flush is started, not waited for.
    */
-  commit(ticket: WriteTicket): Promise<void> {
+  commit(ticket: WriteTicket, wait = true): Promise<void> {
     if (ticket.epoch !== this.epoch) return Promise.reject(this.lastFailure ?? writeRefused('rolled back'));
-    return this.waitFor(this.store.changes);
+    const durable = this.waitFor(this.store.changes);
+    if (!wait) durable.catch(() => undefined);
+    return wait ? durable : Promise.resolve();
   }
 
   /** Resolves once every change made so far is on disk (the `fsync` command, the TTL monitor). */

@@ -12,7 +12,11 @@
 // Hits counted at the same moment share their commands (rate-count-batch.ts): the stores of
 // one process share one hit counter, so a rush of bookings costs a bulk write and a read per
 // batch, each hit still getting its own exact count.
+//
+// Hits and give-backs are written with `{ w: 1, j: false }` (COUNT_CONCERN): a limit's count is
+// a promise to no one, so its write need not wait for the journal's fsync.
 import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
+import type { CollectionOptions } from 'mongodb';
 import mongoose from 'mongoose';
 import { isDuplicate } from './duplicate-key.ts';
 import {
@@ -38,12 +42,21 @@ export interface RateLimitDocument extends CounterDocument {
   expiresAt: Date;
 }
 
+/**
+ * How counts are written: acknowledged once applied, the journal flushed on its own cadence
+ * (MongoDB's documented `j: false`; the embedded engine's next group commit). A crash may lose
+ * the last few hits, which only lets a couple or an address try a few more times; a booking, a
+ * place or a hold is never written so. Valid on a replica set too: a count acknowledged by the
+ * primary alone and lost in a failover costs the same.
+ */
+export const COUNT_CONCERN = { w: 1, j: false } as const;
+
 /** Counts one hit, sharing a command with the hits counted at the same moment (see above). */
 export type HitCounter = (ask: HitAsk) => Promise<Counted | null>;
 
 /** One process's hit counter, for all its stores: hits of different limits share a batch. */
 export function createDatabaseHitCounter(): HitCounter {
-  return createHitCounter(() => collection() as unknown as CountersLike);
+  return createHitCounter(() => counts() as unknown as CountersLike);
 }
 
 /** Concurrent first hits of one key race to insert it; the loser counts again on what won. */
@@ -85,7 +98,7 @@ export class DatabaseRateStore implements Store {
       const now = new Date(this.now());
       try {
         // The live window counts one more; without one, a new window starts with this hit.
-        const counted = await collection().findOneAndUpdate(
+        const counted = await counts().findOneAndUpdate(
           { _id, resetAt: { $gt: now } },
           countUpdate(1, '', now, this.windowMs),
           { upsert: true, returnDocument: 'after' },
@@ -96,7 +109,7 @@ export class DatabaseRateStore implements Store {
       }
       // The key's document is there with its window ended (not yet removed): start it again,
       // unless another process did so first (then count on its window, next time round).
-      const restarted = await collection().findOneAndUpdate(
+      const restarted = await counts().findOneAndUpdate(
         { _id, resetAt: { $lte: now } },
         { $set: { hits: 1, log: [{ t: '', n: 1 }], ...windowFrom(now, this.windowMs) } },
         { returnDocument: 'after' },
@@ -106,7 +119,7 @@ export class DatabaseRateStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await collection().updateOne(
+    await counts().updateOne(
       { _id: this.id(key), resetAt: { $gt: new Date(this.now()) }, hits: { $gt: 0 } },
       // Logged as a change of its own, so that a batch reading the count later finds its own.
       countChange(-1, ''),
@@ -126,10 +139,13 @@ export class DatabaseRateStore implements Store {
   }
 }
 
-function collection() {
+function collection(options: CollectionOptions = {}) {
   const db = mongoose.connection.db;
   if (!db) throw new Error('rate limits: the database is not connected');
-  return db.collection<RateLimitDocument>(RATE_LIMIT_COLLECTION);
+  return db.collection<RateLimitDocument>(RATE_LIMIT_COLLECTION, options);
 }
+
+/** The collection as the counting writes use it: with COUNT_CONCERN. */
+const counts = () => collection({ writeConcern: COUNT_CONCERN });
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

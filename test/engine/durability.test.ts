@@ -1,5 +1,6 @@
 // Engine only: on-disk durability. Acknowledged writes survive `kill -9` of the engine's
-// process, a torn journal tail is discarded, a damaged record with readable ones after it
+// process (a `j: false` one once a later journaled write is acknowledged), a torn journal
+// tail is discarded, a damaged record with readable ones after it
 // stops the start (files untouched) until `--repair` recovers every intact record, data
 // directories in the previous record format are read, compaction keeps everything, a second
 // engine on the same directory refuses to start, and a spawned engine dies with its parent.
@@ -195,6 +196,37 @@ describe('engine: durability on disk', function () {
       assert.ok((counter?.value ?? 0) >= counterAcked);
       // The unique index came back too.
       await assert.rejects(c.insertOne({ writer: 0, seq: 0 }), (e: any) => e.code === 11000);
+    } finally {
+      await check.close();
+      second.child.kill('SIGTERM');
+      assert.equal(await exited(second.child), 0);
+    }
+  });
+
+  it('keeps a j: false write across kill -9 once a later journaled write is acknowledged', async () => {
+    const first = await startCli(dir);
+    const client = new MongoClient(first.uri, { serverSelectionTimeoutMS: 2000 });
+    await client.connect();
+    const coll = client.db('durable').collection<{ _id: string; hits?: number }>('limits');
+    // As the driver sends it: `writeConcern: { w: 1, j: false }` in the command.
+    const noJournal = { writeConcern: { w: 1, j: false } };
+    await coll.updateOne({ _id: 'hit' }, { $inc: { hits: 1 } }, { upsert: true, ...noJournal });
+    await coll.bulkWrite(
+      [{ updateOne: { filter: { _id: 'hit' }, update: { $inc: { hits: 1 } } } }],
+      noJournal,
+    );
+    assert.equal((await coll.findOne({ _id: 'hit' }))?.hits, 2, 'visible once acknowledged');
+    await coll.insertOne({ _id: 'booking' });
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    await client.close(true);
+
+    const second = await startCli(dir);
+    const check = new MongoClient(second.uri);
+    try {
+      await check.connect();
+      const docs = await check.db('durable').collection('limits').find({}).sort({ _id: 1 }).toArray();
+      assert.deepEqual(docs, [{ _id: 'booking' }, { _id: 'hit', hits: 2 }]);
     } finally {
       await check.close();
       second.child.kill('SIGTERM');

@@ -200,9 +200,11 @@ describe('JSON API v1', () => {
     assert.equal(slot!.remaining, 0);
   });
 
-  it('blocks a person after repeated no-shows', async () => {
+  it('blocks a person after repeated no-shows; an idempotency key is still answered first', async () => {
     const c = couple();
-    const created = await book({ officeId, date: DAY, start: '09:00', ...c }).expect(201);
+    const created = await book({ officeId, date: DAY, start: '09:00', ...c }, 'noshow-key-000000001').expect(
+      201,
+    );
     const ref = created.body.reference;
     const original = await AppointmentModel.findOne({ reference: ref }).lean();
     await AppointmentModel.updateOne(
@@ -212,6 +214,7 @@ describe('JSON API v1', () => {
     const clones = [1, 2].map((i) => ({
       ...original,
       _id: undefined,
+      idempotencyKey: undefined,
       reference: `NOSH-0${i}AA`,
       manageTokenHash: `hash-${i}`,
       status: 'no_show',
@@ -222,5 +225,15 @@ describe('JSON API v1', () => {
     const blocked = await book({ officeId, date: '2026-08-11', start: '09:00', ...c }).expect(422);
     assert.equal(blocked.body.error.code, 'no_show_blocked');
     assert.match(blocked.body.error.message, /2026-08-31/);
+    // The key's booking answers before the no-show refusal: its own retry gets it back; the key
+    // of another couple's booking is a conflict, whatever the no-show records say.
+    const retry = await book({ officeId, date: DAY, start: '09:00', ...c }, 'noshow-key-000000001').expect(
+      200,
+    );
+    assert.equal(retry.body.reference, ref);
+    await book({ officeId, date: DAY, start: '10:00', ...couple() }, 'noshow-key-000000002').expect(201);
+    const other = await book({ officeId, date: '2026-08-11', start: '09:00', ...c }, 'noshow-key-000000002');
+    assert.equal(other.status, 409);
+    assert.equal(other.body.error.code, 'conflict');
   });
 });

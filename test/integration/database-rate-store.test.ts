@@ -88,6 +88,44 @@ describe('rate limits kept in the database', () => {
     assert.equal(await counters[1]!.retryAfter('ABC123|203.0.113.7'), 0);
   });
 
+  it('counts hits and give-backs without waiting for the journal ({ w: 1, j: false }); resets wait for it', async () => {
+    const db = mongoose.connection.db!;
+    const original = db.collection;
+    const writes: string[] = [];
+    const WRITES = ['findOneAndUpdate', 'bulkWrite', 'updateOne', 'deleteOne', 'deleteMany'];
+    // Each write the store sends, with the write concern of the collection it goes through.
+    db.collection = function (this: typeof db, ...args: Parameters<typeof original>) {
+      const coll = original.apply(this, args);
+      return new Proxy(coll, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop);
+          if (!WRITES.includes(String(prop))) return value;
+          const j = target.writeConcern?.j;
+          return (...a: unknown[]) => {
+            writes.push(`${String(prop)} j:${j}`);
+            return value.apply(target, a);
+          };
+        },
+      });
+    } as typeof original;
+    try {
+      const a = store(now);
+      await a.increment('k');
+      await Promise.all(['k', 'other', 'third'].map((key) => a.increment(key)));
+      await a.decrement('k');
+      await a.resetKey('k');
+    } finally {
+      db.collection = original;
+    }
+    assert.equal((await store(now).get('other'))?.totalHits, 1);
+    assert.deepEqual([...new Set(writes)].sort(), [
+      'bulkWrite j:false',
+      'deleteOne j:undefined',
+      'findOneAndUpdate j:false',
+      'updateOne j:false',
+    ]);
+  });
+
   it('lets the database remove what has ended (a TTL index on the system’s clock)', async () => {
     await store(now).increment('k');
     const indexes = await mongoose.connection.db!.collection(RATE_LIMIT_COLLECTION).indexes();

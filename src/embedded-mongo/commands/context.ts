@@ -39,6 +39,11 @@ export interface EngineState {
   beginWrite(): WriteTicket;
   /** Waits until the command's changes are durable; rejects when they were taken back. */
   commit(ticket: WriteTicket): Promise<void>;
+  /**
+   * For a write that asked for no journal (`j: false`): its changes are flushed with the next
+   * group commit, not waited for. Rejects, as commit does, when a rollback happened meanwhile.
+   */
+  commitInMemory(ticket: WriteTicket): Promise<void>;
   /** How the connection limits are doing (set by the server that listens; serverStatus `wire`). */
   wire?: () => WireStats;
   /** Waits until every change so far is durable (no-op in memory). */

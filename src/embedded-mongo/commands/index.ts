@@ -5,6 +5,7 @@ import { asCommandError, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { fromBson } from '../numbers.ts';
 import { validateDbName } from '../storage.ts';
 import type { Doc } from '../values.ts';
+import { acknowledgedInMemory } from '../write-concern.ts';
 import * as admin from './admin.ts';
 import { aggregate } from './aggregate.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
@@ -117,10 +118,11 @@ export async function runCommand(cmd: Doc, ctx: CommandContext): Promise<Doc> {
   }
   // A write is acknowledged only once it is durable. Even a failed command may have written
   // (an ordered insert stops midway): if the journal could not keep its changes they were
-  // taken back, and the client hears that instead of what the command did.
+  // taken back, and the client hears that instead of what the command did. Only a write that
+  // asked for no journal (`j: false`, `w: 0`: write-concern.ts) is answered before its fsync.
   if (engine.store.changes !== before) {
     try {
-      await engine.commit(ticket);
+      await (acknowledgedInMemory(cmd.writeConcern) ? engine.commitInMemory(ticket) : engine.commit(ticket));
     } catch (err) {
       return asCommandError(err).toReply();
     }

@@ -34,27 +34,22 @@ const KEY_WAIT_MS = 2_000;
 const KEY_WAIT_STEP_MS = 50;
 
 export async function book(ctx: BookingContext, req: BookingRequest): Promise<BookingResult> {
-  const again = await existingForKey(ctx, req);
+  // The booking an earlier attempt with this key made is read while the request is checked
+  // (the no-show records among what is read meanwhile: reads only, nothing written). It still
+  // answers first: before any refusal of the checks, and before anything is written.
+  const earlier = existingForKey(ctx, req);
+  earlier.catch(() => undefined);
+  let checks: Checked;
+  try {
+    checks = await checkRequest(ctx, req);
+  } catch (err) {
+    const again = await earlier;
+    if (again) return again;
+    throw err;
+  }
+  const again = await earlier;
   if (again) return again;
-
-  const office = await ctx.schedule.getOffice(req.officeId);
-  const checked = req.checkedPartners
-    ? { ok: true as const, partners: req.checkedPartners }
-    : checkPartners(req.partners, req.date, office.eligibility, fingerprintSecret(ctx));
-  if (!checked.ok) throw invalid(checked.fields);
-  const day = await ctx.schedule.daySchedule(office, req.date);
-  assertBookable(ctx, office, day, req.start, req.channel);
-  const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
-  const asksCounter = !req.fromReserve && !req.allowOverbook;
-  const knownFull = () => asksCounter && ctx.writes.fullSlots.isFull(slot._id);
-  // A slot found full a moment ago is answered at once, without the no-show query; once that
-  // moment has passed, one read of its counter answers every booking asking meanwhile.
-  if (asksCounter && (await ctx.writes.fullSlots.fullNow(slot._id, () => noPlaceLeft(slot._id))))
-    throw await slotFull(ctx, req);
-  await assertNoShowPolicy(ctx, office, checked.partners);
-  // Found full by another booking while the no-show query was out: answered so before the code
-  // is tried (no attempt counted, no database request for it), as it would have been a moment later.
-  if (knownFull()) throw await slotFull(ctx, req);
+  const { office, checked, day, slot } = checks;
   let spendCode = async () => {};
   if ((req.channel === 'online' || req.channel === 'api') && requiresVerifiedPhone(office, day.plan)) {
     const phone = contactPhoneOf(req.checkedPartners ?? req.partners, req.contactPartner);
@@ -89,6 +84,30 @@ export async function book(ctx: BookingContext, req: BookingRequest): Promise<Bo
   }
   ctx.events.emit({ type: 'appointment.booked', appointmentId: _id.toString(), manageToken, appointment });
   return { appointment, manageToken, created: true };
+}
+
+type Checked = Awaited<ReturnType<typeof checkRequest>>;
+
+/** What a booking is checked against before anything is written (reads only), in this order. */
+async function checkRequest(ctx: BookingContext, req: BookingRequest) {
+  const office = await ctx.schedule.getOffice(req.officeId);
+  const checked = req.checkedPartners
+    ? { ok: true as const, partners: req.checkedPartners }
+    : checkPartners(req.partners, req.date, office.eligibility, fingerprintSecret(ctx));
+  if (!checked.ok) throw invalid(checked.fields);
+  const day = await ctx.schedule.daySchedule(office, req.date);
+  assertBookable(ctx, office, day, req.start, req.channel);
+  const slot = await ctx.schedule.slotCounter(office, req.date, req.start);
+  const asksCounter = !req.fromReserve && !req.allowOverbook;
+  // A slot found full a moment ago is answered at once, without the no-show query; once that
+  // moment has passed, one read of its counter answers every booking asking meanwhile.
+  if (asksCounter && (await ctx.writes.fullSlots.fullNow(slot._id, () => noPlaceLeft(slot._id))))
+    throw await slotFull(ctx, req);
+  await assertNoShowPolicy(ctx, office, checked.partners);
+  // Found full by another booking while the no-show query was out: answered so before the code
+  // is tried (no attempt counted, no database request for it), as it would have been a moment later.
+  if (asksCounter && ctx.writes.fullSlots.isFull(slot._id)) throw await slotFull(ctx, req);
+  return { office, checked: { partners: checked.partners }, day, slot };
 }
 
 /** Takes the place: true when staff booked past a full slot (overbooked). */
