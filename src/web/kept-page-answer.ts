@@ -16,7 +16,10 @@ import type { KeptPage, PageCache } from './page-cache.ts';
 
 const HTML = 'text/html; charset=utf-8';
 
-/** Sends a kept page's bytes, as `res.type('html').send(bytes)` would with ETags off. */
+/**
+ * Sends a kept page's bytes, as `res.type('html').send(bytes)` would with ETags off to a request
+ * with no condition (`send` answers `If-None-Match: *` with a 304: such requests go the whole way).
+ */
 export function sendKept(res: Response, bytes: Buffer): void {
   res.statusCode = 200;
   res.setHeader('Content-Type', HTML);
