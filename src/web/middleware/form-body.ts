@@ -5,10 +5,9 @@
 // to body-parser as before. The refusals are body-parser's, by status and type: a body whose
 // bytes, escapes decoded, are not UTF-8 (400, utf8-body.ts), too many parameters (413), keys
 // nested too deep (400), a body cut short (400).
-import { isUtf8 } from 'node:buffer';
 import type { RequestHandler } from 'express';
 import qs from 'qs';
-import { plainBodyFirst, refusal } from './plain-body.ts';
+import { plainBodyFirst, refusal, utf8Text } from './plain-body.ts';
 import { formBytes } from './utf8-body.ts';
 
 /** The types read here: what other spelling a client sends goes to body-parser. */
@@ -38,10 +37,8 @@ function parameterCount(body: string, limit: number): number | undefined {
 
 /** The form's value as body-parser's extended parser gives it, or its refusal thrown. */
 export function formOf(bytes: Buffer, parameterLimit: number): unknown {
-  if (!isUtf8(formBytes(bytes))) throw refusal('request body is not valid UTF-8', 'encoding.invalid');
-  let text = bytes.toString('utf8');
-  // body-parser's decoder drops a byte order mark.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // The bytes its escapes stand for are checked too, as body-parser's check of a form does.
+  const text = utf8Text(bytes, formBytes(bytes));
   if (text.length === 0) return {};
   const count = parameterCount(text, parameterLimit);
   if (count === undefined) throw refusal('too many parameters', 'parameters.too.many', undefined, 413);

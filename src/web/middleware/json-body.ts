@@ -3,9 +3,8 @@
 // to body-parser as before. What is read here ends as body-parser's would: the same value (a byte
 // order mark dropped, an empty body as {}), and the same refusals, by status and type (a body
 // not UTF-8, not an object or array, malformed, or cut short by a client that went away: 400).
-import { isUtf8 } from 'node:buffer';
 import type { RequestHandler } from 'express';
-import { plainBodyFirst, refusal } from './plain-body.ts';
+import { plainBodyFirst, refusal, utf8Text } from './plain-body.ts';
 
 /** The types read here: what other spelling a client sends goes to body-parser. */
 const PLAIN_JSON = /^application\/json(?:; ?charset=utf-8)?$/i;
@@ -24,14 +23,8 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** The JSON body's value: UTF-8 checked (a body that is not would be stored with U+FFFD for its
- * bad bytes, utf8-body.ts), a byte order mark dropped as body-parser's decoder drops it. */
-function jsonOf(bytes: Buffer): unknown {
-  if (!isUtf8(bytes)) throw refusal('request body is not valid UTF-8', 'encoding.invalid');
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return parseJsonBody(text);
-}
+/** The JSON body's value: its text UTF-8 checked, a byte order mark dropped (utf8Text). */
+const jsonOf = (bytes: Buffer): unknown => parseJsonBody(utf8Text(bytes));
 
 /**
  * `fallback` (body-parser's JSON parser) for what is not read here; `limit` is its limit in

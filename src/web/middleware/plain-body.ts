@@ -6,6 +6,7 @@
 // compressed or chunked body, a length over the limit, a request already read) goes to
 // body-parser as before. What is read here ends as body-parser's would: the value its parser
 // gives, and the same refusals, by status and type (json-body.ts, form-body.ts).
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler } from 'express';
 
@@ -19,6 +20,17 @@ export function refusal(
   status = 400,
 ): Error {
   return Object.assign(error, { status, statusCode: status, expose: true, type });
+}
+
+/**
+ * The body's text, as body-parser's decoder gives it: a byte order mark dropped. `checked` (the
+ * bytes, or what a form's escapes stand for) must be UTF-8: a body that is not would be stored
+ * with U+FFFD for its bad bytes (utf8-body.ts), so it is refused.
+ */
+export function utf8Text(bytes: Buffer, checked: Buffer = bytes): string {
+  if (!isUtf8(checked)) throw refusal('request body is not valid UTF-8', 'encoding.invalid');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** What is read here: the type's plain spellings, the limit, and the bytes' value (or a refusal thrown). */
