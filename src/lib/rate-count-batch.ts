@@ -10,7 +10,9 @@
 //   count it reads, less whatever was counted after this batch's own entry (another process
 //   may count the key between the write and the read).
 //
-// A batch of one key is one findAndModify, as before. A key whose window has ended, or whose
+// The read is of the keys that were there already: a key the bulk write inserted (the first
+// hit of its window, as for most addresses asking for a verification code) was counted by this
+// batch alone, so its count is known without asking. A batch of one key is one findAndModify. A key whose window has ended, or whose
 // first hit raced another process's to insert it, is answered `null`: the store counts it
 // alone (database-rate-store.ts), with the conditional restart of the window.
 import { randomBytes } from 'node:crypto';
@@ -107,6 +109,12 @@ export function countAfter(doc: CounterDocument, t: string): number | undefined 
   return doc.hits - log.slice(at + 1).reduce((sum, e) => sum + e.n, 0);
 }
 
+/** The keys a bulk write inserted, by their index in it (the driver's `upsertedIds`); undefined when not told. */
+function upsertedOf(result: unknown): Record<number, unknown> | undefined {
+  const ids = (result as { upsertedIds?: unknown } | null | undefined)?.upsertedIds;
+  return ids && typeof ids === 'object' ? (ids as Record<number, unknown>) : undefined;
+}
+
 /**
  * Counts hits of many keys with as few commands as the load allows. `collection` is the
  * counters' collection; each call resolves to its hit's count and window, or to null when the
@@ -142,8 +150,9 @@ export function createHitCounter(collection: () => CountersLike): (ask: HitAsk) 
       return outcomes;
     }
     const refused = new Set<number>();
+    let inserted: Record<number, unknown> | undefined;
     try {
-      await collection().bulkWrite(
+      const res = await collection().bulkWrite(
         keys.map((k) => ({
           updateOne: {
             filter: live(k),
@@ -153,14 +162,22 @@ export function createHitCounter(collection: () => CountersLike): (ask: HitAsk) 
         })),
         { ordered: false },
       );
+      inserted = upsertedOf(res);
     } catch (err) {
       // Only a key's own first hit raced by another process's (its _id taken) is left to count
       // alone; anything else leaves the outcome of every hit unknown.
       const errors = perDocumentErrors(err);
       if (!errors?.every((e) => isDuplicate(e))) throw err;
       for (const e of errors) refused.add(e.index);
+      inserted = upsertedOf((err as { result?: unknown }).result);
     }
-    const counted = keys.filter((_, i) => !refused.has(i));
+    // A key this write inserted starts its window with these hits: its count is theirs, its
+    // window the one just set, whatever was counted since (countAfter would say the same).
+    for (const i of Object.keys(inserted ?? {}).map(Number)) {
+      const k = keys[i]!;
+      answer(k, k.hits.length, windowFrom(k.now, k.windowMs).resetAt);
+    }
+    const counted = keys.filter((_, i) => !refused.has(i) && !(inserted && i in inserted));
     if (counted.length === 0) return outcomes;
     const docs = await collection()
       .find({ _id: { $in: counted.map((k) => k._id) } })

@@ -96,15 +96,43 @@ describe('rate-limit hits counted together', () => {
       },
     });
     const s = store(p.count, now);
+    // A hit of each first, so that the batch finds both keys there and reads their counts back.
+    await otherStore.increment('x');
+    await otherStore.increment('y');
     const first = await Promise.all([s.increment('x'), s.increment('x'), s.increment('y')]);
+    assert.ok(interleaved, 'the batch read its counts back');
     assert.deepEqual(
       first.map((r) => r.totalHits),
-      [1, 2, 1],
+      [2, 3, 2],
       'the counts at this batch’s write, not at its read',
     );
-    assert.equal((await s.get('x'))?.totalHits, 5);
-    assert.equal((await s.get('y'))?.totalHits, 2);
+    assert.equal((await s.get('x'))?.totalHits, 6);
+    assert.equal((await s.get('y'))?.totalHits, 3);
     assert.equal(p.commands.bulkWrite, 1);
+  });
+
+  it('reads back only the keys that were there: first hits of their windows are counted by the write alone', async () => {
+    const p = processCounter();
+    const s = store(p.count, now);
+    await s.increment('seen');
+    const hits = ['new-1', 'new-1', 'new-2', 'seen', 'seen'];
+    const answers = await Promise.all(hits.map((k) => s.increment(k)));
+    assert.deepEqual(
+      answers.map((r) => r.totalHits),
+      [1, 2, 1, 2, 3],
+    );
+    for (const [i, k] of hits.entries()) {
+      const stored = await s.get(k);
+      assert.equal(answers[i]!.resetTime?.getTime(), stored?.resetTime?.getTime(), `${k}: its window`);
+    }
+    assert.equal((await s.get('new-1'))?.totalHits, 2);
+    assert.equal(p.commands.find, 1, 'one read, for the key that was there');
+    const fresh = await Promise.all(['a', 'b', 'b', 'c'].map((k) => s.increment(k)));
+    assert.deepEqual(
+      fresh.map((r) => r.totalHits),
+      [1, 1, 2, 1],
+    );
+    assert.equal(p.commands.find, 1, 'no read for a batch of first hits');
   });
 
   it('starts an ended window again for a key counted in a batch', async () => {

@@ -109,6 +109,19 @@ describe('verification codes', () => {
     assert.equal(sender.sent.length, 11);
   });
 
+  it('keeps every bound when two fall on the same send (one code an hour, a new one after 60 s)', async () => {
+    const { service, clock } = verificationWorld({ policy: { perPhone: { perHour: 1, perDay: 2 } } });
+    assert.equal((await service.issue(booking)).outcome, 'sent');
+    clock.advance(61_000);
+    assert.equal((await service.issue(booking)).outcome, 'limited', 'the hour’s one code is spent');
+    clock.advance(3_600_000 - 61_000);
+    assert.equal((await service.issue(booking)).outcome, 'sent', 'an hour after the first');
+    clock.advance(3_600_000);
+    assert.equal((await service.issue(booking)).outcome, 'limited', 'two today already');
+    const stored = await VerificationModel.findById(`phone:${PHONE}`).lean();
+    assert.equal(stored?.sent.length, 2);
+  });
+
   it('counts an address’s sends across phones, an IPv6 address by its /64', async () => {
     const { service, sender } = verificationWorld({ policy: { perAddress: { perHour: 3, perDay: 5 } } });
     const from = (address: string, n: number) =>

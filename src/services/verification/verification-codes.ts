@@ -120,10 +120,21 @@ function codeHash(secret: string, salt: string, purpose: VerificationPurpose, ph
     .digest('hex');
 }
 
-/** The filter clause: the `n`-th newest send (if any) is no later than `before`. */
-function nthSendBefore(n: number, before: Date) {
-  const path = `sent.${n - 1}`;
-  return { $or: [{ [path]: { $exists: false } }, { [path]: { $lte: before } }] };
+/**
+ * The filter's clauses, one per bound `[n, before]`: the `n`-th newest send, if any, is no
+ * later than `before`. Each is `$not: { $gt }`, which MongoDB documents as also matching a
+ * document without the field: one operator where `$exists: false` or `$lte` took an `$or` of
+ * two, the cheaper for the database to evaluate at every send. Two bounds on the same send
+ * (a small allowance) keep the earlier, which implies the other.
+ */
+function sendsBefore(bounds: [number, Date][]): Record<string, { $not: { $gt: Date } }> {
+  const earliest = new Map<string, Date>();
+  for (const [n, before] of bounds) {
+    const path = `sent.${n - 1}`;
+    const known = earliest.get(path);
+    if (!known || before < known) earliest.set(path, before);
+  }
+  return Object.fromEntries([...earliest].map(([path, before]) => [path, { $not: { $gt: before } }]));
 }
 
 /**
@@ -138,13 +149,13 @@ function sendStep(send: {
   extra?: object;
 }): UpdateOne {
   const { id, allowance, now, minGapMs } = send;
-  const clauses = [
-    nthSendBefore(allowance.perHour, new Date(now.getTime() - HOUR)),
-    nthSendBefore(allowance.perDay, new Date(now.getTime() - DAY)),
-    ...(minGapMs ? [nthSendBefore(1, new Date(now.getTime() - minGapMs))] : []),
+  const bounds: [number, Date][] = [
+    [allowance.perHour, new Date(now.getTime() - HOUR)],
+    [allowance.perDay, new Date(now.getTime() - DAY)],
+    ...(minGapMs ? [[1, new Date(now.getTime() - minGapMs)] as [number, Date]] : []),
   ];
   return {
-    filter: { _id: id, $and: clauses },
+    filter: { _id: id, ...sendsBefore(bounds) },
     update: {
       $push: { sent: { $each: [now], $position: 0, $slice: allowance.perDay } },
       $set: { expiresAt: new Date(now.getTime() + DAY), ...send.extra },
