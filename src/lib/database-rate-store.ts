@@ -29,6 +29,7 @@ import {
   type HitAsk,
   windowFrom,
 } from './rate-count-batch.ts';
+import { updateCommand } from './update-command.ts';
 
 export const RATE_LIMIT_COLLECTION = 'rate_limits';
 
@@ -56,8 +57,22 @@ export type HitCounter = (ask: HitAsk) => Promise<Counted | null>;
 
 /** One process's hit counter, for all its stores: hits of different limits share a batch. */
 export function createDatabaseHitCounter(): HitCounter {
-  return createHitCounter(() => counts() as unknown as CountersLike);
+  return createHitCounter(() => {
+    const c = counts();
+    // The batches' bulk writes go as `update` commands (lib/update-command.ts), with COUNT_CONCERN.
+    return {
+      findOneAndUpdate: c.findOneAndUpdate.bind(c),
+      find: c.find.bind(c),
+      bulkWrite: countUpdates.bulkWrite,
+    } as unknown as CountersLike;
+  });
 }
+
+const countUpdates = updateCommand(() => ({
+  db: database(),
+  name: RATE_LIMIT_COLLECTION,
+  writeConcern: COUNT_CONCERN,
+}));
 
 /** Concurrent first hits of one key race to insert it; the loser counts again on what won. */
 const MAX_ATTEMPTS = 5;
@@ -139,10 +154,14 @@ export class DatabaseRateStore implements Store {
   }
 }
 
-function collection(options: CollectionOptions = {}) {
+function database() {
   const db = mongoose.connection.db;
   if (!db) throw new Error('rate limits: the database is not connected');
-  return db.collection<RateLimitDocument>(RATE_LIMIT_COLLECTION, options);
+  return db;
+}
+
+function collection(options: CollectionOptions = {}) {
+  return database().collection<RateLimitDocument>(RATE_LIMIT_COLLECTION, options);
 }
 
 /** The collection as the counting writes use it: with COUNT_CONCERN. */

@@ -1,4 +1,5 @@
 import mongoose, { type Model, Schema } from 'mongoose';
+import { updateCommand } from '../lib/update-command.ts';
 
 /**
  * Verification codes (验证码) and the allowance for sending them. One document per phone
@@ -56,3 +57,14 @@ verificationSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 export const VerificationModel: Model<VerificationRecord> =
   (mongoose.models.Verification as Model<VerificationRecord>) ??
   mongoose.model<VerificationRecord>('Verification', verificationSchema);
+
+/**
+ * The collection's updates sent as `update` commands (lib/update-command.ts): the sends of a
+ * code, many a moment, without the driver's bulk-write bookkeeping. The write concern is the
+ * connection's, as a bulk write's would be: journaled unless the deployment says otherwise.
+ */
+export const verificationUpdates = updateCommand(() => {
+  const db = VerificationModel.db.db;
+  if (!db) throw new Error('verification codes: the database is not connected');
+  return { db, name: VerificationModel.collection.collectionName, writeConcern: db.writeConcern };
+});

@@ -13,6 +13,7 @@ import {
   VerificationModel,
   type VerificationPurpose,
   type VerificationRecord,
+  verificationUpdates,
 } from '../../models/verification-code.model.ts';
 
 export type AttemptCounter = (
@@ -23,7 +24,8 @@ export type AttemptCounter = (
 
 /** Counts one attempt at the live code; the code counted against, or undefined when none is left to try. */
 export function createAttemptCounter(maxAttempts: number, random: RandomBytes): AttemptCounter {
-  const count = batchedUpdate(() => VerificationModel.collection as never);
+  // Sent as `update` commands (lib/update-command.ts), journaled as before.
+  const count = batchedUpdate(() => verificationUpdates);
   const read = batchedFindByIds<string, Pick<VerificationRecord, '_id' | 'codes'>>(
     () => VerificationModel.collection as never,
     { projection: { codes: 1 } },

@@ -30,6 +30,7 @@ import {
   type LiveCode,
   VerificationModel,
   type VerificationPurpose,
+  verificationUpdates,
 } from '../../models/verification-code.model.ts';
 import { type SmsSender, smsErrorText } from '../../sms/message.ts';
 import { prepareSms } from '../../sms/prepare.ts';
@@ -234,7 +235,7 @@ export function createVerificationService(deps: VerificationDeps) {
   const policy: VerificationPolicy = { ...DEFAULT_VERIFICATION_POLICY, ...deps.policy };
   // The sends taken at the same moment share one ordered bulk write (lib/batched-steps.ts), the
   // attempts counted at the same moment a bulk write and a read (code-attempts.ts).
-  const takeSends = batchedSteps(() => VerificationModel.collection as never);
+  const takeSends = batchedSteps(() => verificationUpdates);
   const takeAttempt = createAttemptCounter(policy.maxAttempts, random);
 
   async function sendCode(phone: string, code: string, request: IssueRequest): Promise<IssueOutcome> {
