@@ -10,8 +10,9 @@
 // monitor works on real time, and a test clock may be anywhere.
 //
 // Hits counted at the same moment share their commands (rate-count-batch.ts): the stores of
-// one process share one hit counter, so a rush of bookings costs a bulk write and a read per
-// batch, each hit still getting its own exact count.
+// one process share one hit counter, so a rush of bookings costs a bulk write (the `update`
+// command, update-command.ts) and at most a read per batch, each hit still getting its own
+// exact count.
 //
 // Hits and give-backs are written with `{ w: 1, j: false }` (COUNT_CONCERN): a limit's count is
 // a promise to no one, so its write need not wait for the journal's fsync.

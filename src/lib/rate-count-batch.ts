@@ -1,6 +1,6 @@
 // Hits of rate-limit counters gathered across concurrent requests (group commit, coalesce.ts):
 // a rush of bookings, each counting one hit of its own pair of ID numbers, costs one bulk write
-// and one read per batch instead of one write per request. Each hit still gets its own exact
+// and at most one read per batch instead of one write per request. Each hit still gets its own exact
 // count, as if the hits had come one by one, however many processes count the same key:
 //
 // - hits of one key in one batch are one increment of n; they get the counts T-n+1 … T, where
@@ -12,9 +12,10 @@
 //
 // The read is of the keys that were there already: a key the bulk write inserted (the first
 // hit of its window, as for most addresses asking for a verification code) was counted by this
-// batch alone, so its count is known without asking. A batch of one key is one findAndModify. A key whose window has ended, or whose
-// first hit raced another process's to insert it, is answered `null`: the store counts it
-// alone (database-rate-store.ts), with the conditional restart of the window.
+// batch alone, so its count is known without asking. A batch of one key is one findAndModify.
+// A key whose window has ended, or whose first hit raced another process's to insert it, is
+// answered `null`: the store counts it alone (database-rate-store.ts), with the conditional
+// restart of the window.
 import { randomBytes } from 'node:crypto';
 import { coalesce, type Outcome, succeeded } from './coalesce.ts';
 import { perDocumentErrors } from './database-errors.ts';
