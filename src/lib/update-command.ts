@@ -9,10 +9,13 @@
 // What the caller sees is the driver's bulkWrite: a result with `matchedCount` and
 // `upsertedIds` (by the update's index), and, when the server refused some updates or the
 // write concern, an error shaped like MongoBulkWriteError (`writeErrors`, `writeConcernError`,
-// `result`), so database-errors.ts reads it the same. One difference: the driver retries a
-// bulk write once after a replica set's failover; a command is not retried, and its failure
-// fails the calls that shared it (503, outcome unknown: the couple asks again), as any failure
-// of unknown outcome does.
+// `result`), so database-errors.ts reads it the same. A command is not one of the driver's
+// retryable writes, so its retry after a replica set's failover is done here, and only where it
+// is safe: a primary that refused the command for stepping down (a "not primary" reply) applied
+// none of it, so the command goes once more, to the primary the driver then selects. A
+// connection lost with the command on it leaves its outcome unknown: no retry (it could apply
+// twice); the calls that shared it fail (503: the couple asks again), as any failure of
+// unknown outcome does.
 import type { UpdatableLike, UpdateOne } from './batched-db.ts';
 import type { WriteErrorLike } from './database-errors.ts';
 
@@ -80,6 +83,20 @@ export interface UpdateTarget {
   writeConcern?: ConcernLike | undefined;
 }
 
+/** Server codes of a primary that stepped down refusing a command before applying any of it. */
+const NOT_PRIMARY_CODES = new Set([
+  10107, // NotWritablePrimary
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+  189, // PrimarySteppedDown
+  11602, // InterruptedDueToReplStateChange
+]);
+
+function refusedAsNotPrimary(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'number' && NOT_PRIMARY_CODES.has(code);
+}
+
 /** A collection's updates, one `update` command per call of bulkWrite. */
 export function updateCommand(target: () => UpdateTarget): UpdateCommand {
   return {
@@ -92,7 +109,10 @@ export function updateCommand(target: () => UpdateTarget): UpdateCommand {
       };
       const concern = writeConcern ? concernDocument(writeConcern) : {};
       if (Object.keys(concern).length > 0) command.writeConcern = concern;
-      const reply = (await db.command(command)) as UpdateReply;
+      const reply = (await db.command(command).catch((err: unknown) => {
+        if (!refusedAsNotPrimary(err)) throw err;
+        return db.command(command);
+      })) as UpdateReply;
       const result = resultOf(reply);
       if (reply.writeErrors?.length || reply.writeConcernError)
         throw new UpdateCommandError(reply.writeErrors ?? [], reply.writeConcernError, result);

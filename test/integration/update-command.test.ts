@@ -105,4 +105,38 @@ describe('updates as one update command', () => {
     assert.equal(sends.length, 1, 'the address’s and the phone’s sends in one command');
     assert.notEqual((sends[0]!.writeConcern as { j?: boolean } | undefined)?.j, false);
   });
+
+  describe('after a failover', () => {
+    /** A database whose first command fails with `err`, the next ones answered as one document updated. */
+    function failingDb(err: unknown) {
+      const sent: unknown[] = [];
+      const db = {
+        async command(cmd: Record<string, unknown>) {
+          sent.push(cmd);
+          if (sent.length === 1) throw err;
+          return { ok: 1, n: 1, nModified: 1 };
+        },
+      };
+      return { db, sent };
+    }
+    const op = { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } };
+
+    it('sends the command once more when a stepped-down primary refused it (none of it applied)', async () => {
+      const { db, sent } = failingDb(Object.assign(new Error('not primary'), { code: 10107 }));
+      const res = await updateCommand(() => ({ db, name: NAME })).bulkWrite([op], { ordered: true });
+      assert.equal(res.matchedCount, 1);
+      assert.equal(sent.length, 2);
+      assert.deepEqual(sent[1], sent[0]);
+    });
+
+    it('does not send again a command whose connection was lost (its outcome unknown: it could apply twice)', async () => {
+      const lost = Object.assign(new Error('connection closed'), { name: 'MongoNetworkError' });
+      const { db, sent } = failingDb(lost);
+      const err = await updateCommand(() => ({ db, name: NAME }))
+        .bulkWrite([op], { ordered: true })
+        .catch((e: unknown) => e);
+      assert.equal(err, lost);
+      assert.equal(sent.length, 1);
+    });
+  });
 });
