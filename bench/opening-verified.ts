@@ -113,12 +113,15 @@ export async function openingVerified(ctx: ScenarioContext): Promise<ScenarioRep
   const codesAlone = await partMeasured(ctx, (c) =>
     c < late.length ? codeRequest(late[c]!.partners, late[c]!.address) : null,
   );
-  // "Full" alone: the same couples, each with its code, asking for the full slots.
+  // "Full" alone: the same couples, each with its code, asking for the full slots, for as long
+  // as the plain API's "full" is measured. A code is not spent on a full slot, so couples ask
+  // again in turn once each has asked: a phase as short as the codes' few seconds gave would
+  // share a collection or a cache's refresh among too few answers to say what one costs.
   const held = await inbox.codesSince(codesFrom);
   const holders = late.filter((l) => held.has(l.partners[0].phone));
   await ctx.part('full');
   const fullAlone = await partMeasured(ctx, (c) => {
-    const h = holders[c];
+    const h = holders[c % holders.length];
     if (!h) return null;
     const spec = apiBooking(day, day.starts[c % day.starts.length]!, h.partners);
     return withCode(spec, held.get(h.partners[0].phone)!, h.address);

@@ -186,6 +186,21 @@ describe('the API and a slot remembered full', () => {
     const badKey = await book(ask(c), { key: 'short' });
     assert.equal(badKey.status, 422);
     assert.ok(badKey.body.error.fields['Idempotency-Key']);
+    // A name of nothing visible, a date that is no calendar day, a code of five digits: the
+    // schema's own refusals, field by field, before the slot is looked at.
+    const invisible = await book(
+      ask({ ...c, partners: [c.partners[0], { ...c.partners[1], name: '\u200b' }] }),
+    );
+    assert.equal(invisible.status, 422);
+    assert.deepEqual(Object.keys(invisible.body.error.fields), ['partners.1.name']);
+    const noDay = await book({ ...ask(c), date: '2026-02-30' });
+    assert.equal(noDay.status, 422);
+    assert.deepEqual(Object.keys(noDay.body.error.fields), ['date']);
+    const shortCode = await book(ask({ ...c, verificationCode: '12345' }));
+    assert.equal(shortCode.status, 422);
+    assert.deepEqual(Object.keys(shortCode.body.error.fields), ['verificationCode']);
+    // A code of the right form is the slot's to answer first: full, whatever the code.
+    assert.equal((await book(ask({ ...c, verificationCode: '000000' }))).body.error.code, 'slot_full');
     // A well-formed request with an ID number whose check character is wrong: the slot is full
     // whoever asks; the number is refused where a place is left.
     const wrongCheck = c.partners[0]!.idNumber.endsWith('1') ? '2' : '1';

@@ -50,6 +50,24 @@ describe('request log', () => {
     assert.ok(!JSON.stringify(lines).includes(token) && !JSON.stringify(lines).includes('13812345678'));
   });
 
+  it('logs a path asked again and again as it logged it the first time, scrubbed or plain', async () => {
+    const { app, lines } = appWithLog('info');
+    const token = 'ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210-_zyxwv';
+    const paths = [
+      `/booking/${token}`,
+      '/booking/plain',
+      `/booking/${token}`,
+      '/booking/plain',
+      '/booking/plain?x=1',
+    ];
+    for (const path of paths) await request(app).get(path).expect(200);
+    await settle();
+    assert.deepEqual(
+      lines.map((l) => (l.req as { url: string }).url),
+      ['/booking/[token]', '/booking/plain', '/booking/[token]', '/booking/plain', '/booking/plain'],
+    );
+  });
+
   it('logs a request the caller gave up on as aborted', async () => {
     const { app, lines } = appWithLog('info');
     const server = app.listen(0);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { boundedMemo } from '../../lib/bounded-memo.ts';
 import { scrubUrl } from '../../logger.ts';
 
 declare module 'express-serve-static-core' {
@@ -12,6 +13,20 @@ declare module 'express-serve-static-core' {
 
 const STARTED = Symbol('request started');
 type Timed = Response & { [STARTED]?: number };
+
+/**
+ * The path as logged (logger.ts's scrubUrl), kept for paths it leaves as they are: a rush asks
+ * the same few (`/api/v1/appointments`) again and again. A path scrubUrl changes (a token or a
+ * number in it, a query string) is scrubbed each time and never kept: what is kept is only what
+ * the log shows anyway.
+ */
+const plainPaths = boundedMemo<string>(256);
+function loggedUrl(url: string): string {
+  const kept = plainPaths.get(url);
+  if (kept !== undefined) return kept;
+  const scrubbed = scrubUrl(url);
+  return scrubbed === url ? plainPaths.keep(url, url) : scrubbed;
+}
 
 const quiet = (url: string) => url === '/healthz' || url === '/readyz' || url.startsWith('/public/');
 
@@ -36,7 +51,7 @@ export function requestLog(logger: Logger) {
     if (!lines.isLevelEnabled(level)) return;
     lines[level](
       {
-        req: { id: req.id, method: req.method, url: scrubUrl(req.originalUrl) },
+        req: { id: req.id, method: req.method, url: loggedUrl(req.originalUrl) },
         res: { statusCode: status },
         responseTime: Math.round(performance.now() - (this[STARTED] ?? 0)),
       },

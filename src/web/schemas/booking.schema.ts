@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compiled } from './compiled.schema.ts';
 import { localDate, localTime } from './dates.schema.ts';
 import { blankToUndefined, requiredText } from './free-text.schema.ts';
 
@@ -39,32 +40,36 @@ export const verificationCodeSchema = optionalField(
     .regex(/^\d{6}$/, { error: 'verification.code_format' }),
 );
 
-/** The web booking form (urlencoded: partners[0][name]...). */
-export const bookingFormSchema = z.object({
-  start: localTime,
-  partners: partnersSchema,
-  email: optionalEmail,
-  contactPartner: contactPartnerSchema,
-  verificationCode: verificationCodeSchema,
-  language: languageSchema,
-  idempotencyKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{16,64}$/)
-    .optional(),
-});
+/** The web booking form (urlencoded: partners[0][name]...), compiled: each form's "full" is read by it. */
+export const bookingFormSchema = compiled(
+  z.object({
+    start: localTime,
+    partners: partnersSchema,
+    email: optionalEmail,
+    contactPartner: contactPartnerSchema,
+    verificationCode: verificationCodeSchema,
+    language: languageSchema,
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/)
+      .optional(),
+  }),
+);
 export type BookingForm = z.infer<typeof bookingFormSchema>;
 
-/** POST /api/v1/appointments. */
-export const bookingApiSchema = z.object({
-  officeId: requiredText(64),
-  date: localDate,
-  start: localTime,
-  partners: partnersSchema,
-  email: optionalEmail,
-  contactPartner: contactPartnerSchema,
-  verificationCode: verificationCodeSchema,
-  language: languageSchema.default('zh-CN'),
-});
+/** POST /api/v1/appointments, compiled: each "full" the API answers is read by it first. */
+export const bookingApiSchema = compiled(
+  z.object({
+    officeId: requiredText(64),
+    date: localDate,
+    start: localTime,
+    partners: partnersSchema,
+    email: optionalEmail,
+    contactPartner: contactPartnerSchema,
+    verificationCode: verificationCodeSchema,
+    language: languageSchema.default('zh-CN'),
+  }),
+);
 export type BookingApiBody = z.infer<typeof bookingApiSchema>;
 
 export const moveSchema = z.object({ date: localDate, start: localTime });
