@@ -72,7 +72,7 @@ function lowerBound(arr: string[], key: string): number {
   return lo;
 }
 
-interface Entry {
+export interface Entry {
   full: string;
   lead: string;
   values: unknown[];
@@ -146,6 +146,7 @@ export class Index {
   /** The index entries of a document; none when sparse/partial leave it out. */
   entries(doc: Doc): Entry[] {
     if (this.partial && !this.partial(doc)) return [];
+    if (this.fields.length === 1) return this.fieldEntries(doc);
     const perField: unknown[][] = [];
     let present = false;
     for (const f of this.fields) {
@@ -173,10 +174,38 @@ export class Index {
     return out;
   }
 
+  /** A single-field index's entries: one per distinct key among the values its path reaches. */
+  private fieldEntries(doc: Doc): Entry[] {
+    const { values, multikey } = pathValues(doc, this.fields[0]!);
+    if (multikey) this.multikey = true;
+    const ck = this.collation?.key;
+    if (values.length === 1) {
+      const v = values[0];
+      if (this.sparse && v === undefined) return [];
+      const key = encodeKey(v, ck);
+      return [{ full: key, lead: key, values: [v] }];
+    }
+    if (this.sparse && !values.some((v) => v !== undefined)) return [];
+    const out: Entry[] = [];
+    const seen = new Set<string>();
+    for (const v of values) {
+      const key = encodeKey(v, ck);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ full: key, lead: key, values: [v] });
+    }
+    return out;
+  }
+
   /** The duplicate-key error a write of `doc` (with id `id`) would raise, if any. */
   conflict(doc: Doc, id: string, ns: string): MongoCommandError | null {
+    return this.unique ? this.conflictOf(this.entries(doc), id, ns) : null;
+  }
+
+  /** The duplicate-key error a document with these entries (and id `id`) would raise, if any. */
+  conflictOf(entries: Entry[], id: string, ns: string): MongoCommandError | null {
     if (!this.unique) return null;
-    for (const e of this.entries(doc)) {
+    for (const e of entries) {
       if (hasOtherId(this.full.get(e.full), id)) return this.duplicateError(ns, e.values);
     }
     return null;
@@ -196,7 +225,11 @@ export class Index {
   }
 
   add(doc: Doc, id: string): void {
-    for (const e of this.entries(doc)) {
+    this.addEntries(this.entries(doc), id);
+  }
+
+  addEntries(entries: Entry[], id: string): void {
+    for (const e of entries) {
       if (this.full !== this.lead) addId(this.full, e.full, id);
       if (addId(this.lead, e.lead, id) && this.sorted) {
         this.sorted.splice(lowerBound(this.sorted, e.lead), 0, e.lead);
@@ -205,7 +238,11 @@ export class Index {
   }
 
   remove(doc: Doc, id: string): void {
-    for (const e of this.entries(doc)) {
+    this.removeEntries(this.entries(doc), id);
+  }
+
+  removeEntries(entries: Entry[], id: string): void {
+    for (const e of entries) {
       if (this.full !== this.lead) removeId(this.full, e.full, id);
       if (removeId(this.lead, e.lead, id) && this.sorted) {
         const at = lowerBound(this.sorted, e.lead);

@@ -67,13 +67,14 @@ const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
 /** A filter document: the conjunction of its entries. */
 export function compileDocument(filter: Doc, opts: FilterOptions, inElemMatch: boolean): Matcher {
   const parts: Matcher[] = [];
+  let fieldOpts: FieldOptions | undefined;
   for (const key of Object.keys(filter)) {
     const value = filter[key];
     if (key.startsWith('$') && !(inElemMatch && DBREF_FIELDS.has(key))) {
       parts.push(topLevel(key, value, opts, inElemMatch));
       continue;
     }
-    const fieldOpts: FieldOptions = { ...opts, compileDocument };
+    fieldOpts ??= { ...opts, compileDocument };
     parts.push(fieldPredicate(key, value, fieldOpts));
   }
   return and(parts);
