@@ -157,6 +157,12 @@ export class Index {
     }
     if (this.sparse && !present) return [];
     const ck = this.collation?.key;
+    if (perField.every((vs) => vs.length === 1)) {
+      // One value per field (no array on the way): one entry, without the cross product.
+      const values = perField.map((vs) => vs[0]);
+      const keys = values.map((v) => encodeKey(v, ck));
+      return [{ full: JSON.stringify(keys), lead: keys[0]!, values }];
+    }
     const out: Entry[] = [];
     const seen = new Set<string>();
     const build = (i: number, values: unknown[], keys: string[]): void => {
@@ -178,20 +184,14 @@ export class Index {
   private fieldEntries(doc: Doc): Entry[] {
     const { values, multikey } = pathValues(doc, this.fields[0]!);
     if (multikey) this.multikey = true;
-    const ck = this.collation?.key;
-    if (values.length === 1) {
-      const v = values[0];
-      if (this.sparse && v === undefined) return [];
-      const key = encodeKey(v, ck);
-      return [{ full: key, lead: key, values: [v] }];
-    }
     if (this.sparse && !values.some((v) => v !== undefined)) return [];
+    const ck = this.collation?.key;
     const out: Entry[] = [];
-    const seen = new Set<string>();
+    const seen = values.length > 1 ? new Set<string>() : null;
     for (const v of values) {
       const key = encodeKey(v, ck);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen?.has(key)) continue;
+      seen?.add(key);
       out.push({ full: key, lead: key, values: [v] });
     }
     return out;

@@ -64,6 +64,14 @@ describe('engine: the hot write paths', () => {
     assert.equal((await send(new Date(now.getTime() + 120_000))).modifiedCount, 1);
     const doc = await c.findOne({ _id: 'phone:1' });
     assert.deepEqual(doc?.sent, [new Date(now.getTime() + 120_000), new Date(now.getTime() + 1000)]);
+    // The document an upsert builds from its filter keeps the filter's _id.
+    await assert.rejects(
+      c.updateOne({ _id: 'phone:2' }, { $set: { _id: 'phone:3' } }, { upsert: true }),
+      (e: MongoServerError) => e.code === 66,
+    );
+    assert.equal(await c.countDocuments({ _id: { $in: ['phone:2', 'phone:3'] } }), 0);
+    await c.updateOne({ _id: 'phone:2' }, { $set: { _id: 'phone:2' } }, { upsert: true });
+    assert.deepEqual(await c.findOne({ _id: 'phone:2' }), { _id: 'phone:2' });
   });
 
   it('an _id condition compares as numbers across numeric types, and never a string with a number', async () => {

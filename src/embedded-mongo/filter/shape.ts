@@ -41,7 +41,8 @@ function docKey(filter: Doc, slots: unknown[]): string | null {
     else if (name === '' || name.startsWith('$')) return null;
     else part = conditionKey(value, slots);
     if (part === null) return null;
-    key += `${JSON.stringify(name)}:${part},`;
+    // The name's length first: no name can run into what follows it.
+    key += `${name.length}:${name}${part},`;
   }
   return `${key}}`;
 }
