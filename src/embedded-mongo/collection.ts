@@ -2,7 +2,7 @@
 // handed to the store's log (storage.ts) in the order it is applied, with the way to undo it.
 import { UUID } from 'bson';
 import { ErrorCodes, MongoCommandError } from './errors.ts';
-import { Index, type IndexSpec } from './indexes.ts';
+import { type Entry, Index, type IndexSpec } from './indexes.ts';
 import { type Doc, encodeKey, isPlainObject } from './values.ts';
 
 /** A change to one collection's documents or indexes. */
@@ -17,6 +17,13 @@ export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 export function idKeyOf(doc: Doc): string {
   return encodeKey(doc._id);
+}
+
+/** Whether two lists of index entries hold the same keys in the same order. */
+function sameKeys(a: Entry[], b: Entry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.full !== b[i]!.full) return false;
+  return true;
 }
 
 export class Collection {
@@ -53,26 +60,36 @@ export class Collection {
   insert(doc: Doc): void {
     const id = idKeyOf(doc);
     if (this.docs.has(id)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
-    for (const ix of this.indexes) {
-      const err = ix.isId ? null : ix.conflict(doc, id, this.ns);
+    // Each index's entries are worked out once, for both the uniqueness check and the insert.
+    const entries = this.indexes.map((ix) => ix.entries(doc));
+    for (let i = 0; i < this.indexes.length; i++) {
+      const ix = this.indexes[i]!;
+      const err = ix.isId ? null : ix.conflictOf(entries[i]!, id, this.ns);
       if (err) throw err;
     }
     this.docs.set(id, doc);
-    for (const ix of this.indexes) ix.add(doc, id);
+    for (let i = 0; i < this.indexes.length; i++) this.indexes[i]!.addEntries(entries[i]!, id);
     this.log({ op: 'i', db: this.db, coll: this.name, doc }, () => this.unset(doc, id));
   }
 
   /** Replaces a stored document by a new version with the same `_id`. */
   replace(old: Doc, next: Doc): void {
     const id = idKeyOf(old);
-    for (const ix of this.indexes) {
-      const err = ix.isId ? null : ix.conflict(next, id, this.ns);
+    // The _id index never changes: the new version keeps the `_id`.
+    const entries = this.indexes.map((ix) => (ix.isId ? [] : ix.entries(next)));
+    for (let i = 0; i < this.indexes.length; i++) {
+      const ix = this.indexes[i]!;
+      const err = ix.isId ? null : ix.conflictOf(entries[i]!, id, this.ns);
       if (err) throw err;
     }
-    for (const ix of this.indexes) {
+    for (let i = 0; i < this.indexes.length; i++) {
+      const ix = this.indexes[i]!;
       if (ix.isId) continue;
-      ix.remove(old, id);
-      ix.add(next, id);
+      const before = ix.entries(old);
+      // An index whose keys the update left alone keeps its entries as they are.
+      if (sameKeys(before, entries[i]!)) continue;
+      ix.removeEntries(before, id);
+      ix.addEntries(entries[i]!, id);
     }
     this.docs.set(id, next);
     this.log({ op: 'u', db: this.db, coll: this.name, doc: next }, () => {

@@ -72,7 +72,7 @@ function lowerBound(arr: string[], key: string): number {
   return lo;
 }
 
-interface Entry {
+export interface Entry {
   full: string;
   lead: string;
   values: unknown[];
@@ -146,6 +146,7 @@ export class Index {
   /** The index entries of a document; none when sparse/partial leave it out. */
   entries(doc: Doc): Entry[] {
     if (this.partial && !this.partial(doc)) return [];
+    if (this.fields.length === 1) return this.fieldEntries(doc);
     const perField: unknown[][] = [];
     let present = false;
     for (const f of this.fields) {
@@ -156,6 +157,12 @@ export class Index {
     }
     if (this.sparse && !present) return [];
     const ck = this.collation?.key;
+    if (perField.every((vs) => vs.length === 1)) {
+      // One value per field (no array on the way): one entry, without the cross product.
+      const values = perField.map((vs) => vs[0]);
+      const keys = values.map((v) => encodeKey(v, ck));
+      return [{ full: JSON.stringify(keys), lead: keys[0]!, values }];
+    }
     const out: Entry[] = [];
     const seen = new Set<string>();
     const build = (i: number, values: unknown[], keys: string[]): void => {
@@ -173,10 +180,32 @@ export class Index {
     return out;
   }
 
+  /** A single-field index's entries: one per distinct key among the values its path reaches. */
+  private fieldEntries(doc: Doc): Entry[] {
+    const { values, multikey } = pathValues(doc, this.fields[0]!);
+    if (multikey) this.multikey = true;
+    if (this.sparse && !values.some((v) => v !== undefined)) return [];
+    const ck = this.collation?.key;
+    const out: Entry[] = [];
+    const seen = values.length > 1 ? new Set<string>() : null;
+    for (const v of values) {
+      const key = encodeKey(v, ck);
+      if (seen?.has(key)) continue;
+      seen?.add(key);
+      out.push({ full: key, lead: key, values: [v] });
+    }
+    return out;
+  }
+
   /** The duplicate-key error a write of `doc` (with id `id`) would raise, if any. */
   conflict(doc: Doc, id: string, ns: string): MongoCommandError | null {
+    return this.unique ? this.conflictOf(this.entries(doc), id, ns) : null;
+  }
+
+  /** The duplicate-key error a document with these entries (and id `id`) would raise, if any. */
+  conflictOf(entries: Entry[], id: string, ns: string): MongoCommandError | null {
     if (!this.unique) return null;
-    for (const e of this.entries(doc)) {
+    for (const e of entries) {
       if (hasOtherId(this.full.get(e.full), id)) return this.duplicateError(ns, e.values);
     }
     return null;
@@ -196,7 +225,11 @@ export class Index {
   }
 
   add(doc: Doc, id: string): void {
-    for (const e of this.entries(doc)) {
+    this.addEntries(this.entries(doc), id);
+  }
+
+  addEntries(entries: Entry[], id: string): void {
+    for (const e of entries) {
       if (this.full !== this.lead) addId(this.full, e.full, id);
       if (addId(this.lead, e.lead, id) && this.sorted) {
         this.sorted.splice(lowerBound(this.sorted, e.lead), 0, e.lead);
@@ -205,7 +238,11 @@ export class Index {
   }
 
   remove(doc: Doc, id: string): void {
-    for (const e of this.entries(doc)) {
+    this.removeEntries(this.entries(doc), id);
+  }
+
+  removeEntries(entries: Entry[], id: string): void {
+    for (const e of entries) {
       if (this.full !== this.lead) removeId(this.full, e.full, id);
       if (removeId(this.lead, e.lead, id) && this.sorted) {
         const at = lowerBound(this.sorted, e.lead);

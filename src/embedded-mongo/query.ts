@@ -21,19 +21,40 @@ export interface FindOptions {
   hint?: unknown;
   budget: Budget;
   metrics: QueryMetrics;
+  /** The filter already compiled with this collation and these variables (a write's re-check uses it too). */
+  match?: Matcher;
 }
 
-/** `{ _id: <scalar> }` alone: answered by the primary map without running the matcher. */
-function exactIdLookup(coll: Collection, filter: Doc | undefined): Doc[] | null {
-  if (!filter) return null;
-  const keys = Object.keys(filter);
-  if (keys.length !== 1 || keys[0] !== '_id') return null;
+/** The scalar an `_id` condition equals (`{ _id: v }`), or undefined when it is anything else. */
+function idEquality(filter: Doc): unknown {
+  if (!Object.hasOwn(filter, '_id')) return undefined;
   const v = filter._id;
   if (v === null || v === undefined || v instanceof RegExp || Array.isArray(v) || isOperatorObject(v))
-    return null;
-  if ((v as { _bsontype?: string })._bsontype === 'BSONRegExp') return null;
-  const doc = coll.docs.get(encodeKey(v));
-  return doc ? [doc] : [];
+    return undefined;
+  if ((v as { _bsontype?: string })._bsontype === 'BSONRegExp') return undefined;
+  return v;
+}
+
+/**
+ * A filter with a top-level `{ _id: <scalar> }` among its conditions: at most one document can
+ * match (`_id` is unique and never an array), the one the primary map holds under that key, so
+ * it is checked against the whole filter without planning or walking an index (MongoDB's
+ * IDHACK, widened to filters with further conditions, as the app's conditional writes are).
+ */
+function idLookup(
+  coll: Collection,
+  filter: Doc | undefined,
+  match: Matcher,
+  metrics: QueryMetrics,
+): Doc[] | null {
+  if (!filter) return null;
+  const id = idEquality(filter);
+  if (id === undefined) return null;
+  const doc = coll.docs.get(encodeKey(id));
+  if (!doc) return [];
+  metrics.scanned++;
+  metrics.scannedObjects++;
+  return match(doc) ? [doc] : [];
 }
 
 /** Candidate documents in plan order, each once. */
@@ -136,17 +157,13 @@ export async function findDocs(
   filter: Doc | undefined,
   opts: FindOptions,
 ): Promise<Doc[]> {
-  const match = compileFilter(filter, { collation: opts.collation, variables: opts.variables });
+  const match = opts.match ?? compileFilter(filter, { collation: opts.collation, variables: opts.variables });
   if (!coll) return [];
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
   const noHint = opts.hint === undefined || opts.hint === null;
-  const exact = opts.collation || !noHint ? null : exactIdLookup(coll, filter);
-  if (exact) {
-    opts.metrics.scanned += exact.length;
-    opts.metrics.scannedObjects += exact.length;
-    return exact.slice(skip, skip + limit);
-  }
+  const exact = opts.collation || !noHint ? null : idLookup(coll, filter, match, opts.metrics);
+  if (exact) return exact.slice(skip, skip + limit);
   const plan = planQuery(coll, filter, opts.collation, opts.hint);
   const source = candidates(coll, plan.ids, plan.reverse === true, opts.metrics);
   if (!opts.sort) {

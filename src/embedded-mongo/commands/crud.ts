@@ -120,6 +120,7 @@ export const update: CommandHandler = async (cmd, ctx) => {
         hint: s.hint,
         budget,
         metrics: queryMetrics(ctx.engine),
+        match,
       });
       let matched = 0;
       for (const doc of found) {
@@ -177,6 +178,7 @@ export const remove: CommandHandler = async (cmd, ctx) => {
         hint: s.hint,
         budget,
         metrics: queryMetrics(ctx.engine),
+        match,
       });
       for (const doc of found) {
         const current = coll ? stillMatching(coll, doc, match) : null;
@@ -210,6 +212,7 @@ async function findAndModifyTarget(
     hint: cmd.hint,
     budget: budgetOf(ctx),
     metrics: queryMetrics(ctx.engine),
+    match,
   });
   for (const doc of found) {
     const target = coll ? stillMatching(coll, doc, match) : null;

@@ -4,9 +4,11 @@
 // (MongoDB's "elemMatchKey": set by conditions under `$and`, never by an `$or` of several).
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { type Doc, isPlainObject } from '../values.ts';
+import { always, and, anyOf, never, noneOf } from './combine.ts';
 import { type FieldOptions, fieldPredicate } from './field.ts';
 
 import type { FilterOptions, Matcher } from './matcher-types.ts';
+import { shapeMatcher, shapeOf } from './shape.ts';
 
 export type { FilterOptions, MatchDetails, Matcher } from './matcher-types.ts';
 
@@ -29,13 +31,13 @@ export function coerceToBool(v: unknown): boolean {
   return true;
 }
 
-const always: Matcher = () => true;
-const never: Matcher = () => false;
-
 /** A compiled filter; throws MongoDB-shaped errors for malformed ones. */
 export function compileFilter(filter: unknown, opts: FilterOptions = {}): Matcher {
   if (filter === undefined || filter === null) return always;
   if (!isPlainObject(filter)) throw badValue('filter must be an object');
+  // A filter in the common subset is compiled once for its shape, its values bound as slots.
+  const shape = opts.collation ? null : shapeOf(filter);
+  if (shape) return shapeMatcher(filter, shape);
   return compileDocument(filter, opts, false);
 }
 
@@ -49,31 +51,19 @@ function clauses(op: string, v: unknown, opts: FilterOptions, inElemMatch: boole
   });
 }
 
-function and(parts: Matcher[]): Matcher {
-  if (parts.length === 0) return always;
-  if (parts.length === 1) return parts[0]!;
-  if (parts.length === 2) {
-    const [a, b] = parts as [Matcher, Matcher];
-    return (doc, details) => a(doc, details) && b(doc, details);
-  }
-  return (doc, details) => {
-    for (const p of parts) if (!p(doc, details)) return false;
-    return true;
-  };
-}
-
 const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
 
 /** A filter document: the conjunction of its entries. */
 export function compileDocument(filter: Doc, opts: FilterOptions, inElemMatch: boolean): Matcher {
   const parts: Matcher[] = [];
+  let fieldOpts: FieldOptions | undefined;
   for (const key of Object.keys(filter)) {
     const value = filter[key];
     if (key.startsWith('$') && !(inElemMatch && DBREF_FIELDS.has(key))) {
       parts.push(topLevel(key, value, opts, inElemMatch));
       continue;
     }
-    const fieldOpts: FieldOptions = { ...opts, compileDocument };
+    fieldOpts ??= { ...opts, compileDocument };
     parts.push(fieldPredicate(key, value, fieldOpts));
   }
   return and(parts);
@@ -83,16 +73,10 @@ function topLevel(op: string, value: unknown, opts: FilterOptions, inElemMatch: 
   switch (op) {
     case '$and':
       return and(clauses(op, value, opts, inElemMatch));
-    case '$or': {
-      const list = clauses(op, value, opts, inElemMatch);
-      // A one-branch $or is that branch (MongoDB simplifies it, positional `$` included).
-      if (list.length === 1) return list[0]!;
-      return (doc) => list.some((m) => m(doc));
-    }
-    case '$nor': {
-      const list = clauses(op, value, opts, inElemMatch);
-      return (doc) => !list.some((m) => m(doc));
-    }
+    case '$or':
+      return anyOf(clauses(op, value, opts, inElemMatch));
+    case '$nor':
+      return noneOf(clauses(op, value, opts, inElemMatch));
     case '$expr': {
       const exprOpts = { ...opts };
       return (doc) => {

@@ -6,6 +6,7 @@ import type { Collation } from '../collation.ts';
 import { badValue } from '../errors.ts';
 import { toNumber } from '../numbers.ts';
 import { type Doc, isPlainObject, own } from '../values.ts';
+import { not } from './combine.ts';
 import {
   type BitsOp,
   bitsTest,
@@ -27,17 +28,17 @@ export interface FieldOptions extends FilterOptions {
 }
 
 /** Matches when a value the path reaches passes `test` (arrays at the end: whole and elements). */
-function anyValue(path: string, test: Test, expandLeaf = true): Matcher {
+export function anyValue(path: string, test: Test, expandLeaf = true): Matcher {
   const parts = path.split('.');
   if (parts.length === 1) {
     const field = parts[0]!;
-    return (doc, details) => {
+    return (doc, details, slots) => {
       const v = own(doc, field);
-      if (!Array.isArray(v)) return test(v);
-      if (test(v)) return true;
+      if (!Array.isArray(v)) return test(v, slots);
+      if (test(v, slots)) return true;
       if (!expandLeaf) return false;
       for (let i = 0; i < v.length; i++) {
-        if (test(v[i])) {
+        if (test(v[i], slots)) {
           if (details) details.pos = i;
           return true;
         }
@@ -45,19 +46,15 @@ function anyValue(path: string, test: Test, expandLeaf = true): Matcher {
       return false;
     };
   }
-  return (doc, details) => {
+  return (doc, details, slots) => {
     for (const c of pathValues(doc, parts, expandLeaf)) {
-      if (test(c.value)) {
+      if (test(c.value, slots)) {
         if (details && c.pos !== undefined) details.pos = c.pos;
         return true;
       }
     }
     return false;
   };
-}
-
-function not(m: Matcher): Matcher {
-  return (doc) => !m(doc);
 }
 
 /** True when `v` is an operator document (`{ $gt: 1 }`) rather than a value to compare with. */
@@ -82,8 +79,13 @@ export function fieldPredicate(path: string, cond: unknown, opts: FieldOptions):
     }
     parts.push(operatorPredicate(path, op, ops[op], ops, opts));
   }
+  return allOf(parts);
+}
+
+/** Every condition on one field holds (a field's operators, `$all`'s values). */
+export function allOf(parts: Matcher[]): Matcher {
   if (parts.length === 1) return parts[0]!;
-  return (doc, details) => parts.every((p) => p(doc, details));
+  return (doc, details, slots) => parts.every((p) => p(doc, details, slots));
 }
 
 function operatorPredicate(path: string, op: string, v: unknown, ops: Doc, opts: FieldOptions): Matcher {
@@ -144,7 +146,7 @@ function operatorPredicate(path: string, op: string, v: unknown, ops: Doc, opts:
   }
 }
 
-function truthy(v: unknown): boolean {
+export function truthy(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (v === null || v === undefined) return false;
   return toNumber(v) !== 0 || typeof v === 'string' || typeof v === 'object';

@@ -1,14 +1,76 @@
 // Tests of one value against one query operator's operand ($eq, $gt..., $in, $regex, $mod,
 // $bits*), with MongoDB's type bracketing: a range operator only matches values of the
 // operand's type family, and NaN equals only NaN.
-import type { Binary, BSONRegExp } from 'bson';
+import { type Binary, type BSONRegExp, ObjectId } from 'bson';
 import type { Collation } from '../collation.ts';
 import { badValue, ErrorCodes, MongoCommandError } from '../errors.ts';
 import { numberKind, toBigInt, toNumber } from '../numbers.ts';
 import { compareUtf8, compareValues, regexFlags, regexSource, typeRank } from '../order.ts';
 import { translatePcre } from './pcre.ts';
 
-export type Test = (v: unknown) => boolean;
+/** A test of one value; `slots` holds the operands of a filter compiled by its shape (shape.ts). */
+export type Test = (v: unknown, slots?: readonly unknown[]) => boolean;
+
+/**
+ * The classes of operands whose equality and range tests depend on nothing but the class
+ * (without a collation): a filter's shape names them, and its values fill the slots.
+ */
+export type OperandClass = 'null' | 'string' | 'number' | 'bool' | 'date' | 'objectId';
+
+/** An operand's class, or null when its tests depend on more (NaN, Long, Decimal128, MinKey...). */
+export function operandClass(v: unknown): OperandClass | null {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isNaN(v) ? null : 'number';
+    case 'object':
+      if (v instanceof Date) return 'date';
+      return (v as { _bsontype?: string })._bsontype === 'ObjectId' ? 'objectId' : null;
+    default:
+      return null;
+  }
+}
+
+/** The type rank of each class's operands, as typeRank gives it. */
+const RANK_OF: Record<OperandClass, number> = {
+  null: typeRank(null),
+  number: typeRank(0),
+  string: typeRank(''),
+  objectId: typeRank(ObjectId.createFromHexString('000000000000000000000000')),
+  bool: typeRank(false),
+  date: typeRank(new Date(0)),
+};
+
+const isNullish: Test = (v) => v === null || v === undefined;
+
+/** A number operand's equality: the same number, or another numeric type of equal value. */
+function equalNumber(v: unknown, operand: unknown): boolean {
+  return v === operand || (typeof v !== 'number' && typeRank(v) === 3 && compareValues(v, operand) === 0);
+}
+
+function equalRanked(v: unknown, operand: unknown, rank: number, strCmp: (a: string, b: string) => number) {
+  return typeRank(v) === rank && compareValues(v, operand, strCmp) === 0;
+}
+
+/** Equality with the operand in `slots[at]`, of class `cls`, as equalTo tests that operand. */
+export function equalToSlot(cls: OperandClass, at: number): Test {
+  switch (cls) {
+    case 'null':
+      return isNullish;
+    case 'string':
+      return (v, slots) => v === slots![at];
+    case 'number':
+      return (v, slots) => equalNumber(v, slots![at]);
+    default: {
+      const rank = RANK_OF[cls];
+      return (v, slots) => equalRanked(v, slots![at], rank, compareUtf8);
+    }
+  }
+}
 
 function isNaNNumber(v: unknown): boolean {
   return numberKind(v) !== null && Number.isNaN(toNumber(v));
@@ -21,15 +83,12 @@ export function isRegex(v: unknown): v is RegExp | BSONRegExp {
 /** Equality as queries see it: null also matches a missing value; strings under a collation. */
 export function equalTo(operand: unknown, collation?: Collation): Test {
   const strCmp = collation?.compare ?? compareUtf8;
-  if (operand === null || operand === undefined) return (v) => v === null || v === undefined;
+  if (operand === null || operand === undefined) return isNullish;
   if (typeof operand === 'string' && !collation) return (v) => v === operand;
-  if (typeof operand === 'number' && !Number.isNaN(operand)) {
-    return (v) =>
-      v === operand || (typeof v !== 'number' && typeRank(v) === 3 && compareValues(v, operand) === 0);
-  }
+  if (typeof operand === 'number' && !Number.isNaN(operand)) return (v) => equalNumber(v, operand);
   if (isNaNNumber(operand)) return isNaNNumber;
   const rank = typeRank(operand);
-  return (v) => typeRank(v) === rank && compareValues(v, operand, strCmp) === 0;
+  return (v) => equalRanked(v, operand, rank, strCmp);
 }
 
 export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte';
@@ -50,13 +109,31 @@ export function compareTo(op: RangeOp, operand: unknown, collation?: Collation):
     // MinKey and MaxKey bound every type.
     return (v) => accept(compareValues(v, operand)) && (inclusive || typeRank(v) !== rank);
   }
-  if (rank === 2) return inclusive ? (v) => v === null || v === undefined : () => false;
+  if (rank === 2) return inclusive ? isNullish : () => false;
   if (isNaNNumber(operand)) return inclusive ? isNaNNumber : () => false;
-  return (v) => {
-    if (typeRank(v) !== rank) return false;
-    if (rank === 3 && isNaNNumber(v)) return false;
-    return accept(compareValues(v, operand, strCmp));
-  };
+  return (v) => inRange(v, operand, rank, accept, strCmp);
+}
+
+/** A range test against an operand of `rank` (neither null, NaN, MinKey nor MaxKey). */
+function inRange(
+  v: unknown,
+  operand: unknown,
+  rank: number,
+  accept: (c: number) => boolean,
+  strCmp: (a: string, b: string) => number,
+): boolean {
+  if (typeRank(v) !== rank) return false;
+  if (rank === 3 && isNaNNumber(v)) return false;
+  return accept(compareValues(v, operand, strCmp));
+}
+
+/** A range operator against the operand in `slots[at]`, of class `cls`, as compareTo tests that operand. */
+export function compareToSlot(op: RangeOp, cls: OperandClass, at: number): Test {
+  const inclusive = op === '$gte' || op === '$lte';
+  if (cls === 'null') return inclusive ? isNullish : () => false;
+  const accept = ACCEPT[op];
+  const rank = RANK_OF[cls];
+  return (v, slots) => inRange(v, slots![at], rank, accept, compareUtf8);
 }
 
 const REGEX_OPTIONS = /^[imsxu]*$/;

@@ -7,7 +7,11 @@ export interface MatchDetails {
   pos?: number;
 }
 
-export type Matcher = (doc: Doc, details?: MatchDetails) => boolean;
+/**
+ * A compiled filter. `slots`: the operands of a filter compiled by its shape (shape.ts), in the
+ * order the shape lists them; filters compiled for their own values ignore it.
+ */
+export type Matcher = (doc: Doc, details?: MatchDetails, slots?: readonly unknown[]) => boolean;
 
 export interface FilterOptions {
   collation?: Collation;

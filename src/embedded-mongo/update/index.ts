@@ -114,7 +114,8 @@ function rename(ctx: OpContext, from: string[], to: string): boolean {
 }
 
 function applyOperators(doc: Doc, update: Doc, opts: ApplyOptions): { next: Doc; changed: boolean } {
-  const next = cloneDoc(doc);
+  // An upsert's seed is a document of the engine's own, built for this update: no copy of it.
+  const next = opts.inserting === true ? doc : cloneDoc(doc);
   const targets: TargetContext = {
     pos: opts.pos,
     arrayFilters: compileArrayFilters(opts.arrayFilters, opts),
@@ -168,11 +169,12 @@ function idFirst(doc: Doc): Doc {
 
 /**
  * The new version of `doc` after `update`, or null when nothing changed. `doc` itself is never
- * mutated. Throws MongoDB-shaped errors.
+ * mutated, but for an upsert's seed (`inserting`). Throws MongoDB-shaped errors.
  */
 export function applyUpdate(doc: Doc, update: unknown, opts: ApplyOptions = {}): Doc | null {
   let next: Doc;
   let changed: boolean;
+  const oldId = doc._id;
   try {
     const kind = updateKind(update);
     if (kind === 'replacement') {
@@ -184,7 +186,7 @@ export function applyUpdate(doc: Doc, update: unknown, opts: ApplyOptions = {}):
     } else {
       ({ next, changed } = applyOperators(doc, update as Doc, opts));
     }
-    if (doc._id !== undefined && !sameValue(next._id, doc._id)) throw immutableIdError();
+    if (oldId !== undefined && !sameValue(next._id, oldId)) throw immutableIdError();
   } catch (err) {
     throw asCommandError(err);
   }
