@@ -58,8 +58,11 @@ function subsetFilters(): Doc[] {
     for (const op of ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']) out.push({ v: { [op]: x } });
     out.push({ v: { $gte: x, $lte: x } }, { $or: [{ v: x }, { v: { $exists: false } }] });
     out.push({ $and: [{ v: { $ne: x } }], $nor: [{ 'v.w': x }] });
+    out.push({ v: { $not: { $gt: x } } }, { v: { $not: { $gte: x, $ne: x } }, 'v.w': { $not: { $eq: x } } });
   }
   out.push({ v: { $exists: true } }, { v: { $exists: 0 } }, { 'sent.1': { $exists: 1 } });
+  out.push({ v: { $not: { $exists: true } } }, { v: { $not: { $not: { $lt: 2 } } } });
+  out.push({ _id: 'phone:1', 'sent.1': { $not: { $gt: new Date(2500) } }, 'sent.0': { $not: { $gt: 0 } } });
   out.push({
     _id: 'phone:1',
     $and: [{ $or: [{ 'sent.1': { $exists: false } }, { 'sent.1': { $lte: new Date(2500) } }] }],
@@ -119,6 +122,10 @@ describe('engine: filters compiled by their shape', () => {
       { v: { $in: [1] } },
       { $expr: { $eq: ['$v', 1] } },
       { v: { $exists: null } },
+      { v: { $not: {} } },
+      { v: { $not: /b/ } },
+      { v: { $not: 1 } },
+      { v: { $not: { $in: [1] } } },
       { $or: [] },
       { '': 1 },
     ]) {
@@ -128,6 +135,7 @@ describe('engine: filters compiled by their shape', () => {
     assert.equal(compileFilter({ v: { $gte: 7n } })({ v: new Long(7) as never }), true);
     assert.throws(() => compileFilter({ $or: [] }), /nonempty array/);
     assert.throws(() => compileFilter({ v: { $bogus: 1 } }), /unknown operator/);
+    assert.throws(() => compileFilter({ v: { $not: {} } }), /cannot be empty/);
   });
 
   it('compiles a filter under a collation for its own values', () => {

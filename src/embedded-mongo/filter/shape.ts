@@ -3,8 +3,9 @@
 // (operandClass: the class decides which test compares with it), and the operands, in the order
 // the shape lists them, are bound to the shape's matcher as its slots. Only the common subset
 // has a shape: `$and`/`$or`/`$nor` of field conditions that are an equality with, or `$eq`,
-// `$ne`, `$gt`, `$gte`, `$lt`, `$lte` of, a null, string, number, boolean, date or ObjectId, and
-// `$exists` with a boolean or a number. Everything else (collations, regular expressions,
+// `$ne`, `$gt`, `$gte`, `$lt`, `$lte` of, a null, string, number, boolean, date or ObjectId,
+// `$exists` with a boolean or a number, and `$not` of a document of these operators (an
+// allowance's bound: `{ 'sent.4': { $not: { $gt: t } } }`). Everything else (collations, regular expressions,
 // arrays, embedded documents, `$in`, `$expr`...), and every malformed filter, is compiled for
 // its own values by compile.ts, which also gives the errors.
 import { type Doc, isPlainObject } from '../values.ts';
@@ -70,6 +71,7 @@ function conditionKey(cond: unknown, slots: unknown[]): string | null {
     let part: string | null;
     if (op === '$exists')
       part = typeof v === 'boolean' || typeof v === 'number' ? (truthy(v) ? '1' : '0') : null;
+    else if (op === '$not') part = isPlainObject(v) ? conditionKey(v, slots) : null;
     else if (op === '$eq' || op === '$ne' || RANGE.has(op)) part = operandKey(v, slots);
     else return null;
     if (part === null) return null;
@@ -122,7 +124,10 @@ function buildCondition(path: string, cond: unknown, at: Cursor): Matcher {
   const parts: Matcher[] = [];
   for (const op of Object.keys(cond)) {
     const v = cond[op];
-    if (op === '$exists') {
+    if (op === '$not') {
+      // As compile.ts: the operators under $not hold together, and the field passes when they do not.
+      parts.push(not(buildCondition(path, v, at)));
+    } else if (op === '$exists') {
       const exists = anyValue(path, (x) => x !== undefined, false);
       parts.push(truthy(v) ? exists : not(exists));
     } else if (op === '$eq' || op === '$ne') {
