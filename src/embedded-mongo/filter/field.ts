@@ -104,10 +104,8 @@ function operatorPredicate(path: string, op: string, v: unknown, ops: Doc, opts:
       return anyValue(path, inTest(v, c));
     case '$nin':
       return not(anyValue(path, inTest(v, c)));
-    case '$exists': {
-      const exists = anyValue(path, (x) => x !== undefined, false);
-      return truthy(v) ? exists : not(exists);
-    }
+    case '$exists':
+      return existsPredicate(path, v);
     case '$type': {
       const tests = (Array.isArray(v) ? v : [v]).map(typeTest);
       return anyValue(path, (x) => x !== undefined && tests.some((t) => t(x)));
@@ -144,6 +142,12 @@ function operatorPredicate(path: string, op: string, v: unknown, ops: Doc, opts:
     default:
       throw badValue(`unknown operator: ${op}`);
   }
+}
+
+/** `{ path: { $exists: v } }`: the path reaches a value (an array counts whole), or, for a falsy `v`, none. */
+export function existsPredicate(path: string, v: unknown): Matcher {
+  const exists = anyValue(path, (x) => x !== undefined, false);
+  return truthy(v) ? exists : not(exists);
 }
 
 export function truthy(v: unknown): boolean {

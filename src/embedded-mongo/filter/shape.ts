@@ -10,7 +10,7 @@
 // its own values by compile.ts, which also gives the errors.
 import { type Doc, isPlainObject } from '../values.ts';
 import { and, anyOf, noneOf, not } from './combine.ts';
-import { allOf, anyValue, truthy } from './field.ts';
+import { allOf, anyValue, existsPredicate, truthy } from './field.ts';
 import { compareToSlot, equalToSlot, type OperandClass, operandClass, type RangeOp } from './leaf.ts';
 import type { Matcher } from './matcher-types.ts';
 
@@ -128,8 +128,7 @@ function buildCondition(path: string, cond: unknown, at: Cursor): Matcher {
       // As compile.ts: the operators under $not hold together, and the field passes when they do not.
       parts.push(not(buildCondition(path, v, at)));
     } else if (op === '$exists') {
-      const exists = anyValue(path, (x) => x !== undefined, false);
-      parts.push(truthy(v) ? exists : not(exists));
+      parts.push(existsPredicate(path, v));
     } else if (op === '$eq' || op === '$ne') {
       const equal = anyValue(path, equalToSlot(classOf(v), at.next++));
       parts.push(op === '$eq' ? equal : not(equal));
